@@ -1,0 +1,79 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-canary',
+  description: 'Typed cdk8s constructs for canary releases on Kubernetes with Argo Rollouts and Istio, delivered by Argo CD',
+  author: 'cdk8s-canary developers',
+  authorAddress: 'dev@cdk8s-canary.local',
+  repositoryUrl: 'https://example.invalid/cdk8s-canary.git',
+  keywords: ['cdk8s', 'argo-rollouts', 'istio', 'canary', 'argo-cd', 'gitops'],
+  defaultReleaseBranch: 'main',
+  github: false,
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // Lowest cdk8s v2 / constructs pair that satisfies cdk8s-plus-28@2.5.6 (TOOLCHAIN.md).
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Runtime dependency that is not a jsii module: bundled into the package.
+  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
+  devDeps: [
+    '@types/node@^20',
+    'cdk8s-cli@^2.200.0',
+    // Test oracles: upstream JSON schemas, independent of our generated bindings. Majors that run on Node 20.
+    '@kubernetes-models/argo-rollouts@^0.3.2',
+    '@kubernetes-models/istio@^2.3.0',
+    '@kubernetes-models/argo-cd@^2.7.2',
+    'kubernetes-models@^4.5.1',
+    'ajv@^8.17.1',
+    'yaml@^2.5.0',
+  ],
+  gitignore: ['/dist/', '/build/', '/.tmp/', '/bench/results/*.tmp'],
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+    ignorePatterns: ['imports/', 'lib/', 'build/', 'dist/', 'node_modules/', '*.d.ts', '*.js'],
+  },
+  tsconfig: {
+    compilerOptions: {
+      rootDir: '.',
+    },
+    include: ['src/**/*.ts', 'imports/**/*.ts'],
+  },
+  // Transpile-only in jest: jsii type-checks the library, and the big generated imports make type-checked
+  // test runs slow.
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      collectCoverage: false,
+    },
+  },
+  docgen: true,
+});
+
+project.npmignore?.exclude('/imports/', '/examples/', '/bench/', '/build/', '/scripts/', '/docs/', '/.ci/', '/dist/');
+
+// jsii emits lib/src/index.js because the root dir holds both src/ and imports/.
+project.package.addField('main', 'lib/src/index.js');
+project.package.addField('types', 'lib/src/index.d.ts');
+
+// Regenerate the CRD bindings from the pinned upstream schemas (offline, see scripts/import-crds.js).
+project.addTask('import', {
+  description: 'Regenerate imports/ from the pinned CRDs (CRD_DIR = folder holding them, default ../shared/crds)',
+  exec: 'node scripts/import-crds.js',
+});
+
+// The main job: compile the example app once (incremental), then synthesize it with plain node.
+project.addTask('synth', {
+  description: 'Synthesize the example app into dist/ (compiles it first, incrementally)',
+  steps: [
+    { exec: 'tsc -b tsconfig.examples.json' },
+    { exec: 'node build/examples/shop/main.js' },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,92 @@
+// Internal helpers shared by the constructs. Not exported from the package.
+import { createHash } from 'crypto';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * Throws unless `value` is a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters),
+ * the rule Kubernetes applies to Service names and Istio to subset and Gateway names.
+ */
+export function assertDnsLabel(prop: string, value: string, what = 'a DNS-1123 label'): void {
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw new Error(`'${prop}' ("${value}") must be ${what}: at most 63 lowercase letters, digits or '-', `
+      + 'starting and ending with a letter or digit (for example "shop-api")');
+  }
+}
+
+/** Throws unless `value` is a DNS-1123 subdomain (at most 253 characters). */
+export function assertDnsSubdomain(prop: string, value: string): void {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new Error(`'${prop}' ("${value}") must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', `
+      + 'at most 253 characters, each part starting and ending with a letter or digit (for example "shop.example.com")');
+  }
+}
+
+/** Throws unless `value` is a valid Kubernetes label value. */
+export function assertLabelValue(prop: string, key: string, value: string): void {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw new Error(`'${prop}' label "${key}" has the value "${value}", which Kubernetes rejects: a label value is at most 63 characters `
+      + "of letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+  }
+}
+
+/** Throws unless `key` is a valid Kubernetes label key (`[prefix/]name`). */
+export function assertLabelKey(prop: string, key: string): void {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  if (!prefixOk || name.length > 63 || !LABEL_NAME.test(name)) {
+    throw new Error(`'${prop}' has the label key "${key}", which Kubernetes rejects: a key is an optional DNS subdomain prefix and '/', `
+      + "then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (for example \"app.kubernetes.io/part-of\")");
+  }
+}
+
+/** Validates every key and value of a label map. */
+export function assertLabels(prop: string, labels: { [key: string]: string }): void {
+  for (const [k, v] of Object.entries(labels)) {
+    assertLabelKey(prop, k);
+    assertLabelValue(prop, k, v);
+  }
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function assertIntInRange(prop: string, value: number, min: number, max: number, hint = ''): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`'${prop}' (${value}) must be an integer between ${min} and ${max}${hint ? `: ${hint}` : ''}`);
+  }
+}
+
+/** JSON with object keys sorted at every level: the same data always gives the same string. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: { [k: string]: unknown } = {};
+    for (const k of Object.keys(value as object).sort()) {
+      const v = (value as { [k: string]: unknown })[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Short, stable content hash (hex) of any JSON-like value. */
+export function contentHash(value: unknown, length = 10): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length);
+}
+
+/** Returns undefined for an empty array or object, so that optional blocks are omitted from the YAML. */
+export function undefinedIfEmpty<T>(value: T | undefined): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value;
+  if (typeof value === 'object' && Object.keys(value as object).filter(k => (value as any)[k] !== undefined).length === 0) return undefined;
+  return value;
+}
