@@ -90,3 +90,12 @@ export function undefinedIfEmpty<T>(value: T | undefined): T | undefined {
   if (typeof value === 'object' && Object.keys(value as object).filter(k => (value as any)[k] !== undefined).length === 0) return undefined;
   return value;
 }
+
+/** The namespace objects of `scope` land in: the explicit one, else the chart's, else "default". */
+export function resolveNamespace(scope: import('constructs').Construct, explicit?: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Chart } = require('cdk8s') as typeof import('cdk8s');
+  const ns = explicit ?? Chart.of(scope).namespace ?? 'default';
+  assertDnsLabel('namespace', ns, 'a DNS-1123 label (a namespace name)');
+  return ns;
+}

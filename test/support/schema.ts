@@ -75,7 +75,7 @@ let warned = false;
 function loadCrds() {
   loaded = true;
   if (!fs.existsSync(CRD_DIR)) return;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
   const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
     .flatMap(e => e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []);
   for (const file of walk(CRD_DIR)) {
@@ -83,7 +83,10 @@ function loadCrds() {
       const crd = doc.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
-        const schema = closeObjects(structuredClone(v.schema.openAPIV3Schema));
+        const root = structuredClone(v.schema.openAPIV3Schema);
+        // every object has these, whether the CRD schema lists them or not
+        root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+        const schema = closeObjects(root);
         validators.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(schema));
       }
     }
@@ -96,13 +99,6 @@ function closeObjects(schema: any): any {
   delete schema['x-kubernetes-validations'];
   if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties === undefined) {
     schema.additionalProperties = false;
-  }
-  // the API server adds these to every object
-  if (schema.properties && schema.properties.metadata && schema.properties.apiVersion) {
-    schema.properties.metadata = { type: 'object' };
-  }
-  if (schema.type === 'integer' || schema.format === 'int32' || schema.format === 'int64') {
-    // YAML numbers: ajv 'integer' is fine; nothing to change
   }
   for (const k of ['properties', 'patternProperties']) {
     if (schema[k]) for (const p of Object.keys(schema[k])) closeObjects(schema[k][p]);

@@ -1,0 +1,65 @@
+// Parsing of container image references (internal).
+
+/** The parts of an image reference that matter for release naming. */
+export interface ParsedImage {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/**
+ * Splits `registry:5000/org/name:tag@sha256:abc` into repository, tag and digest.
+ * A ':' only starts a tag in the last path segment (a registry port is not a tag).
+ */
+export function parseImage(image: string): ParsedImage {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.indexOf(':', lastSlash + 1);
+  let tag: string | undefined;
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { repository: rest, tag: tag || undefined, digest: digest || undefined };
+}
+
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+
+/** Throws unless `image` names a repository and is pinned by a tag or a digest. */
+export function assertPinnedImage(prop: string, image: string, allowUnpinned: boolean): ParsedImage {
+  const parsed = parseImage(image);
+  if (!parsed.repository || /\s/.test(image)) {
+    throw new Error(`'${prop}' ("${image}") is not a container image reference: expected "<repository>:<tag>" or "<repository>@sha256:<digest>"`);
+  }
+  if (parsed.tag !== undefined && !TAG.test(parsed.tag)) {
+    throw new Error(`'${prop}' ("${image}") has an invalid tag "${parsed.tag}": a tag is 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'`);
+  }
+  if (parsed.digest !== undefined && !DIGEST.test(parsed.digest)) {
+    throw new Error(`'${prop}' ("${image}") has an invalid digest "${parsed.digest}": expected "sha256:<64 hex digits>"`);
+  }
+  if (!allowUnpinned && parsed.tag === undefined && parsed.digest === undefined) {
+    throw new Error(`'${prop}' ("${image}") has neither a tag nor a digest, so nothing tells one release from the next: `
+      + `pin it (for example "${image}:1.4.2" or "${image}@sha256:<digest>") or set 'version'`);
+  }
+  return parsed;
+}
+
+/**
+ * The release name derived from an image: its tag, else a short form of its digest
+ * (`sha256-0123456789ab`). Undefined when the image has neither.
+ */
+export function versionFromImage(parsed: ParsedImage): string | undefined {
+  if (parsed.tag) return parsed.tag;
+  if (parsed.digest) {
+    const [algo, hex] = parsed.digest.split(':');
+    return `${algo}-${hex.slice(0, 12)}`;
+  }
+  return undefined;
+}

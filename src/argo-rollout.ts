@@ -1,0 +1,317 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { assertPinnedImage, parseImage, versionFromImage } from './_image';
+import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
+import { CanaryLabels } from './canary-labels';
+import { CanaryStep, CanaryStepKind } from './canary-step';
+import { IstioSubsets } from './istio-subsets';
+import { SyncWave } from './sync-wave';
+import * as argo from '../imports/argoproj.io';
+
+/** Props of `ArgoRollout`. */
+export interface ArgoRolloutProps extends kplus.WorkloadProps {
+  /**
+   * The Istio DestinationRule and VirtualService whose weights and subsets the Rollout drives.
+   * The Rollout selects the subsets' identity labels and lives in their namespace.
+   */
+  readonly subsets: IstioSubsets;
+  /**
+   * The release steps. The release ends at 100% after the last step.
+   * @default ArgoRollout.DEFAULT_STEPS (10% → 5m → 30% → 5m → 50% → 5m → 100%)
+   */
+  readonly steps?: CanaryStep[];
+  /**
+   * Number of pods. Stable keeps all of them during the release, so a rollback is instant.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * The release name, put on the pods as `app.kubernetes.io/version` and `version`.
+   * @default - the tag of the first container's image (or a short form of its digest)
+   */
+  readonly version?: string;
+  /**
+   * How long a new ReplicaSet may take to make progress before the release counts as failed.
+   * Not counted while the release is paused.
+   * @default Duration.seconds(600)
+   */
+  readonly progressDeadline?: Duration;
+  /**
+   * Abort the release (traffic back to stable) when `progressDeadline` is exceeded, instead of only
+   * reporting it. A canary that never becomes ready then rolls back on its own.
+   * @default true
+   */
+  readonly progressDeadlineAbort?: boolean;
+  /**
+   * Minimum time a new pod must be ready before it counts as available.
+   * @default Duration.seconds(0)
+   */
+  readonly minReady?: Duration;
+  /**
+   * How long the previous stable pods are kept after promotion, so that every proxy in the mesh has
+   * switched before they go.
+   * @default - Argo Rollouts' default (30 seconds)
+   */
+  readonly scaleDownDelay?: Duration;
+  /**
+   * How long the canary pods are kept after an abort (`Duration.seconds(0)` keeps them forever).
+   * @default - Argo Rollouts' default (30 seconds)
+   */
+  readonly abortScaleDownDelay?: Duration;
+  /**
+   * Labels put on the canary pods while they are the canary (ephemeral metadata).
+   * @default - none
+   */
+  readonly canaryLabels?: { [key: string]: string };
+  /**
+   * Annotations put on the canary pods while they are the canary.
+   * @default - none
+   */
+  readonly canaryAnnotations?: { [key: string]: string };
+  /**
+   * Labels put on the stable pods while they are stable (ephemeral metadata).
+   * @default - none
+   */
+  readonly stableLabels?: { [key: string]: string };
+  /**
+   * Annotations put on the stable pods while they are stable.
+   * @default - none
+   */
+  readonly stableAnnotations?: { [key: string]: string };
+}
+
+/**
+ * An Argo Rollouts `Rollout` (argoproj.io/v1alpha1) with a canary strategy driving an Istio subset-level
+ * traffic split.
+ *
+ * The pod template is written with cdk8s-plus's API (containers, env, probes, resources, volumes, security
+ * context, service account), exactly as for a `kplus.Deployment`. The library adds:
+ * - the identity labels of the `IstioSubsets` as the selector;
+ * - the version labels (`app.kubernetes.io/version`, `version`) from `version` or the image tag;
+ * - the revision label `service.istio.io/canonical-revision` = `<version>-<hash of the pod template>`,
+ *   which changes with every template change, also a configuration-only one, so that analysis queries can
+ *   isolate the canary's traffic;
+ * - sidecar injection, seccomp `RuntimeDefault` and dropped capabilities unless set otherwise.
+ */
+export class ArgoRollout extends kplus.Workload {
+  /**
+   * The default release: 10% → pause 5m → 30% → pause 5m → 50% → pause 5m → 100% (end of steps).
+   * Timed pauses make the release automatic; analysis decides whether it continues.
+   */
+  public static readonly DEFAULT_STEPS: CanaryStep[] = [
+    CanaryStep.setWeight(10),
+    CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.setWeight(30),
+    CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.setWeight(50),
+    CanaryStep.pause(Duration.minutes(5)),
+  ];
+
+  /** @see base.Resource.resourceType */
+  public readonly resourceType = 'rollouts';
+  /** The IstioSubsets the Rollout drives. */
+  public readonly subsets: IstioSubsets;
+  /** Number of pods. */
+  public readonly replicas: number;
+  /** Progress deadline. */
+  public readonly progressDeadline: Duration;
+  /** Whether exceeding the progress deadline aborts the release. */
+  public readonly progressDeadlineAbort: boolean;
+  /** Minimum ready time of new pods. */
+  public readonly minReady: Duration;
+  /** @see base.Resource.apiObject */
+  protected readonly apiObject: ApiObject;
+  private readonly _steps: CanaryStep[] = [];
+  private readonly props: ArgoRolloutProps;
+
+  constructor(scope: Construct, id: string, props: ArgoRolloutProps) {
+    // containers are added below, once `version` is known (an image without tag needs a version)
+    super(scope, id, { ...props, containers: undefined, select: false, spread: false });
+    this.props = props;
+    this.subsets = props.subsets;
+    const name = props.metadata?.name ?? props.subsets.serviceName;
+    assertDnsLabel('metadata.name', name);
+    if (props.metadata?.namespace && props.metadata.namespace !== props.subsets.namespace) {
+      throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") differs from the namespace of the IstioSubsets ("${props.subsets.namespace}"): `
+        + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
+    }
+    this.apiObject = new ApiObject(this, 'Resource', {
+      ...argo.Rollout.GVK,
+      metadata: {
+        ...props.metadata,
+        name,
+        namespace: props.subsets.namespace,
+        annotations: { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}`, ...props.metadata?.annotations },
+      },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+
+    this.replicas = props.replicas ?? 2;
+    assertIntInRange('replicas', this.replicas, 1, 10_000);
+    this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
+    this.minReady = props.minReady ?? Duration.seconds(0);
+    this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
+    if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
+      throw new Error(`'progressDeadline' (${this.progressDeadline.toSeconds()}s) must be greater than 'minReady' (${this.minReady.toSeconds()}s)`);
+    }
+    for (const [prop, labels] of [['canaryLabels', props.canaryLabels], ['stableLabels', props.stableLabels]] as const) {
+      if (labels) assertLabels(prop, labels);
+    }
+    if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
+    for (const c of props.containers ?? []) this.addContainer(c);
+    for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
+    this.node.addValidation({ validate: () => this.validateRollout() });
+  }
+
+  /** The release steps (a copy). */
+  public get steps(): CanaryStep[] {
+    return [...this._steps];
+  }
+
+  /** The Rollout name. */
+  public get rolloutName(): string {
+    return this.apiObject.name;
+  }
+
+  /**
+   * The release name on the pods: `version`, else the image tag of the first container.
+   */
+  public get version(): string {
+    if (this.props.version !== undefined) return this.props.version;
+    const first = this.containers[0];
+    if (!first) {
+      throw new Error(`rollout "${this.rolloutName}" has no container: call addContainer() or pass 'containers'`);
+    }
+    const v = versionFromImage(parseImage(first.image));
+    if (v === undefined) {
+      throw new Error(`'image' ("${first.image}") has neither a tag nor a digest and no 'version' is set: pin the image or set 'version'`);
+    }
+    if (v.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v)) {
+      throw new Error(`the image tag "${v}" of "${first.image}" cannot be a Kubernetes label value (at most 63 characters, starting and ending `
+        + "with a letter or digit): set 'version' to a short release name");
+    }
+    return v;
+  }
+
+  /**
+   * The revision label value of the current pod template: `<version>-<10 hex content hash>`. It changes
+   * whenever anything in the pod template changes.
+   */
+  public get revision(): string {
+    return this.renderTemplate().revision;
+  }
+
+  /**
+   * Appends a step to the release.
+   */
+  public addStep(step: CanaryStep): void {
+    if (step.kind === CanaryStepKind.SET_WEIGHT) {
+      const previous = [...this._steps].reverse().find(s => s.kind === CanaryStepKind.SET_WEIGHT);
+      if (previous && step.weight! <= previous.weight!) {
+        throw new Error(`canary step ${this._steps.length + 1}: 'setWeight' (${step.weight}) must be greater than the previous weight (${previous.weight}): `
+          + 'weights only grow during a release; to send traffic back to stable, abort the rollout');
+      }
+    }
+    this._steps.push(step);
+  }
+
+  /**
+   * Adds a container; its image must be pinned by a tag or a digest unless `version` is set.
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    assertPinnedImage('image', cont.image, this.props.version !== undefined);
+    return super.addContainer(cont);
+  }
+
+  /** @internal */
+  public _toKube(): argo.RolloutSpec {
+    const { template } = this.renderTemplate();
+    const s = this.subsets;
+    const canary: any = {
+      steps: undefinedIfEmpty(this._steps.map(st => st._toKube())),
+      trafficRouting: {
+        istio: {
+          virtualService: { name: s.virtualServiceName, routes: [s.routeName] },
+          destinationRule: { name: s.destinationRuleName, stableSubsetName: s.stableSubsetName, canarySubsetName: s.canarySubsetName },
+        },
+      },
+      scaleDownDelaySeconds: this.props.scaleDownDelay?.toSeconds(),
+      abortScaleDownDelaySeconds: this.props.abortScaleDownDelay?.toSeconds(),
+      canaryMetadata: metadata(this.props.canaryLabels, this.props.canaryAnnotations),
+      stableMetadata: metadata(this.props.stableLabels, this.props.stableAnnotations),
+    };
+    return {
+      replicas: this.replicas,
+      minReadySeconds: this.minReady.toSeconds() || undefined,
+      progressDeadlineSeconds: this.progressDeadline.toSeconds(),
+      progressDeadlineAbort: this.progressDeadlineAbort,
+      selector: { matchLabels: s.subsetLabels },
+      template: template as any,
+      strategy: { canary },
+    };
+  }
+
+  /** Renders the pod template with its labels and revision. */
+  private renderTemplate(): { template: any; revision: string } {
+    const spec = plain(kplus.k8s.toJson_PodSpec(this._toPodSpec()));
+    applySecureDefaults(spec);
+    const meta = this.podMetadata.toJson();
+    const labels: { [k: string]: string } = { ...meta.labels };
+    delete labels['cdk8s.io/metadata.addr'];
+    const version = this.version;
+    Object.assign(labels, this.subsets.subsetLabels, {
+      [CanaryLabels.NAME]: labels[CanaryLabels.NAME] ?? this.subsets.serviceName,
+      [CanaryLabels.VERSION]: version,
+      [CanaryLabels.ISTIO_VERSION]: version,
+      [CanaryLabels.SIDECAR_INJECT]: 'true',
+    });
+    delete labels[CanaryLabels.REVISION];
+    const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);
+    const hash = contentHash({ labels, annotations, spec });
+    const revision = `${version.slice(0, 52).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+    labels[CanaryLabels.REVISION] = revision;
+    return { template: { metadata: { labels, annotations }, spec }, revision };
+  }
+
+  private validateRollout(): string[] {
+    const errors: string[] = [];
+    if (this.containers.length === 0) {
+      errors.push(`the Rollout has no container: pass 'containers' or call addContainer()`);
+    }
+    return errors;
+  }
+}
+
+function metadata(labels?: { [k: string]: string }, annotations?: { [k: string]: string }): any {
+  if (!labels && !annotations) return undefined;
+  return { labels: undefinedIfEmpty(labels), annotations: undefinedIfEmpty(annotations) };
+}
+
+/** Converts cdk8s-plus values (IntOrString, Quantity) into plain JSON, as cdk8s's resolver would. */
+function plain(value: any): any {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') {
+    if (Object.getPrototypeOf(value) !== Object.prototype && 'value' in value
+      && (typeof value.value === 'string' || typeof value.value === 'number')) {
+      return value.value;
+    }
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      out[k] = plain(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Seccomp RuntimeDefault for the pod and ALL capabilities dropped per container, unless set. */
+function applySecureDefaults(spec: any): void {
+  spec.securityContext = spec.securityContext ?? {};
+  spec.securityContext.seccompProfile = spec.securityContext.seccompProfile ?? { type: 'RuntimeDefault' };
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+    c.securityContext = c.securityContext ?? {};
+    c.securityContext.capabilities = c.securityContext.capabilities ?? { drop: ['ALL'] };
+  }
+}

@@ -1,0 +1,234 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { assertPinnedImage } from './_image';
+import { assertDnsLabel, resolveNamespace } from './_util';
+import { ArgoRollout } from './argo-rollout';
+import { CanaryLabels, assertIdentityLabels } from './canary-labels';
+import { CanaryStep } from './canary-step';
+import { IIstioGateway } from './istio-gateway';
+import { IstioSubsets } from './istio-subsets';
+import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
+import { SyncWave } from './sync-wave';
+import { TrafficPolicy } from './traffic-policy';
+
+/** Props of `CanaryService`. Only `image` is required. */
+export interface CanaryServiceProps {
+  /**
+   * The container image of the release, pinned by tag or digest (for example `ghcr.io/acme/shop:1.4.2`).
+   * Changing it starts a canary release.
+   */
+  readonly image: string;
+  /**
+   * Name of the Service, DestinationRule, VirtualService and Rollout (a DNS-1123 label).
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else "default"
+   */
+  readonly namespace?: string;
+  /**
+   * The release name on the pods (`app.kubernetes.io/version`, `version`).
+   * @default - the image tag (or a short form of the image digest)
+   */
+  readonly version?: string;
+  /**
+   * Service ports. Each targets a container port of the same number unless `targetPort` is set.
+   * @default - one HTTP port: 80 → container port 8080, named "http"
+   */
+  readonly ports?: CanaryServicePort[];
+  /**
+   * The Service port whose traffic the canary route splits.
+   * @default - the first HTTP-family port
+   */
+  readonly routePort?: number;
+  /**
+   * Identity labels: the Service and Rollout selector and the DestinationRule subsets. They must not vary
+   * between releases.
+   * @default { app: <name> }
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * Number of pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Release steps.
+   * @default ArgoRollout.DEFAULT_STEPS
+   */
+  readonly steps?: CanaryStep[];
+  /**
+   * Environment variables of the container.
+   * @default - none
+   */
+  readonly envVariables?: { [name: string]: kplus.EnvValue };
+  /**
+   * Command of the container.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Arguments of the container.
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * CPU and memory requests and limits.
+   * @default - cdk8s-plus defaults (requests 1000m CPU / 512Mi, limits 1500m / 2048Mi)
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Readiness probe. Traffic reaches a pod only once it is ready, so a real check (for example
+   * `Probe.fromHttpGet('/healthz')`) makes the canary safer.
+   * @default - a TCP check on the first container port
+   */
+  readonly readiness?: kplus.Probe;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+  /**
+   * Service account of the pods.
+   * @default - the namespace's default account, without a mounted token
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /**
+   * Ingress gateway to bind the VirtualService to (a new `IstioGateway` or `IstioGateway.fromGatewayRef()`).
+   * @default - mesh traffic only
+   */
+  readonly gateway?: IIstioGateway;
+  /**
+   * External hosts routed from the gateway.
+   * @default - the gateway's hosts
+   */
+  readonly hosts?: string[];
+  /**
+   * Also route traffic from sidecars inside the mesh.
+   * @default true
+   */
+  readonly mesh?: boolean;
+  /**
+   * DestinationRule traffic policy.
+   * @default - none
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+  /**
+   * Progress deadline of the Rollout.
+   * @default Duration.seconds(600)
+   */
+  readonly progressDeadline?: Duration;
+}
+
+/**
+ * A canary-released service in one call: the Service, the Istio DestinationRule and VirtualService
+ * (`IstioSubsets`) and the Argo Rollout, with names, labels, ports and subsets that agree by construction.
+ *
+ * @example
+ * new CanaryService(chart, 'shop', { image: 'ghcr.io/acme/shop:1.4.2' });
+ */
+export class CanaryService extends Construct {
+  /** Name shared by the Service, DestinationRule, VirtualService and Rollout. */
+  public readonly name: string;
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** The Kubernetes Service, for escape hatches. */
+  public readonly service: ApiObject;
+  /** The DestinationRule and VirtualService. */
+  public readonly subsets: IstioSubsets;
+  /** The Rollout. Use it to add containers, volumes, env, or to change the pod spec. */
+  public readonly rollout: ArgoRollout;
+  /** The main container. */
+  public readonly container: kplus.Container;
+  private readonly ports: ResolvedServicePort[];
+  private readonly selectorLabels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: CanaryServiceProps) {
+    super(scope, id);
+    this.name = props.name ?? id.toLowerCase();
+    assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
+    this.namespace = resolveNamespace(this, props.namespace);
+    assertPinnedImage('image', props.image, props.version !== undefined);
+    this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
+    const routePort = this.resolveRoutePort(props.routePort);
+    this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
+    assertIdentityLabels('selectorLabels', this.selectorLabels);
+
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      spec: Lazy.any({ produce: () => this._toService() }),
+    });
+
+    this.subsets = new IstioSubsets(this, 'Subsets', {
+      serviceName: this.name,
+      namespace: this.namespace,
+      servicePort: routePort.port,
+      subsetLabels: this.selectorLabels,
+      gateways: props.gateway ? [props.gateway] : undefined,
+      hosts: props.hosts,
+      mesh: props.mesh,
+      trafficPolicy: props.trafficPolicy,
+    });
+
+    this.rollout = new ArgoRollout(this, 'Rollout', {
+      subsets: this.subsets,
+      replicas: props.replicas,
+      steps: props.steps,
+      version: props.version,
+      progressDeadline: props.progressDeadline,
+      serviceAccount: props.serviceAccount,
+    });
+    const containerPorts = this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
+    this.container = this.rollout.addContainer({
+      name: 'main',
+      image: props.image,
+      ports: containerPorts.map(number => ({ number })),
+      envVariables: props.envVariables,
+      command: props.command,
+      args: props.args,
+      resources: props.resources,
+      readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: containerPorts[0] }),
+      liveness: props.liveness,
+    });
+    ApiObject.of(this.rollout).addDependency(this.service, this.subsets.virtualService);
+  }
+
+  /** @internal */
+  public _toService(): any {
+    return {
+      type: 'ClusterIP',
+      selector: { ...this.selectorLabels },
+      ports: this.ports.map(p => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.targetPort,
+        protocol: 'TCP',
+        ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+      })),
+    };
+  }
+
+  private resolveRoutePort(routePort?: number): ResolvedServicePort {
+    if (routePort === undefined) {
+      const http = this.ports.find(p => isHttpFamily(p.protocol));
+      if (!http) {
+        throw new Error(`no HTTP-family port among 'ports' (${this.ports.map(p => `${p.name}:${p.port}`).join(', ')}): the canary splits `
+          + 'HTTP requests. Add an HTTP, HTTP2 or GRPC port, or set \'routePort\'');
+      }
+      return http;
+    }
+    const port = this.ports.find(p => p.port === routePort);
+    if (!port) {
+      throw new Error(`'routePort' (${routePort}) is not one of the Service ports (${this.ports.map(p => p.port).join(', ')}): pick one of them`);
+    }
+    if (!isHttpFamily(port.protocol)) {
+      throw new Error(`'routePort' (${routePort}) is a ${port.protocol} port: weighted HTTP routes only apply to HTTP, HTTP2, GRPC or GRPC-Web ports`);
+    }
+    return port;
+  }
+}

@@ -1,0 +1,122 @@
+import { assertDnsLabel, assertIntInRange } from './_util';
+
+/**
+ * The application protocol of a Service port, as Istio selects it from the port name
+ * (`<protocol>[-<suffix>]`) or from `appProtocol`.
+ *
+ * Weighted HTTP routes, header routing and mirroring work per request only on HTTP-family ports
+ * (HTTP, HTTP2, GRPC, GRPC_WEB). On TCP, TLS and HTTPS ports Istio splits connections, not requests.
+ */
+export enum ServicePortProtocol {
+  /** HTTP/1.1 (Istio name prefix `http`). */
+  HTTP = 'http',
+  /** HTTP/2 cleartext (prefix `http2`). */
+  HTTP2 = 'http2',
+  /** gRPC (prefix `grpc`). */
+  GRPC = 'grpc',
+  /** gRPC-Web (prefix `grpc-web`). */
+  GRPC_WEB = 'grpc-web',
+  /** TLS terminated by the application, routed by SNI (prefix `https`). */
+  HTTPS = 'https',
+  /** Opaque TLS, routed by SNI (prefix `tls`). */
+  TLS = 'tls',
+  /** Opaque TCP (prefix `tcp`). */
+  TCP = 'tcp',
+}
+
+/** A port of the canary's Service. */
+export interface CanaryServicePort {
+  /** The port clients connect to on the Service. */
+  readonly port: number;
+  /**
+   * The container port the traffic is sent to.
+   * @default - same as `port`
+   */
+  readonly targetPort?: number;
+  /**
+   * The application protocol, which decides how Istio routes the port.
+   * @default ServicePortProtocol.HTTP
+   */
+  readonly protocol?: ServicePortProtocol;
+  /**
+   * The port name. Istio reads the protocol from the text before the first '-', so a name must start with
+   * the protocol (`http`, `http-api`, `grpc-internal`), unless `appProtocol` is set.
+   * @default - the protocol for the first port of that protocol (`http`), else `<protocol>-<port>`
+   */
+  readonly name?: string;
+  /**
+   * Kubernetes `appProtocol`, which Istio prefers over the port name. Set it to keep a name that does not
+   * follow Istio's convention.
+   * @default - not set (the name carries the protocol)
+   */
+  readonly appProtocol?: string;
+}
+
+/** A validated, fully defaulted Service port. @internal */
+export interface ResolvedServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number;
+  readonly protocol: ServicePortProtocol;
+  readonly appProtocol?: string;
+}
+
+const HTTP_FAMILY = [ServicePortProtocol.HTTP, ServicePortProtocol.HTTP2, ServicePortProtocol.GRPC, ServicePortProtocol.GRPC_WEB];
+
+/** True when Istio routes the protocol per request (HTTP routes, weights, header matches). @internal */
+export function isHttpFamily(protocol: ServicePortProtocol): boolean {
+  return HTTP_FAMILY.includes(protocol);
+}
+
+/** The protocol Istio derives from a port name, or undefined when the name does not follow the convention. @internal */
+export function protocolFromName(name: string): ServicePortProtocol | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'grpc-web' || lower.startsWith('grpc-web-')) return ServicePortProtocol.GRPC_WEB;
+  const prefix = lower.split('-')[0];
+  return (Object.values(ServicePortProtocol) as string[]).includes(prefix) ? prefix as ServicePortProtocol : undefined;
+}
+
+/** Validates and defaults Service ports. @internal */
+export function resolveServicePorts(ports: CanaryServicePort[]): ResolvedServicePort[] {
+  if (ports.length === 0) {
+    throw new Error("'ports' is empty: a canary Service needs at least one port (for example { port: 80, targetPort: 8080 })");
+  }
+  const used = new Set<string>();
+  const resolved: ResolvedServicePort[] = [];
+  for (const [i, p] of ports.entries()) {
+    const where = `ports[${i}]`;
+    assertIntInRange(`${where}.port`, p.port, 1, 65535);
+    const targetPort = p.targetPort ?? p.port;
+    assertIntInRange(`${where}.targetPort`, targetPort, 1, 65535);
+    if (targetPort >= 15000 && targetPort <= 15090) {
+      throw new Error(`'${where}.targetPort' (${targetPort}) is in the range 15000-15090 that the Istio sidecar reserves for itself: `
+        + 'move the application to another port');
+    }
+    const protocol = p.protocol ?? (p.name ? protocolFromName(p.name) : undefined) ?? ServicePortProtocol.HTTP;
+    let name = p.name;
+    if (name === undefined) {
+      name = used.has(protocol) ? `${protocol}-${p.port}` : protocol;
+    }
+    assertDnsLabel(`${where}.name`, name, 'a DNS-1123 label (a Service port name)');
+    if (!p.appProtocol) {
+      const fromName = protocolFromName(name);
+      if (fromName !== protocol) {
+        throw new Error(`'${where}.name' ("${name}") does not tell Istio the protocol ${protocol}: Istio reads the protocol from the text before `
+          + `the first '-' of the port name. Name it "${protocol}" or "${protocol}-<suffix>", or set 'appProtocol' to "${protocol}"`);
+      }
+    }
+    used.add(protocol);
+    resolved.push({ name, port: p.port, targetPort, protocol, appProtocol: p.appProtocol });
+  }
+  for (const key of ['port', 'name'] as const) {
+    const seen = new Map<string | number, number>();
+    for (const [i, r] of resolved.entries()) {
+      const prev = seen.get(r[key]);
+      if (prev !== undefined) {
+        throw new Error(`'ports[${i}].${key}' (${JSON.stringify(r[key])}) is already used by ports[${prev}]: each Service port needs a distinct ${key}`);
+      }
+      seen.set(r[key], i);
+    }
+  }
+  return resolved;
+}
