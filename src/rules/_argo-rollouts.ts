@@ -1,0 +1,487 @@
+// CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
+import { arr, Context, Obj, parseGoDuration, selectorMatches, show, showList } from './_model';
+
+const CANARY = 'spec.strategy.canary';
+const ISTIO = `${CANARY}.trafficRouting.istio`;
+
+/** Step fields of which at most one may be set (the controller's `hasMultipleStepsType`). */
+const EXCLUSIVE_STEP_TYPES = ['setWeight', 'pause', 'experiment', 'analysis'];
+/** Every step type the controller knows. */
+const STEP_TYPES = [...EXCLUSIVE_STEP_TYPES, 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'plugin'];
+
+export function checkArgoRollouts(ctx: Context): void {
+  for (const ro of ctx.ofKind('Rollout')) {
+    checkSpec(ctx, ro);
+    const canary = ro.raw.spec?.strategy?.canary;
+    if (!canary) continue;
+    checkCanary(ctx, ro, canary);
+    checkSteps(ctx, ro, canary);
+    const istio = canary.trafficRouting?.istio;
+    if (istio) checkIstioRouting(ctx, ro, canary, istio);
+    checkAnalysis(ctx, ro, canary);
+  }
+  checkTemplatePlaceholders(ctx);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Spec-level rules (validation.go)
+
+function checkSpec(ctx: Context, ro: Obj): void {
+  const spec = ro.raw.spec ?? {};
+  // CR120
+  const deadline = spec.progressDeadlineSeconds ?? 600;
+  const minReady = spec.minReadySeconds ?? 0;
+  if (typeof deadline === 'number' && typeof minReady === 'number' && deadline <= minReady) {
+    ctx.report('CR120', ro, 'spec.progressDeadlineSeconds',
+      `'progressDeadlineSeconds' (${deadline}${spec.progressDeadlineSeconds === undefined ? ', the default' : ''}) must be greater than `
+      + `'minReadySeconds' (${minReady}); the controller refuses the Rollout with "must be greater than minReadySeconds"`,
+      `raise 'progressDeadlineSeconds' above ${minReady} or lower 'minReadySeconds' below ${deadline}`);
+  }
+  // CR121
+  if (spec.workloadRef) return;
+  const selector = spec.selector;
+  const labels = spec.template?.metadata?.labels ?? {};
+  if (!selector) {
+    ctx.report('CR121', ro, 'spec.selector', "the Rollout has no 'selector'; the controller refuses it with \"Rollout has missing field '.spec.selector'\"",
+      `set 'selector.matchLabels' to the identity labels of the pod template (for example ${show(firstLabels(labels))})`);
+    return;
+  }
+  const empty = Object.keys(selector.matchLabels ?? {}).length === 0 && arr(selector.matchExpressions).length === 0;
+  if (empty) {
+    ctx.report('CR121', ro, 'spec.selector', `'selector' (${show(selector)}) is empty; the controller refuses it with "empty selector is invalid for deployment"`,
+      'set \'selector.matchLabels\' to the identity labels of the pod template (for example the "app" label)');
+  } else if (!selectorMatches(selector, labels)) {
+    ctx.report('CR121', ro, 'spec.selector',
+      `'selector' (${show(selector)}) does not select the pod template labels (${show(labels)}); Kubernetes validation says "selector does not match template labels"`,
+      'make every selector label also a pod template label with the same value');
+  }
+}
+
+function firstLabels(labels: { [k: string]: string }): { [k: string]: string } {
+  return labels.app ? { app: labels.app } : labels;
+}
+
+function checkCanary(ctx: Context, ro: Obj, canary: any): void {
+  const tr = canary.trafficRouting;
+  // CR117
+  if (tr && tr.maxTrafficWeight !== undefined && !tr.nginx && !tr.plugins) {
+    ctx.report('CR117', ro, `${CANARY}.trafficRouting.maxTrafficWeight`,
+      `'maxTrafficWeight' (${show(tr.maxTrafficWeight)}) is set, but the controller supports it only with Nginx and plugins ("Canary maxTrafficWeight in traffic routing only supported in Nginx and Plugins")`,
+      "remove 'maxTrafficWeight': with Istio the weights are percentages of 100");
+  }
+  // CR118
+  if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale === true) {
+    ctx.report('CR118', ro, `${CANARY}.dynamicStableScale`,
+      `'dynamicStableScale' (true) is set together with 'scaleDownDelaySeconds' (${show(canary.scaleDownDelaySeconds)}); the controller says "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds"`,
+      "remove 'scaleDownDelaySeconds' (dynamicStableScale scales the stable pods down by itself) or set 'dynamicStableScale' to false");
+  }
+  // CR119
+  const surge = canary.maxSurge ?? '25%';
+  const unavailable = canary.maxUnavailable ?? '25%';
+  if (isZero(surge) && isZero(unavailable)) {
+    ctx.report('CR119', ro, `${CANARY}.maxSurge`,
+      `'maxSurge' (${show(surge)}) and 'maxUnavailable' (${show(unavailable)}) are both zero; the controller says "MaxSurge and MaxUnavailable both can not be zero"`,
+      "set 'maxSurge' above 0 (for example \"25%\"), or 'maxUnavailable' above 0");
+  }
+}
+
+function isZero(v: any): boolean {
+  return v === 0 || v === '0' || v === '0%';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Steps (validation.go rules #20-#33)
+
+function checkSteps(ctx: Context, ro: Obj, canary: any): void {
+  const managed = canary.trafficRouting?.managedRoutes;
+  const managedNames = arr(managed).map((r: any) => r?.name);
+  arr(canary.steps).forEach((step: any, i: number) => {
+    const path = `${CANARY}.steps[${i}]`;
+    if (!step || typeof step !== 'object') return;
+    const set = Object.keys(step).filter(k => step[k] !== undefined && step[k] !== null);
+    const exclusive = set.filter(k => EXCLUSIVE_STEP_TYPES.includes(k));
+    // CR110
+    if (exclusive.length > 1) {
+      ctx.report('CR110', ro, path,
+        `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
+        `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
+    } else if (!set.some(k => STEP_TYPES.includes(k))) {
+      ctx.report('CR110', ro, path,
+        `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
+        `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
+    }
+    // CR111
+    if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
+      ctx.report('CR111', ro, `${path}.setWeight`,
+        `'setWeight' (${show(step.setWeight)}) must be an integer between 0 and 100 ("SetWeight needs to be between 0 and 100")`,
+        `set step ${i} to a percentage of traffic between 0 and 100 (for example ${typeof step.setWeight === 'number' && step.setWeight > 100 ? 100 : 20})`);
+    }
+    // CR112
+    if (step.pause && step.pause.duration !== undefined) {
+      const problem = pauseProblem(step.pause.duration);
+      if (problem) {
+        ctx.report('CR112', ro, `${path}.pause.duration`,
+          `'pause.duration' (${show(step.pause.duration)}) ${problem} ("Duration needs to be greater than 0")`,
+          'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
+      }
+    }
+    // CR113-CR115
+    for (const kind of ['setHeaderRoute', 'setMirrorRoute']) {
+      const r = step[kind];
+      if (!r) continue;
+      if (managed === undefined || managed === null) {
+        ctx.report('CR113', ro, `${CANARY}.trafficRouting.managedRoutes`,
+          `step ${i} uses '${kind}' (route ${show(r.name)}) but 'trafficRouting.managedRoutes' is not set ("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'")`,
+          `add 'trafficRouting.managedRoutes: [{ name: ${show(r.name)} }]'`);
+      } else if (!managedNames.includes(r.name)) {
+        ctx.report('CR114', ro, `${path}.${kind}.name`,
+          `step ${i} '${kind}' names the route ${show(r.name)}, which is not in 'managedRoutes' (${showList(managedNames)}) ("Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes")`,
+          `add { name: ${show(r.name)} } to 'trafficRouting.managedRoutes', or use one of its names in the step`);
+      }
+      arr(r.match).forEach((m: any, j: number) => {
+        const fields: Array<[string, any]> = kind === 'setHeaderRoute'
+          ? [['headerValue', m?.headerValue]]
+          : [['method', m?.method], ['path', m?.path]].filter(([, v]) => v !== undefined) as Array<[string, any]>;
+        for (const [field, value] of fields) {
+          const given = ['exact', 'regex', 'prefix'].filter(k => value && value[k] !== undefined);
+          if (given.length !== 1) {
+            ctx.report('CR115', ro, `${path}.${kind}.match[${j}].${field}`,
+              given.length === 0
+                ? `'${field}' (${show(value)}) sets none of exact, regex, prefix ("StringMatch value missed, match value must have one of the following: exact, regex, prefix")`
+                : `'${field}' (${show(value)}) sets ${given.join(' and ')} ("StringMatch match value must have exactly one of the following: exact, regex, prefix")`,
+              `keep exactly one of exact, regex or prefix in '${field}'`);
+          }
+        }
+      });
+    }
+  });
+}
+
+function pauseProblem(duration: any): string | undefined {
+  if (typeof duration === 'number') {
+    return duration < 0 ? 'is negative' : Number.isInteger(duration) ? undefined : 'is not a whole number of seconds';
+  }
+  if (typeof duration !== 'string') return 'is neither a number of seconds nor a duration string';
+  if (/^[-+]?\d+$/.test(duration.trim())) return parseInt(duration, 10) < 0 ? 'is negative' : undefined;
+  const seconds = parseGoDuration(duration);
+  if (seconds === undefined) return 'does not parse as a duration';
+  return seconds < 0 ? 'is negative' : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Istio traffic routing (validation_references.go, trafficrouting/istio/istio.go)
+
+interface VsRef {
+  readonly path: string;
+  readonly ref: any;
+}
+
+function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void {
+  const single = istio.virtualService;
+  const multi = istio.virtualServices;
+  // CR101
+  const hasMulti = Array.isArray(multi) && multi.length > 0;
+  if ((single && hasMulti) || (!single && !hasMulti)) {
+    ctx.report('CR101', ro, ISTIO,
+      single
+        ? `both 'virtualService' (${show(single.name)}) and 'virtualServices' (${showList(multi.map((v: any) => v?.name))}) are set ("either VirtualService or VirtualServices must be configured")`
+        : "neither 'virtualService' nor 'virtualServices' is set (\"either VirtualService or VirtualServices must be configured\")",
+      single ? "keep one: move 'virtualService' into 'virtualServices', or remove 'virtualServices'" : "set 'virtualService: { name: <VirtualService name>, routes: [<route name>] }'");
+  }
+  const refs: VsRef[] = single ? [{ path: `${ISTIO}.virtualService`, ref: single }]
+    : arr(multi).map((ref: any, i: number) => ({ path: `${ISTIO}.virtualServices[${i}]`, ref }));
+  const managedNames = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
+  const dr = istio.destinationRule;
+  const subsets = dr ? new Set([dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)]) : new Set<string>();
+  const hostServices = [canary.canaryService, canary.stableService].filter(s => s);
+
+  for (const { path, ref } of refs) {
+    if (!ref || typeof ref.name !== 'string') continue;
+    // CR116
+    arr(ref.routes).forEach((name: any, k: number) => {
+      if (managedNames.has(name)) {
+        ctx.report('CR116', ro, `${path}.routes[${k}]`,
+          `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
+          `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
+      }
+    });
+    const target = vsTarget(ref.name, ro.namespace);
+    const vs = ctx.find('VirtualService', target.namespace, target.name);
+    if (!vs) {
+      ctx.report('CR102', ro, `${path}.name`,
+        `VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
+        'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
+      continue;
+    }
+    const http = arr(vs.raw.spec?.http);
+    const selected: Array<{ route: any; index: number }> = [];
+    const routes = arr(ref.routes);
+    if (routes.length > 0) {
+      routes.forEach((name: any, k: number) => {
+        const index = http.findIndex((r: any) => r?.name === name);
+        if (index < 0) {
+          // CR103
+          const names = http.map((r: any) => r?.name).filter((n: any) => n !== undefined);
+          const near = names.find((n: string) => editDistance(String(name), n) <= 2);
+          ctx.report('CR103', ro, `${path}.routes[${k}]`,
+            `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
+            near !== undefined
+              ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
+              : "rename the route in the VirtualService or fix the name in 'routes'");
+        } else {
+          selected.push({ route: http[index], index });
+        }
+      });
+    } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
+      const unmanaged = http.map((route: any, index: number) => ({ route, index })).filter(r => !managedNames.has(r.route?.name));
+      if (unmanaged.length !== 1) {
+        // CR104
+        ctx.report('CR104', ro, `${path}.routes`,
+          `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
+          + "the controller needs exactly one (\"spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes\")",
+          "name the weighted route in the VirtualService and list it in 'routes'");
+      } else {
+        selected.push(unmanaged[0]);
+      }
+    }
+    if (!dr) continue;
+    for (const { route, index } of selected) {
+      const dests = arr(route?.route);
+      const hostOf = (d: any) => String(d?.destination?.host ?? '').split('.')[0];
+      // CR105
+      for (const [role, name, svc] of [['canary', dr.canarySubsetName, canary.canaryService], ['stable', dr.stableSubsetName, canary.stableService]]) {
+        const found = dests.some((d: any) => d?.destination?.subset === name || (svc && hostOf(d) === svc));
+        if (!found) {
+          ctx.report('CR105', vs, `spec.http[${index}].route`,
+            `route ${show(route?.name ?? '<unnamed>')} has no destination with subset ${show(name)} (the ${role} subset of ${ro.label}; subsets in the route: `
+            + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
+            + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
+            `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
+        }
+      }
+      // CR109
+      dests.forEach((d: any, j: number) => {
+        const host = d?.destination?.host;
+        if (!host) return;
+        const subset = d?.destination?.subset;
+        if (subset !== undefined && subsets.has(subset)) return;
+        if (hostServices.includes(hostOf(d))) return;
+        ctx.report('CR109', vs, `spec.http[${index}].route[${j}]`,
+          `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
+          `remove the destination, or list its subset in the Rollout's 'destinationRule.additionalSubsetNames' to keep it with its weight`);
+      });
+    }
+  }
+
+  if (!dr) return;
+  const drObj = ctx.find('DestinationRule', ro.namespace, dr.name);
+  if (!drObj) {
+    const elsewhere = ctx.ofKind('DestinationRule').filter(o => o.name === dr.name);
+    if (elsewhere.length > 0) {
+      ctx.report('CR107', ro, `${ISTIO}.destinationRule.name`,
+        `DestinationRule ${show(dr.name)} is in ${showList(elsewhere.map(o => o.namespace))}, not in the Rollout's namespace ${show(ro.namespace)}; the controller reads it from the Rollout's namespace only`,
+        `move the DestinationRule to namespace ${show(ro.namespace)}`);
+    } else {
+      ctx.report('CR106', ro, `${ISTIO}.destinationRule.name`,
+        `DestinationRule ${ro.namespace}/${dr.name} is not in the manifest set, so its subsets are not checked`,
+        'add the DestinationRule to the same chart or app, or make sure it exists in the cluster with the stable and canary subsets');
+    }
+    return;
+  }
+  const names = arr(drObj.raw.spec?.subsets).map((s: any) => s?.name);
+  for (const [field, name] of [['canarySubsetName', dr.canarySubsetName], ['stableSubsetName', dr.stableSubsetName]]) {
+    if (!names.includes(name)) {
+      // CR108
+      ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
+        `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
+        `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
+    }
+  }
+}
+
+/** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
+function vsTarget(name: string, namespace: string): { name: string; namespace: string } {
+  const n = name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
+  const dot = n.lastIndexOf('.');
+  return dot < 0 ? { name: n, namespace } : { name: n.slice(0, dot), namespace: n.slice(dot + 1) };
+}
+
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Analysis (rollout/controller.go, utils/analysis/helpers.go)
+
+interface Run {
+  readonly path: string;
+  readonly spec: any;
+  /** Step (inline) analysis: every metric must terminate. */
+  readonly inline: boolean;
+  readonly templates: any[];
+  readonly args: any[];
+}
+
+function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
+  const runs: Run[] = [];
+  if (canary.analysis) {
+    runs.push({ path: `${CANARY}.analysis`, spec: canary.analysis, inline: false, templates: arr(canary.analysis.templates), args: arr(canary.analysis.args) });
+  }
+  arr(canary.steps).forEach((step: any, i: number) => {
+    if (step?.analysis) {
+      runs.push({ path: `${CANARY}.steps[${i}].analysis`, spec: step.analysis, inline: true, templates: arr(step.analysis.templates), args: arr(step.analysis.args) });
+    }
+    arr(step?.experiment?.analyses).forEach((a: any, k: number) => {
+      runs.push({
+        path: `${CANARY}.steps[${i}].experiment.analyses[${k}]`, spec: {}, inline: false,
+        templates: [{ templateName: a?.templateName, clusterScope: a?.clusterScope }], args: arr(a?.args),
+      });
+    });
+  });
+  for (const run of runs) checkRun(ctx, ro, run);
+}
+
+function checkRun(ctx: Context, ro: Obj, run: Run): void {
+  const templates: Obj[] = [];
+  const visit = (ref: any, path: string, from: Obj | undefined) => {
+    const name = ref?.templateName;
+    if (typeof name !== 'string') return;
+    const cluster = ref.clusterScope === true;
+    const found = cluster ? ctx.find('ClusterAnalysisTemplate', '', name) : ctx.find('AnalysisTemplate', from?.namespace ?? ro.namespace, name);
+    if (!found) {
+      const where = from ? `${from.label} ${path}` : path;
+      if (cluster) {
+        ctx.report('CR123', ro, run.path,
+          `ClusterAnalysisTemplate ${show(name)} (referenced at ${where}) is not in the manifest set, so its metrics and arguments are not checked`,
+          'add the ClusterAnalysisTemplate to the app, or make sure it is installed in the cluster before the Rollout');
+      } else {
+        ctx.report('CR122', ro, from ? run.path : path,
+          `AnalysisTemplate ${ro.namespace}/${name} (referenced at ${where}) is not in the manifest set; the controller marks the Rollout InvalidSpec with "AnalysisTemplate '${name}' not found"`,
+          `add an AnalysisTemplate named ${show(name)} in namespace ${show(ro.namespace)}, fix 'templateName', or set 'clusterScope: true' for a ClusterAnalysisTemplate`);
+      }
+      return;
+    }
+    if (templates.includes(found)) return;
+    templates.push(found);
+    arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, `spec.templates[${j}].templateName`, found));
+  };
+  run.templates.forEach((ref, k) => visit(ref, `${run.path}.templates[${k}].templateName`, undefined));
+  if (templates.length === 0) return;
+
+  // CR124
+  const metrics: Array<{ name: string; metric: any; template: Obj; index: number }> = [];
+  for (const t of templates) arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
+  const byName = new Map<string, typeof metrics>();
+  for (const m of metrics) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  for (const [name, list] of byName) {
+    if (list.length > 1) {
+      ctx.report('CR124', ro, run.path,
+        `metric ${show(name)} is defined ${list.length} times in this analysis (${list.map(m => `${m.template.label} spec.metrics[${m.index}]`).join(', ')}); `
+        + `the controller says "two metrics have the same name '${name}'"`,
+        'rename one of the metrics, or do not list both templates in the same analysis');
+    }
+  }
+
+  // CR125, CR126
+  const supplied = new Map<string, any>();
+  run.args.forEach((a: any) => supplied.set(a?.name, a));
+  const declared = new Map<string, Array<{ arg: any; template: Obj }>>();
+  for (const t of templates) {
+    for (const arg of arr(t.raw.spec?.args)) declared.set(arg?.name, [...(declared.get(arg?.name) ?? []), { arg, template: t }]);
+  }
+  for (const [name, list] of declared) {
+    const valued = list.filter(d => d.arg?.value !== undefined);
+    const values = [...new Set(valued.map(d => String(d.arg.value)))];
+    if (values.length > 1) {
+      ctx.report('CR126', ro, run.path,
+        `argument ${show(name)} has different values in the templates of this analysis (${valued.map(d => `${d.template.label}: ${show(d.arg.value)}`).join(', ')}); `
+        + `the controller says "Argument \`${name}\` specified multiple times with different values"`,
+        `give ${show(name)} the same value in every template, or remove the value from the templates and pass it in the Rollout's 'args'`);
+    }
+    const hasDefault = list.some(d => d.arg?.value !== undefined || d.arg?.valueFrom !== undefined);
+    const given = supplied.get(name);
+    const rolloutGives = given !== undefined && (given.value !== undefined || given.valueFrom !== undefined);
+    if (!hasDefault && !rolloutGives) {
+      ctx.report('CR125', ro, `${run.path}.args`,
+        `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
+        + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says "argument \\"${name}\\" was not supplied"`,
+        `add { name: ${show(name)}, value: <value> } (or 'valueFrom') to the 'args' of this analysis in the Rollout, or give the argument a value in the template`);
+    }
+  }
+
+  // CR127
+  if (run.inline) {
+    for (const m of metrics) {
+      const count = m.metric?.count;
+      const noCount = count === undefined || count === 0 || count === '0';
+      if (m.metric?.interval !== undefined && noCount) {
+        ctx.report('CR127', ro, run.path,
+          `metric ${show(m.name)} of ${m.template.label} has 'interval' (${show(m.metric.interval)}) but no 'count', so it runs until stopped and this step would never finish; `
+          + `the controller says "AnalysisTemplate ${m.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${count ?? 0}"`,
+          `set 'count' on metric ${show(m.name)} (for example 5), or run the template as background analysis ('canary.analysis') instead of a step`);
+      }
+    }
+  }
+
+  // CR128
+  const metricNames = metrics.map(m => m.name);
+  const rules: Array<{ obj: Obj; path: string; pattern: any; kind: string }> = [];
+  for (const kind of ['dryRun', 'measurementRetention']) {
+    arr(run.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: ro, path: `${run.path}.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
+    for (const t of templates) {
+      arr(t.raw.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: t, path: `spec.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
+    }
+  }
+  for (const r of rules) {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(String(r.pattern));
+    } catch {
+      re = undefined;
+    }
+    if (!re || !metricNames.some(n => re!.test(n))) {
+      ctx.report('CR128', r.obj, r.path,
+        `'${r.kind}' pattern ${show(r.pattern)} ${re ? 'matches' : 'is not a valid regular expression and matches'} none of the metrics (${showList(metricNames)}); `
+        + `the controller says "${r.kind}[…]: Rule didn't match any metric name(s)"`,
+        'fix the pattern (it is an unanchored regular expression over metric names, for example ".*" or "^error-rate$"), or remove it');
+    }
+  }
+}
+
+/** CR129: placeholders `{{args.x}}` in a template's metrics must name an argument of the template (or of a nested one). */
+function checkTemplatePlaceholders(ctx: Context): void {
+  const templates = [...ctx.ofKind('AnalysisTemplate'), ...ctx.ofKind('ClusterAnalysisTemplate')];
+  for (const t of templates) {
+    const names = new Set<string>();
+    const collect = (o: Obj, seen: Set<Obj>) => {
+      if (seen.has(o)) return;
+      seen.add(o);
+      arr(o.raw.spec?.args).forEach((a: any) => names.add(a?.name));
+      for (const ref of arr(o.raw.spec?.templates)) {
+        const n = ref?.clusterScope ? ctx.find('ClusterAnalysisTemplate', '', ref?.templateName) : ctx.find('AnalysisTemplate', o.namespace, ref?.templateName);
+        if (n) collect(n, seen);
+      }
+    };
+    collect(t, new Set());
+    arr(t.raw.spec?.metrics).forEach((metric: any, i: number) => {
+      const text = JSON.stringify(metric ?? {});
+      const re = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
+      const missing = new Set<string>();
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text)) !== null) if (!names.has(m[1])) missing.add(m[1]);
+      for (const name of missing) {
+        ctx.report('CR129', t, `spec.metrics[${i}]`,
+          `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `
+          + `the controller fails the analysis with "failed to resolve {{args.${name}}}"`,
+          `add { name: ${show(name)} } to the template's 'args' (and supply it from the Rollout), or fix the placeholder`);
+      }
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// The rule catalog: one entry per code. `docs/rules.md` has one section per entry (a test checks both ways).
+import { RuleInfo, RuleSeverity, RuleSource } from './finding';
+
+const E = RuleSeverity.ERROR;
+const W = RuleSeverity.WARNING;
+const ARGO = RuleSource.ARGO_ROLLOUTS;
+const ISTIO = RuleSource.ISTIO;
+const LIB = RuleSource.LIBRARY;
+
+const VALIDATION = 'argo-rollouts: pkg/apis/rollouts/validation/validation.go';
+const REFERENCES = 'argo-rollouts: pkg/apis/rollouts/validation/validation_references.go';
+const ISTIO_RECONCILER = 'argo-rollouts: rollout/trafficrouting/istio/istio.go';
+const ANALYSIS = 'argo-rollouts: utils/analysis/helpers.go, rollout/controller.go';
+const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
+const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
+
+function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
+  return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
+}
+
+/** Every rule, ordered by code. */
+export const CATALOG: RuleInfo[] = [
+  // --- CR1xx: Argo Rollouts controller (canary + Istio subset-level traffic routing)
+  rule('CR101', E, ARGO, 'istio traffic routing names exactly one of virtualService and virtualServices', REFERENCES),
+  rule('CR102', W, ARGO, 'the VirtualService named by the Rollout is not in the manifest set, so its routes cannot be checked', REFERENCES),
+  rule('CR103', E, ARGO, 'every route listed in `routes` is a named HTTP route of the VirtualService', ISTIO_RECONCILER),
+  rule('CR104', E, ARGO, 'with `routes` omitted, the VirtualService has exactly one HTTP route that is not a managed route', ISTIO_RECONCILER),
+  rule('CR105', E, ARGO, 'every managed route has a destination for the stable subset and one for the canary subset', ISTIO_RECONCILER),
+  rule('CR106', W, ARGO, 'the DestinationRule named by the Rollout is not in the manifest set, so its subsets cannot be checked', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),
+  rule('CR107', E, ARGO, 'the DestinationRule named by the Rollout is in the Rollout\'s namespace', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),
+  rule('CR108', E, ARGO, 'the DestinationRule defines the stable and canary subsets named by the Rollout', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),
+  rule('CR109', E, ARGO, 'a managed route has no destination the controller would delete', ISTIO_RECONCILER),
+  rule('CR110', E, ARGO, 'each canary step sets exactly one of setWeight, pause, experiment and analysis (or another step type)', VALIDATION),
+  rule('CR111', E, ARGO, 'setWeight is an integer between 0 and 100', VALIDATION),
+  rule('CR112', E, ARGO, 'a pause duration parses and is not negative', VALIDATION),
+  rule('CR113', E, ARGO, 'setHeaderRoute and setMirrorRoute steps need trafficRouting.managedRoutes', VALIDATION),
+  rule('CR114', E, ARGO, 'a setHeaderRoute or setMirrorRoute step names a route listed in managedRoutes', VALIDATION),
+  rule('CR115', E, ARGO, 'a header or mirror match sets exactly one of exact, regex and prefix', VALIDATION),
+  rule('CR116', E, ARGO, 'the primary route is not listed in managedRoutes', ISTIO_RECONCILER),
+  rule('CR117', E, ARGO, 'maxTrafficWeight is not used with Istio', VALIDATION),
+  rule('CR118', E, ARGO, 'scaleDownDelaySeconds and dynamicStableScale are not both set', VALIDATION),
+  rule('CR119', E, ARGO, 'maxSurge and maxUnavailable are not both zero', VALIDATION),
+  rule('CR120', E, ARGO, 'progressDeadlineSeconds is greater than minReadySeconds', VALIDATION),
+  rule('CR121', E, ARGO, 'the Rollout selector is set and matches the pod template labels', VALIDATION),
+  rule('CR122', E, ARGO, 'every referenced AnalysisTemplate is in the manifest set, in the Rollout\'s namespace', ANALYSIS),
+  rule('CR123', W, ARGO, 'a referenced ClusterAnalysisTemplate is not in the manifest set, so it cannot be checked', ANALYSIS),
+  rule('CR124', E, ARGO, 'metric names are unique across the templates of one analysis', ANALYSIS),
+  rule('CR125', E, ARGO, 'every template argument without a value is supplied by the Rollout', 'argo-rollouts: utils/analysis/helpers.go, utils/template/template.go'),
+  rule('CR126', E, ARGO, 'an argument given a value by several templates has the same value in each', ANALYSIS),
+  rule('CR127', E, ARGO, 'metrics of step (inline) analyses terminate: no interval without count', 'argo-rollouts: rollout/controller.go, utils/analysis/helpers.go'),
+  rule('CR128', E, ARGO, 'every dryRun and measurementRetention metricName pattern matches a metric', ANALYSIS),
+  rule('CR129', E, ARGO, 'every `{{args.<name>}}` placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
+
+  // --- CR2xx: Istio webhook and istioctl analyze
+  rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
+  rule('CR202', W, ISTIO, 'no DestinationRule for a destination host with a subset is in the manifest set, so the subset cannot be checked', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
+  rule('CR203', E, ISTIO, 'DestinationRule subset names are unique DNS-1123 labels', ISTIO_VALIDATION),
+  rule('CR204', E, ISTIO, 'a VirtualService gateway reference is `mesh`, `<namespace>/<name>` or `<name>`', ISTIO_VS_VALIDATION),
+  rule('CR205', E, ISTIO, 'a gateway-bound VirtualService has a host served by the Gateway (IST0132)', 'istio: pkg/config/analysis/analyzers/virtualservice/gateways.go'),
+  rule('CR206', W, ISTIO, 'a referenced Gateway is not in the manifest set, so its hosts cannot be checked', 'istio: pkg/config/analysis/analyzers/virtualservice/gateways.go'),
+  rule('CR207', E, ISTIO, 'no two mesh-bound VirtualServices define the same host (IST0109)', 'istio: pkg/config/analysis/analyzers/virtualservice/conflictingmeshgatewayhosts.go'),
+  rule('CR208', E, ISTIO, 'a mesh-bound VirtualService does not use the host `*`', ISTIO_VS_VALIDATION),
+  rule('CR209', E, ISTIO, 'a destination to a multi-port Service names the port (IST0112)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationhosts.go'),
+  rule('CR210', E, ISTIO, 'a destination port is a port of the Service (IST0101 host:port)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationhosts.go'),
+  rule('CR211', E, ISTIO, 'a trafficPolicy (DestinationRule or subset) is not empty', ISTIO_VALIDATION),
+  rule('CR212', E, ISTIO, 'a connectionPool sets http or tcp', ISTIO_VALIDATION),
+  rule('CR213', W, ISTIO, 'Service port names follow Istio\'s protocol convention or set appProtocol (IST0118)', 'istio: pkg/config/analysis/analyzers/service/portname.go'),
+  rule('CR214', E, ISTIO, 'HTTP route weights are not negative and, with several destinations, total more than 0', ISTIO_VS_VALIDATION),
+  rule('CR215', E, ISTIO, 'an HTTP route has exactly one of route, redirect, directResponse (or delegate)', ISTIO_VS_VALIDATION),
+  rule('CR216', E, ISTIO, 'Gateway server port names are set and unique', ISTIO_VALIDATION),
+  rule('CR217', E, ISTIO, 'an HTTPS or TLS Gateway server has a tls block', ISTIO_VALIDATION),
+  rule('CR218', E, ISTIO, 'a plain-HTTP Gateway server has no TLS settings other than httpsRedirect', ISTIO_VALIDATION),
+  rule('CR219', E, ISTIO, 'a managed HTTP route goes to a Service port Istio treats as HTTP', 'istio: pkg/config/kube/conversion.go, pilot/pkg/networking/core/route/route.go'),
+
+  // --- CR3xx: invariants of this library
+  rule('CR301', E, LIB, 'setWeight never decreases from one step to the next', 'cdk8s-canary'),
+  rule('CR302', W, LIB, 'the steps end at 100% traffic', 'cdk8s-canary'),
+  rule('CR303', E, LIB, 'no label that changes per release in a Service selector, Rollout selector or DestinationRule subset', 'cdk8s-canary'),
+  rule('CR304', W, LIB, 'every weight increase is watched by analysis or a manual pause before the next one', 'cdk8s-canary'),
+  rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
+  rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
+];
+
+const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));
+
+/** The catalog entry of a code; throws for an unknown code (a bug in a rule). */
+export function ruleInfo(code: string): RuleInfo {
+  const info = BY_CODE.get(code);
+  if (!info) throw new Error(`internal error: rule code ${code} is not in the catalog`);
+  return info;
+}

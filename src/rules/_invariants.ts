@@ -1,0 +1,182 @@
+// CR3xx: invariants of this library for a canary that is safe to run unattended.
+import { arr, Context, mapSelects, Obj, show, WORKLOAD_KINDS } from './_model';
+
+const CANARY = 'spec.strategy.canary';
+
+/** Labels whose value changes from one release to the next (or that Argo Rollouts writes itself). */
+export const RELEASE_VARYING_LABELS = [
+  'version',
+  'app.kubernetes.io/version',
+  'service.istio.io/canonical-revision',
+  'rollouts-pod-template-hash',
+  'pod-template-hash',
+];
+
+export function checkInvariants(ctx: Context): void {
+  for (const ro of ctx.ofKind('Rollout')) {
+    const canary = ro.raw.spec?.strategy?.canary;
+    if (!canary) continue;
+    checkWeights(ctx, ro, arr(canary.steps));
+    checkCoverage(ctx, ro, canary);
+  }
+  checkReleaseLabels(ctx);
+  checkReadiness(ctx);
+  checkImages(ctx);
+}
+
+// CR301, CR302
+function checkWeights(ctx: Context, ro: Obj, steps: any[]): void {
+  let previous: { weight: number; index: number } | undefined;
+  steps.forEach((step: any, i: number) => {
+    const w = step?.setWeight;
+    if (typeof w !== 'number') return;
+    if (previous && w < previous.weight) {
+      ctx.report('CR301', ro, `${CANARY}.steps[${i}].setWeight`,
+        `'setWeight' (${w}) is lower than the weight of step ${previous.index} (${previous.weight}); traffic would move back to stable in the middle of the release`,
+        `order the steps by increasing weight (raise step ${i} to at least ${previous.weight}, or lower step ${previous.index})`);
+    }
+    previous = { weight: w, index: i };
+  });
+  if (!previous || previous.weight < 100) {
+    ctx.report('CR302', ro, steps.length > 0 ? `${CANARY}.steps` : CANARY,
+      previous
+        ? `the last 'setWeight' is ${previous.weight} (step ${previous.index}), so at the end of the steps the controller switches from ${previous.weight}% to 100% at once, with no step that watches full traffic`
+        : 'no step sets a weight, so the controller sends 100% of the traffic to the new version at once',
+      'end the steps with { setWeight: 100 } followed by a pause or an analysis, so full traffic is watched while stable can still take it back');
+  }
+}
+
+// CR304
+function checkCoverage(ctx: Context, ro: Obj, canary: any): void {
+  const steps = arr(canary.steps);
+  const background = canary.analysis && arr(canary.analysis.templates).length > 0 ? canary.analysis : undefined;
+  const startingStep = typeof background?.startingStep === 'number' ? background.startingStep : 0;
+  let weight = 0;
+  steps.forEach((step: any, i: number) => {
+    const w = step?.setWeight;
+    if (typeof w !== 'number') return;
+    const increase = w > weight;
+    weight = Math.max(weight, w);
+    if (!increase) return;
+    let end = steps.findIndex((s: any, j: number) => j > i && typeof s?.setWeight === 'number');
+    if (end < 0) end = steps.length;
+    const segment = steps.slice(i + 1, end).map((s: any, k: number) => ({ s, index: i + 1 + k }));
+    if (segment.length === 0 && end === steps.length && w >= 100) return; // the promotion itself
+    const covered = segment.some(({ s, index }) =>
+      s?.analysis
+      || arr(s?.experiment?.analyses).length > 0
+      || (s?.pause && (s.pause.duration === undefined || s.pause.duration === null))
+      || (background && index >= startingStep && s?.pause && isPositiveDuration(s.pause.duration)));
+    if (!covered) {
+      const why = segment.length === 0
+        ? 'the next step changes the weight right away'
+        : background
+          ? `no analysis step or manual pause follows it before the next weight change, and the background analysis (from step ${startingStep}) has no timed pause to measure in`
+          : 'no analysis step, background analysis or manual pause follows it before the next weight change';
+      ctx.report('CR304', ro, `${CANARY}.steps[${i}]`,
+        `the increase to ${w}% at step ${i} is not watched: ${why}, so a bad canary gets more traffic unnoticed`,
+        'add background analysis (\'canary.analysis\') with a timed pause after this step, an analysis step, or a manual pause ({ pause: {} }) before the next increase');
+    }
+  });
+}
+
+function isPositiveDuration(d: any): boolean {
+  if (typeof d === 'number') return d > 0;
+  if (typeof d !== 'string') return false;
+  return /[1-9]/.test(d) && !d.trim().startsWith('-');
+}
+
+// CR303
+function checkReleaseLabels(ctx: Context): void {
+  const bad = (labels: any) => Object.keys(labels ?? {}).filter(k => RELEASE_VARYING_LABELS.includes(k));
+  const why = (k: string) => k === 'rollouts-pod-template-hash' || k === 'pod-template-hash'
+    ? 'the controllers write this label themselves'
+    : 'its value changes with every release, so after promotion it points at pods that no longer exist '
+      + '(Argo Rollouts tells stable from canary by adding rollouts-pod-template-hash to the subsets itself)';
+
+  for (const svc of ctx.ofKind('Service')) {
+    const selector = svc.raw.spec?.selector;
+    for (const k of bad(selector)) {
+      ctx.report('CR303', svc, `spec.selector`,
+        `the selector uses the label ${show(k)} (${show(selector[k])}); ${why(k)}`,
+        `remove ${show(k)} from the Service selector: select the pods by identity labels only (for example "app")`);
+    }
+  }
+  for (const ro of ctx.ofKind('Rollout')) {
+    const sel = ro.raw.spec?.selector ?? {};
+    const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)].filter(k => RELEASE_VARYING_LABELS.includes(k));
+    for (const k of [...new Set(keys)]) {
+      ctx.report('CR303', ro, 'spec.selector',
+        `the selector uses the label ${show(k)}; ${why(k)}, and a Rollout selector cannot be changed later`,
+        `remove ${show(k)} from 'selector': select the pods by identity labels only (for example "app"); keep ${show(k)} on the pod template if you want it in metrics`);
+    }
+  }
+  for (const dr of ctx.ofKind('DestinationRule')) {
+    arr(dr.raw.spec?.subsets).forEach((s: any, i: number) => {
+      for (const k of bad(s?.labels)) {
+        ctx.report('CR303', dr, `spec.subsets[${i}].labels`,
+          `subset ${show(s?.name)} selects the label ${show(k)} (${show(s.labels[k])}); ${why(k)}`,
+          `remove ${show(k)} from the subset labels: label both subsets with the identity labels only (for example "app")`);
+      }
+    });
+  }
+}
+
+// CR305
+function checkReadiness(ctx: Context): void {
+  const workloads = WORKLOAD_KINDS.flatMap(k => ctx.ofKind(k));
+  for (const w of workloads) {
+    const labels = w.raw.spec?.template?.metadata?.labels ?? {};
+    const containers = arr(w.raw.spec?.template?.spec?.containers);
+    const serving = new Map<number, string[]>();
+    for (const svc of ctx.ofKind('Service')) {
+      const selector = svc.raw.spec?.selector;
+      if (svc.namespace !== w.namespace || !selector || Object.keys(selector).length === 0 || !mapSelects(selector, labels)) continue;
+      for (const p of arr(svc.raw.spec?.ports)) {
+        const target = p?.targetPort ?? p?.port;
+        let index = containers.findIndex((c: any) => arr(c?.ports).some((cp: any) => (typeof target === 'number' ? cp?.containerPort === target : cp?.name === target)));
+        if (index < 0 && containers.length === 1) index = 0;
+        if (index < 0) continue;
+        serving.set(index, [...(serving.get(index) ?? []), `${svc.label} port ${p?.port}`]);
+      }
+    }
+    for (const [index, ports] of [...serving].sort((a, b) => a[0] - b[0])) {
+      const c = containers[index];
+      if (c?.readinessProbe) continue;
+      ctx.report('CR305', w, `spec.template.spec.containers[${index}].readinessProbe`,
+        `container ${show(c?.name)} serves ${ports.join(', ')} but has no readinessProbe, so new pods get traffic before they can answer and a broken canary counts as available`,
+        `add a readinessProbe to container ${show(c?.name)} (for example an HTTP GET on its health endpoint)`);
+    }
+  }
+}
+
+// CR306
+function checkImages(ctx: Context): void {
+  for (const w of WORKLOAD_KINDS.flatMap(k => ctx.ofKind(k))) {
+    for (const field of ['initContainers', 'containers']) {
+      arr(w.raw.spec?.template?.spec?.[field]).forEach((c: any, i: number) => {
+        const image = c?.image;
+        if (typeof image !== 'string') return;
+        const { tag, digest } = splitImage(image);
+        if (digest) return;
+        if (tag === undefined || tag === 'latest') {
+          ctx.report('CR306', w, `spec.template.spec.${field}[${i}].image`,
+            `image ${show(image)} ${tag === 'latest' ? 'uses the tag "latest"' : 'has no tag'}, so the same manifest can start different code, a rollback does not restore the old version and the canary compares nothing`,
+            `pin the image by version tag or digest (for example "${image.replace(/:latest$/, '')}:1.4.2" or "...@sha256:<digest>")`);
+        }
+      });
+    }
+  }
+}
+
+function splitImage(image: string): { tag?: string; digest?: string } {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1) || undefined;
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
+  return { tag: colon >= 0 ? rest.slice(colon + 1) || undefined : undefined, digest };
+}

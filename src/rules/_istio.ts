@@ -1,0 +1,335 @@
+// CR2xx: what Istio's validating webhook rejects and what `istioctl analyze` reports, for VS / DR / Gateway / Service.
+import { arr, Context, fqdn, hostsMatch, isMeshBound, Obj, serviceOfHost, show, showList } from './_model';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkIstio(ctx: Context): void {
+  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs);
+  checkMeshHostConflicts(ctx);
+  for (const dr of ctx.ofKind('DestinationRule')) checkDestinationRule(ctx, dr);
+  for (const gw of ctx.ofKind('Gateway')) checkGateway(ctx, gw);
+  for (const svc of ctx.ofKind('Service')) checkServicePorts(ctx, svc);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Protocol selection (pkg/config/kube/conversion.go ConvertProtocol)
+
+const PROTOCOLS: { [prefix: string]: string } = {
+  'http': 'HTTP', 'http2': 'HTTP2', 'https': 'HTTPS', 'grpc': 'GRPC', 'grpc-web': 'GRPC-Web', 'tcp': 'TCP', 'tls': 'TLS',
+  'mongo': 'Mongo', 'mysql': 'MySQL', 'redis': 'Redis', 'udp': 'UDP', 'http_proxy': 'HTTP_PROXY',
+};
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-Web', 'HTTP_PROXY']);
+
+/** The protocol Istio derives for a Service port, or 'Unsupported' (sniffed). */
+export function portProtocol(port: any): string {
+  if (String(port?.protocol ?? '').toUpperCase() === 'UDP') return 'UDP';
+  const app = port?.appProtocol;
+  if (typeof app === 'string' && app !== '') {
+    const special: { [k: string]: string } = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
+    return special[app] ?? PROTOCOLS[app.toLowerCase()] ?? 'Unsupported';
+  }
+  const name = String(port?.name ?? '').toLowerCase();
+  if (name.startsWith('grpc-web')) return 'GRPC-Web';
+  const prefix = name.split('-')[0];
+  if (PROTOCOLS[prefix]) return PROTOCOLS[prefix];
+  if ([25, 53, 3306, 27017].includes(port?.port)) return 'TCP';
+  return 'Unsupported';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// VirtualService
+
+interface Dest {
+  readonly path: string;
+  readonly destination: any;
+  readonly http: boolean;
+}
+
+function checkVirtualService(ctx: Context, vs: Obj): void {
+  const spec = vs.raw.spec ?? {};
+  const hosts: string[] = arr(spec.hosts).map(String);
+  const mesh = isMeshBound(vs.raw);
+
+  // CR208
+  if (mesh) {
+    hosts.forEach((h, i) => {
+      if (h === '*') {
+        ctx.report('CR208', vs, `spec.hosts[${i}]`,
+          `host "*" is not allowed on a VirtualService bound to the mesh ('gateways' ${spec.gateways ? show(spec.gateways) : 'unset, which means mesh'}); `
+          + 'Istio says "wildcard host * is not allowed for virtual services bound to the mesh gateway"',
+          `replace "*" with the Service's FQDN (for example "<name>.${vs.namespace}.svc.cluster.local"), or bind the VirtualService to a gateway only`);
+      }
+    });
+  }
+
+  // CR204, CR205, CR206
+  arr(spec.gateways).forEach((ref: any, i: number) => {
+    if (ref === 'mesh') return;
+    const gw = parseGatewayRef(String(ref), vs.namespace);
+    if (!gw) {
+      ctx.report('CR204', vs, `spec.gateways[${i}]`,
+        `gateway reference ${show(ref)} is neither "mesh", "<namespace>/<name>" nor "<name>" with DNS-1123 labels; Istio's webhook rejects it`,
+        'write the Gateway as "<namespace>/<name>" (for example "istio-system/public-gateway"), or "mesh" for the sidecars');
+      return;
+    }
+    const found = ctx.find('Gateway', gw.namespace, gw.name);
+    if (!found) {
+      ctx.report('CR206', vs, `spec.gateways[${i}]`,
+        `Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
+        'make sure the Gateway exists in the cluster and serves one of the VirtualService hosts, or add it to the app');
+      return;
+    }
+    const serverHosts = arr(found.raw.spec?.servers).flatMap((s: any) => arr(s?.hosts).map(String));
+    const usable = serverHosts
+      .map(h => splitServerHost(h, found.namespace))
+      .filter(h => h.namespace === '*' || h.namespace === vs.namespace)
+      .map(h => h.host);
+    const matches = hosts.some(h => usable.some(s => hostsMatch(fqdn(h, vs.namespace), s)));
+    if (!matches) {
+      ctx.report('CR205', vs, `spec.gateways[${i}]`,
+        `none of the hosts (${showList(hosts)}) is served by ${found.label} (server hosts: ${showList(serverHosts)}), so the gateway never routes to this VirtualService; `
+        + `istioctl analyze reports IST0132 "one or more host ... not found in Gateway"`,
+        'add the external host (for example "shop.example.com") to both the VirtualService hosts and a Gateway server, or fix the gateway reference');
+    }
+  });
+
+  // HTTP routes
+  const dests: Dest[] = [];
+  arr(spec.http).forEach((route: any, i: number) => {
+    const path = `spec.http[${i}]`;
+    // CR215
+    const kinds = ['route', 'redirect', 'directResponse', 'delegate'].filter(k => route?.[k] !== undefined && route?.[k] !== null
+      && !(k === 'route' && Array.isArray(route.route) && route.route.length === 0));
+    if (kinds.length !== 1) {
+      ctx.report('CR215', vs, path,
+        kinds.length === 0
+          ? `HTTP route ${show(route?.name ?? i)} has no 'route', 'redirect' or 'directResponse'; Istio says "HTTP route, redirect or direct_response is required"`
+          : `HTTP route ${show(route?.name ?? i)} sets ${kinds.map(k => `'${k}'`).join(' and ')}; Istio accepts only one of them`,
+        kinds.length === 0 ? "add 'route' with the destinations (for example stable 100 / canary 0)" : `keep only one of ${kinds.join(', ')}`);
+    }
+    // CR214
+    const rd = arr(route?.route);
+    rd.forEach((d: any, j: number) => {
+      if (typeof d?.weight === 'number' && d.weight < 0) {
+        ctx.report('CR214', vs, `${path}.route[${j}].weight`,
+          `weight (${d.weight}) is negative; Istio says "weight ${d.weight} < 0"`,
+          'use a weight of 0 or more (the initial split is stable 100 / canary 0)');
+      }
+    });
+    if (rd.length > 1) {
+      const total = rd.reduce((s: number, d: any) => s + (typeof d?.weight === 'number' ? d.weight : 0), 0);
+      if (total === 0) {
+        ctx.report('CR214', vs, `${path}.route`,
+          `the ${rd.length} destinations of HTTP route ${show(route?.name ?? i)} have weights ${show(rd.map((d: any) => d?.weight ?? null))}, which total 0; `
+          + 'Istio says "total destination weight = 0"',
+          'give the stable destination weight 100 and the canary destination weight 0');
+      }
+    }
+    rd.forEach((d: any, j: number) => dests.push({ path: `${path}.route[${j}].destination`, destination: d?.destination, http: true }));
+    if (route?.mirror) dests.push({ path: `${path}.mirror`, destination: route.mirror, http: true });
+    arr(route?.mirrors).forEach((m: any, j: number) => dests.push({ path: `${path}.mirrors[${j}].destination`, destination: m?.destination, http: true }));
+  });
+  for (const kind of ['tcp', 'tls']) {
+    arr(spec[kind]).forEach((route: any, i: number) => arr(route?.route).forEach((d: any, j: number) =>
+      dests.push({ path: `spec.${kind}[${i}].route[${j}].destination`, destination: d?.destination, http: false })));
+  }
+  for (const d of dests) checkDestination(ctx, vs, d, mesh);
+}
+
+function parseGatewayRef(ref: string, vsNamespace: string): { namespace: string; name: string } | undefined {
+  const parts = ref.split('/');
+  if (parts.length === 2) {
+    return DNS1123_LABEL.test(parts[0]) && DNS1123_LABEL.test(parts[1]) ? { namespace: parts[0], name: parts[1] } : undefined;
+  }
+  if (parts.length !== 1) return undefined;
+  if (DNS1123_LABEL.test(ref)) return { namespace: vsNamespace, name: ref };
+  // legacy `<name>.<namespace>` form, still accepted by Istio with a warning
+  const dots = ref.split('.');
+  if (dots.length >= 2 && dots.every(p => DNS1123_LABEL.test(p))) return { namespace: dots[1], name: dots[0] };
+  return undefined;
+}
+
+function splitServerHost(host: string, gwNamespace: string): { namespace: string; host: string } {
+  const slash = host.indexOf('/');
+  if (slash < 0) return { namespace: '*', host };
+  const ns = host.slice(0, slash);
+  return { namespace: ns === '.' ? gwNamespace : ns, host: host.slice(slash + 1) };
+}
+
+function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
+  const dest = d.destination;
+  if (!dest || typeof dest.host !== 'string' || dest.host === '') return;
+  const host = fqdn(dest.host, vs.namespace);
+
+  // CR201, CR202
+  if (dest.subset !== undefined) {
+    const rules = ctx.ofKind('DestinationRule').filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
+    if (rules.length === 0) {
+      ctx.report('CR202', vs, `${d.path}.subset`,
+        `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(dest.subset)} is not checked`,
+        `make sure a DestinationRule with host ${show(host)} and a subset named ${show(dest.subset)} exists in the cluster, or add it to the app`);
+    } else {
+      const names = rules.flatMap(dr => arr(dr.raw.spec?.subsets).map((s: any) => s?.name));
+      if (!names.includes(dest.subset)) {
+        ctx.report('CR201', vs, `${d.path}.subset`,
+          `subset ${show(dest.subset)} is not defined in ${rules.map(r => r.label).join(', ')} for host ${show(host)} (its subsets: ${showList(names)}); `
+          + 'requests to it fail with 503 and istioctl analyze reports IST0101 "Referenced host+subset in destinationrule not found"',
+          `add a subset named ${show(dest.subset)} to the DestinationRule, or fix the subset name in the route`);
+      }
+    }
+  }
+
+  // CR209, CR210, CR219
+  const target = serviceOfHost(host);
+  const svc = target && ctx.find('Service', target.namespace, target.name);
+  if (!svc) return;
+  const ports = arr(svc.raw.spec?.ports);
+  let port: any;
+  if (dest.port?.number === undefined) {
+    if (ports.length > 1) {
+      ctx.report('CR209', vs, `${d.path}.port`,
+        `the destination has no 'port', but ${svc.label} exposes ${ports.length} ports (${showList(ports.map((p: any) => p?.port))}); `
+        + 'istioctl analyze reports IST0112 "Specifying a port in the destination is required to disambiguate"',
+        `set 'port: { number: <port> }' on the destination to the Service port that serves this traffic`);
+      return;
+    }
+    port = ports[0];
+  } else {
+    port = ports.find((p: any) => p?.port === dest.port.number);
+    if (!port) {
+      ctx.report('CR210', vs, `${d.path}.port.number`,
+        `port ${show(dest.port.number)} is not a port of ${svc.label} (its ports: ${showList(ports.map((p: any) => p?.port))}); `
+        + 'istioctl analyze reports IST0101 "Referenced host:port not found"',
+        'use one of the Service ports (the Service port, not the container port)');
+      return;
+    }
+  }
+  if (d.http && mesh && port) {
+    const protocol = portProtocol(port);
+    if (protocol !== 'Unsupported' && !HTTP_PROTOCOLS.has(protocol)) {
+      ctx.report('CR219', vs, d.path,
+        `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
+        + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
+        `name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set 'appProtocol: http' on it`);
+    }
+  }
+}
+
+function checkMeshHostConflicts(ctx: Context): void {
+  const byHost = new Map<string, Obj[]>();
+  for (const vs of ctx.ofKind('VirtualService')) {
+    if (!isMeshBound(vs.raw)) continue;
+    const hosts = new Set(arr(vs.raw.spec?.hosts).map((h: any) => fqdn(String(h), vs.namespace)));
+    for (const h of hosts) byHost.set(h, [...(byHost.get(h) ?? []), vs]);
+  }
+  for (const [host, list] of byHost) {
+    if (list.length < 2) continue;
+    for (const vs of list.slice(1)) {
+      const index = arr(vs.raw.spec?.hosts).findIndex((h: any) => fqdn(String(h), vs.namespace) === host);
+      ctx.report('CR207', vs, `spec.hosts[${index}]`,
+        `host ${show(host)} is also defined by ${list[0].label}, and both apply to the mesh; sidecars do not merge VirtualServices, so one of them is ignored `
+        + '(istioctl analyze IST0109)',
+        'merge the routes into one VirtualService for this host, or bind one of them to a gateway only');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// DestinationRule
+
+function checkDestinationRule(ctx: Context, dr: Obj): void {
+  const spec = dr.raw.spec ?? {};
+  checkTrafficPolicy(ctx, dr, 'spec.trafficPolicy', spec.trafficPolicy);
+  const seen = new Set<string>();
+  arr(spec.subsets).forEach((s: any, i: number) => {
+    const name = s?.name;
+    // CR203
+    if (typeof name !== 'string' || name.length > 63 || !DNS1123_LABEL.test(name)) {
+      ctx.report('CR203', dr, `spec.subsets[${i}].name`,
+        `subset name ${show(name)} is not a DNS-1123 label; Istio's webhook rejects it`,
+        'use lowercase letters, digits and \'-\', at most 63 characters, starting and ending with a letter or digit (for example "canary")');
+    } else if (seen.has(name)) {
+      ctx.report('CR203', dr, `spec.subsets[${i}].name`,
+        `subset name ${show(name)} is used twice; Istio's webhook rejects duplicate subset names`,
+        'give every subset its own name, or remove the duplicate');
+    }
+    if (typeof name === 'string') seen.add(name);
+    checkTrafficPolicy(ctx, dr, `spec.subsets[${i}].trafficPolicy`, s?.trafficPolicy);
+  });
+}
+
+function checkTrafficPolicy(ctx: Context, dr: Obj, path: string, policy: any): void {
+  if (policy === undefined || policy === null) return;
+  // CR211
+  if (typeof policy === 'object' && Object.keys(policy).filter(k => policy[k] !== undefined).length === 0) {
+    ctx.report('CR211', dr, path,
+      "'trafficPolicy' is empty ({}); Istio says \"traffic policy must have at least one field\"",
+      "remove 'trafficPolicy', or set at least one of loadBalancer, connectionPool, outlierDetection, tls");
+    return;
+  }
+  const pools: Array<[string, any]> = [[`${path}.connectionPool`, policy.connectionPool]];
+  arr(policy.portLevelSettings).forEach((p: any, i: number) => pools.push([`${path}.portLevelSettings[${i}].connectionPool`, p?.connectionPool]));
+  for (const [p, pool] of pools) {
+    // CR212
+    if (pool !== undefined && pool !== null && !pool.http && !pool.tcp) {
+      ctx.report('CR212', dr, p,
+        `'connectionPool' (${show(pool)}) sets neither 'http' nor 'tcp'; Istio's webhook rejects it`,
+        "set 'connectionPool.http' and/or 'connectionPool.tcp', or remove 'connectionPool'");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Gateway
+
+function checkGateway(ctx: Context, gw: Obj): void {
+  const names = new Set<string>();
+  arr(gw.raw.spec?.servers).forEach((server: any, i: number) => {
+    const path = `spec.servers[${i}]`;
+    const name = server?.port?.name;
+    // CR216
+    if (typeof name !== 'string' || name === '') {
+      ctx.report('CR216', gw, `${path}.port.name`,
+        `server ${i} (port ${show(server?.port?.number)}) has no port name; Istio's webhook rejects a server without one`,
+        'name the port after its protocol and number, for example "https-443"');
+    } else if (names.has(name)) {
+      ctx.report('CR216', gw, `${path}.port.name`,
+        `port name ${show(name)} is used by another server of the Gateway; Istio's webhook requires unique port names`,
+        `rename the port of server ${i} (for example "${String(server?.port?.protocol ?? 'http').toLowerCase()}-${server?.port?.number ?? i}")`);
+    }
+    if (typeof name === 'string') names.add(name);
+    const protocol = String(server?.port?.protocol ?? '').toUpperCase();
+    const tls = server?.tls;
+    // CR217
+    if ((protocol === 'HTTPS' || protocol === 'TLS') && !tls) {
+      ctx.report('CR217', gw, `${path}.tls`,
+        `server ${i} has protocol ${protocol} but no 'tls' block; Istio's webhook rejects it`,
+        "add 'tls: { mode: SIMPLE, credentialName: <TLS Secret in the gateway workload's namespace> }'");
+    }
+    // CR218
+    if (['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(protocol) && tls) {
+      const certFields = ['credentialName', 'credentialNames', 'serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates'].filter(k => tls[k] !== undefined);
+      const mode = tls.mode;
+      if ((mode !== undefined && mode !== 'PASSTHROUGH') || certFields.length > 0) {
+        ctx.report('CR218', gw, `${path}.tls`,
+          `server ${i} has protocol ${protocol} but TLS settings (${show(tls)}); Istio says "server cannot have TLS settings for plain text HTTP ports"`,
+          `keep only 'tls: { httpsRedirect: true }' on the HTTP server, and put the certificate on a server with protocol HTTPS`);
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Service
+
+function checkServicePorts(ctx: Context, svc: Obj): void {
+  arr(svc.raw.spec?.ports).forEach((port: any, i: number) => {
+    // CR213
+    if (portProtocol(port) === 'Unsupported') {
+      ctx.report('CR213', svc, `spec.ports[${i}].name`,
+        `port ${show(port?.port)} is named ${show(port?.name ?? '')} without 'appProtocol', so Istio has to guess the protocol `
+        + `(istioctl analyze IST0118 "Port name ${port?.name ?? ''} ... doesn't follow the naming convention of Istio port")`,
+        'name the port "<protocol>[-<suffix>]" (for example "http" or "http-web"), or set \'appProtocol\' (for example "http")');
+    }
+  });
+}
