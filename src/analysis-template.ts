@@ -1,0 +1,439 @@
+import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as argo from '../imports/argoproj.io';
+import { assertArgName } from './_analysis';
+import { CanaryArgs } from './analysis-arg';
+import { AnalysisMetric } from './analysis-metric';
+import { SyncWave } from './sync-wave';
+
+/**
+ * An argument declared by an analysis template, as the Rollout wiring sees it. An argument with
+ * neither `defaultValue` nor `fromSecret` is required: the Rollout must supply it.
+ */
+export interface AnalysisArgDeclaration {
+  /** The argument name. */
+  readonly name: string;
+  /**
+   * The template's default value, which a value supplied by the Rollout overrides.
+   *
+   * @default - no default
+   */
+  readonly defaultValue?: string;
+  /**
+   * Whether the value is read from a Secret (in the namespace of the AnalysisRun).
+   *
+   * @default false
+   */
+  readonly fromSecret?: boolean;
+}
+
+/**
+ * An AnalysisTemplate or ClusterAnalysisTemplate, as a Rollout references it.
+ */
+export interface IAnalysisTemplate {
+  /** The object name (`metadata.name`), which the Rollout uses in `templateName`. */
+  readonly templateName: string;
+  /** True for a ClusterAnalysisTemplate (the Rollout sets `clusterScope: true`). */
+  readonly clusterScope: boolean;
+  /** The names of the template's metrics. */
+  readonly metricNames: string[];
+  /** Metrics with an interval and no count, which run until the analysis is terminated. */
+  readonly unboundedMetricNames: string[];
+  /** The declared arguments. */
+  readonly argDeclarations: AnalysisArgDeclaration[];
+}
+
+/**
+ * An argument declaration of a template (`spec.args[]`).
+ */
+export class AnalysisTemplateArg {
+  /**
+   * An argument that the Rollout must supply.
+   *
+   * @param name the argument name, used in queries as `{{args.<name>}}`
+   */
+  public static required(name: string): AnalysisTemplateArg {
+    assertArgName('AnalysisTemplateArg.required name', name);
+    return new AnalysisTemplateArg({ name }, { name });
+  }
+
+  /**
+   * An argument with a default value, which the Rollout may override.
+   *
+   * @param name the argument name
+   * @param value the default value
+   */
+  public static withDefault(name: string, value: string): AnalysisTemplateArg {
+    assertArgName('AnalysisTemplateArg.withDefault name', name);
+    if (typeof value !== 'string') {
+      throw new Error(`'AnalysisTemplateArg.withDefault' value for "${name}" (${JSON.stringify(value)}) must be a string; convert numbers with String(n)`);
+    }
+    return new AnalysisTemplateArg({ name, value }, { name, defaultValue: value });
+  }
+
+  /**
+   * An argument read from a key of a Secret in the namespace where the AnalysisRun runs (the Rollout's).
+   * Its value is masked in the AnalysisRun.
+   *
+   * @param name the argument name
+   * @param secretName the Secret name
+   * @param key the key in the Secret
+   */
+  public static fromSecret(name: string, secretName: string, key: string): AnalysisTemplateArg {
+    assertArgName('AnalysisTemplateArg.fromSecret name', name);
+    if (!secretName || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) {
+      throw new Error(`'secretName' for analysis argument "${name}" ("${secretName}") must be a Kubernetes object name (lowercase letters, digits, '-', '.')`);
+    }
+    if (!key || !/^[-._A-Za-z0-9]+$/.test(key)) {
+      throw new Error(`'key' for analysis argument "${name}" ("${key}") must be a Secret data key (letters, digits, '-', '_', '.')`);
+    }
+    return new AnalysisTemplateArg({ name, valueFrom: { secretKeyRef: { name: secretName, key } } }, { name, fromSecret: true });
+  }
+
+  /** The argument name. */
+  public readonly name: string;
+  /** The declaration, as the Rollout wiring sees it. */
+  public readonly declaration: AnalysisArgDeclaration;
+  private readonly rendered: any;
+
+  private constructor(rendered: any, declaration: AnalysisArgDeclaration) {
+    this.name = rendered.name;
+    this.rendered = rendered;
+    this.declaration = declaration;
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return JSON.parse(JSON.stringify(this.rendered));
+  }
+}
+
+/** How many measurements to keep for a metric (`spec.measurementRetention[]`). */
+export interface MetricMeasurementRetention {
+  /** The metric name (a metric of this template). */
+  readonly metricName: string;
+  /** How many measurements to keep in the AnalysisRun status. Argo Rollouts keeps 10 by default. */
+  readonly limit: number;
+}
+
+/** Properties of `AnalysisTemplate` and `ClusterAnalysisTemplate`. */
+export interface AnalysisTemplateProps {
+  /**
+   * Metadata; `name` sets the object name.
+   *
+   * @default - a name generated from the construct path; the Argo CD sync-wave annotation `-2`
+   */
+  readonly metadata?: ApiObjectMetadata;
+  /**
+   * The metrics. More can be added with `addMetric()`.
+   *
+   * @default - none; at least one is needed before synth
+   */
+  readonly metrics?: AnalysisMetric[];
+  /**
+   * Argument declarations. The well-known arguments of `CanaryArgs` (namespace, service-name,
+   * canary-revision, pod template hashes) are declared automatically, as required arguments the Rollout
+   * supplies, when a metric uses them and they are not declared here. Any other `{{args.x}}` placeholder
+   * must be declared.
+   *
+   * @default - only the well-known arguments the metrics use
+   */
+  readonly args?: AnalysisTemplateArg[];
+  /**
+   * Names of metrics (of this template) that are evaluated but never change the analysis outcome: for
+   * trying a new metric out.
+   *
+   * @default - no metric is a dry run
+   */
+  readonly dryRunMetrics?: string[];
+  /**
+   * How many measurements to keep, per metric.
+   *
+   * @default - Argo Rollouts keeps 10 measurements per metric
+   */
+  readonly measurementRetention?: MetricMeasurementRetention[];
+}
+
+/**
+ * Shared implementation of the two template kinds.
+ */
+class TemplateSpec {
+  public readonly metrics: AnalysisMetric[] = [];
+  public readonly args: AnalysisTemplateArg[] = [];
+  public readonly dryRun: string[] = [];
+  public readonly retention: MetricMeasurementRetention[] = [];
+
+  public addMetric(metric: AnalysisMetric): void {
+    if (!metric || typeof (metric as any)._toKube !== 'function') {
+      throw new Error('\'metrics\' contains something that is not an AnalysisMetric: build metrics with AnalysisMetric.prometheus() or IstioMetrics');
+    }
+    if (this.metrics.some(m => m.name === metric.name)) {
+      throw new Error(`metric name '${metric.name}' is used twice in this template: metric names must be unique within an analysis run; `
+        + 'give one of them another \'name\'');
+    }
+    this.metrics.push(metric);
+  }
+
+  public addArg(arg: AnalysisTemplateArg): void {
+    if (this.args.some(a => a.name === arg.name)) {
+      throw new Error(`argument '${arg.name}' is declared twice in this template: declare each argument once`);
+    }
+    this.args.push(arg);
+  }
+
+  public addDryRun(metricName: string): void {
+    if (typeof metricName !== 'string' || metricName === '') {
+      throw new Error(`'dryRunMetrics' contains ${JSON.stringify(metricName)}: give the name of a metric of this template`);
+    }
+    if (!this.dryRun.includes(metricName)) this.dryRun.push(metricName);
+  }
+
+  public addRetention(r: MetricMeasurementRetention): void {
+    if (!Number.isInteger(r.limit) || r.limit < 1 || r.limit > 1000) {
+      throw new Error(`'measurementRetention' limit for metric '${r.metricName}' (${r.limit}) must be an integer between 1 and 1000`);
+    }
+    if (this.retention.some(x => x.metricName === r.metricName)) {
+      throw new Error(`'measurementRetention' names metric '${r.metricName}' twice: give one limit per metric`);
+    }
+    this.retention.push({ metricName: r.metricName, limit: r.limit });
+  }
+
+  /** Declared arguments plus the well-known ones the metrics use, in a stable order. */
+  public declarations(): AnalysisTemplateArg[] {
+    const out = [...this.args];
+    for (const m of this.metrics) {
+      for (const name of m.argNames) {
+        if (CanaryArgs.isWellKnown(name) && !out.some(a => a.name === name)) out.push(AnalysisTemplateArg.required(name));
+      }
+    }
+    return out;
+  }
+
+  public validate(kind: string): string[] {
+    const errors: string[] = [];
+    if (this.metrics.length === 0) {
+      errors.push(`the ${kind} has no metrics: pass 'metrics' or call addMetric() (Argo Rollouts fails an analysis without metrics)`);
+    }
+    const declared = this.declarations();
+    for (const m of this.metrics) {
+      for (const name of m.argNames) {
+        if (!declared.some(a => a.name === name)) {
+          errors.push(`metric '${m.name}' uses {{args.${name}}}, but the ${kind} does not declare the argument '${name}': `
+            + `add AnalysisTemplateArg.required('${name}'), withDefault('${name}', ...) or fromSecret('${name}', ...) to 'args'`);
+        }
+      }
+      for (const name of m._secretArgNames) {
+        const arg = declared.find(a => a.name === name);
+        if (arg && !arg.declaration.fromSecret) {
+          errors.push(`metric '${m.name}' reads its OAuth2 client secret from argument '${name}', which is not declared with `
+            + `AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest`);
+        }
+      }
+    }
+    const names = this.metrics.map(m => m.name);
+    for (const d of this.dryRun) {
+      if (!names.includes(d)) {
+        errors.push(`'dryRunMetrics' names '${d}', which is not a metric of this ${kind} (metrics: ${names.join(', ') || 'none'})`);
+      }
+    }
+    for (const r of this.retention) {
+      if (!names.includes(r.metricName)) {
+        errors.push(`'measurementRetention' names '${r.metricName}', which is not a metric of this ${kind} (metrics: ${names.join(', ') || 'none'})`);
+      }
+    }
+    return errors;
+  }
+
+  public toKube(): any {
+    const spec: any = {};
+    const args = this.declarations();
+    if (args.length > 0) spec.args = args.map(a => a._toKube());
+    spec.metrics = this.metrics.map(m => m._toKube());
+    if (this.dryRun.length > 0) spec.dryRun = this.dryRun.map(metricName => ({ metricName: exactRegexp(metricName) }));
+    if (this.retention.length > 0) {
+      spec.measurementRetention = this.retention.map(r => ({ metricName: exactRegexp(r.metricName), limit: r.limit }));
+    }
+    return spec;
+  }
+
+  public init(props: AnalysisTemplateProps): void {
+    for (const a of props.args ?? []) this.addArg(a);
+    for (const m of props.metrics ?? []) this.addMetric(m);
+    for (const d of props.dryRunMetrics ?? []) this.addDryRun(d);
+    for (const r of props.measurementRetention ?? []) this.addRetention(r);
+  }
+}
+
+/** Argo matches dryRun and measurementRetention names as unanchored Go regexps: anchor and escape. */
+function exactRegexp(name: string): string {
+  return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
+  return {
+    ...metadata,
+    annotations: { [SyncWave.ANNOTATION]: String(SyncWave.PREREQUISITES), ...metadata?.annotations },
+  };
+}
+
+/**
+ * An Argo Rollouts AnalysisTemplate: the metrics that decide whether a canary is healthy. A Rollout
+ * references it by object (`IAnalysisTemplate`), never by a hand-typed name.
+ *
+ * @example
+ * const template = new AnalysisTemplate(this, 'success', {
+ *   metrics: [IstioMetrics.successRate()],
+ * });
+ *
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
+ */
+export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
+  /** The L1 object. */
+  public readonly apiObject: ApiObject;
+  /** The object name. */
+  public readonly templateName: string;
+  /** Always false: a namespaced template. */
+  public readonly clusterScope: boolean = false;
+  private readonly spec = new TemplateSpec();
+
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
+    super(scope, id);
+    this.spec.init(props);
+    // a plain ApiObject with the generated GVK: the generated toJson would drop int-or-string fields
+    // (count, failureLimit, ...) given as numbers
+    this.apiObject = new ApiObject(this, 'Resource', {
+      ...argo.AnalysisTemplate.GVK,
+      metadata: metadataWithWave(props.metadata),
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    this.templateName = this.apiObject.name;
+    this.node.addValidation({ validate: () => this.spec.validate('AnalysisTemplate') });
+  }
+
+  /** The names of the metrics. */
+  public get metricNames(): string[] {
+    return this.spec.metrics.map(m => m.name);
+  }
+
+  /** The metrics with an interval and no count. */
+  public get unboundedMetricNames(): string[] {
+    return this.spec.metrics.filter(m => m.unbounded).map(m => m.name);
+  }
+
+  /** The declared arguments, including the well-known ones declared automatically. */
+  public get argDeclarations(): AnalysisArgDeclaration[] {
+    return this.spec.declarations().map(a => ({ ...a.declaration }));
+  }
+
+  /** The metrics (a copy). */
+  public get metrics(): AnalysisMetric[] {
+    return [...this.spec.metrics];
+  }
+
+  /** Adds a metric. Metric names must be unique. */
+  public addMetric(metric: AnalysisMetric): void {
+    this.spec.addMetric(metric);
+  }
+
+  /** Declares an argument. */
+  public addArg(arg: AnalysisTemplateArg): void {
+    this.spec.addArg(arg);
+  }
+
+  /** Makes a metric of this template a dry run: evaluated, but never changing the outcome. */
+  public addDryRunMetric(metricName: string): void {
+    this.spec.addDryRun(metricName);
+  }
+
+  /** Sets how many measurements to keep for a metric of this template. */
+  public addMeasurementRetention(retention: MetricMeasurementRetention): void {
+    this.spec.addRetention(retention);
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return this.spec.toKube();
+  }
+}
+
+/**
+ * An Argo Rollouts ClusterAnalysisTemplate: like `AnalysisTemplate`, but cluster-scoped, so Rollouts of
+ * every namespace can use it (`clusterScope: true`). The AnalysisRun still runs in the Rollout's
+ * namespace, where secret arguments are read.
+ *
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
+ */
+export class ClusterAnalysisTemplate extends Construct implements IAnalysisTemplate {
+  /** The L1 object. */
+  public readonly apiObject: ApiObject;
+  /** The object name. */
+  public readonly templateName: string;
+  /** Always true. */
+  public readonly clusterScope: boolean = true;
+  private readonly spec = new TemplateSpec();
+
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
+    super(scope, id);
+    if (props.metadata?.namespace !== undefined) {
+      throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") cannot be set on a ClusterAnalysisTemplate: it is cluster-scoped; `
+        + 'remove it, or use AnalysisTemplate for a namespaced template');
+    }
+    this.spec.init(props);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      ...argo.ClusterAnalysisTemplate.GVK,
+      metadata: metadataWithWave(props.metadata),
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    if (Chart.of(this).namespace !== undefined) {
+      // cluster-scoped: drop the namespace the chart gives every object
+      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    this.templateName = this.apiObject.name;
+    this.node.addValidation({ validate: () => this.spec.validate('ClusterAnalysisTemplate') });
+  }
+
+  /** The names of the metrics. */
+  public get metricNames(): string[] {
+    return this.spec.metrics.map(m => m.name);
+  }
+
+  /** The metrics with an interval and no count. */
+  public get unboundedMetricNames(): string[] {
+    return this.spec.metrics.filter(m => m.unbounded).map(m => m.name);
+  }
+
+  /** The declared arguments, including the well-known ones declared automatically. */
+  public get argDeclarations(): AnalysisArgDeclaration[] {
+    return this.spec.declarations().map(a => ({ ...a.declaration }));
+  }
+
+  /** The metrics (a copy). */
+  public get metrics(): AnalysisMetric[] {
+    return [...this.spec.metrics];
+  }
+
+  /** Adds a metric. Metric names must be unique. */
+  public addMetric(metric: AnalysisMetric): void {
+    this.spec.addMetric(metric);
+  }
+
+  /** Declares an argument. */
+  public addArg(arg: AnalysisTemplateArg): void {
+    this.spec.addArg(arg);
+  }
+
+  /** Makes a metric of this template a dry run: evaluated, but never changing the outcome. */
+  public addDryRunMetric(metricName: string): void {
+    this.spec.addDryRun(metricName);
+  }
+
+  /** Sets how many measurements to keep for a metric of this template. */
+  public addMeasurementRetention(retention: MetricMeasurementRetention): void {
+    this.spec.addRetention(retention);
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return this.spec.toKube();
+  }
+}
