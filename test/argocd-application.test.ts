@@ -1,0 +1,761 @@
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
+import { findOne } from './support/manifests';
+import { validateManifests } from './support/schema';
+
+// ---------------------------------------------------------------------------------------------------
+// Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).
+
+const HASH = '.spec.subsets[].labels["rollouts-pod-template-hash"]';
+const MANAGED_BY = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
+const HTTP_WEIGHTS = '.spec.http[].route[].weight';
+
+interface CanaryOptions {
+  readonly name?: string;
+  /** trafficRouting.istio minus destinationRule; default: virtualService {name, routes: [primary]} */
+  readonly istio?: any;
+  readonly managedRoutes?: string[];
+  readonly steps?: any[];
+  /** extra http routes of the VirtualService (after 'primary') */
+  readonly extraHttp?: any[];
+  readonly tls?: any[];
+  readonly tcp?: any[];
+  /** create the VirtualService (default true) */
+  readonly virtualService?: boolean;
+}
+
+function dest(host: string, subset: string, weight: number, port = 80): any {
+  return { destination: { host, subset, port: { number: port } }, weight };
+}
+
+function weightedRoute(name: string | undefined, host: string, port = 80): any {
+  return { ...(name ? { name } : {}), route: [dest(host, 'stable', 100, port), dest(host, 'canary', 0, port)] };
+}
+
+function service(scope: Chart, name: string): ApiObject {
+  return new ApiObject(scope, `${name}-service`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  } as any);
+}
+
+function destinationRule(scope: Chart, name: string, subsets = ['stable', 'canary']): ApiObject {
+  return new ApiObject(scope, `${name}-dr`, {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name },
+    spec: { host: name, subsets: subsets.map(s => ({ name: s, labels: { app: name } })) },
+  } as any);
+}
+
+function virtualService(scope: Chart, name: string, spec: any, namespace?: string): ApiObject {
+  return new ApiObject(scope, `${name}-vs-${namespace ?? 'default'}`, {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec,
+  } as any);
+}
+
+function rollout(scope: Chart, name: string, canaryStrategy: any): ApiObject {
+  return new ApiObject(scope, `${name}-rollout`, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: `ghcr.io/acme/${name}:1.0.0`, ports: [{ name: 'http', containerPort: 8080 }] }] },
+      },
+      strategy: { canary: canaryStrategy },
+    },
+  } as any);
+}
+
+function hpa(scope: Chart, name: string, target: { apiVersion: string; kind: string; name: string }): ApiObject {
+  return new ApiObject(scope, `${name}-hpa-${target.kind}`, {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: target,
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    },
+  } as any);
+}
+
+/** Service + DestinationRule + VirtualService + Rollout for one canary, shaped like the library's subset-level output. */
+function canary(scope: Chart, options: CanaryOptions = {}): void {
+  const name = options.name ?? 'shop';
+  service(scope, name);
+  destinationRule(scope, name);
+  if (options.virtualService ?? true) {
+    virtualService(scope, name, {
+      hosts: [`${name}.${scope.namespace}.svc.cluster.local`],
+      gateways: ['mesh'],
+      http: [weightedRoute('primary', name), ...(options.extraHttp ?? [])],
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.tcp ? { tcp: options.tcp } : {}),
+    });
+  }
+  rollout(scope, name, {
+    trafficRouting: {
+      istio: {
+        ...(options.istio ?? { virtualService: { name, routes: ['primary'] } }),
+        destinationRule: { name, stableSubsetName: 'stable', canarySubsetName: 'canary' },
+      },
+      ...(options.managedRoutes ? { managedRoutes: options.managedRoutes.map(n => ({ name: n })) } : {}),
+    },
+    steps: options.steps ?? [{ setWeight: 10 }, { pause: { duration: '5m' } }, { setWeight: 50 }, { pause: { duration: '5m' } }],
+  });
+}
+
+const APP_PROPS = {
+  sourceRepoUrl: 'https://github.com/acme/gitops.git',
+  sourcePath: 'apps/shop/production',
+  destinationServer: 'https://kubernetes.default.svc',
+};
+
+interface Fixture {
+  readonly app: App;
+  readonly workload: Chart;
+  readonly argocd: Chart;
+}
+
+/** A workload chart 'shop' (in namespace `namespace`, none for null) and a chart 'argocd' for the Application. */
+function fixture(namespace: string | null = 'shop'): Fixture {
+  const app = Testing.app();
+  return { app, workload: new Chart(app, 'shop', { namespace: namespace ?? undefined }), argocd: new Chart(app, 'argocd') };
+}
+
+/** Synthesizes the Application chart, validates it and the workload chart against the upstream schemas, returns the Application. */
+function synthApplication(f: Fixture, extraCharts: Chart[] = []): any {
+  for (const c of [f.workload, ...extraCharts]) validateManifests(Testing.synth(c));
+  const manifests = validateManifests(Testing.synth(f.argocd));
+  return findOne(manifests, 'Application');
+}
+
+function ignoreOf(f: Fixture, props: Partial<ArgoCdApplicationProps> = {}, extraCharts: Chart[] = []): any[] {
+  new ArgoCdApplication(f.argocd, 'shop-production', { ...APP_PROPS, charts: [f.workload, ...extraCharts], ...props });
+  return synthApplication(f, extraCharts).spec.ignoreDifferences;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('ArgoCdApplication: the Application', () => {
+  test('renders source, destination, sync policy, retry and the defaults', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+
+    // WHEN
+    new ArgoCdApplication(f.argocd, 'shop-production', { ...APP_PROPS, name: 'shop-production', charts: [f.workload] });
+    const application = synthApplication(f);
+
+    // THEN
+    expect(application.apiVersion).toEqual('argoproj.io/v1alpha1');
+    expect(application.metadata).toEqual({ name: 'shop-production', namespace: 'argocd' });
+    expect(application.spec.project).toEqual('default');
+    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', path: 'apps/shop/production', targetRevision: 'HEAD' });
+    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
+    expect(application.spec.syncPolicy).toEqual({
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
+      retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '180s' } },
+    });
+    expect(application).toMatchSnapshot();
+  });
+
+  test('takes every prop', () => {
+    // GIVEN
+    const f = fixture(null);
+    canary(f.workload);
+
+    // WHEN
+    new ArgoCdApplication(f.argocd, 'app', {
+      ...APP_PROPS,
+      destinationServer: undefined,
+      destinationName: 'prod-eu',
+      destinationNamespace: 'shop',
+      namespace: 'gitops',
+      project: 'shop-team',
+      sourceTargetRevision: 'release/2026-11',
+      autoSyncPrune: false,
+      autoSyncSelfHeal: false,
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'CreateNamespace=true', 'RespectIgnoreDifferences=true'],
+      retryLimit: 3,
+      retryBackoffDuration: Duration.seconds(10),
+      retryBackoffFactor: 3,
+      retryBackoffMaxDuration: Duration.minutes(5),
+      finalizer: ApplicationFinalizer.FOREGROUND,
+      charts: [f.workload],
+    });
+    const application = synthApplication(f);
+
+    // THEN
+    expect(application.metadata.namespace).toEqual('gitops');
+    expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(application.spec.project).toEqual('shop-team');
+    expect(application.spec.source.targetRevision).toEqual('release/2026-11');
+    expect(application.spec.destination).toEqual({ name: 'prod-eu', namespace: 'shop' });
+    expect(application.spec.syncPolicy).toEqual({
+      automated: { prune: false, selfHeal: false },
+      syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true', 'CreateNamespace=true', 'PruneLast=true'],
+      retry: { limit: 3, backoff: { duration: '10s', factor: 3, maxDuration: '300s' } },
+    });
+  });
+
+  test('manual sync, no retries, background finalizer', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+
+    // WHEN
+    new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.workload], autoSync: false, retryLimit: 0, finalizer: ApplicationFinalizer.BACKGROUND });
+    const application = synthApplication(f);
+
+    // THEN
+    expect(application.spec.syncPolicy).toEqual({ syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'] });
+    expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
+  });
+
+  test('the default name comes from the construct path; charts can be added later', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    const application = new ArgoCdApplication(f.argocd, 'shop-production', APP_PROPS);
+
+    // WHEN
+    application.addChart(f.workload);
+    application.addChart(f.workload);
+    const manifest = synthApplication(f);
+
+    // THEN
+    expect(application.charts).toEqual([f.workload]);
+    expect(manifest.metadata.name).toEqual(application.name);
+    expect(application.name).toMatch(/^argocd-shop-production-c8[0-9a-f]+$/);
+    expect(manifest.spec.ignoreDifferences).toHaveLength(2);
+    expect(ArgoCdApplication.isArgoCdApplication(application)).toBe(true);
+    expect(ArgoCdApplication.isArgoCdApplication(f.workload)).toBe(false);
+  });
+
+  test('the same program synthesizes the same Application (deterministic output)', () => {
+    const build = () => {
+      const f = fixture();
+      canary(f.workload, { managedRoutes: ['mirror', 'header'], steps: [{ setHeaderRoute: { name: 'header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } }] });
+      canary(f.workload, { name: 'cart' });
+      hpa(f.workload, 'cart', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'cart' });
+      return JSON.stringify(ignoreOf(f));
+    };
+    expect(build()).toEqual(build());
+  });
+});
+
+describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => {
+  test('plain weights: VirtualService http weights, DestinationRule hash labels and managed-by annotation', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore).toEqual([
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
+    ]);
+  });
+
+  test('single route with routes omitted', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, { istio: { virtualService: { name: 'shop' } } });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore[1]).toEqual({ group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] });
+  });
+
+  test('only the weights of the routes the Rollout patches, when the VirtualService has other routes', () => {
+    // GIVEN: a second route to another service, whose weights git must keep owning
+    const f = fixture();
+    canary(f.workload, {
+      extraHttp: [{ name: 'legacy', match: [{ uri: { prefix: '/legacy' } }], route: [{ destination: { host: 'legacy' }, weight: 100 }] }],
+    });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore[1]).toEqual({
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      name: 'shop',
+      namespace: 'shop',
+      jqPathExpressions: ['.spec.http[] | select(.name == "primary") | .route[].weight'],
+    });
+  });
+
+  test('header and mirror routes: the managed routes are ignored by name', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, {
+      managedRoutes: ['mirror-1', 'header-1'],
+      steps: [
+        { setWeight: 10 },
+        { setHeaderRoute: { name: 'header-1', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } },
+        { setMirrorRoute: { name: 'mirror-1', percentage: 20, match: [{ method: { exact: 'GET' } }] } },
+        { pause: { duration: '10m' } },
+        { setHeaderRoute: { name: 'header-1' } },
+        { setMirrorRoute: { name: 'mirror-1' } },
+        { setWeight: 50 },
+      ],
+    });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore).toEqual([
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      {
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: 'shop',
+        namespace: 'shop',
+        jqPathExpressions: [
+          HTTP_WEIGHTS,
+          '.spec.http[] | select(.name == "header-1")',
+          '.spec.http[] | select(.name == "mirror-1")',
+        ],
+      },
+    ]);
+  });
+
+  test('tls and tcp routes: their weights too, by index when only some routes are the canary\'s', () => {
+    // GIVEN: two tls routes (only the first is the canary's) and one tcp route
+    const f = fixture();
+    canary(f.workload, {
+      istio: { virtualService: { name: 'shop', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['shop.example.com'] }], tcpRoutes: [{ port: 5432 }] } },
+      tls: [
+        { match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] },
+        { match: [{ port: 443, sniHosts: ['other.example.com'] }], route: [{ destination: { host: 'other', port: { number: 443 } }, weight: 100 }] },
+      ],
+      tcp: [{ match: [{ port: 5432 }], route: [dest('shop', 'stable', 100, 5432), dest('shop', 'canary', 0, 5432)] }],
+    });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore[1]).toEqual({
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      name: 'shop',
+      namespace: 'shop',
+      jqPathExpressions: [HTTP_WEIGHTS, '.spec.tls[0].route[].weight', '.spec.tcp[].route[].weight'],
+    });
+  });
+
+  test('tls route without tlsRoutes: the controller patches the first one', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, {
+      tls: [{ match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] }],
+    });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore[1].jqPathExpressions).toEqual([HTTP_WEIGHTS, '.spec.tls[].route[].weight']);
+  });
+
+  test('multiple VirtualServices, one of them in another namespace; an unreferenced one gets nothing', () => {
+    // GIVEN
+    const f = fixture();
+    const edge = new Chart(f.app, 'edge', { namespace: 'edge' });
+    canary(f.workload, {
+      virtualService: false,
+      istio: { virtualServices: [{ name: 'shop-internal', routes: ['primary'] }, { name: 'shop-public.edge', routes: ['primary'] }] },
+    });
+    virtualService(f.workload, 'shop-internal', { hosts: ['shop.shop.svc.cluster.local'], gateways: ['mesh'], http: [weightedRoute('primary', 'shop.shop.svc.cluster.local')] });
+    virtualService(f.workload, 'unrelated', { hosts: ['unrelated'], http: [{ route: [{ destination: { host: 'unrelated' } }] }] });
+    virtualService(edge, 'shop-public', { hosts: ['shop.example.com'], gateways: ['edge/public'], http: [weightedRoute('primary', 'shop.shop.svc.cluster.local')] });
+
+    // WHEN
+    const ignore = ignoreOf(f, {}, [edge]);
+
+    // THEN
+    expect(ignore).toEqual([
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop-public', namespace: 'edge', jqPathExpressions: [HTTP_WEIGHTS] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop-internal', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
+    ]);
+  });
+
+  test('HPA on the Rollout: Rollout replicas; an HPA on something else adds nothing', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    hpa(f.workload, 'shop', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'shop' });
+    hpa(f.workload, 'worker', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore).toEqual([
+      { group: 'argoproj.io', kind: 'Rollout', name: 'shop', namespace: 'shop', jsonPointers: ['/spec/replicas'] },
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
+    ]);
+  });
+
+  test('experiment steps with weight: experiment destinations and subsets', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, {
+      steps: [
+        { setWeight: 10 },
+        {
+          experiment: {
+            duration: '10m',
+            templates: [{ name: 'baseline', specRef: 'stable', weight: 5, service: { name: 'shop-baseline' } }],
+          },
+        },
+        { setWeight: 50 },
+      ],
+    });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore).toEqual([
+      {
+        group: 'networking.istio.io',
+        kind: 'DestinationRule',
+        name: 'shop',
+        namespace: 'shop',
+        jsonPointers: [MANAGED_BY],
+        jqPathExpressions: [HASH, '.spec.subsets[] | select(.name != "stable" and .name != "canary")'],
+      },
+      {
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: 'shop',
+        namespace: 'shop',
+        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[].route[] | select(.destination.subset == null)'],
+      },
+    ]);
+  });
+
+  test('experiment steps without weight change no traffic and add nothing', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, { steps: [{ setWeight: 10 }, { experiment: { duration: '10m', templates: [{ name: 'baseline', specRef: 'stable' }] } }] });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore.map((e: any) => e.jqPathExpressions)).toEqual([[HASH], [HTTP_WEIGHTS]]);
+  });
+
+  test('several Rollouts in one chart, with header routes and an HPA on one of them', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload, { name: 'shop' });
+    canary(f.workload, {
+      name: 'cart',
+      managedRoutes: ['cart-header'],
+      steps: [{ setWeight: 10 }, { setHeaderRoute: { name: 'cart-header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } }],
+    });
+    hpa(f.workload, 'cart', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'cart' });
+
+    // WHEN
+    const ignore = ignoreOf(f);
+
+    // THEN
+    expect(ignore).toEqual([
+      { group: 'argoproj.io', kind: 'Rollout', name: 'cart', namespace: 'shop', jsonPointers: ['/spec/replicas'] },
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'cart', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', namespace: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      {
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: 'cart',
+        namespace: 'shop',
+        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[] | select(.name == "cart-header")'],
+      },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
+    ]);
+  });
+
+  test('objects without a namespace are scoped to the destination namespace, or to every namespace', () => {
+    // GIVEN
+    const withDestination = fixture(null);
+    canary(withDestination.workload);
+    const without = fixture(null);
+    canary(without.workload);
+
+    // WHEN
+    const scoped = ignoreOf(withDestination, { destinationNamespace: 'shop' });
+    const unscoped = ignoreOf(without);
+
+    // THEN
+    expect(scoped.map((e: any) => e.namespace)).toEqual(['shop', 'shop']);
+    expect(unscoped).toEqual([
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'shop', jsonPointers: [MANAGED_BY], jqPathExpressions: [HASH] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
+    ]);
+  });
+
+  test('a chart without Rollouts gives no ignoreDifferences', () => {
+    // GIVEN
+    const f = fixture();
+    service(f.workload, 'shop');
+
+    // WHEN
+    new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.workload] });
+    const application = synthApplication(f);
+
+    // THEN
+    expect(application.spec.ignoreDifferences).toBeUndefined();
+  });
+
+  test('your own entries come after the computed ones', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+
+    // WHEN
+    const application = new ArgoCdApplication(f.argocd, 'app', {
+      ...APP_PROPS,
+      charts: [f.workload],
+      ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
+    });
+    application.addIgnoreDifference({ kind: 'ConfigMap', name: 'generated', jqPathExpressions: ['.data.timestamp'] });
+    application.addIgnoreDifference({ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] });
+    const ignore = synthApplication(f).spec.ignoreDifferences;
+
+    // THEN
+    expect(ignore.slice(2)).toEqual([
+      { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] },
+      { group: '', kind: 'ConfigMap', name: 'generated', jqPathExpressions: ['.data.timestamp'] },
+      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] },
+    ]);
+  });
+});
+
+describe('ArgoCdApplication: bad input', () => {
+  const make = (props: Partial<ArgoCdApplicationProps>) => () => {
+    const f = fixture();
+    return new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.workload], ...props } as ArgoCdApplicationProps);
+  };
+
+  test.each([
+    ['empty', ''],
+    ['absolute', '/apps/shop'],
+    ['leaving the repository', '../shop'],
+    ['missing', undefined],
+  ])('fails if the source path is %s', (_what, sourcePath) => {
+    expect(make({ sourcePath })).toThrow(/'sourcePath' \(.*\) must be the directory, relative to the repository root, where the synthesized YAML/);
+  });
+
+  test('fails if there is no destination', () => {
+    expect(make({ destinationServer: undefined })).toThrow(/the Application has no destination: set 'destinationServer'.* or 'destinationName'/);
+  });
+
+  test('fails if both destination server and name are set', () => {
+    expect(make({ destinationName: 'in-cluster' })).toThrow(/'destinationServer' \("https:\/\/kubernetes.default.svc"\) and 'destinationName' \("in-cluster"\) are both set/);
+  });
+
+  test('fails if the destination server is not a URL', () => {
+    expect(make({ destinationServer: 'kubernetes.default.svc' })).toThrow(/'destinationServer' \("kubernetes.default.svc"\) must be the URL/);
+  });
+
+  test('fails if the destination name has spaces', () => {
+    expect(make({ destinationServer: undefined, destinationName: 'prod eu' })).toThrow(/'destinationName' \("prod eu"\) must be the name of a cluster/);
+  });
+
+  test.each(['main branch', 'HEAD~1', 'main^', 'v1.*', '1.2.x?', 'feature..x', 'release/', '/main', 'a//b', '.hidden', 'x.lock', 'main.', '@', 'x@{1}', '-x', '', 'a:b', 'a\\b'])(
+    'fails if the target revision is not a branch, tag or commit: %p', (rev) => {
+      expect(make({ sourceTargetRevision: rev })).toThrow(/'sourceTargetRevision' \(.*\) must be a branch, a tag, HEAD or a commit SHA \(7 to 40 hex digits\), but .*: use for example/);
+    });
+
+  test.each(['main', 'v1.4.2', 'HEAD', '3f2a9c1', 'a'.repeat(40), 'release/2026-11', 'refs/heads/main', 'feature_x-y.z'])(
+    'accepts the target revision %p', (rev) => {
+      expect(make({ sourceTargetRevision: rev })).not.toThrow();
+    });
+
+  test.each(['', 'github.com/acme/gitops', 'https://github.com/acme/git ops.git'])('fails if the repo URL is %p', (url) => {
+    expect(make({ sourceRepoUrl: url })).toThrow(/'sourceRepoUrl' \(.*\) must be the URL of the git repository/);
+  });
+
+  test('accepts an scp-like ssh repo URL', () => {
+    expect(make({ sourceRepoUrl: 'git@github.com:acme/gitops.git' })).not.toThrow();
+  });
+
+  test('fails if the name is not a DNS label', () => {
+    expect(make({ name: 'Shop_Production' })).toThrow(/'name' \("Shop_Production"\) must be a DNS-1123 label \(Argo CD copies it/);
+  });
+
+  test('fails if the namespace is not a DNS label', () => {
+    expect(make({ namespace: 'Argo CD' })).toThrow(/'namespace' \("Argo CD"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if the destination namespace is not a DNS label', () => {
+    expect(make({ destinationNamespace: 'shop.prod' })).toThrow(/'destinationNamespace' \("shop.prod"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if the project is not a DNS subdomain', () => {
+    expect(make({ project: 'Team A' })).toThrow(/'project' \("Team A"\) must be a DNS-1123 subdomain/);
+  });
+
+  test('fails if prune or self-heal is set without automated sync', () => {
+    expect(make({ autoSync: false, autoSyncSelfHeal: true })).toThrow(/'autoSyncSelfHeal' \(true\) only applies with automated sync, but 'autoSync' is false/);
+  });
+
+  test('fails if the retry limit is negative', () => {
+    expect(make({ retryLimit: -1 })).toThrow(/'retryLimit' \(-1\) must be a whole number of retries, 0 or more/);
+  });
+
+  test('fails if a backoff is set while retries are disabled', () => {
+    expect(make({ retryLimit: 0, retryBackoffFactor: 2 })).toThrow(/'retryBackoffFactor' is set but 'retryLimit' is 0, which disables retries/);
+  });
+
+  test('fails if the backoff factor is not a whole number', () => {
+    expect(make({ retryBackoffFactor: 1.5 })).toThrow(/'retryBackoffFactor' \(1.5\) must be a whole number, 1 or more/);
+  });
+
+  test('fails if the backoff duration is below a second', () => {
+    expect(make({ retryBackoffDuration: Duration.millis(500) })).toThrow(/'retryBackoffDuration' \(0.5s\) must be a whole number of seconds, 1 or more/);
+  });
+
+  test('fails if the longest backoff is shorter than the first', () => {
+    expect(make({ retryBackoffDuration: Duration.minutes(5), retryBackoffMaxDuration: Duration.minutes(1) }))
+      .toThrow(/'retryBackoffMaxDuration' \(60s\) must not be shorter than 'retryBackoffDuration' \(300s\)/);
+  });
+
+  test('fails if a sync option is not Name=value', () => {
+    expect(make({ syncOptions: ['CreateNamespace'] })).toThrow(/'syncOptions' entry "CreateNamespace" must have the form Name=value/);
+  });
+
+  test.each(['RespectIgnoreDifferences=false', 'ApplyOutOfSyncOnly=false'])('fails if a sync option undoes a required one: %s', (option) => {
+    expect(make({ syncOptions: [option] })).toThrow(/'syncOptions' entry ".*=false" would undo ".*=true", which the Application always sets/);
+  });
+
+  test('fails if a sync option is set twice with different values', () => {
+    expect(make({ syncOptions: ['PruneLast=true', 'PruneLast=false'] })).toThrow(/'syncOptions' sets "PruneLast" twice \("PruneLast=true" and "PruneLast=false"\)/);
+  });
+
+  test('fails if the Application deploys the chart it is defined in', () => {
+    const f = fixture();
+    expect(() => new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.argocd] }))
+      .toThrow(/'charts' contains the chart "argocd" that holds the Application "argocd\/app" itself/);
+  });
+
+  test('fails if the Application deploys no chart', () => {
+    const f = fixture();
+    new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, name: 'shop' });
+    expect(() => Testing.synth(f.argocd)).toThrow(/the Application "shop" deploys no chart: pass the charts whose YAML is committed at 'apps\/shop\/production'/);
+  });
+
+  test('fails if two Applications deploy the same chart to the same cluster', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    new ArgoCdApplication(f.argocd, 'a', { ...APP_PROPS, name: 'shop-a', charts: [f.workload] });
+    new ArgoCdApplication(f.argocd, 'b', { ...APP_PROPS, name: 'shop-b', sourcePath: 'apps/shop/b', charts: [f.workload] });
+
+    // THEN
+    expect(() => Testing.synth(f.argocd))
+      .toThrow(/the chart "shop" is deployed by both Application "shop-a" and Application "shop-b" \(same server https:\/\/kubernetes.default.svc\)/);
+  });
+
+  test('fails if two Applications deploy the same objects to the same cluster', () => {
+    // GIVEN: two charts that both contain Service shop/shop
+    const f = fixture();
+    canary(f.workload);
+    const copy = new Chart(f.app, 'copy', { namespace: 'shop' });
+    service(copy, 'shop');
+    new ArgoCdApplication(f.argocd, 'a', { ...APP_PROPS, name: 'shop-a', charts: [f.workload] });
+    new ArgoCdApplication(f.argocd, 'b', { ...APP_PROPS, name: 'shop-b', sourcePath: 'apps/shop/b', charts: [copy] });
+
+    // THEN
+    expect(() => Testing.synth(f.argocd))
+      .toThrow(/1 object\(s\) are deployed by both Application "shop-a" and Application "shop-b" .*for example core\/Service shop\/shop \(from "shop\/shop-service" and "copy\/shop-service"\)/);
+  });
+
+  test('two Applications may deploy the same chart to different clusters, or objects that differ by namespace', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    const staging = new Chart(f.app, 'staging', { namespace: 'shop-staging' });
+    canary(staging);
+    new ArgoCdApplication(f.argocd, 'a', { ...APP_PROPS, name: 'eu', charts: [f.workload] });
+    new ArgoCdApplication(f.argocd, 'b', { ...APP_PROPS, name: 'us', destinationServer: 'https://us.example.com', charts: [f.workload] });
+    new ArgoCdApplication(f.argocd, 'c', { ...APP_PROPS, name: 'staging', sourcePath: 'apps/shop/staging', charts: [staging] });
+
+    // THEN
+    expect(() => Testing.synth(f.argocd)).not.toThrow();
+  });
+
+  describe('ignoreDifferences that would hide the VirtualService routes', () => {
+    test.each([
+      [{ jsonPointers: ['/spec'] }, 'jsonPointer "/spec"'],
+      [{ jsonPointers: ['/spec/http'] }, 'jsonPointer "/spec/http"'],
+      [{ jsonPointers: ['/spec/http/0'] }, 'jsonPointer "/spec/http/0"'],
+      [{ jsonPointers: ['/spec/tcp/0/route'] }, 'jsonPointer "/spec/tcp/0/route"'],
+      [{ jsonPointers: [''] }, 'jsonPointer ""'],
+      [{ jqPathExpressions: ['.spec'] }, 'jqPathExpression ".spec"'],
+      [{ jqPathExpressions: ['.spec.http'] }, 'jqPathExpression ".spec.http"'],
+      [{ jqPathExpressions: ['.spec.http[]'] }, 'jqPathExpression ".spec.http\\[\\]"'],
+      [{ jqPathExpressions: ['.spec["tls"]'] }, 'jqPathExpression ".spec\\["tls"\\]"'],
+      [{ jqPathExpressions: ['.spec | .http[0].route'] }, 'jqPathExpression ".spec \\| .http\\[0\\].route"'],
+      [{ jqPathExpressions: ['.'] }, 'jqPathExpression "."'],
+      [{ managedFieldsManagers: ['rollouts-controller'] }, 'managedFieldsManagers \\["rollouts-controller"\\]'],
+    ])('fails if an entry hides them: %j', (paths, shown) => {
+      expect(make({ ignoreDifferences: [{ group: 'networking.istio.io', kind: 'VirtualService', ...paths }] }))
+        .toThrow(new RegExp(`'ignoreDifferences' entry for kind "VirtualService" has the ${shown}, which hides the routes of VirtualServices from the diff: `
+          + 'Argo CD would then never sync route changes made in git .*argo-rollouts#3854.* remove this entry, or narrow it'));
+    });
+
+    test('fails if a wildcard entry hides them', () => {
+      expect(make({ ignoreDifferences: [{ group: '*', kind: '*', jsonPointers: ['/spec'] }] })).toThrow(/entry for kind "\*" has the jsonPointer "\/spec", which hides the routes/);
+    });
+
+    test.each([
+      { kind: 'VirtualService', group: 'networking.istio.io', jqPathExpressions: ['.spec.http[].route[].weight'] },
+      { kind: 'VirtualService', group: 'networking.istio.io', jsonPointers: ['/spec/http/0/match'] },
+      { kind: 'VirtualService', group: 'networking.istio.io', jqPathExpressions: ['.spec.http[] | select(.name == "debug")'] },
+      { kind: 'Deployment', group: 'apps', jsonPointers: ['/spec'] },
+      { kind: 'VirtualService', jsonPointers: ['/spec'] },
+    ])('accepts %j', (entry) => {
+      expect(make({ ignoreDifferences: [entry] })).not.toThrow();
+    });
+  });
+
+  test('fails if an ignoreDifferences entry has no kind', () => {
+    expect(make({ ignoreDifferences: [{ kind: '', jsonPointers: ['/spec'] }] })).toThrow(/'ignoreDifferences' entry has no 'kind'/);
+  });
+
+  test('fails if an ignoreDifferences entry lists no field', () => {
+    expect(make({ ignoreDifferences: [{ kind: 'ConfigMap' }] })).toThrow(/'ignoreDifferences' entry for kind "ConfigMap" has no 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers'/);
+  });
+
+  test('fails if a JSON pointer does not start with a slash', () => {
+    expect(make({ ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: ['data/x'] }] })).toThrow(/'ignoreDifferences' jsonPointer "data\/x" for kind "ConfigMap" must start with "\/"/);
+  });
+});
