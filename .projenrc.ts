@@ -30,7 +30,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1',
     'yaml@^2.5.0',
   ],
-  gitignore: ['/dist/', '/build/', '/.tmp/', '/bench/results/*.tmp'],
+  gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp', '/.dist.staging-*'],
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
@@ -53,6 +53,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   docgen: true,
+  // dist/ holds the synthesized manifests of the example app (the main job); packages go elsewhere.
+  artifactsDirectory: 'artifacts',
 });
 
 project.npmignore?.exclude('/imports/', '/examples/', '/bench/', '/build/', '/scripts/', '/docs/', '/.ci/', '/dist/');

@@ -1,4 +1,5 @@
 export * from './argo-rollout';
+export * from './canary-app';
 export * from './canary-labels';
 export * from './canary-service';
 export * from './canary-step';

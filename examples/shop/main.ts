@@ -1,0 +1,98 @@
+// The bundled example app: an online shop released with canaries on two environments.
+//
+// - `storefront` is exposed to the internet through an Istio ingress gateway (HTTPS, with a redirect from
+//   HTTP) and is also called inside the mesh;
+// - `cart` is called only inside the mesh, by the storefront.
+//
+// Staging releases quickly (short pauses); production slowly. Run `npx projen synth` to write
+// dist/shop-staging.k8s.yaml and dist/shop-production.k8s.yaml.
+import { Chart, ChartProps, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, TrafficPolicy } from '../../src';
+
+/** What differs between environments. */
+export interface ShopEnvironmentProps extends ChartProps {
+  /** Namespace of the environment. */
+  readonly namespace: string;
+  /** Public host name of the storefront. */
+  readonly host: string;
+  /** Pods per service. */
+  readonly replicas: number;
+  /** How long each canary step is observed before the next weight increase. */
+  readonly stepPause: Duration;
+  /** Image tags released in this environment. */
+  readonly storefrontTag: string;
+  readonly cartTag: string;
+}
+
+/** One environment of the shop: gateway, storefront and cart. */
+export class ShopEnvironment extends Chart {
+  public readonly storefront: CanaryService;
+  public readonly cart: CanaryService;
+
+  constructor(scope: Construct, id: string, props: ShopEnvironmentProps) {
+    super(scope, id, props);
+
+    const steps = [
+      CanaryStep.setWeight(10),
+      CanaryStep.pause(props.stepPause),
+      CanaryStep.setWeight(30),
+      CanaryStep.pause(props.stepPause),
+      CanaryStep.setWeight(50),
+      CanaryStep.pause(props.stepPause),
+    ];
+
+    const gateway = new IstioGateway(this, 'public', {
+      name: 'shop-public',
+      hosts: [props.host],
+      tls: { credentialName: `${props.namespace}-shop-tls` },
+    });
+
+    this.storefront = new CanaryService(this, 'storefront', {
+      image: `ghcr.io/acme/storefront:${props.storefrontTag}`,
+      replicas: props.replicas,
+      steps,
+      gateway,
+      ports: [{ port: 80, targetPort: 8080 }],
+      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+      envVariables: {
+        CART_URL: kplus.EnvValue.fromValue(`http://cart.${props.namespace}.svc.cluster.local`),
+      },
+      trafficPolicy: TrafficPolicy.of({
+        loadBalancer: LoadBalancerAlgorithm.LEAST_REQUEST,
+        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
+      }),
+    });
+
+    this.cart = new CanaryService(this, 'cart', {
+      image: `ghcr.io/acme/cart:${props.cartTag}`,
+      replicas: props.replicas,
+      steps,
+      ports: [
+        { port: 80, targetPort: 8080 },
+        { port: 9090, name: 'grpc-admin', targetPort: 9090 },
+      ],
+      readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+    });
+  }
+}
+
+const app = new CanaryApp();
+new ShopEnvironment(app, 'shop-staging', {
+  namespace: 'shop-staging',
+  host: 'staging.shop.example.com',
+  replicas: 2,
+  stepPause: Duration.minutes(1),
+  storefrontTag: '2.8.0',
+  cartTag: '1.12.1',
+});
+new ShopEnvironment(app, 'shop-production', {
+  namespace: 'shop',
+  host: 'shop.example.com',
+  replicas: 4,
+  stepPause: Duration.minutes(10),
+  storefrontTag: '2.7.3',
+  cartTag: '1.12.1',
+});
+app.synth();
