@@ -1,0 +1,242 @@
+// Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
+import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_plan-model';
+import { formatCount, formatNumber, formatSeconds } from './_plan-time';
+
+const GATE_TEXT: { [k in GateKind]: string } = {
+  'none': '–',
+  'timed-pause': 'timed pause',
+  'manual-pause': 'manual pause',
+  'analysis': 'analysis',
+  'experiment': 'experiment',
+};
+
+const OUTCOME_TEXT: { [k in Outcome]: string } = {
+  'aborts': 'aborts a bad canary',
+  'completes-first': 'count runs out first (passes)',
+  'promoted-first': 'release reaches 100% first',
+  'cannot-fail': 'cannot fail',
+};
+
+/** Upper bound on the number of points of the weight chart. */
+const MAX_CHART_POINTS = 120;
+const NICE_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+
+/** Renders one plan; `level` is the heading level of its title. */
+export function renderPlan(plan: MPlan, title: string, level = 1): string {
+  const h = (k: number) => '#'.repeat(Math.min(level + k, 6));
+  const out: string[] = [];
+  out.push(`${h(0)} ${title}`, '');
+  out.push(intro(plan), '');
+  out.push(...summary(plan), '');
+
+  out.push(`${h(1)} Canary traffic weight over time`, '');
+  out.push(...chart(plan), '');
+
+  out.push(`${h(1)} Steps`, '');
+  out.push(...stepsTable(plan), '');
+
+  out.push(`${h(1)} Analysis`, '');
+  if (plan.analyses.length === 0) {
+    out.push('No analysis: nothing stops a bad canary automatically; only the people watching the release can abort it.', '');
+  }
+  for (const a of plan.analyses) {
+    out.push(...analysisSection(plan, a, h(2)), '');
+  }
+
+  out.push(`${h(1)} Warnings`, '');
+  if (plan.warnings.length === 0) {
+    out.push('None.', '');
+  } else {
+    out.push('| code | step | warning |', '|---|---:|---|');
+    for (const w of plan.warnings) out.push(`| ${w.code} | ${w.stepIndex ?? '–'} | ${cell(w.message)} |`);
+    out.push('');
+  }
+
+  out.push(`${h(1)} Assumptions`, '');
+  out.push(
+    '- Times are minimums: pod start-up, readiness and mesh propagation are left out, so a step that only sets a weight or a scale takes 0s.',
+    '- A manual pause lasts until someone promotes the release; times after it read "+ manual".',
+    '- A bad canary fails every measurement taken once it receives traffic, and the query isolates the canary\'s traffic. '
+      + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
+    '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
+    '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
+    '- Replica counts assume `spec.replicas`; an autoscaler changes them.',
+    '',
+  );
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function intro(plan: MPlan): string {
+  const where = plan.namespace ? ` in namespace \`${plan.namespace}\`` : '';
+  const routing = plan.trafficRouting ? `traffic routed by ${plan.trafficRouting}` : 'no traffic routing (weights approximated by pods)';
+  const dss = plan.dynamicStableScale ? ', dynamicStableScale (stable scales down as the canary weight rises)' : '';
+  const rps = plan.requestsPerSecond === undefined
+    ? 'No request rate declared, so canary request counts are not estimated.'
+    : `Declared request rate: ${formatNumber(plan.requestsPerSecond, 2)} requests/s.`;
+  return `Canary release of Rollout \`${plan.rolloutName}\`${where}: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'}, ${routing}${dss}. ${rps}`;
+}
+
+function summary(plan: MPlan): string[] {
+  const rows: string[] = ['| | |', '|---|---|'];
+  const min = Number.isFinite(plan.minimumTime)
+    ? `**${formatSeconds(plan.minimumTime)}**`
+    : `**unbounded**: ${plan.manualPauses === 0 ? 'an analysis step never ends'
+      : `waits for ${plan.manualPauses === 1 ? 'a manual promotion' : `${plan.manualPauses} manual promotions`}`}`
+      + ` (${formatSeconds(plan.minimumTimeExcludingUnbounded)} of timed steps)`;
+  rows.push(`| Minimum time to 100% | ${min} |`);
+  const count = (g: GateKind) => plan.steps.filter(s => s.gate === g).length;
+  rows.push(`| Steps | ${plan.steps.length} (${count('timed-pause')} timed pause(s), ${count('manual-pause')} manual pause(s), `
+    + `${count('analysis')} analysis step(s)) |`);
+  const bg = plan.analyses.find(a => a.kind === 'background');
+  rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${bg.templates.map(t => `\`${t}\``).join(', ')}` : 'none'} |`);
+  let worst: { a: MAnalysis; e: MExposure } | undefined;
+  for (const a of plan.analyses) {
+    if (a.worst && (!worst || a.worst.sinceFirstTraffic > worst.e.sinceFirstTraffic)) worst = { a, e: a.worst };
+  }
+  if (worst) {
+    const e = worst.e;
+    const req = e.canaryRequests === undefined ? '' : `, ~${formatCount(e.canaryRequests)} canary requests`;
+    rows.push(`| Worst-case exposure before an abort | ${formatSeconds(e.sinceFirstTraffic)} after the first canary traffic, at ${pct(e.weightAtAbort)}`
+      + `${e.averageWeight === undefined ? '' : ` (average ${pct(e.averageWeight)})`}${req}; ${analysisName(worst.a)}, metric \`${worst.a.worstMetric}\` |`);
+  } else {
+    rows.push('| Worst-case exposure before an abort | no analysis can abort this release |');
+  }
+  const codes = [...new Set(plan.warnings.map(w => w.code))].sort();
+  rows.push(`| Warnings | ${plan.warnings.length}${codes.length ? ` (${codes.join(', ')})` : ''} |`);
+  return rows;
+}
+
+function analysisName(a: MAnalysis): string {
+  return a.kind === 'background' ? 'background analysis' : `analysis of step ${a.stepIndex}`;
+}
+
+/** Seconds drawn for each step in the chart: its time, or a nominal width for an unbounded step. */
+function drawnWidths(plan: MPlan): { widths: number[]; manualWidth: number } {
+  const finite = plan.steps.map(s => s.seconds).filter(s => Number.isFinite(s));
+  const manualWidth = Math.max(60, ...finite);
+  return { widths: plan.steps.map(s => (Number.isFinite(s.seconds) ? s.seconds : manualWidth)), manualWidth };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+function chart(plan: MPlan): string[] {
+  const { widths, manualWidth } = drawnWidths(plan);
+  const end = widths.reduce((x, y) => x + y, 0);
+  let step = widths.map(w => Math.round(w)).filter(w => w > 0).reduce(gcd, 0) || 60;
+  if (end / step > MAX_CHART_POINTS) step = NICE_STEPS.find(s => end / s <= MAX_CHART_POINTS) ?? Math.ceil(end / MAX_CHART_POINTS);
+  const tail = step * Math.max(1, Math.ceil((0.1 * end) / step));
+  const total = end + tail;
+  const points = Math.round(total / step);
+  const weightAt = (t: number): number => {
+    let acc = 0;
+    for (let i = 0; i < plan.steps.length; i++) {
+      if (t < acc + widths[i] - 1e-9) return plan.steps[i].weight;
+      acc += widths[i];
+    }
+    return 100;
+  };
+  const values: number[] = [];
+  for (let k = 0; k <= points; k++) values.push(weightAt(k * step));
+  const hasManual = plan.steps.some(s => !Number.isFinite(s.seconds));
+  const xTitle = `minutes since the update started${hasManual ? ` (each manual pause drawn ${formatSeconds(manualWidth)} wide)` : ''}`;
+  const lines = [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Canary traffic weight (%)"',
+    `  x-axis "${xTitle}" 0 --> ${formatNumber(total / 60, 2)}`,
+    '  y-axis "weight (%)" 0 --> 100',
+    `  line [${values.join(', ')}]`,
+    '```',
+    '',
+    `One point every ${formatSeconds(step)}: the line steps up where a step sets a higher weight and stays flat through pauses and `
+      + `analysis steps. It reaches 100% at ${Number.isFinite(plan.minimumTime) ? formatSeconds(plan.minimumTime) : 'the end of the steps'} `
+      + '(full promotion).'
+      + (hasManual ? ` A manual pause really lasts until someone promotes the release; it is drawn ${formatSeconds(manualWidth)} wide.` : ''),
+  ];
+  return lines;
+}
+
+function timeAt(seconds: number, afterUnbounded: boolean): string {
+  return afterUnbounded ? `${formatSeconds(seconds)} + manual` : formatSeconds(seconds);
+}
+
+function stepsTable(plan: MPlan): string[] {
+  const rows = [
+    '| step | action | weight | canary pods | stable pods | gate | min. time | ends at | background analysis |',
+    '|---:|---|---:|---:|---:|---|---:|---:|---|',
+  ];
+  for (const s of plan.steps) {
+    const own = Number.isFinite(s.seconds) ? formatSeconds(s.seconds) : s.gate === 'manual-pause' ? 'until promoted' : 'unbounded';
+    const endsUnbounded = s.afterUnbounded || !Number.isFinite(s.seconds);
+    rows.push(`| ${s.index} | ${cell(s.action)} | ${s.weight}% | ${s.canaryReplicas} | ${s.stableReplicas} | ${GATE_TEXT[s.gate]} | ${own} | `
+      + `${timeAt(s.end, endsUnbounded)} | ${s.backgroundAnalysisRunning ? 'running' : ''} |`);
+  }
+  const endUnbounded = !Number.isFinite(plan.minimumTime);
+  const stable = plan.scaleDownDelaySeconds === undefined ? '0' : `0 (old pods removed ${formatSeconds(plan.scaleDownDelaySeconds)} later)`;
+  rows.push(`| end | full promotion | 100% | ${plan.replicas} | ${stable} | – | – | ${timeAt(plan.minimumTimeExcludingUnbounded, endUnbounded)} | |`);
+  return rows;
+}
+
+function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
+  const out: string[] = [];
+  out.push(`${heading} ${a.kind === 'background' ? `Background analysis (from step ${a.stepIndex})` : `Analysis step ${a.stepIndex}`}`, '');
+  const templates = a.templates.length ? a.templates.map(t => `\`${t}\``).join(', ') : 'none';
+  const starts = a.kind === 'background'
+    ? `Runs alongside the steps from ${timeAt(a.start, a.afterUnbounded)} until full promotion (terminated as successful then).`
+    : `Starts at ${timeAt(a.start, a.afterUnbounded)} and holds the release at ${plan.steps[a.stepIndex].weight}% until every metric completes.`;
+  out.push(`Templates: ${templates}. ${starts}`, '');
+  if (a.metrics.length === 0) {
+    out.push('No metrics found for this analysis.');
+    return out;
+  }
+  out.push('| metric | template | first measurement | interval | count | failureLimit | query window | completes after | outcome |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const m of a.metrics) {
+    out.push(`| \`${m.name}\`${m.dryRun ? ' (dry run)' : ''} | \`${m.template}\` | ${formatSeconds(m.initialDelay)} | `
+      + `${m.interval === undefined ? '–' : formatSeconds(m.interval)} | ${Number.isFinite(m.count) ? m.count : 'until promotion'} | `
+      + `${m.failureLimit} | ${m.queryWindow === undefined ? '–' : formatSeconds(m.queryWindow)} | `
+      + `${Number.isFinite(m.completesAfter) ? formatSeconds(m.completesAfter) : 'never'} | ${OUTCOME_TEXT[m.outcome]} |`);
+  }
+  out.push('');
+  const exposureRows: string[] = [];
+  for (const m of a.metrics) {
+    if (m.failing) exposureRows.push(exposureRow(plan, m, 'fails every measurement', m.failing));
+    if (m.failingFullWindow && m.queryWindow !== undefined) {
+      exposureRows.push(exposureRow(plan, m, `fails once the ${formatSeconds(m.queryWindow)} window is full`, m.failingFullWindow));
+    }
+  }
+  if (exposureRows.length) {
+    out.push('Time to abort a bad canary and its exposure until then (times from the start of this analysis run and from the first canary traffic):', '');
+    out.push('| metric | bad canary | abort after | after first canary traffic | weight at abort | average weight | canary requests |',
+      '|---|---|---:|---:|---:|---:|---:|');
+    out.push(...exposureRows, '');
+  }
+  const notes: string[] = [];
+  for (const m of a.metrics) {
+    const items = [...m.notes];
+    if (m.errorsAfter !== undefined) {
+      items.push(`if every measurement errors, the run errors and aborts ${formatSeconds(m.errorsAfter)} after it starts `
+        + `(consecutiveErrorLimit ${m.consecutiveErrorLimit}, a retry every 10s)`);
+    }
+    if (m.inconclusiveAfter !== undefined) {
+      items.push(`if measurements are inconclusive, the release pauses (it does not abort) ${formatSeconds(m.inconclusiveAfter)} after the run starts `
+        + `(inconclusiveLimit ${m.inconclusiveLimit})`);
+    }
+    for (const item of items) notes.push(`- \`${m.name}\`: ${item}`);
+  }
+  if (notes.length) out.push(...notes);
+  return out;
+}
+
+function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): string {
+  const since = Number.isFinite(e.sinceFirstTraffic) ? formatSeconds(e.sinceFirstTraffic) : 'unbounded (manual pause)';
+  const avg = e.averageWeight === undefined ? '–' : pct(e.averageWeight);
+  const req = e.canaryRequests === undefined ? (plan.requestsPerSecond === undefined ? 'no rate declared' : '–') : formatCount(e.canaryRequests);
+  return `| \`${m.name}\` | ${label} | ${formatSeconds(e.abortAfter)} | ${since} | ${e.weightAtAbort}% | ${avg} | ${req} |`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
