@@ -1,3 +1,5 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { checkArgoRollouts } from './_argo-rollouts';
 import { CATALOG, ruleInfo } from './_catalog';
 import { checkInvariants } from './_invariants';
@@ -53,6 +55,30 @@ export class CanaryRules {
     const rank = (s: RuleSeverity) => s === RuleSeverity.ERROR ? 0 : 1;
     return out.sort((a, b) => rank(a.severity) - rank(b.severity) || cmp(a.code, b.code) || cmp(a.object, b.object)
       || cmp(a.path, b.path) || cmp(a.message, b.message));
+  }
+
+  /**
+   * Runs every rule over the API objects under a construct, as they will be written (JSON patches applied).
+   *
+   * Safe to call from a `node.addValidation()` callback: unlike `Chart.toJson()`, it does not run the
+   * validations again (which would recurse). Pass the app (`scope.node.root`) to see objects of all charts,
+   * for example a Gateway defined in another chart.
+   *
+   * @param scope a chart, an app, or any construct
+   * @param options which rules to skip
+   */
+  public static checkConstruct(scope: IConstruct, options: RuleCheckOptions = {}): RuleFinding[] {
+    return CanaryRules.check(CanaryRules.manifestsOf(scope), options);
+  }
+
+  /**
+   * The plain manifests of every API object under a construct (`ApiObject.toJson()`, so JSON patches are
+   * applied), in construct-tree order, without running validations.
+   *
+   * @param scope a chart, an app, or any construct
+   */
+  public static manifestsOf(scope: IConstruct): any[] {
+    return scope.node.findAll().filter(c => ApiObject.isApiObject(c)).map(c => (c as ApiObject).toJson());
   }
 
   /** The findings that fail synth. */
