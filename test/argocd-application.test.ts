@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
+import { jqAvailable, normalize } from './support/argocd-diff';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 
@@ -757,5 +758,167 @@ describe('ArgoCdApplication: bad input', () => {
 
   test('fails if a JSON pointer does not start with a slash', () => {
     expect(make({ ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: ['data/x'] }] })).toThrow(/'ignoreDifferences' jsonPointer "data\/x" for kind "ConfigMap" must start with "\/"/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The oracle: take the git objects, apply what the controller does at runtime (FACTS-ARGO-ROLLOUTS.md a.6 and the
+// upstream e2e states), normalize both with the Application's ignoreDifferences as Argo CD does (jq for the jq paths),
+// and compare. Equal = Argo CD shows Synced during the canary; a git change to anything else must still show.
+
+const describeWithJq = jqAvailable() ? describe : describe.skip;
+
+describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller\'s changes (checked with jq)', () => {
+  const clone = (x: any) => JSON.parse(JSON.stringify(x));
+
+  function synth(build: (f: Fixture) => void): { objects: any[]; ignore: any[] } {
+    const f = fixture();
+    build(f);
+    new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.workload] });
+    const objects = Testing.synth(f.workload);
+    return { objects, ignore: findOne(Testing.synth(f.argocd), 'Application').spec.ignoreDifferences };
+  }
+
+  function inSync(git: any, live: any, ignore: any[]): boolean {
+    return JSON.stringify(normalize(git, ignore)) === JSON.stringify(normalize(live, ignore));
+  }
+
+  function setWeights(route: any, weights: number[]) {
+    route.route.forEach((d: any, i: number) => { d.weight = weights[i]; });
+  }
+
+  function labelSubsets(dr: any, hashes: { [subset: string]: string }, rolloutName = 'shop') {
+    dr.metadata.annotations = { ...(dr.metadata.annotations ?? {}), 'argo-rollouts.argoproj.io/managed-by-rollouts': rolloutName };
+    for (const s of dr.spec.subsets) {
+      if (hashes[s.name]) s.labels['rollouts-pod-template-hash'] = hashes[s.name];
+    }
+  }
+
+  test('weights, subset hashes and HPA replicas during a canary; other git changes still show', () => {
+    // GIVEN
+    const { objects, ignore } = synth(f => {
+      canary(f.workload);
+      hpa(f.workload, 'shop', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'shop' });
+    });
+    const vs = findOne(objects, 'VirtualService');
+    const dr = findOne(objects, 'DestinationRule');
+    const ro = findOne(objects, 'Rollout');
+
+    // WHEN: the controller's changes at setWeight 10
+    const liveVs = clone(vs);
+    setWeights(liveVs.spec.http[0], [90, 10]);
+    const liveDr = clone(dr);
+    labelSubsets(liveDr, { stable: '6d8f7c', canary: '7b9d5f' });
+    const liveRo = clone(ro);
+    liveRo.spec.replicas = 7;
+
+    // THEN
+    expect(inSync(vs, liveVs, ignore)).toBe(true);
+    expect(inSync(dr, liveDr, ignore)).toBe(true);
+    expect(inSync(ro, liveRo, ignore)).toBe(true);
+
+    // a git change to the route, the subsets or the Rollout is still a difference
+    const gitVs = clone(vs);
+    gitVs.spec.http[0].timeout = '5s';
+    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+    const gitDr = clone(dr);
+    gitDr.spec.subsets[0].labels.tier = 'web';
+    expect(inSync(gitDr, liveDr, ignore)).toBe(false);
+    const gitRo = clone(ro);
+    gitRo.spec.template.spec.containers[0].image = 'ghcr.io/acme/shop:1.1.0';
+    expect(inSync(gitRo, liveRo, ignore)).toBe(false);
+  });
+
+  test('header and mirror routes added on top by the controller; a renamed primary route still shows', () => {
+    // GIVEN
+    const { objects, ignore } = synth(f => canary(f.workload, {
+      managedRoutes: ['mirror-1', 'header-1'],
+      steps: [
+        { setWeight: 20 },
+        { setHeaderRoute: { name: 'header-1', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } },
+        { setMirrorRoute: { name: 'mirror-1', percentage: 50, match: [{ method: { exact: 'GET' } }] } },
+        { pause: {} },
+      ],
+    }));
+    const vs = findOne(objects, 'VirtualService');
+
+    // WHEN: managed routes moved to the top, in managedRoutes order, each mirror route a copy of the weighted route
+    const primary = clone(vs.spec.http[0]);
+    setWeights(primary, [80, 20]);
+    const mirror = { ...clone(primary), name: 'mirror-1', match: [{ method: { exact: 'GET' } }], mirror: { host: 'shop', subset: 'canary' }, mirrorPercentage: { value: 50 } };
+    const header = { name: 'header-1', match: [{ headers: { 'x-canary': { exact: 'yes' } } }], route: [{ destination: { host: 'shop', subset: 'canary', port: { number: 80 } }, weight: 100 }] };
+    const liveVs = clone(vs);
+    liveVs.spec.http = [mirror, header, primary];
+
+    // THEN
+    expect(inSync(vs, liveVs, ignore)).toBe(true);
+    const gitVs = clone(vs);
+    gitVs.spec.http[0].name = 'main';
+    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+  });
+
+  test('a route the Rollout does not patch keeps its weights under git control', () => {
+    // GIVEN
+    const { objects, ignore } = synth(f => canary(f.workload, {
+      extraHttp: [{ name: 'legacy', match: [{ uri: { prefix: '/legacy' } }], route: [dest('legacy', 'v1', 70), dest('legacy', 'v2', 30)] }],
+    }));
+    const vs = findOne(objects, 'VirtualService');
+
+    // WHEN
+    const canaryStep = clone(vs);
+    setWeights(canaryStep.spec.http[0], [50, 50]);
+    const legacyChange = clone(vs);
+    setWeights(legacyChange.spec.http[1], [0, 100]);
+
+    // THEN
+    expect(inSync(vs, canaryStep, ignore)).toBe(true);
+    expect(inSync(vs, legacyChange, ignore)).toBe(false);
+  });
+
+  test('experiment destinations and subsets appended during a weighted experiment step', () => {
+    // GIVEN
+    const { objects, ignore } = synth(f => canary(f.workload, {
+      steps: [{ setWeight: 10 }, { experiment: { duration: '10m', templates: [{ name: 'baseline', specRef: 'stable', weight: 20, service: { name: 'shop-baseline' } }] } }],
+    }));
+    const vs = findOne(objects, 'VirtualService');
+    const dr = findOne(objects, 'DestinationRule');
+
+    // WHEN: stable 70 / canary 10 / experiment 20 (e2e TestIstioSubsetSplitExperimentStep), third subset in the DR
+    const liveVs = clone(vs);
+    setWeights(liveVs.spec.http[0], [70, 10]);
+    liveVs.spec.http[0].route.push({ destination: { host: 'shop-baseline' }, weight: 20 });
+    const liveDr = clone(dr);
+    labelSubsets(liveDr, { stable: '6d8f7c', canary: '7b9d5f' });
+    liveDr.spec.subsets.push({ name: 'shop-baseline', labels: { 'rollouts-pod-template-hash': '6d8f7c' } });
+
+    // THEN
+    expect(inSync(vs, liveVs, ignore)).toBe(true);
+    expect(inSync(dr, liveDr, ignore)).toBe(true);
+    const gitVs = clone(vs);
+    gitVs.spec.http[0].route[1].destination.port.number = 8080;
+    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+  });
+
+  test('tls weights of the canary\'s route only', () => {
+    // GIVEN
+    const { objects, ignore } = synth(f => canary(f.workload, {
+      istio: { virtualService: { name: 'shop', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['shop.example.com'] }] } },
+      tls: [
+        { match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] },
+        { match: [{ port: 443, sniHosts: ['other.example.com'] }], route: [dest('other', 'a', 50, 443), dest('other', 'b', 50, 443)] },
+      ],
+    }));
+    const vs = findOne(objects, 'VirtualService');
+
+    // WHEN
+    const canaryStep = clone(vs);
+    setWeights(canaryStep.spec.http[0], [90, 10]);
+    setWeights(canaryStep.spec.tls[0], [90, 10]);
+    const otherChange = clone(vs);
+    setWeights(otherChange.spec.tls[1], [100, 0]);
+
+    // THEN
+    expect(inSync(vs, canaryStep, ignore)).toBe(true);
+    expect(inSync(vs, otherChange, ignore)).toBe(false);
   });
 });
