@@ -3,9 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertPinnedImage, parseImage, versionFromImage } from './_image';
 import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
+import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
 import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
+import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
 import { SyncWave } from './sync-wave';
 import * as argo from '../imports/argoproj.io';
 
@@ -21,6 +23,12 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
    * @default ArgoRollout.DEFAULT_STEPS (10% → 5m → 30% → 5m → 50% → 5m → 100%)
    */
   readonly steps?: CanaryStep[];
+  /**
+   * Background analysis: runs alongside the steps from `startingStep`; a failure aborts the release
+   * (traffic back to stable), an inconclusive result pauses it.
+   * @default - none
+   */
+  readonly analysis?: BackgroundAnalysisOptions;
   /**
    * Number of pods. Stable keeps all of them during the release, so a rollback is instant.
    * @default 2
@@ -224,12 +232,19 @@ export class ArgoRollout extends kplus.Workload {
     return super.addContainer(cont);
   }
 
+  /** The background analysis, if any. */
+  public get analysis(): BackgroundAnalysisOptions | undefined {
+    return this.props.analysis;
+  }
+
   /** @internal */
   public _toKube(): argo.RolloutSpec {
-    const { template } = this.renderTemplate();
+    const { template, revision } = this.renderTemplate();
     const s = this.subsets;
+    const { steps, analysis } = this.renderAnalysisAndSteps(revision, []);
     const canary: any = {
-      steps: undefinedIfEmpty(this._steps.map(st => st._toKube())),
+      steps: undefinedIfEmpty(steps),
+      analysis,
       trafficRouting: {
         istio: {
           virtualService: { name: s.virtualServiceName, routes: [s.routeName] },
@@ -277,9 +292,34 @@ export class ArgoRollout extends kplus.Workload {
   private validateRollout(): string[] {
     const errors: string[] = [];
     if (this.containers.length === 0) {
-      errors.push(`the Rollout has no container: pass 'containers' or call addContainer()`);
+      errors.push('the Rollout has no container: pass \'containers\' or call addContainer()');
+      return errors;
+    }
+    this.renderAnalysisAndSteps(this.revision, errors);
+    const start = this.props.analysis?.startingStep;
+    if (start !== undefined && (!Number.isInteger(start) || start < 0 || start >= Math.max(this._steps.length, 1))) {
+      errors.push(`'analysis.startingStep' (${start}) must be the index of a step, between 0 and ${Math.max(this._steps.length - 1, 0)}`);
     }
     return errors;
+  }
+
+  /** Renders steps and background analysis, collecting the analysis wiring errors. */
+  private renderAnalysisAndSteps(revision: string, errors: string[]): { steps: any[]; analysis?: any } {
+    const wellKnown = {
+      [CanaryArgs.SERVICE_NAME]: AnalysisArg.fromValue(CanaryArgs.SERVICE_NAME, this.subsets.serviceName),
+      [CanaryArgs.NAMESPACE]: AnalysisArg.fromValue(CanaryArgs.NAMESPACE, this.subsets.namespace),
+      [CanaryArgs.CANARY_REVISION]: AnalysisArg.fromValue(CanaryArgs.CANARY_REVISION, revision),
+      [CanaryArgs.CANARY_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.CANARY_POD_TEMPLATE_HASH, PodTemplateHashValue.LATEST),
+      [CanaryArgs.STABLE_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.STABLE_POD_TEMPLATE_HASH, PodTemplateHashValue.STABLE),
+    };
+    const steps = this._steps.map((st, i) => st.kind === CanaryStepKind.ANALYSIS
+      ? { analysis: renderAnalysis(`step ${i} analysis`, st.analysisOptions!, wellKnown, true, errors) }
+      : st._toKube());
+    const bg = this.props.analysis;
+    const analysis = bg
+      ? { ...renderAnalysis('background analysis', bg, wellKnown, false, errors), ...(bg.startingStep ? { startingStep: bg.startingStep } : {}) }
+      : undefined;
+    return { steps, analysis };
   }
 }
 

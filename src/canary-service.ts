@@ -3,11 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertPinnedImage } from './_image';
 import { assertDnsLabel, resolveNamespace } from './_util';
+import { IAnalysisTemplate } from './analysis-template';
 import { ArgoRollout } from './argo-rollout';
 import { CanaryLabels, assertIdentityLabels } from './canary-labels';
 import { CanaryStep } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
+import { IstioMetrics } from './istio-metrics';
 import { IstioSubsets } from './istio-subsets';
+import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
 import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
@@ -60,6 +63,18 @@ export interface CanaryServiceProps {
    * @default ArgoRollout.DEFAULT_STEPS
    */
   readonly steps?: CanaryStep[];
+  /**
+   * Background analysis of the release.
+   * @default - when `defaultAnalysis` is true: the `IstioMetrics.successRate()` preset (success rate of
+   * the canary's own requests at least 99%, measured every minute) from the first step
+   */
+  readonly analysis?: BackgroundAnalysisOptions;
+  /**
+   * Create the default background analysis when `analysis` is not given. A bad canary is then aborted
+   * (traffic back to stable) without anyone watching.
+   * @default true
+   */
+  readonly defaultAnalysis?: boolean;
   /**
    * Environment variables of the container.
    * @default - none
@@ -143,6 +158,8 @@ export class CanaryService extends Construct {
   public readonly rollout: ArgoRollout;
   /** The main container. */
   public readonly container: kplus.Container;
+  /** The templates of the background analysis (the default success-rate template, unless replaced). */
+  public readonly analysisTemplates: IAnalysisTemplate[];
   private readonly ports: ResolvedServicePort[];
   private readonly selectorLabels: { [key: string]: string };
 
@@ -175,7 +192,17 @@ export class CanaryService extends Construct {
       trafficPolicy: props.trafficPolicy,
     });
 
+    let analysis = props.analysis;
+    if (!analysis && (props.defaultAnalysis ?? true)) {
+      const template = IstioMetrics.successRateTemplate(this, 'SuccessRate', {
+        templateMetadata: { name: `${this.name}-success-rate`, namespace: this.namespace },
+      });
+      analysis = { templates: [template] };
+    }
+    this.analysisTemplates = [...(analysis?.templates ?? [])];
+
     this.rollout = new ArgoRollout(this, 'Rollout', {
+      analysis,
       subsets: this.subsets,
       replicas: props.replicas,
       steps: props.steps,

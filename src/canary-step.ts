@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { assertIntInRange } from './_util';
+import { RolloutAnalysisOptions } from './rollout-analysis';
 
 /** What a step does. */
 export enum CanaryStepKind {
@@ -33,8 +34,7 @@ export interface SetCanaryScaleOptions {
 }
 
 /**
- * One step of a canary release: `setWeight`, `pause`, `setCanaryScale` (and, from the analysis module,
- * `analysis`).
+ * One step of a canary release: `setWeight`, `pause`, `setCanaryScale` or `analysis`.
  *
  * @example
  * const steps = [
@@ -90,11 +90,14 @@ export class CanaryStep {
   }
 
   /**
-   * A step built by another module of the library (analysis, header and mirror routes).
-   * @internal
+   * Runs an analysis and waits for its result: the release continues when it succeeds, aborts when it
+   * fails and pauses when it is inconclusive. Every metric must finish (have a `count`).
    */
-  public static _custom(kind: CanaryStepKind, render: () => any, extra?: any): CanaryStep {
-    return new CanaryStep(kind, render, undefined, undefined, extra);
+  public static analysis(options: RolloutAnalysisOptions): CanaryStep {
+    if (options.templates.length === 0) {
+      throw new Error("'analysis' step: 'templates' is empty: give at least one AnalysisTemplate");
+    }
+    return new CanaryStep(CanaryStepKind.ANALYSIS, undefined, undefined, undefined, { ...options, templates: [...options.templates] });
   }
 
   /** What this step does. */
@@ -109,16 +112,19 @@ export class CanaryStep {
    * @default - not a timed pause
    */
   public readonly pauseDuration?: Duration;
-  /** @internal */
-  public readonly _extra?: any;
+  /**
+   * The analysis of an `analysis` step.
+   * @default - not an analysis step
+   */
+  public readonly analysisOptions?: RolloutAnalysisOptions;
   private readonly render: any;
 
-  private constructor(kind: CanaryStepKind, render: any, weight?: number, pauseDuration?: Duration, extra?: any) {
+  private constructor(kind: CanaryStepKind, render: any, weight?: number, pauseDuration?: Duration, analysis?: RolloutAnalysisOptions) {
     this.kind = kind;
     this.render = render;
     this.weight = weight;
     this.pauseDuration = pauseDuration;
-    this._extra = extra;
+    this.analysisOptions = analysis;
   }
 
   /** True for a pause without a duration (waits for a manual promotion). */
@@ -126,9 +132,13 @@ export class CanaryStep {
     return this.kind === CanaryStepKind.PAUSE && this.pauseDuration === undefined;
   }
 
-  /** @internal */
+  /**
+   * The step as Argo Rollouts reads it (analysis steps are rendered by the Rollout, which knows the
+   * argument values).
+   * @internal
+   */
   public _toKube(): any {
-    return typeof this.render === 'function' ? this.render() : this.render;
+    return this.render;
   }
 }
 
