@@ -199,6 +199,12 @@ describe('catalog and docs', () => {
     expect(sections.map(s => s.code)).toEqual(CanaryRules.ALL.map(r => r.code));
   });
 
+  test('every docs heading is the title of the rule', () => {
+    const headings = Object.fromEntries(sections.map(s => [s.code, s.heading]));
+    const mismatched = CanaryRules.ALL.filter(r => headings[r.code] !== r.title.replace(/`/g, '')).map(r => `${r.code}: "${r.title}" vs "${headings[r.code]}"`);
+    expect(mismatched).toEqual([]);
+  });
+
   test('every docs section has the anchor, the severity and the fix', () => {
     for (const r of CanaryRules.ALL) {
       const start = docs.indexOf(`## ${r.code} `);
