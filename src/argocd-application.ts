@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
@@ -125,6 +125,17 @@ export interface ArgoCdApplicationProps {
    * @default 'HEAD'
    */
   readonly sourceTargetRevision?: string;
+  /**
+   * Glob of the files Argo CD reads in `sourcePath` (`spec.source.directory.include`), for example `'*.yaml'`.
+   *
+   * By default the Application reads only the files cdk8s writes for its `charts` (one `<chart name>.k8s.yaml`
+   * per chart, with the app's `outputFileExtension`), so several Applications (for example one per environment)
+   * can share one synth output directory. Set this when you commit the files under other names, or when cdk8s
+   * prefixes them with an index (it does when charts depend on each other).
+   *
+   * @default - the file names of `charts` (no filter when the cdk8s app does not write one file per chart)
+   */
+  readonly sourceInclude?: string;
   /**
    * URL of the target cluster's API server, for example `https://kubernetes.default.svc` for the cluster Argo CD
    * runs in. Set this or `destinationName`, not both.
@@ -262,6 +273,8 @@ export class ArgoCdApplication extends Construct {
   public readonly sourcePath: string;
   /** Git revision. */
   public readonly sourceTargetRevision: string;
+  /** The `sourceInclude` glob you set, if any. */
+  public readonly sourceInclude?: string;
   /** Target cluster API server URL, when set. */
   public readonly destinationServer?: string;
   /** Target cluster name, when set. */
@@ -299,6 +312,11 @@ export class ArgoCdApplication extends Construct {
     assertSourcePath(props.sourcePath);
     this.sourceTargetRevision = props.sourceTargetRevision ?? 'HEAD';
     assertTargetRevision(this.sourceTargetRevision);
+    if (props.sourceInclude !== undefined && props.sourceInclude.trim() === '') {
+      throw new Error(`'sourceInclude' (${JSON.stringify(props.sourceInclude)}) must be a glob of file names in 'sourcePath', for example "*.yaml" or "{shop.k8s.yaml,cart.k8s.yaml}"; `
+        + 'remove it to read the files of the charts');
+    }
+    this.sourceInclude = props.sourceInclude;
 
     assertDestination(props.destinationServer, props.destinationName);
     this.destinationServer = props.destinationServer;
@@ -460,6 +478,7 @@ export class ArgoCdApplication extends Construct {
         repoUrl: this.sourceRepoUrl,
         path: this.sourcePath,
         targetRevision: this.sourceTargetRevision,
+        directory: this.renderInclude(),
       },
       destination: {
         server: this.destinationServer,
@@ -480,6 +499,16 @@ export class ArgoCdApplication extends Construct {
         } : undefined,
       },
     };
+  }
+
+  /** `directory.include`: the user's glob, or the files cdk8s writes for the charts (FILE_PER_CHART output). */
+  private renderInclude(): argo.ApplicationSpecSourceDirectory | undefined {
+    if (this.sourceInclude !== undefined) return { include: this.sourceInclude };
+    if (this._charts.length === 0) return undefined;
+    const app = App.of(this);
+    if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) return undefined;
+    const files = this._charts.map(c => `${Names.toDnsLabel(c)}${app.outputFileExtension}`);
+    return { include: files.length === 1 ? files[0] : `{${files.join(',')}}` };
   }
 
   /** The target cluster, as written (server URL or cluster name). */

@@ -1,4 +1,5 @@
-import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import * as fs from 'fs';
+import { ApiObject, App, Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
 import { jqAvailable, normalize } from './support/argocd-diff';
 import { findOne } from './support/manifests';
@@ -163,7 +164,12 @@ describe('ArgoCdApplication: the Application', () => {
     expect(application.apiVersion).toEqual('argoproj.io/v1alpha1');
     expect(application.metadata).toEqual({ name: 'shop-production', namespace: 'argocd' });
     expect(application.spec.project).toEqual('default');
-    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', path: 'apps/shop/production', targetRevision: 'HEAD' });
+    expect(application.spec.source).toEqual({
+      repoURL: 'https://github.com/acme/gitops.git',
+      path: 'apps/shop/production',
+      targetRevision: 'HEAD',
+      directory: { include: 'shop.k8s.yaml' },
+    });
     expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
     expect(application.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
@@ -244,6 +250,46 @@ describe('ArgoCdApplication: the Application', () => {
     expect(manifest.spec.ignoreDifferences).toHaveLength(2);
     expect(ArgoCdApplication.isArgoCdApplication(application)).toBe(true);
     expect(ArgoCdApplication.isArgoCdApplication(f.workload)).toBe(false);
+  });
+
+  test('reads only the files cdk8s writes for its charts, so Applications can share one output directory', () => {
+    // GIVEN: two environments in one cdk8s app, written to one directory
+    const app = Testing.app();
+    const staging = new Chart(app, 'shop-staging', { namespace: 'shop-staging' });
+    const production = new Chart(app, 'shop-production', { namespace: 'shop' });
+    const cart = new Chart(app, 'cart-production', { namespace: 'shop' });
+    canary(staging);
+    canary(production);
+    canary(cart, { name: 'cart' });
+    const argocd = new Chart(app, 'argocd');
+
+    // WHEN
+    const stagingApp = new ArgoCdApplication(argocd, 'staging', { ...APP_PROPS, sourcePath: 'apps/shop', charts: [staging] });
+    const productionApp = new ArgoCdApplication(argocd, 'production', { ...APP_PROPS, sourcePath: 'apps/shop', charts: [production, cart] });
+    new ArgoCdApplication(argocd, 'custom', { ...APP_PROPS, sourcePath: 'apps/other', sourceInclude: '*.yaml', charts: [new Chart(app, 'other')] });
+    app.synth();
+    const manifests = validateManifests(Testing.synth(argocd));
+
+    // THEN: the globs name the files cdk8s wrote
+    expect(findOne(manifests, 'Application', stagingApp.name).spec.source.directory).toEqual({ include: 'shop-staging.k8s.yaml' });
+    expect(findOne(manifests, 'Application', productionApp.name).spec.source.directory)
+      .toEqual({ include: '{shop-production.k8s.yaml,cart-production.k8s.yaml}' });
+    expect(manifests.filter(m => m.spec.source.directory?.include === '*.yaml')).toHaveLength(1);
+    expect(fs.readdirSync(app.outdir)).toEqual(expect.arrayContaining(['shop-staging.k8s.yaml', 'shop-production.k8s.yaml', 'cart-production.k8s.yaml']));
+  });
+
+  test('no file filter when the cdk8s app does not write one file per chart', () => {
+    // GIVEN
+    const app = Testing.app({ yamlOutputType: YamlOutputType.FILE_PER_APP });
+    const workload = new Chart(app, 'shop', { namespace: 'shop' });
+    canary(workload);
+    const argocd = new Chart(app, 'argocd');
+
+    // WHEN
+    new ArgoCdApplication(argocd, 'app', { ...APP_PROPS, charts: [workload] });
+
+    // THEN
+    expect(findOne(Testing.synth(argocd), 'Application').spec.source.directory).toBeUndefined();
   });
 
   test('the same program synthesizes the same Application (deterministic output)', () => {
@@ -659,6 +705,10 @@ describe('ArgoCdApplication: bad input', () => {
 
   test('fails if a sync option is set twice with different values', () => {
     expect(make({ syncOptions: ['PruneLast=true', 'PruneLast=false'] })).toThrow(/'syncOptions' sets "PruneLast" twice \("PruneLast=true" and "PruneLast=false"\)/);
+  });
+
+  test('fails if the include glob is empty', () => {
+    expect(make({ sourceInclude: ' ' })).toThrow(/'sourceInclude' \(" "\) must be a glob of file names in 'sourcePath'/);
   });
 
   test('fails if the Application deploys the chart it is defined in', () => {
