@@ -209,7 +209,7 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
     const vs = ctx.find('VirtualService', target.namespace, target.name);
     if (!vs) {
       ctx.report('CR102', ro, `${path}.name`,
-        `VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
+        `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
         'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
       continue;
     }
@@ -238,7 +238,7 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         // CR104
         ctx.report('CR104', ro, `${path}.routes`,
           `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
-          + "the controller needs exactly one (\"spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes\")",
+          + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
           "name the weighted route in the VirtualService and list it in 'routes'");
       } else {
         selected.push(unmanaged[0]);
@@ -268,7 +268,7 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         if (hostServices.includes(hostOf(d))) return;
         ctx.report('CR109', vs, `spec.http[${index}].route[${j}]`,
           `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
-          `remove the destination, or list its subset in the Rollout's 'destinationRule.additionalSubsetNames' to keep it with its weight`);
+          'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
       });
     }
   }
@@ -279,11 +279,11 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
     const elsewhere = ctx.ofKind('DestinationRule').filter(o => o.name === dr.name);
     if (elsewhere.length > 0) {
       ctx.report('CR107', ro, `${ISTIO}.destinationRule.name`,
-        `DestinationRule ${show(dr.name)} is in ${showList(elsewhere.map(o => o.namespace))}, not in the Rollout's namespace ${show(ro.namespace)}; the controller reads it from the Rollout's namespace only`,
+        `the DestinationRule ${show(dr.name)} is in ${showList(elsewhere.map(o => o.namespace))}, not in the Rollout's namespace ${show(ro.namespace)}; the controller reads it from the Rollout's namespace only`,
         `move the DestinationRule to namespace ${show(ro.namespace)}`);
     } else {
       ctx.report('CR106', ro, `${ISTIO}.destinationRule.name`,
-        `DestinationRule ${ro.namespace}/${dr.name} is not in the manifest set, so its subsets are not checked`,
+        `the DestinationRule ${ro.namespace}/${dr.name} is not in the manifest set, so its subsets are not checked`,
         'add the DestinationRule to the same chart or app, or make sure it exists in the cluster with the stable and canary subsets');
     }
     return;
@@ -340,8 +340,11 @@ function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
     }
     arr(step?.experiment?.analyses).forEach((a: any, k: number) => {
       runs.push({
-        path: `${CANARY}.steps[${i}].experiment.analyses[${k}]`, spec: {}, inline: false,
-        templates: [{ templateName: a?.templateName, clusterScope: a?.clusterScope }], args: arr(a?.args),
+        path: `${CANARY}.steps[${i}].experiment.analyses[${k}]`,
+        spec: {},
+        inline: false,
+        templates: [{ templateName: a?.templateName, clusterScope: a?.clusterScope }],
+        args: arr(a?.args),
       });
     });
   });
@@ -359,11 +362,11 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
       const where = from ? `${from.label} ${path}` : path;
       if (cluster) {
         ctx.report('CR123', ro, run.path,
-          `ClusterAnalysisTemplate ${show(name)} (referenced at ${where}) is not in the manifest set, so its metrics and arguments are not checked`,
+          `the ClusterAnalysisTemplate ${show(name)} (referenced at ${where}) is not in the manifest set, so its metrics and arguments are not checked`,
           'add the ClusterAnalysisTemplate to the app, or make sure it is installed in the cluster before the Rollout');
       } else {
         ctx.report('CR122', ro, from ? run.path : path,
-          `AnalysisTemplate ${ro.namespace}/${name} (referenced at ${where}) is not in the manifest set; the controller marks the Rollout InvalidSpec with "AnalysisTemplate '${name}' not found"`,
+          `the AnalysisTemplate ${ro.namespace}/${name} (referenced at ${where}) is not in the manifest set; the controller marks the Rollout InvalidSpec with "AnalysisTemplate '${name}' not found"`,
           `add an AnalysisTemplate named ${show(name)} in namespace ${show(ro.namespace)}, fix 'templateName', or set 'clusterScope: true' for a ClusterAnalysisTemplate`);
       }
       return;
@@ -377,7 +380,9 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
 
   // CR124
   const metrics: Array<{ name: string; metric: any; template: Obj; index: number }> = [];
-  for (const t of templates) arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
+  for (const t of templates) {
+    arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
+  }
   const byName = new Map<string, typeof metrics>();
   for (const m of metrics) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
   for (const [name, list] of byName) {

@@ -97,14 +97,15 @@ function checkReleaseLabels(ctx: Context): void {
   for (const svc of ctx.ofKind('Service')) {
     const selector = svc.raw.spec?.selector;
     for (const k of bad(selector)) {
-      ctx.report('CR303', svc, `spec.selector`,
+      ctx.report('CR303', svc, 'spec.selector',
         `the selector uses the label ${show(k)} (${show(selector[k])}); ${why(k)}`,
         `remove ${show(k)} from the Service selector: select the pods by identity labels only (for example "app")`);
     }
   }
   for (const ro of ctx.ofKind('Rollout')) {
     const sel = ro.raw.spec?.selector ?? {};
-    const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)].filter(k => RELEASE_VARYING_LABELS.includes(k));
+    const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)]
+      .filter(k => RELEASE_VARYING_LABELS.includes(k));
     for (const k of [...new Set(keys)]) {
       ctx.report('CR303', ro, 'spec.selector',
         `the selector uses the label ${show(k)}; ${why(k)}, and a Rollout selector cannot be changed later`,

@@ -15,8 +15,18 @@ export function checkIstio(ctx: Context): void {
 // Protocol selection (pkg/config/kube/conversion.go ConvertProtocol)
 
 const PROTOCOLS: { [prefix: string]: string } = {
-  'http': 'HTTP', 'http2': 'HTTP2', 'https': 'HTTPS', 'grpc': 'GRPC', 'grpc-web': 'GRPC-Web', 'tcp': 'TCP', 'tls': 'TLS',
-  'mongo': 'Mongo', 'mysql': 'MySQL', 'redis': 'Redis', 'udp': 'UDP', 'http_proxy': 'HTTP_PROXY',
+  'http': 'HTTP',
+  'http2': 'HTTP2',
+  'https': 'HTTPS',
+  'grpc': 'GRPC',
+  'grpc-web': 'GRPC-Web',
+  'tcp': 'TCP',
+  'tls': 'TLS',
+  'mongo': 'Mongo',
+  'mysql': 'MySQL',
+  'redis': 'Redis',
+  'udp': 'UDP',
+  'http_proxy': 'HTTP_PROXY',
 };
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-Web', 'HTTP_PROXY']);
 
@@ -75,7 +85,7 @@ function checkVirtualService(ctx: Context, vs: Obj): void {
     const found = ctx.find('Gateway', gw.namespace, gw.name);
     if (!found) {
       ctx.report('CR206', vs, `spec.gateways[${i}]`,
-        `Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
+        `the Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
         'make sure the Gateway exists in the cluster and serves one of the VirtualService hosts, or add it to the app');
       return;
     }
@@ -88,7 +98,7 @@ function checkVirtualService(ctx: Context, vs: Obj): void {
     if (!matches) {
       ctx.report('CR205', vs, `spec.gateways[${i}]`,
         `none of the hosts (${showList(hosts)}) is served by ${found.label} (server hosts: ${showList(serverHosts)}), so the gateway never routes to this VirtualService; `
-        + `istioctl analyze reports IST0132 "one or more host ... not found in Gateway"`,
+        + 'istioctl analyze reports IST0132 "one or more host ... not found in Gateway"',
         'add the external host (for example "shop.example.com") to both the VirtualService hosts and a Gateway server, or fix the gateway reference');
     }
   });
@@ -190,7 +200,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
       ctx.report('CR209', vs, `${d.path}.port`,
         `the destination has no 'port', but ${svc.label} exposes ${ports.length} ports (${showList(ports.map((p: any) => p?.port))}); `
         + 'istioctl analyze reports IST0112 "Specifying a port in the destination is required to disambiguate"',
-        `set 'port: { number: <port> }' on the destination to the Service port that serves this traffic`);
+        'set \'port: { number: <port> }\' on the destination to the Service port that serves this traffic');
       return;
     }
     port = ports[0];
@@ -210,7 +220,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
       ctx.report('CR219', vs, d.path,
         `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
         + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
-        `name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set 'appProtocol: http' on it`);
+        'name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set \'appProtocol: http\' on it');
     }
   }
 }
@@ -313,7 +323,7 @@ function checkGateway(ctx: Context, gw: Obj): void {
       if ((mode !== undefined && mode !== 'PASSTHROUGH') || certFields.length > 0) {
         ctx.report('CR218', gw, `${path}.tls`,
           `server ${i} has protocol ${protocol} but TLS settings (${show(tls)}); Istio says "server cannot have TLS settings for plain text HTTP ports"`,
-          `keep only 'tls: { httpsRedirect: true }' on the HTTP server, and put the certificate on a server with protocol HTTPS`);
+          'keep only \'tls: { httpsRedirect: true }\' on the HTTP server, and put the certificate on a server with protocol HTTPS');
       }
     }
   });

@@ -44,33 +44,41 @@ function extraTemplate(name: string, metricName: string, args: any[] = []): any 
 export const BAD: BadCase[] = [
   // --- CR1xx
   {
-    name: 'both virtualService and virtualServices are set', code: 'CR101',
+    name: 'both virtualService and virtualServices are set',
+    code: 'CR101',
     mutate: m => { istio(m).virtualServices = [{ name: 'shop', routes: ['primary'] }]; },
-    message: /both 'virtualService' \("shop"\) and 'virtualServices' \("shop"\) are set/, path: 'spec.strategy.canary.trafficRouting.istio',
+    message: /both 'virtualService' \("shop"\) and 'virtualServices' \("shop"\) are set/,
+    path: 'spec.strategy.canary.trafficRouting.istio',
   },
   {
-    name: 'neither virtualService nor virtualServices is set', code: 'CR101',
+    name: 'neither virtualService nor virtualServices is set',
+    code: 'CR101',
     mutate: m => { delete istio(m).virtualService; },
     message: /neither 'virtualService' nor 'virtualServices' is set/,
   },
   {
-    name: 'the VirtualService is not in the manifest set', code: 'CR102',
+    name: 'the VirtualService is not in the manifest set',
+    code: 'CR102',
     mutate: m => { istio(m).virtualService.name = 'shop-vs'; },
     message: /VirtualService shop\/shop-vs \(from "shop-vs"\) is not in the manifest set/,
   },
   {
-    name: 'a route name in the Rollout has a typo', code: 'CR103',
+    name: 'a route name in the Rollout has a typo',
+    code: 'CR103',
     mutate: m => { istio(m).virtualService.routes = ['primry']; },
     message: /route "primry" is not an HTTP route of VirtualService shop\/shop \(its named routes: "primary"\)/,
-    path: 'spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]', object: 'Rollout shop/shop',
+    path: 'spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]',
+    object: 'Rollout shop/shop',
   },
   {
-    name: 'the VirtualService route was renamed', code: 'CR103',
+    name: 'the VirtualService route was renamed',
+    code: 'CR103',
     mutate: m => { primary(m).name = 'main'; },
     message: /route "primary" is not an HTTP route .*its named routes: "main"/,
   },
   {
-    name: 'routes is omitted and the VirtualService has two routes', code: 'CR104',
+    name: 'routes is omitted and the VirtualService has two routes',
+    code: 'CR104',
     mutate: m => {
       delete istio(m).virtualService.routes;
       vs(m).spec.http.unshift({ name: 'api', match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } } }] });
@@ -78,34 +86,41 @@ export const BAD: BadCase[] = [
     message: /'routes' is omitted, but VirtualService shop\/shop has 2 HTTP routes that are not managed routes \("api", "primary"\)/,
   },
   {
-    name: 'the canary destination names another subset', code: 'CR105',
+    name: 'the canary destination names another subset',
+    code: 'CR105',
     mutate: m => { primary(m).route[1].destination.subset = 'canry'; },
     message: /route "primary" has no destination with subset "canary" \(the canary subset of Rollout shop\/shop; subsets in the route: "stable", "canry"\)/,
-    path: 'spec.http[0].route', object: 'VirtualService shop/shop',
+    path: 'spec.http[0].route',
+    object: 'VirtualService shop/shop',
   },
   {
-    name: 'the stable destination is missing', code: 'CR105',
+    name: 'the stable destination is missing',
+    code: 'CR105',
     mutate: m => { primary(m).route.splice(0, 1); },
     message: /no destination with subset "stable"/,
   },
   {
-    name: 'the DestinationRule is not in the manifest set', code: 'CR106',
+    name: 'the DestinationRule is not in the manifest set',
+    code: 'CR106',
     mutate: m => { istio(m).destinationRule.name = 'shop-dr'; },
     message: /DestinationRule shop\/shop-dr is not in the manifest set/,
   },
   {
-    name: 'the DestinationRule is in another namespace', code: 'CR107',
+    name: 'the DestinationRule is in another namespace',
+    code: 'CR107',
     mutate: m => { dr(m).metadata.namespace = 'istio-system'; },
     message: /DestinationRule "shop" is in "istio-system", not in the Rollout's namespace "shop"/,
   },
   {
-    name: 'the canary subset name is not a subset of the DestinationRule', code: 'CR108',
+    name: 'the canary subset name is not a subset of the DestinationRule',
+    code: 'CR108',
     mutate: m => { istio(m).destinationRule.canarySubsetName = 'preview'; },
     message: /'canarySubsetName' \("preview"\) is not a subset of DestinationRule shop\/shop \(its subsets: "stable", "canary"\)/,
     path: 'spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName',
   },
   {
-    name: 'a third destination would be deleted by the controller', code: 'CR109',
+    name: 'a third destination would be deleted by the controller',
+    code: 'CR109',
     mutate: m => {
       dr(m).spec.subsets.push({ name: 'legacy', labels: { app: 'shop-legacy' } });
       primary(m).route.push({ destination: { host: FQDN, subset: 'legacy', port: { number: 80 } }, weight: 0 });
@@ -114,53 +129,66 @@ export const BAD: BadCase[] = [
     path: 'spec.http[0].route[2]',
   },
   {
-    name: 'a step sets both setWeight and pause', code: 'CR110',
+    name: 'a step sets both setWeight and pause',
+    code: 'CR110',
     mutate: m => { canary(m).steps[0] = { setWeight: 10, pause: { duration: '5m' } }; },
-    message: /step 0 sets 'setWeight' and 'pause', but a step may set only one of them/, path: 'spec.strategy.canary.steps[0]',
+    message: /step 0 sets 'setWeight' and 'pause', but a step may set only one of them/,
+    path: 'spec.strategy.canary.steps[0]',
   },
   {
-    name: 'a step sets nothing', code: 'CR110',
+    name: 'a step sets nothing',
+    code: 'CR110',
     mutate: m => { canary(m).steps.splice(1, 0, {}); },
     message: /step 1 \(\{\}\) sets none of/,
   },
   {
-    name: 'a step weight is 120', code: 'CR111',
+    name: 'a step weight is 120',
+    code: 'CR111',
     mutate: m => { canary(m).steps[4].setWeight = 120; },
-    message: /'setWeight' \(120\) must be an integer between 0 and 100/, path: 'spec.strategy.canary.steps[4].setWeight',
+    message: /'setWeight' \(120\) must be an integer between 0 and 100/,
+    path: 'spec.strategy.canary.steps[4].setWeight',
   },
   {
-    name: 'a step weight is negative', code: 'CR111',
+    name: 'a step weight is negative',
+    code: 'CR111',
     mutate: m => { canary(m).steps[0].setWeight = -5; },
     message: /'setWeight' \(-5\) must be an integer between 0 and 100/,
   },
   {
-    name: 'a step weight is a fraction', code: 'CR111',
+    name: 'a step weight is a fraction',
+    code: 'CR111',
     mutate: m => { canary(m).steps[0].setWeight = 12.5; },
     message: /'setWeight' \(12.5\)/,
   },
   {
-    name: 'a pause duration does not parse', code: 'CR112',
+    name: 'a pause duration does not parse',
+    code: 'CR112',
     mutate: m => { canary(m).steps[1].pause.duration = '5 minutes'; },
-    message: /'pause.duration' \("5 minutes"\) does not parse as a duration/, path: 'spec.strategy.canary.steps[1].pause.duration',
+    message: /'pause.duration' \("5 minutes"\) does not parse as a duration/,
+    path: 'spec.strategy.canary.steps[1].pause.duration',
   },
   {
-    name: 'a pause duration is negative', code: 'CR112',
+    name: 'a pause duration is negative',
+    code: 'CR112',
     mutate: m => { canary(m).steps[1].pause.duration = '-1m'; },
     message: /'pause.duration' \("-1m"\) is negative/,
   },
   {
-    name: 'a pause duration in seconds is negative', code: 'CR112',
+    name: 'a pause duration in seconds is negative',
+    code: 'CR112',
     mutate: m => { canary(m).steps[1].pause.duration = -30; },
     message: /'pause.duration' \(-30\) is negative/,
   },
   {
-    name: 'a header route step has no managedRoutes', code: 'CR113',
+    name: 'a header route step has no managedRoutes',
+    code: 'CR113',
     mutate: m => { canary(m).steps.splice(1, 0, { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } }); },
     message: /step 1 uses 'setHeaderRoute' \(route "beta"\) but 'trafficRouting.managedRoutes' is not set/,
     path: 'spec.strategy.canary.trafficRouting.managedRoutes',
   },
   {
-    name: 'a header route step names a route missing from managedRoutes', code: 'CR114',
+    name: 'a header route step names a route missing from managedRoutes',
+    code: 'CR114',
     mutate: m => {
       canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
       canary(m).steps.splice(1, 0, { setHeaderRoute: { name: 'betta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } });
@@ -168,15 +196,18 @@ export const BAD: BadCase[] = [
     message: /step 1 'setHeaderRoute' names the route "betta", which is not in 'managedRoutes' \("beta"\)/,
   },
   {
-    name: 'a header match sets exact and prefix', code: 'CR115',
+    name: 'a header match sets exact and prefix',
+    code: 'CR115',
     mutate: m => {
       canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
       canary(m).steps.splice(1, 0, { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes', prefix: 'y' } }] } });
     },
-    message: /'headerValue' \(\{"exact":"yes","prefix":"y"\}\) sets exact and prefix/, path: 'spec.strategy.canary.steps[1].setHeaderRoute.match[0].headerValue',
+    message: /'headerValue' \(\{"exact":"yes","prefix":"y"\}\) sets exact and prefix/,
+    path: 'spec.strategy.canary.steps[1].setHeaderRoute.match[0].headerValue',
   },
   {
-    name: 'a mirror match method sets none of exact, regex, prefix', code: 'CR115',
+    name: 'a mirror match method sets none of exact, regex, prefix',
+    code: 'CR115',
     mutate: m => {
       canary(m).trafficRouting.managedRoutes = [{ name: 'mirror' }];
       canary(m).steps.splice(1, 0, { setMirrorRoute: { name: 'mirror', percentage: 10, match: [{ method: {} }] } });
@@ -184,63 +215,75 @@ export const BAD: BadCase[] = [
     message: /'method' \(\{\}\) sets none of exact, regex, prefix/,
   },
   {
-    name: 'the primary route is listed in managedRoutes', code: 'CR116',
+    name: 'the primary route is listed in managedRoutes',
+    code: 'CR116',
     mutate: m => { canary(m).trafficRouting.managedRoutes = [{ name: 'primary' }]; },
     message: /the route "primary" is both the weighted route and listed in 'managedRoutes'/,
   },
   {
-    name: 'maxTrafficWeight is set with Istio', code: 'CR117',
+    name: 'maxTrafficWeight is set with Istio',
+    code: 'CR117',
     mutate: m => { canary(m).trafficRouting.maxTrafficWeight = 1000; },
     message: /'maxTrafficWeight' \(1000\) is set, but the controller supports it only with Nginx and plugins/,
   },
   {
-    name: 'scaleDownDelaySeconds is set with dynamicStableScale', code: 'CR118',
+    name: 'scaleDownDelaySeconds is set with dynamicStableScale',
+    code: 'CR118',
     mutate: m => { canary(m).scaleDownDelaySeconds = 30; canary(m).dynamicStableScale = true; },
     message: /'dynamicStableScale' \(true\) is set together with 'scaleDownDelaySeconds' \(30\)/,
   },
   {
-    name: 'maxSurge and maxUnavailable are both zero', code: 'CR119',
+    name: 'maxSurge and maxUnavailable are both zero',
+    code: 'CR119',
     mutate: m => { canary(m).maxSurge = 0; canary(m).maxUnavailable = '0%'; },
     message: /'maxSurge' \(0\) and 'maxUnavailable' \("0%"\) are both zero/,
   },
   {
-    name: 'minReadySeconds is above the default progress deadline', code: 'CR120',
+    name: 'minReadySeconds is above the default progress deadline',
+    code: 'CR120',
     mutate: m => { ro(m).spec.minReadySeconds = 700; },
     message: /'progressDeadlineSeconds' \(600, the default\) must be greater than 'minReadySeconds' \(700\)/,
   },
   {
-    name: 'progressDeadlineSeconds equals minReadySeconds', code: 'CR120',
+    name: 'progressDeadlineSeconds equals minReadySeconds',
+    code: 'CR120',
     mutate: m => { ro(m).spec.minReadySeconds = 30; ro(m).spec.progressDeadlineSeconds = 30; },
     message: /'progressDeadlineSeconds' \(30\) must be greater than 'minReadySeconds' \(30\)/,
   },
   {
-    name: 'the selector does not match the template labels', code: 'CR121',
+    name: 'the selector does not match the template labels',
+    code: 'CR121',
     mutate: m => { ro(m).spec.selector.matchLabels.app = 'shopp'; },
     message: /'selector' \(\{"matchLabels":\{"app":"shopp"\}\}\) does not select the pod template labels/,
   },
   {
-    name: 'the selector is missing', code: 'CR121',
+    name: 'the selector is missing',
+    code: 'CR121',
     mutate: m => { delete ro(m).spec.selector; },
     message: /the Rollout has no 'selector'/,
   },
   {
-    name: 'an AnalysisTemplate name has a typo', code: 'CR122',
+    name: 'an AnalysisTemplate name has a typo',
+    code: 'CR122',
     mutate: m => { canary(m).analysis.templates[0].templateName = 'shop-sucess-rate'; },
     message: /AnalysisTemplate shop\/shop-sucess-rate .* is not in the manifest set; the controller marks the Rollout InvalidSpec/,
     path: 'spec.strategy.canary.analysis.templates[0].templateName',
   },
   {
-    name: 'a nested AnalysisTemplate is missing', code: 'CR122',
+    name: 'a nested AnalysisTemplate is missing',
+    code: 'CR122',
     mutate: m => { at(m).spec.templates = [{ templateName: 'shared-latency' }]; },
     message: /AnalysisTemplate shop\/shared-latency \(referenced at AnalysisTemplate shop\/shop-success-rate spec.templates\[0\].templateName\)/,
   },
   {
-    name: 'a ClusterAnalysisTemplate is not in the manifest set', code: 'CR123',
+    name: 'a ClusterAnalysisTemplate is not in the manifest set',
+    code: 'CR123',
     mutate: m => { canary(m).analysis.templates.push({ templateName: 'platform-latency', clusterScope: true }); },
     message: /ClusterAnalysisTemplate "platform-latency" .* is not in the manifest set/,
   },
   {
-    name: 'two templates of one analysis define the same metric', code: 'CR124',
+    name: 'two templates of one analysis define the same metric',
+    code: 'CR124',
     mutate: m => {
       m.push(extraTemplate('shop-latency', 'success-rate'));
       canary(m).analysis.templates.push({ templateName: 'shop-latency' });
@@ -248,18 +291,21 @@ export const BAD: BadCase[] = [
     message: /metric "success-rate" is defined 2 times in this analysis \(AnalysisTemplate shop\/shop-success-rate spec.metrics\[0\], AnalysisTemplate shop\/shop-latency spec.metrics\[0\]\)/,
   },
   {
-    name: 'an analysis argument is not supplied', code: 'CR125',
+    name: 'an analysis argument is not supplied',
+    code: 'CR125',
     mutate: m => { delete canary(m).analysis.args; },
     message: /argument "revision" of AnalysisTemplate shop\/shop-success-rate has no value and the Rollout does not supply one \(args supplied here: none\)/,
     path: 'spec.strategy.canary.analysis.args',
   },
   {
-    name: 'an analysis argument name has a typo in the Rollout', code: 'CR125',
+    name: 'an analysis argument name has a typo in the Rollout',
+    code: 'CR125',
     mutate: m => { canary(m).analysis.args[0].name = 'revison'; },
     message: /argument "revision" .* \(args supplied here: "revison"\)/,
   },
   {
-    name: 'two templates give one argument different values', code: 'CR126',
+    name: 'two templates give one argument different values',
+    code: 'CR126',
     mutate: m => {
       m.push(extraTemplate('shop-latency', 'latency', [{ name: 'prometheus', value: 'http://prometheus.monitoring:9090' }]));
       canary(m).analysis.templates.push({ templateName: 'shop-latency' });
@@ -267,225 +313,285 @@ export const BAD: BadCase[] = [
     message: /argument "prometheus" has different values .*"http:\/\/prometheus.istio-system:9090".*"http:\/\/prometheus.monitoring:9090"/,
   },
   {
-    name: 'a step analysis metric runs indefinitely', code: 'CR127',
+    name: 'a step analysis metric runs indefinitely',
+    code: 'CR127',
     mutate: m => { canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'revision', value: REVISION }] } }); },
     message: /metric "success-rate" of AnalysisTemplate shop\/shop-success-rate has 'interval' \("1m"\) but no 'count'/,
     path: 'spec.strategy.canary.steps[1].analysis',
   },
   {
-    name: 'a dryRun pattern matches no metric', code: 'CR128',
+    name: 'a dryRun pattern matches no metric',
+    code: 'CR128',
     mutate: m => { canary(m).analysis.dryRun = [{ metricName: 'latency' }]; },
-    message: /'dryRun' pattern "latency" matches none of the metrics \("success-rate"\)/, path: 'spec.strategy.canary.analysis.dryRun[0].metricName',
+    message: /'dryRun' pattern "latency" matches none of the metrics \("success-rate"\)/,
+    path: 'spec.strategy.canary.analysis.dryRun[0].metricName',
   },
   {
-    name: 'a measurementRetention pattern in a template matches no metric', code: 'CR128',
+    name: 'a measurementRetention pattern in a template matches no metric',
+    code: 'CR128',
     mutate: m => { at(m).spec.measurementRetention = [{ metricName: '^error', limit: 20 }]; },
-    message: /'measurementRetention' pattern "\^error" matches none/, object: 'AnalysisTemplate shop/shop-success-rate',
+    message: /'measurementRetention' pattern "\^error" matches none/,
+    object: 'AnalysisTemplate shop/shop-success-rate',
   },
   {
-    name: 'a metric query uses an undeclared argument', code: 'CR129',
+    name: 'a metric query uses an undeclared argument',
+    code: 'CR129',
     mutate: m => { at(m).spec.metrics[0].provider.prometheus.query = 'sum(up{revision="{{ args.revison }}"})'; },
-    message: /metric "success-rate" uses \{\{args.revison\}\}, but the template declares no argument "revison"/, path: 'spec.metrics[0]',
+    message: /metric "success-rate" uses \{\{args.revison\}\}, but the template declares no argument "revison"/,
+    path: 'spec.metrics[0]',
   },
 
   // --- CR2xx
   {
-    name: 'a route goes to a subset the DestinationRule does not define', code: 'CR201',
+    name: 'a route goes to a subset the DestinationRule does not define',
+    code: 'CR201',
     mutate: m => { vs(m).spec.http.push({ name: 'legacy', route: [{ destination: { host: 'shop', subset: 'v1', port: { number: 80 } } }] }); },
     message: /subset "v1" is not defined in DestinationRule shop\/shop for host "shop.shop.svc.cluster.local" \(its subsets: "stable", "canary"\)/,
     path: 'spec.http[1].route[0].destination.subset',
   },
   {
-    name: 'a destination subset has no DestinationRule in the set', code: 'CR202',
+    name: 'a destination subset has no DestinationRule in the set',
+    code: 'CR202',
     mutate: m => { vs(m).spec.http.push({ name: 'reviews', route: [{ destination: { host: 'reviews', subset: 'v1' } }] }); },
     message: /no DestinationRule for host "reviews.shop.svc.cluster.local" is in the manifest set/,
   },
   {
-    name: 'a subset name is not a DNS-1123 label', code: 'CR203',
+    name: 'a subset name is not a DNS-1123 label',
+    code: 'CR203',
     mutate: m => { dr(m).spec.subsets.push({ name: 'Legacy_V1', labels: { app: 'shop' } }); },
-    message: /subset name "Legacy_V1" is not a DNS-1123 label/, path: 'spec.subsets[2].name',
+    message: /subset name "Legacy_V1" is not a DNS-1123 label/,
+    path: 'spec.subsets[2].name',
   },
   {
-    name: 'a subset name is used twice', code: 'CR203',
+    name: 'a subset name is used twice',
+    code: 'CR203',
     mutate: m => { dr(m).spec.subsets.push({ name: 'stable', labels: { app: 'shop' } }); },
     message: /subset name "stable" is used twice/,
   },
   {
-    name: 'a gateway reference is malformed', code: 'CR204',
+    name: 'a gateway reference is malformed',
+    code: 'CR204',
     mutate: m => { vs(m).spec.gateways[0] = 'shop/Shop_Gateway'; },
     message: /gateway reference "shop\/Shop_Gateway" is neither "mesh", "<namespace>\/<name>" nor "<name>"/,
   },
   {
-    name: 'no VirtualService host is served by the Gateway', code: 'CR205',
+    name: 'no VirtualService host is served by the Gateway',
+    code: 'CR205',
     mutate: m => { for (const s of gw(m).spec.servers) s.hosts = ['api.example.com']; },
     message: /none of the hosts \("shop.example.com", "shop.shop.svc.cluster.local"\) is served by Gateway shop\/shop \(server hosts: "api.example.com", "api.example.com"\)/,
   },
   {
-    name: 'the Gateway servers are restricted to another namespace', code: 'CR205',
+    name: 'the Gateway servers are restricted to another namespace',
+    code: 'CR205',
     mutate: m => { for (const s of gw(m).spec.servers) s.hosts = ['web/shop.example.com']; },
     message: /is served by Gateway shop\/shop/,
   },
   {
-    name: 'the referenced Gateway is not in the set', code: 'CR206',
+    name: 'the referenced Gateway is not in the set',
+    code: 'CR206',
     mutate: m => { vs(m).spec.gateways[0] = 'istio-system/public-gateway'; },
     message: /Gateway istio-system\/public-gateway is not in the manifest set/,
   },
   {
-    name: 'two mesh-bound VirtualServices define the same host', code: 'CR207',
+    name: 'two mesh-bound VirtualServices define the same host',
+    code: 'CR207',
     mutate: m => {
       m.push({
-        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop-timeouts', namespace: NS },
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'shop-timeouts', namespace: NS },
         spec: { hosts: ['shop'], http: [{ timeout: '5s', route: [{ destination: { host: 'shop', port: { number: 80 } } }] }] },
       });
     },
-    message: /host "shop.shop.svc.cluster.local" is also defined by VirtualService shop\/shop, and both apply to the mesh/, object: 'VirtualService shop/shop-timeouts',
+    message: /host "shop.shop.svc.cluster.local" is also defined by VirtualService shop\/shop, and both apply to the mesh/,
+    object: 'VirtualService shop/shop-timeouts',
   },
   {
-    name: 'a mesh-bound VirtualService uses the host *', code: 'CR208',
+    name: 'a mesh-bound VirtualService uses the host *',
+    code: 'CR208',
     mutate: m => { vs(m).spec.hosts.push('*'); },
-    message: /host "\*" is not allowed on a VirtualService bound to the mesh/, path: 'spec.hosts[2]',
+    message: /host "\*" is not allowed on a VirtualService bound to the mesh/,
+    path: 'spec.hosts[2]',
   },
   {
-    name: 'a destination has no port and the Service has two', code: 'CR209',
+    name: 'a destination has no port and the Service has two',
+    code: 'CR209',
     mutate: m => {
       svc(m).spec.ports.push({ name: 'grpc', port: 9090, targetPort: 9090 });
       for (const d of primary(m).route) delete d.destination.port;
     },
-    message: /the destination has no 'port', but Service shop\/shop exposes 2 ports \(80, 9090\)/, path: 'spec.http[0].route[0].destination.port',
+    message: /the destination has no 'port', but Service shop\/shop exposes 2 ports \(80, 9090\)/,
+    path: 'spec.http[0].route[0].destination.port',
   },
   {
-    name: 'a destination port is the container port', code: 'CR210',
+    name: 'a destination port is the container port',
+    code: 'CR210',
     mutate: m => { primary(m).route[1].destination.port.number = 8080; },
     message: /port 8080 is not a port of Service shop\/shop \(its ports: 80\)/,
   },
   {
-    name: 'the DestinationRule trafficPolicy is empty', code: 'CR211',
+    name: 'the DestinationRule trafficPolicy is empty',
+    code: 'CR211',
     mutate: m => { dr(m).spec.trafficPolicy = {}; },
-    message: /'trafficPolicy' is empty/, path: 'spec.trafficPolicy',
+    message: /'trafficPolicy' is empty/,
+    path: 'spec.trafficPolicy',
   },
   {
-    name: 'a subset trafficPolicy is empty', code: 'CR211',
+    name: 'a subset trafficPolicy is empty',
+    code: 'CR211',
     mutate: m => { dr(m).spec.subsets[1].trafficPolicy = {}; },
-    message: /'trafficPolicy' is empty/, path: 'spec.subsets[1].trafficPolicy',
+    message: /'trafficPolicy' is empty/,
+    path: 'spec.subsets[1].trafficPolicy',
   },
   {
-    name: 'a connectionPool sets neither http nor tcp', code: 'CR212',
+    name: 'a connectionPool sets neither http nor tcp',
+    code: 'CR212',
     mutate: m => { dr(m).spec.trafficPolicy.connectionPool = {}; },
     message: /'connectionPool' \(\{\}\) sets neither 'http' nor 'tcp'/,
   },
   {
-    name: 'a Service port name does not follow the convention', code: 'CR213',
+    name: 'a Service port name does not follow the convention',
+    code: 'CR213',
     mutate: m => { svc(m).spec.ports[0].name = 'web'; },
-    message: /port 80 is named "web" without 'appProtocol'/, path: 'spec.ports[0].name',
+    message: /port 80 is named "web" without 'appProtocol'/,
+    path: 'spec.ports[0].name',
   },
   {
-    name: 'a route weight is negative', code: 'CR214',
+    name: 'a route weight is negative',
+    code: 'CR214',
     mutate: m => { primary(m).route[1].weight = -10; },
-    message: /weight \(-10\) is negative/, path: 'spec.http[0].route[1].weight',
+    message: /weight \(-10\) is negative/,
+    path: 'spec.http[0].route[1].weight',
   },
   {
-    name: 'the route weights total 0', code: 'CR214',
+    name: 'the route weights total 0',
+    code: 'CR214',
     mutate: m => { primary(m).route[0].weight = 0; },
     message: /the 2 destinations of HTTP route "primary" have weights \[0,0\], which total 0/,
   },
   {
-    name: 'an HTTP route has neither route nor redirect', code: 'CR215',
+    name: 'an HTTP route has neither route nor redirect',
+    code: 'CR215',
     mutate: m => { vs(m).spec.http.push({ name: 'health', match: [{ uri: { exact: '/healthz' } }] }); },
     message: /HTTP route "health" has no 'route', 'redirect' or 'directResponse'/,
   },
   {
-    name: 'an HTTP route has both route and redirect', code: 'CR215',
+    name: 'an HTTP route has both route and redirect',
+    code: 'CR215',
     mutate: m => { primary(m).redirect = { uri: '/v2' }; },
     message: /HTTP route "primary" sets 'route' and 'redirect'/,
   },
   {
-    name: 'two Gateway servers share a port name', code: 'CR216',
+    name: 'two Gateway servers share a port name',
+    code: 'CR216',
     mutate: m => { gw(m).spec.servers[1].port.name = 'http'; },
-    message: /port name "http" is used by another server of the Gateway/, path: 'spec.servers[1].port.name',
+    message: /port name "http" is used by another server of the Gateway/,
+    path: 'spec.servers[1].port.name',
   },
   {
-    name: 'an HTTPS server has no tls block', code: 'CR217',
+    name: 'an HTTPS server has no tls block',
+    code: 'CR217',
     mutate: m => { delete gw(m).spec.servers[1].tls; },
     message: /server 1 has protocol HTTPS but no 'tls' block/,
   },
   {
-    name: 'a plain HTTP server carries a certificate', code: 'CR218',
+    name: 'a plain HTTP server carries a certificate',
+    code: 'CR218',
     mutate: m => { gw(m).spec.servers[0].tls = { mode: 'SIMPLE', credentialName: 'shop-example-com-tls' }; },
     message: /server 0 has protocol HTTP but TLS settings/,
   },
   {
-    name: 'the routed Service port is named tcp', code: 'CR219',
+    name: 'the routed Service port is named tcp',
+    code: 'CR219',
     mutate: m => { svc(m).spec.ports[0].name = 'tcp-web'; },
     message: /the HTTP route goes to port 80 \("tcp-web"\) of Service shop\/shop, which Istio treats as TCP/,
   },
 
   // --- CR3xx
   {
-    name: 'a step weight decreases', code: 'CR301',
+    name: 'a step weight decreases',
+    code: 'CR301',
     mutate: m => { canary(m).steps[4].setWeight = 20; },
-    message: /'setWeight' \(20\) is lower than the weight of step 2 \(30\)/, path: 'spec.strategy.canary.steps[4].setWeight',
+    message: /'setWeight' \(20\) is lower than the weight of step 2 \(30\)/,
+    path: 'spec.strategy.canary.steps[4].setWeight',
   },
   {
-    name: 'the steps end below 100%', code: 'CR302',
+    name: 'the steps end below 100%',
+    code: 'CR302',
     mutate: m => { canary(m).steps.splice(6, 2); },
     message: /the last 'setWeight' is 50 \(step 4\), so at the end of the steps the controller switches from 50% to 100% at once/,
   },
   {
-    name: 'no step sets a weight', code: 'CR302',
+    name: 'no step sets a weight',
+    code: 'CR302',
     mutate: m => { canary(m).steps = [{ pause: {} }]; },
     message: /no step sets a weight/,
   },
   {
-    name: 'a subset is labelled with version', code: 'CR303',
+    name: 'a subset is labelled with version',
+    code: 'CR303',
     mutate: m => { dr(m).spec.subsets[0].labels.version = 'v1'; dr(m).spec.subsets[1].labels.version = 'v2'; },
-    message: /subset "stable" selects the label "version" \("v1"\); its value changes with every release/, path: 'spec.subsets[0].labels',
+    message: /subset "stable" selects the label "version" \("v1"\); its value changes with every release/,
+    path: 'spec.subsets[0].labels',
   },
   {
-    name: 'the Service selects app.kubernetes.io/version', code: 'CR303',
+    name: 'the Service selects app.kubernetes.io/version',
+    code: 'CR303',
     mutate: m => { svc(m).spec.selector['app.kubernetes.io/version'] = '1.4.2'; },
-    message: /the selector uses the label "app.kubernetes.io\/version" \("1.4.2"\)/, object: 'Service shop/shop',
+    message: /the selector uses the label "app.kubernetes.io\/version" \("1.4.2"\)/,
+    object: 'Service shop/shop',
   },
   {
-    name: 'the Rollout selects the revision label', code: 'CR303',
+    name: 'the Rollout selects the revision label',
+    code: 'CR303',
     mutate: m => { ro(m).spec.selector.matchLabels['service.istio.io/canonical-revision'] = REVISION; },
     message: /the selector uses the label "service.istio.io\/canonical-revision"; .*a Rollout selector cannot be changed later/,
   },
   {
-    name: 'a subset pins rollouts-pod-template-hash', code: 'CR303',
+    name: 'a subset pins rollouts-pod-template-hash',
+    code: 'CR303',
     mutate: m => { dr(m).spec.subsets[1].labels['rollouts-pod-template-hash'] = '5d4f8c7b9'; },
     message: /the controllers write this label themselves/,
   },
   {
-    name: 'a weight increase has no analysis and no manual pause', code: 'CR304',
+    name: 'a weight increase has no analysis and no manual pause',
+    code: 'CR304',
     mutate: m => { delete canary(m).analysis; },
     message: /the increase to 10% at step 0 is not watched: no analysis step, background analysis or manual pause follows it/,
     path: 'spec.strategy.canary.steps[0]',
   },
   {
-    name: 'two weight increases follow each other directly', code: 'CR304',
+    name: 'two weight increases follow each other directly',
+    code: 'CR304',
     mutate: m => { canary(m).steps.splice(1, 1); },
     message: /the increase to 10% at step 0 is not watched: the next step changes the weight right away/,
   },
   {
-    name: 'the serving container has no readinessProbe', code: 'CR305',
+    name: 'the serving container has no readinessProbe',
+    code: 'CR305',
     mutate: m => { delete container(m).readinessProbe; },
     message: /container "main" serves Service shop\/shop port 80 but has no readinessProbe/,
     path: 'spec.template.spec.containers[0].readinessProbe',
   },
   {
-    name: 'the image is latest', code: 'CR306',
+    name: 'the image is latest',
+    code: 'CR306',
     mutate: m => { container(m).image = 'registry.example.com/shop:latest'; },
-    message: /image "registry.example.com\/shop:latest" uses the tag "latest"/, path: 'spec.template.spec.containers[0].image',
+    message: /image "registry.example.com\/shop:latest" uses the tag "latest"/,
+    path: 'spec.template.spec.containers[0].image',
   },
   {
-    name: 'the image has no tag (a registry port is not a tag)', code: 'CR306',
+    name: 'the image has no tag (a registry port is not a tag)',
+    code: 'CR306',
     mutate: m => { container(m).image = 'localhost:5000/shop'; },
     message: /image "localhost:5000\/shop" has no tag/,
   },
   {
-    name: 'an init container image has no tag', code: 'CR306',
+    name: 'an init container image has no tag',
+    code: 'CR306',
     mutate: m => { ro(m).spec.template.spec.initContainers = [{ name: 'migrate', image: 'busybox' }]; },
-    message: /image "busybox" has no tag/, path: 'spec.template.spec.initContainers[0].image',
+    message: /image "busybox" has no tag/,
+    path: 'spec.template.spec.initContainers[0].image',
   },
 ];
 
@@ -494,7 +600,8 @@ export const GOOD: GoodCase[] = [
   { name: 'the VirtualService named as <name>.<namespace>', codes: ['CR102'], mutate: m => { istio(m).virtualService.name = 'shop.shop'; } },
   { name: 'routes omitted with a single route', codes: ['CR103', 'CR104'], mutate: m => { delete istio(m).virtualService.routes; } },
   {
-    name: 'routes omitted with one route besides managed routes', codes: ['CR104', 'CR116'],
+    name: 'routes omitted with one route besides managed routes',
+    codes: ['CR104', 'CR116'],
     mutate: m => {
       delete istio(m).virtualService.routes;
       canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
@@ -502,7 +609,8 @@ export const GOOD: GoodCase[] = [
     },
   },
   {
-    name: 'an extra destination listed in additionalSubsetNames', codes: ['CR109', 'CR201'],
+    name: 'an extra destination listed in additionalSubsetNames',
+    codes: ['CR109', 'CR201'],
     mutate: m => {
       dr(m).spec.subsets.push({ name: 'legacy', labels: { app: 'shop-legacy' } });
       primary(m).route.push({ destination: { host: FQDN, subset: 'legacy', port: { number: 80 } }, weight: 0 });
@@ -512,11 +620,13 @@ export const GOOD: GoodCase[] = [
   { name: 'setCanaryScale next to setWeight', codes: ['CR110'], mutate: m => { canary(m).steps[0].setCanaryScale = { matchTrafficWeight: true }; } },
   { name: 'weights 0 and 100', codes: ['CR111'], mutate: m => { canary(m).steps.unshift({ setWeight: 0 }); } },
   {
-    name: 'pauses written as 1h30m, 300, "300", 500ms and {}', codes: ['CR112'],
+    name: 'pauses written as 1h30m, 300, "300", 500ms and {}',
+    codes: ['CR112'],
     mutate: m => { canary(m).steps.push({ pause: { duration: '1h30m' } }, { pause: { duration: 300 } }, { pause: { duration: '300' } }, { pause: { duration: '500ms' } }, { pause: {} }); },
   },
   {
-    name: 'a header route listed in managedRoutes with one match value', codes: ['CR113', 'CR114', 'CR115'],
+    name: 'a header route listed in managedRoutes with one match value',
+    codes: ['CR113', 'CR114', 'CR115'],
     mutate: m => {
       canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }, { name: 'mirror' }];
       canary(m).steps.splice(1, 0,
@@ -528,11 +638,13 @@ export const GOOD: GoodCase[] = [
   { name: 'scaleDownDelaySeconds without dynamicStableScale', codes: ['CR118'], mutate: m => { canary(m).scaleDownDelaySeconds = 30; } },
   { name: 'progressDeadlineSeconds above minReadySeconds', codes: ['CR120'], mutate: m => { ro(m).spec.minReadySeconds = 30; ro(m).spec.progressDeadlineSeconds = 31; } },
   {
-    name: 'a selector with matchExpressions', codes: ['CR121'],
+    name: 'a selector with matchExpressions',
+    codes: ['CR121'],
     mutate: m => { ro(m).spec.selector = { matchExpressions: [{ key: 'app', operator: 'In', values: ['shop', 'shop-v2'] }] }; },
   },
   {
-    name: 'a ClusterAnalysisTemplate in the set', codes: ['CR122', 'CR123'],
+    name: 'a ClusterAnalysisTemplate in the set',
+    codes: ['CR122', 'CR123'],
     mutate: m => {
       const t = extraTemplate('platform-latency', 'latency');
       t.kind = 'ClusterAnalysisTemplate';
@@ -542,18 +654,21 @@ export const GOOD: GoodCase[] = [
     },
   },
   {
-    name: 'two templates with distinct metrics and the same argument value', codes: ['CR124', 'CR126'],
+    name: 'two templates with distinct metrics and the same argument value',
+    codes: ['CR124', 'CR126'],
     mutate: m => {
       m.push(extraTemplate('shop-latency', 'latency', [{ name: 'prometheus', value: 'http://prometheus.istio-system:9090' }]));
       canary(m).analysis.templates.push({ templateName: 'shop-latency' });
     },
   },
   {
-    name: 'an argument supplied with podTemplateHashValue', codes: ['CR125'],
+    name: 'an argument supplied with podTemplateHashValue',
+    codes: ['CR125'],
     mutate: m => { canary(m).analysis.args = [{ name: 'revision', valueFrom: { podTemplateHashValue: 'Latest' } }]; },
   },
   {
-    name: 'a step analysis with a counted metric', codes: ['CR127', 'CR125'],
+    name: 'a step analysis with a counted metric',
+    codes: ['CR127', 'CR125'],
     mutate: m => {
       at(m).spec.metrics[0].count = 5;
       canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'revision', value: REVISION }] } });
@@ -567,16 +682,20 @@ export const GOOD: GoodCase[] = [
   { name: 'a wildcard Gateway server host', codes: ['CR205'], mutate: m => { for (const s of gw(m).spec.servers) s.hosts = ['*/*.example.com']; } },
   { name: 'server hosts restricted to the VirtualService namespace', codes: ['CR205'], mutate: m => { for (const s of gw(m).spec.servers) s.hosts = ['./shop.example.com']; } },
   {
-    name: 'a second VirtualService for the same host bound to a gateway only', codes: ['CR207', 'CR208'],
+    name: 'a second VirtualService for the same host bound to a gateway only',
+    codes: ['CR207', 'CR208'],
     mutate: m => {
       m.push({
-        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop-edge', namespace: NS },
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'shop-edge', namespace: NS },
         spec: { hosts: [FQDN], gateways: ['shop/shop'], http: [{ route: [{ destination: { host: FQDN, port: { number: 80 } } }] }] },
       });
     },
   },
   {
-    name: 'destinations with ports on a two-port Service', codes: ['CR209', 'CR210'],
+    name: 'destinations with ports on a two-port Service',
+    codes: ['CR209', 'CR210'],
     mutate: m => { svc(m).spec.ports.push({ name: 'grpc', port: 9090, targetPort: 9090 }); },
   },
   { name: 'a trafficPolicy with a connectionPool', codes: ['CR211', 'CR212'], mutate: m => { dr(m).spec.trafficPolicy = { connectionPool: { http: { http2MaxRequests: 1000 } } }; } },
@@ -589,11 +708,13 @@ export const GOOD: GoodCase[] = [
   { name: 'steps ending at 100 without a final pause', codes: ['CR302', 'CR304'], mutate: m => { canary(m).steps.splice(7, 1); } },
   { name: 'subsets labelled with app and tier', codes: ['CR303'], mutate: m => { for (const s of dr(m).spec.subsets) s.labels.tier = 'web'; } },
   {
-    name: 'manual pauses instead of analysis', codes: ['CR304'],
+    name: 'manual pauses instead of analysis',
+    codes: ['CR304'],
     mutate: m => { delete canary(m).analysis; for (const s of canary(m).steps) if (s.pause) s.pause = {}; },
   },
   {
-    name: 'analysis steps instead of background analysis', codes: ['CR304', 'CR127'],
+    name: 'analysis steps instead of background analysis',
+    codes: ['CR304', 'CR127'],
     mutate: m => {
       delete canary(m).analysis;
       at(m).spec.metrics[0].count = 3;

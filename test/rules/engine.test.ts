@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { BAD, GOOD } from './cases';
 import { CanaryRules } from '../../src/rules/engine';
 import { RuleFinding, RuleSeverity } from '../../src/rules/finding';
 import { canaryManifests, get } from '../support/canary-fixture';
 import { validateManifests } from '../support/schema';
-import { BAD, GOOD } from './cases';
 
 function check(mutate: (m: any[]) => void = () => undefined): RuleFinding[] {
   const m = canaryManifests();
