@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as argo from '../imports/argoproj.io';
 import { assertArgName } from './_analysis';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
 import { SyncWave } from './sync-wave';
+import * as argo from '../imports/argoproj.io';
 
 /**
  * An argument declared by an analysis template, as the Rollout wiring sees it. An argument with
@@ -226,7 +226,7 @@ class TemplateSpec {
         const arg = declared.find(a => a.name === name);
         if (arg && !arg.declaration.fromSecret) {
           errors.push(`metric '${m.name}' reads its OAuth2 client secret from argument '${name}', which is not declared with `
-            + `AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest`);
+            + 'AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest');
         }
       }
     }

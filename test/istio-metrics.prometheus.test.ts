@@ -28,21 +28,44 @@ interface Scenario {
 }
 
 function scenario(namespace: string, opts: {
-  stableErrors?: number; canaryErrors?: number; canaryLatency?: typeof FAST; canaryRps?: number;
-  canaryVersion?: string; noCanarySeries?: boolean;
+  stableErrors?: number;
+  canaryErrors?: number;
+  canaryLatency?: typeof FAST;
+  canaryRps?: number;
+  canaryVersion?: string;
+  noCanarySeries?: boolean;
 }): Scenario {
   const canaryVersion = opts.canaryVersion ?? 'v2';
   const canaryRevision = `${canaryVersion}-${canaryVersion === 'v1' ? '3c3c3c3c3c' : '2b2b2b2b2b'}`;
   const stable: PodsTraffic = {
-    namespace, service: SERVICE, workload: SERVICE, version: 'v1', revision: 'v1-1a1a1a1a1a', podTemplateHash: '6d4f8c7b9',
-    pods: 3, rps: 9, errorRatio: opts.stableErrors ?? 0.002, latency: FAST,
+    namespace,
+    service: SERVICE,
+    workload: SERVICE,
+    version: 'v1',
+    revision: 'v1-1a1a1a1a1a',
+    podTemplateHash: '6d4f8c7b9',
+    pods: 3,
+    rps: 9,
+    errorRatio: opts.stableErrors ?? 0.002,
+    latency: FAST,
   };
   const canary: PodsTraffic = {
-    namespace, service: SERVICE, workload: SERVICE, version: canaryVersion, revision: canaryRevision, podTemplateHash: '85b7d9f6c',
-    pods: 1, rps: opts.canaryRps ?? 1, errorRatio: opts.canaryErrors ?? 0.002, latency: opts.canaryLatency ?? FAST,
+    namespace,
+    service: SERVICE,
+    workload: SERVICE,
+    version: canaryVersion,
+    revision: canaryRevision,
+    podTemplateHash: '85b7d9f6c',
+    pods: 1,
+    rps: opts.canaryRps ?? 1,
+    errorRatio: opts.canaryErrors ?? 0.002,
+    latency: opts.canaryLatency ?? FAST,
   };
   return {
-    namespace, canaryRevision, canaryHash: canary.podTemplateHash, stableHash: stable.podTemplateHash,
+    namespace,
+    canaryRevision,
+    canaryHash: canary.podTemplateHash,
+    stableHash: stable.podTemplateHash,
     traffic: opts.noCanarySeries ? [stable] : [stable, canary],
   };
 }

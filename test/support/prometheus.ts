@@ -121,16 +121,29 @@ export function istioOpenMetrics(traffic: PodsTraffic[], timing: SeriesTiming): 
       };
       // scraped from the destination (canary/stable) pod: the labelmap copies its pod labels
       const destination = {
-        reporter: 'destination', connection_security_policy: 'mutual_tls', ...common,
-        pod, namespace: t.namespace, instance: `${pod}:15020`, app: t.workload, version: t.version,
-        rollouts_pod_template_hash: t.podTemplateHash, service_istio_io_canonical_revision: t.revision,
+        reporter: 'destination',
+        connection_security_policy: 'mutual_tls',
+        ...common,
+        pod,
+        namespace: t.namespace,
+        instance: `${pod}:15020`,
+        app: t.workload,
+        version: t.version,
+        rollouts_pod_template_hash: t.podTemplateHash,
+        service_istio_io_canonical_revision: t.revision,
       };
       add(destination, t.rps / t.pods, t);
       if (p === 0) {
         // scraped from the client pod (its own pod labels); one series for all destination pods of the revision
         const source = {
-          reporter: 'source', connection_security_policy: 'unknown', ...common,
-          pod: CLIENT.pod, namespace: CLIENT.namespace, instance: `${CLIENT.pod}:15020`, app: CLIENT.app, version: CLIENT.version,
+          reporter: 'source',
+          connection_security_policy: 'unknown',
+          ...common,
+          pod: CLIENT.pod,
+          namespace: CLIENT.namespace,
+          instance: `${CLIENT.pod}:15020`,
+          app: CLIENT.app,
+          version: CLIENT.version,
         };
         add(source, t.rps, t);
       }
