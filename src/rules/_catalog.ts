@@ -79,6 +79,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR304', W, LIB, 'every weight increase is watched by analysis or a manual pause before the next one', 'cdk8s-canary'),
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
+  rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));

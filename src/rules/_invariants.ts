@@ -1,4 +1,5 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
+import { contentHash } from '../_util';
 import { arr, Context, mapSelects, Obj, show, WORKLOAD_KINDS } from './_model';
 
 const CANARY = 'spec.strategy.canary';
@@ -18,6 +19,7 @@ export function checkInvariants(ctx: Context): void {
     if (!canary) continue;
     checkWeights(ctx, ro, arr(canary.steps));
     checkCoverage(ctx, ro, canary);
+    checkRevision(ctx, ro, canary);
   }
   checkReleaseLabels(ctx);
   checkReadiness(ctx);
@@ -180,4 +182,49 @@ function splitImage(image: string): { tag?: string; digest?: string } {
   }
   const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
   return { tag: colon >= 0 ? rest.slice(colon + 1) || undefined : undefined, digest };
+}
+
+// CR307
+const REVISION_LABEL = 'service.istio.io/canonical-revision';
+/** Argument name under which the library passes the revision to the analysis. */
+const REVISION_ARG = 'canary-revision';
+/** The form the library gives the revision label: `<version>-<10 hex digits of the template hash>`. */
+const LIBRARY_REVISION = /^(.*)-([0-9a-f]{10})$/;
+
+function checkRevision(ctx: Context, ro: Obj, canary: any): void {
+  const template = ro.raw.spec?.template;
+  const labels: { [k: string]: string } = template?.metadata?.labels ?? {};
+  const revision = labels[REVISION_LABEL];
+  if (typeof revision !== 'string') return;
+  const m = LIBRARY_REVISION.exec(revision);
+  if (m) {
+    const rest = { ...labels };
+    delete rest[REVISION_LABEL];
+    const annotations = template.metadata?.annotations;
+    const hash = contentHash({
+      labels: rest,
+      annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
+      spec: template.spec,
+    });
+    if (hash !== m[2]) {
+      ctx.report('CR307', ro, `spec.template.metadata.labels['${REVISION_LABEL}']`,
+        `the revision label (${show(revision)}) was computed for another pod template (the final template hashes to ${show(hash)}): `
+        + 'the template was changed after the library rendered it (for example by a JSON patch), so a canary can carry the same revision '
+        + 'as stable and the analysis cannot tell them apart',
+        'make the change through the construct API (containers, env, volumes, pod metadata) instead of a patch, '
+        + `or patch the revision label too (for example to "${m[1]}-${hash}")`);
+    }
+  }
+  const runs = [canary.analysis, ...arr(canary.steps).map((s: any) => s?.analysis)];
+  const paths = ['spec.strategy.canary.analysis', ...arr(canary.steps).map((_: any, i: number) => `spec.strategy.canary.steps[${i}].analysis`)];
+  runs.forEach((run: any, i: number) => {
+    arr(run?.args).forEach((a: any, j: number) => {
+      if (a?.name === REVISION_ARG && typeof a.value === 'string' && a.value !== revision) {
+        ctx.report('CR307', ro, `${paths[i]}.args[${j}].value`,
+          `the analysis argument ${show(REVISION_ARG)} is ${show(a.value)}, but the pod template's revision label is ${show(revision)}, `
+          + 'so the queries select pods that do not exist and measure nothing about the canary',
+          `pass the template's revision (${show(revision)}) as ${show(REVISION_ARG)}, or leave the argument to the library`);
+      }
+    });
+  });
 }

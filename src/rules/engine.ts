@@ -113,4 +113,9 @@ export class CanaryRules {
     }
     return { ...found };
   }
+
+  /** Only static members. */
+  private constructor() {
+    return;
+  }
 }

@@ -294,14 +294,14 @@ export const BAD: BadCase[] = [
     name: 'an analysis argument is not supplied',
     code: 'CR125',
     mutate: m => { delete canary(m).analysis.args; },
-    message: /argument "revision" of AnalysisTemplate shop\/shop-success-rate has no value and the Rollout does not supply one \(args supplied here: none\)/,
+    message: /argument "canary-revision" of AnalysisTemplate shop\/shop-success-rate has no value and the Rollout does not supply one \(args supplied here: none\)/,
     path: 'spec.strategy.canary.analysis.args',
   },
   {
     name: 'an analysis argument name has a typo in the Rollout',
     code: 'CR125',
-    mutate: m => { canary(m).analysis.args[0].name = 'revison'; },
-    message: /argument "revision" .* \(args supplied here: "revison"\)/,
+    mutate: m => { canary(m).analysis.args[0].name = 'canary-revison'; },
+    message: /argument "canary-revision" .* \(args supplied here: "canary-revison"\)/,
   },
   {
     name: 'two templates give one argument different values',
@@ -315,7 +315,7 @@ export const BAD: BadCase[] = [
   {
     name: 'a step analysis metric runs indefinitely',
     code: 'CR127',
-    mutate: m => { canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'revision', value: REVISION }] } }); },
+    mutate: m => { canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'canary-revision', value: REVISION }] } }); },
     message: /metric "success-rate" of AnalysisTemplate shop\/shop-success-rate has 'interval' \("1m"\) but no 'count'/,
     path: 'spec.strategy.canary.steps[1].analysis',
   },
@@ -593,6 +593,20 @@ export const BAD: BadCase[] = [
     message: /image "busybox" has no tag/,
     path: 'spec.template.spec.initContainers[0].image',
   },
+  {
+    name: 'the pod template was patched after the revision was computed',
+    code: 'CR307',
+    mutate: m => { container(m).image = 'registry.example.com/shop:1.4.3'; },
+    message: /the revision label \("1\.4\.2-[0-9a-f]{10}"\) was computed for another pod template \(the final template hashes to "[0-9a-f]{10}"\)/,
+    path: "spec.template.metadata.labels['service.istio.io/canonical-revision']",
+  },
+  {
+    name: 'the analysis gets another revision than the pod template',
+    code: 'CR307',
+    mutate: m => { canary(m).analysis.args[0].value = '1.4.1-0123456789'; },
+    message: /the analysis argument "canary-revision" is "1\.4\.1-0123456789", but the pod template's revision label is "1\.4\.2-[0-9a-f]{10}"/,
+    path: 'spec.strategy.canary.analysis.args[0].value',
+  },
 ];
 
 export const GOOD: GoodCase[] = [
@@ -664,14 +678,14 @@ export const GOOD: GoodCase[] = [
   {
     name: 'an argument supplied with podTemplateHashValue',
     codes: ['CR125'],
-    mutate: m => { canary(m).analysis.args = [{ name: 'revision', valueFrom: { podTemplateHashValue: 'Latest' } }]; },
+    mutate: m => { canary(m).analysis.args = [{ name: 'canary-revision', valueFrom: { podTemplateHashValue: 'Latest' } }]; },
   },
   {
     name: 'a step analysis with a counted metric',
     codes: ['CR127', 'CR125'],
     mutate: m => {
       at(m).spec.metrics[0].count = 5;
-      canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'revision', value: REVISION }] } });
+      canary(m).steps.splice(1, 0, { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'canary-revision', value: REVISION }] } });
     },
   },
   { name: 'a dryRun pattern .*', codes: ['CR128'], mutate: m => { canary(m).analysis.dryRun = [{ metricName: '.*' }]; } },
@@ -718,9 +732,18 @@ export const GOOD: GoodCase[] = [
     mutate: m => {
       delete canary(m).analysis;
       at(m).spec.metrics[0].count = 3;
-      canary(m).steps = canary(m).steps.map((s: any) => s.pause ? { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'revision', value: REVISION }] } } : s);
+      canary(m).steps = canary(m).steps.map((s: any) => s.pause ? { analysis: { templates: [{ templateName: 'shop-success-rate' }], args: [{ name: 'canary-revision', value: REVISION }] } } : s);
     },
   },
   { name: 'a sidecar container without ports and without probe', codes: ['CR305'], mutate: m => { ro(m).spec.template.spec.containers.push({ name: 'log-shipper', image: 'registry.example.com/shipper:2.0.0' }); } },
+  {
+    name: 'a revision label set by the user, not in the library form',
+    codes: ['CR307'],
+    mutate: m => {
+      ro(m).spec.template.metadata.labels['service.istio.io/canonical-revision'] = 'v1-4-2';
+      canary(m).analysis.args[0].value = 'v1-4-2';
+      container(m).image = 'registry.example.com/shop:1.4.3';
+    },
+  },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
 ];

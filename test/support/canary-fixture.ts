@@ -1,10 +1,34 @@
 // A valid subset-level canary as plain manifests (Service, DestinationRule, VirtualService, Gateway,
 // AnalysisTemplate, Rollout), written for the rule tests. Every call returns fresh objects, so a test can
 // mutate them freely.
+import { contentHash } from '../../src/_util';
 
 export const NS = 'shop';
 export const FQDN = 'shop.shop.svc.cluster.local';
-export const REVISION = '1.4.2-0a1b2c3d4e';
+
+/** The pod template without its revision label. */
+function podTemplate(): any {
+  return {
+    metadata: {
+      labels: { 'app': 'shop', 'app.kubernetes.io/version': '1.4.2' },
+      annotations: { 'sidecar.istio.io/inject': 'true' },
+    },
+    spec: {
+      containers: [{
+        name: 'main',
+        image: 'registry.example.com/shop:1.4.2',
+        ports: [{ name: 'http', containerPort: 8080 }],
+        readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+      }],
+    },
+  };
+}
+
+/** The revision label as the library computes it: `<version>-<hash of the pod template>`. */
+export const REVISION = (() => {
+  const t = podTemplate();
+  return `1.4.2-${contentHash({ labels: t.metadata.labels, annotations: t.metadata.annotations, spec: t.spec })}`;
+})();
 
 export function service(): any {
   return {
@@ -70,13 +94,13 @@ export function virtualService(): any {
 
 export function analysisTemplate(): any {
   const selector = 'reporter="destination",destination_service_name="shop",destination_service_namespace="shop",'
-    + 'destination_canonical_revision="{{args.revision}}"';
+    + 'destination_canonical_revision="{{args.canary-revision}}"';
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
     metadata: { name: 'shop-success-rate', namespace: NS },
     spec: {
-      args: [{ name: 'revision' }, { name: 'prometheus', value: 'http://prometheus.istio-system:9090' }],
+      args: [{ name: 'canary-revision' }, { name: 'prometheus', value: 'http://prometheus.istio-system:9090' }],
       metrics: [{
         name: 'success-rate',
         interval: '1m',
@@ -102,20 +126,7 @@ export function rollout(): any {
     spec: {
       replicas: 3,
       selector: { matchLabels: { app: 'shop' } },
-      template: {
-        metadata: {
-          labels: { 'app': 'shop', 'app.kubernetes.io/version': '1.4.2', 'service.istio.io/canonical-revision': REVISION },
-          annotations: { 'sidecar.istio.io/inject': 'true' },
-        },
-        spec: {
-          containers: [{
-            name: 'main',
-            image: 'registry.example.com/shop:1.4.2',
-            ports: [{ name: 'http', containerPort: 8080 }],
-            readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
-          }],
-        },
-      },
+      template: withRevision(podTemplate()),
       strategy: {
         canary: {
           trafficRouting: {
@@ -126,7 +137,7 @@ export function rollout(): any {
           },
           analysis: {
             templates: [{ templateName: 'shop-success-rate' }],
-            args: [{ name: 'revision', value: REVISION }],
+            args: [{ name: 'canary-revision', value: REVISION }],
             startingStep: 0,
           },
           steps: [
@@ -143,6 +154,11 @@ export function rollout(): any {
       },
     },
   };
+}
+
+function withRevision(template: any): any {
+  template.metadata.labels['service.istio.io/canonical-revision'] = REVISION;
+  return template;
 }
 
 /** The whole valid set, in a fixed order. */
