@@ -19,6 +19,8 @@ const OUTCOME_TEXT: { [k in Outcome]: string } = {
 
 /** Upper bound on the number of points of the weight chart. */
 const MAX_CHART_POINTS = 120;
+/** Lower bound on the number of points of the weight chart. */
+const MIN_CHART_POINTS = 48;
 const NICE_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
 /** Renders one plan; `level` is the heading level of its title. */
@@ -124,10 +126,16 @@ function gcd(a: number, b: number): number {
 function chart(plan: MPlan): string[] {
   const { widths, manualWidth } = drawnWidths(plan);
   const end = widths.reduce((x, y) => x + y, 0);
-  let step = widths.map(w => Math.round(w)).filter(w => w > 0).reduce(gcd, 0) || 60;
-  if (end / step > MAX_CHART_POINTS) step = NICE_STEPS.find(s => end / s <= MAX_CHART_POINTS) ?? Math.ceil(end / MAX_CHART_POINTS);
-  const tail = step * Math.max(1, Math.ceil((0.1 * end) / step));
+  // sample at a divisor of every step length, so that each change of weight falls on a point
+  let grid = widths.map(w => Math.round(w)).filter(w => w > 0).reduce(gcd, 0) || 60;
+  if (end / grid > MAX_CHART_POINTS) grid = NICE_STEPS.find(s => end / s <= MAX_CHART_POINTS) ?? Math.ceil(end / MAX_CHART_POINTS);
+  const tail = grid * Math.max(1, Math.ceil((0.1 * end) / grid));
   const total = end + tail;
+  // at least MIN_CHART_POINTS points, so that a change of weight looks like a step and not a slope
+  const needed = Math.max(1, Math.ceil((MIN_CHART_POINTS * grid) / total));
+  let parts = needed;
+  while (parts < needed * 2 && grid % parts !== 0) parts++; // prefer a whole number of seconds per point
+  const step = grid / (grid % parts === 0 ? parts : needed);
   const points = Math.round(total / step);
   const weightAt = (t: number): number => {
     let acc = 0;

@@ -8,6 +8,18 @@ import { assertIntInRange } from './_util';
 export const ERROR_RETRY_SECONDS = 10;
 /** Default consecutiveErrorLimit (DefaultConsecutiveErrorLimit). */
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+const ROUTER_NAMES: { [key: string]: string } = {
+  istio: 'Istio',
+  smi: 'SMI',
+  nginx: 'NGINX',
+  alb: 'AWS ALB',
+  ambassador: 'Ambassador',
+  appMesh: 'AWS App Mesh',
+  traefik: 'Traefik',
+  apisix: 'Apache APISIX',
+  plugins: 'plugins',
+};
+
 /** Default scaleDownDelaySeconds with traffic routing. */
 export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
 
@@ -409,11 +421,13 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const tr = canary.trafficRouting;
   const routed = !!tr;
   const trafficRouting = routed
-    ? Object.keys(tr).filter(k => !['managedRoutes', 'maxTrafficWeight'].includes(k)).sort().join(', ') || 'traffic routing'
+    ? Object.keys(tr).filter(k => !['managedRoutes', 'maxTrafficWeight'].includes(k)).sort().map(k => ROUTER_NAMES[k] ?? k).join(', ')
+      || 'traffic routing'
     : undefined;
   const dynamic = routed && !!canary.dynamicStableScale;
   const minPods: number | undefined = routed ? canary.minPodsPerReplicaSet : undefined;
-  const scaleDownDelaySeconds: number | undefined = canary.scaleDownDelaySeconds ?? (routed && !dynamic ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined);
+  const scaleDownDelaySeconds: number | undefined = canary.scaleDownDelaySeconds
+    ?? (routed && !dynamic ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined);
   const warnings: MWarning[] = [];
   const warn = (w: MWarning) => warnings.push(w);
   const resolver = new TemplateResolver(manifests, namespace);
@@ -768,8 +782,8 @@ function analyseRun(kind: 'background' | 'step', start: number, resolved: Resolv
   const promoRel = kind === 'background' ? timeline.offset(start, n) : Infinity;
 
   const exposure = (t: number): MExposure => {
-    const seg = timeline.locate(start, t);
-    const weightAtAbort = timeline.weight(seg);
+    // a step analysis holds its step until it completes, so a failing run aborts at the step's weight
+    const weightAtAbort = kind === 'step' ? timeline.weight(start) : timeline.weight(timeline.locate(start, t));
     const sinceFirstTraffic = t - trafficRel;
     let integral: number | undefined;
     if (Number.isFinite(sinceFirstTraffic)) {
@@ -819,7 +833,10 @@ function analyseRun(kind: 'background' | 'step', start: number, resolved: Resolv
       }
       if (p.queryWindow !== undefined) {
         const w = nth(trafficRel + p.queryWindow, p.failureLimit);
-        if (w !== undefined && w < promoRel) failingFullWindow = exposure(w);
+        if (w !== undefined && w < promoRel) {failingFullWindow = exposure(w);} else if (outcome === 'aborts') {
+          notes.push(`if failures show only once the ${formatSeconds(p.queryWindow)} query window holds nothing but canary traffic, `
+            + `this metric cannot abort before ${kind === 'background' ? 'the release reaches 100%' : 'its count runs out'}`);
+        }
       }
     }
     let errorsAfter: number | undefined;

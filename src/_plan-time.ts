@@ -2,14 +2,14 @@
 // formatting seconds for people. Not exported from the package.
 
 const GO_UNITS: { [unit: string]: number } = {
-  'ns': 1e-9,
-  'us': 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
-  'ms': 1e-3,
-  's': 1,
-  'm': 60,
-  'h': 3600,
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  μs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
 };
 
 const PROMQL_UNITS: { [unit: string]: number } = {
