@@ -11,6 +11,49 @@ import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
 import { SyncWave } from './sync-wave';
 import * as argo from '../imports/argoproj.io';
 
+/**
+ * Anti-affinity between the pods of the new and the previous ReplicaSet, so that a bad canary node does not
+ * take stable pods down with it.
+ */
+export class RolloutAntiAffinity {
+  /** The scheduler must place new pods away from the previous ones (pods may stay pending). */
+  public static required(): RolloutAntiAffinity {
+    return new RolloutAntiAffinity({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+  }
+
+  /**
+   * The scheduler prefers placing new pods away from the previous ones.
+   * @param weight 1-100
+   */
+  public static preferred(weight: number = 100): RolloutAntiAffinity {
+    assertIntInRange('antiAffinity weight', weight, 1, 100);
+    return new RolloutAntiAffinity({ preferredDuringSchedulingIgnoredDuringExecution: { weight } });
+  }
+
+  private constructor(private readonly kube: any) {}
+
+  /** @internal */
+  public _toKube(): any {
+    return this.kube;
+  }
+}
+
+/** Options of `ArgoRollout.autoscale()`. */
+export interface RolloutAutoscalingOptions {
+  /** Maximum number of pods. */
+  readonly maxReplicas: number;
+  /**
+   * Minimum number of pods.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * What the autoscaler tracks.
+   * @default - average CPU utilization of 70% of the requests
+   */
+  readonly metrics?: kplus.Metric[];
+}
+
 /** Props of `ArgoRollout`. */
 export interface ArgoRolloutProps extends kplus.WorkloadProps {
   /**
@@ -31,9 +74,22 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
   readonly analysis?: BackgroundAnalysisOptions;
   /**
    * Number of pods. Stable keeps all of them during the release, so a rollback is instant.
-   * @default 2
+   * Leave it unset when an autoscaler owns the replicas (`autoscale()`).
+   * @default 2 (none when autoscaled)
    */
   readonly replicas?: number;
+  /**
+   * Scale stable down as the canary's weight grows (saves capacity). Caution: on abort, traffic moves back
+   * to a stable ReplicaSet that must scale up again first (argo-rollouts#3888), and with Istio 503s have been
+   * reported at full promotion (argo-rollouts#3681). Cannot be combined with `scaleDownDelay`.
+   * @default false
+   */
+  readonly dynamicStableScale?: boolean;
+  /**
+   * Anti-affinity between new and previous pods.
+   * @default - none
+   */
+  readonly antiAffinity?: RolloutAntiAffinity;
   /**
    * The release name, put on the pods as `app.kubernetes.io/version` and `version`.
    * @default - the tag of the first container's image (or a short form of its digest)
@@ -102,7 +158,7 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
  *   isolate the canary's traffic;
  * - sidecar injection, seccomp `RuntimeDefault` and dropped capabilities unless set otherwise.
  */
-export class ArgoRollout extends kplus.Workload {
+export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /**
    * The default release: 10% → pause 5m → 30% → pause 5m → 50% → pause 5m → 100% (end of steps).
    * Timed pauses make the release automatic; analysis decides whether it continues.
@@ -120,8 +176,15 @@ export class ArgoRollout extends kplus.Workload {
   public readonly resourceType = 'rollouts';
   /** The IstioSubsets the Rollout drives. */
   public readonly subsets: IstioSubsets;
-  /** Number of pods. */
-  public readonly replicas: number;
+  /**
+   * Number of pods.
+   * @default - none when an autoscaler owns the replicas
+   */
+  public get replicas(): number | undefined {
+    return this.hasAutoscaler ? undefined : (this.props.replicas ?? 2);
+  }
+  /** Whether an autoscaler owns the replicas. */
+  public hasAutoscaler = false;
   /** Progress deadline. */
   public readonly progressDeadline: Duration;
   /** Whether exceeding the progress deadline aborts the release. */
@@ -155,8 +218,11 @@ export class ArgoRollout extends kplus.Workload {
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 
-    this.replicas = props.replicas ?? 2;
-    assertIntInRange('replicas', this.replicas, 1, 10_000);
+    if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 1, 10_000);
+    if (props.dynamicStableScale && props.scaleDownDelay !== undefined) {
+      throw new Error("'dynamicStableScale' cannot be used with 'scaleDownDelay' (Argo Rollouts refuses the combination): "
+        + 'stable is already scaled down during the release; remove one of them');
+    }
     this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
     this.minReady = props.minReady ?? Duration.seconds(0);
     this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
@@ -211,6 +277,45 @@ export class ArgoRollout extends kplus.Workload {
   }
 
   /**
+   * Adds a HorizontalPodAutoscaler (autoscaling/v2) that targets this Rollout; the Rollout then has no
+   * `replicas` (Argo CD is told to ignore them).
+   */
+  public autoscale(options: RolloutAutoscalingOptions): kplus.HorizontalPodAutoscaler {
+    const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: {
+        name: this.rolloutName,
+        namespace: this.subsets.namespace,
+        annotations: { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}` },
+      },
+      target: this,
+      maxReplicas: options.maxReplicas,
+      minReplicas: options.minReplicas ?? 2,
+      metrics: options.metrics ?? [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    });
+    return hpa;
+  }
+
+  /** @see kplus.IScalable.markHasAutoscaler() */
+  public markHasAutoscaler(): void {
+    if (this.props.replicas !== undefined) {
+      throw new Error(`'replicas' (${this.props.replicas}) is set, but an autoscaler now owns the replicas of rollout "${this.rolloutName}": `
+        + "remove 'replicas' (the autoscaler's minReplicas and maxReplicas bound them)");
+    }
+    this.hasAutoscaler = true;
+  }
+
+  /** @see kplus.IScalable.toScalingTarget() */
+  public toScalingTarget(): kplus.ScalingTarget {
+    return {
+      kind: this.apiObject.kind,
+      apiVersion: this.apiObject.apiVersion,
+      name: this.rolloutName,
+      containers: this.containers,
+      replicas: this.replicas,
+    };
+  }
+
+  /**
    * Appends a step to the release.
    */
   public addStep(step: CanaryStep): void {
@@ -232,6 +337,17 @@ export class ArgoRollout extends kplus.Workload {
     return super.addContainer(cont);
   }
 
+  /**
+   * The routes that header and mirror steps add and remove (`managedRoutes`), in order of first use.
+   */
+  public get managedRoutes(): string[] {
+    const names: string[] = [];
+    for (const st of this._steps) {
+      if (st.routeName !== undefined && !names.includes(st.routeName)) names.push(st.routeName);
+    }
+    return names;
+  }
+
   /** The background analysis, if any. */
   public get analysis(): BackgroundAnalysisOptions | undefined {
     return this.props.analysis;
@@ -246,11 +362,11 @@ export class ArgoRollout extends kplus.Workload {
       steps: undefinedIfEmpty(steps),
       analysis,
       trafficRouting: {
-        istio: {
-          virtualService: { name: s.virtualServiceName, routes: [s.routeName] },
-          destinationRule: { name: s.destinationRuleName, stableSubsetName: s.stableSubsetName, canarySubsetName: s.canarySubsetName },
-        },
+        istio: s._toRolloutIstio(),
+        ...(this.managedRoutes.length > 0 ? { managedRoutes: this.managedRoutes.map(name => ({ name })) } : {}),
       },
+      dynamicStableScale: this.props.dynamicStableScale || undefined,
+      antiAffinity: this.props.antiAffinity?._toKube(),
       scaleDownDelaySeconds: this.props.scaleDownDelay?.toSeconds(),
       abortScaleDownDelaySeconds: this.props.abortScaleDownDelay?.toSeconds(),
       canaryMetadata: metadata(this.props.canaryLabels, this.props.canaryAnnotations),
@@ -296,6 +412,25 @@ export class ArgoRollout extends kplus.Workload {
       return errors;
     }
     this.renderAnalysisAndSteps(this.revision, errors);
+    const weighted = this.subsets.httpRouteNames;
+    const active = new Map<string, CanaryStepKind>();
+    for (const [i, st] of this._steps.entries()) {
+      if (st.routeName === undefined) continue;
+      if (weighted.includes(st.routeName)) {
+        errors.push(`step ${i}: the ${st.kind} route "${st.routeName}" has the name of a weighted route of VirtualService "${this.subsets.virtualServiceName}": `
+          + 'Argo Rollouts deletes managed routes at the end of the release, so it would delete the weighted route. Give the step route another name');
+      }
+      const kubeStep = st._toKube()[st.kind];
+      const removes = kubeStep.match === undefined;
+      const other = active.get(st.routeName);
+      if (other !== undefined && other !== st.kind) {
+        errors.push(`step ${i}: route "${st.routeName}" is used both by ${other} and ${st.kind} steps: give header and mirror routes different names`);
+      }
+      if (removes && other === undefined) {
+        errors.push(`step ${i}: removes route "${st.routeName}", which no earlier step adds: fix the name or remove the step`);
+      }
+      active.set(st.routeName, st.kind);
+    }
     const start = this.props.analysis?.startingStep;
     if (start !== undefined && (!Number.isInteger(start) || start < 0 || start >= Math.max(this._steps.length, 1))) {
       errors.push(`'analysis.startingStep' (${start}) must be the index of a step, between 0 and ${Math.max(this._steps.length - 1, 0)}`);

@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { assertPinnedImage } from './_image';
 import { assertDnsLabel, resolveNamespace } from './_util';
 import { IAnalysisTemplate } from './analysis-template';
-import { ArgoRollout } from './argo-rollout';
+import { ArgoRollout, RolloutAntiAffinity } from './argo-rollout';
 import { CanaryLabels, assertIdentityLabels } from './canary-labels';
 import { CanaryStep } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
-import { IstioSubsets } from './istio-subsets';
+import { AdditionalSubset, IstioSubsets } from './istio-subsets';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
 import { SyncWave } from './sync-wave';
@@ -136,6 +136,27 @@ export interface CanaryServiceProps {
    * @default Duration.seconds(600)
    */
   readonly progressDeadline?: Duration;
+  /**
+   * With a gateway, define a separate VirtualService for ingress traffic (`<name>-ingress`) next to the mesh
+   * one; the Rollout shifts both.
+   * @default false
+   */
+  readonly separateIngressVirtualService?: boolean;
+  /**
+   * Subsets that keep a fixed share of traffic during the release.
+   * @default - none
+   */
+  readonly additionalSubsets?: AdditionalSubset[];
+  /**
+   * Scale stable down as the canary grows (see `ArgoRolloutProps.dynamicStableScale` for the caveats).
+   * @default false
+   */
+  readonly dynamicStableScale?: boolean;
+  /**
+   * Anti-affinity between new and previous pods.
+   * @default - none
+   */
+  readonly antiAffinity?: RolloutAntiAffinity;
 }
 
 /**
@@ -190,6 +211,11 @@ export class CanaryService extends Construct {
       hosts: props.hosts,
       mesh: props.mesh,
       trafficPolicy: props.trafficPolicy,
+      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
+        port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
+      })),
+      additionalSubsets: props.additionalSubsets,
+      separateIngressVirtualService: props.separateIngressVirtualService,
     });
 
     let analysis = props.analysis;
@@ -209,6 +235,8 @@ export class CanaryService extends Construct {
       version: props.version,
       progressDeadline: props.progressDeadline,
       serviceAccount: props.serviceAccount,
+      dynamicStableScale: props.dynamicStableScale,
+      antiAffinity: props.antiAffinity,
     });
     const containerPorts = this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
     this.container = this.rollout.addContainer({

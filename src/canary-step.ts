@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { assertIntInRange } from './_util';
+import { ExperimentOptions, renderExperiment } from './experiment';
 import { RolloutAnalysisOptions } from './rollout-analysis';
+import { StringMatch } from './string-match';
 
 /** What a step does. */
 export enum CanaryStepKind {
@@ -12,6 +14,71 @@ export enum CanaryStepKind {
   SET_CANARY_SCALE = 'setCanaryScale',
   /** Runs an analysis and waits for its result. */
   ANALYSIS = 'analysis',
+  /** Adds (or removes) a route that sends requests with matching headers to the canary. */
+  SET_HEADER_ROUTE = 'setHeaderRoute',
+  /** Adds (or removes) a route that mirrors matching requests to the canary. */
+  SET_MIRROR_ROUTE = 'setMirrorRoute',
+  /** Runs experiment ReplicaSets (for example a baseline and a canary) with analysis. */
+  EXPERIMENT = 'experiment',
+}
+
+/** A header condition of a header route. */
+export interface HeaderRouteMatch {
+  /** The header name, lowercase (Istio matches lowercase header keys), e.g. `x-canary`. */
+  readonly headerName: string;
+  /** How its value is matched. */
+  readonly value: StringMatch;
+}
+
+/** Options of `CanaryStep.setHeaderRoute()`. */
+export interface HeaderRouteOptions {
+  /**
+   * Name of the managed route Argo Rollouts creates (it must differ from the weighted routes' names).
+   */
+  readonly name: string;
+  /**
+   * Header conditions, all of which must hold. Requests that match go to the canary (100%).
+   */
+  readonly match: HeaderRouteMatch[];
+}
+
+/** A request condition of a mirror route: every field given must match. */
+export interface MirrorRouteMatch {
+  /**
+   * HTTP method, e.g. `StringMatch.exact('GET')`.
+   * @default - any method
+   */
+  readonly method?: StringMatch;
+  /**
+   * Request path.
+   * @default - any path
+   */
+  readonly path?: StringMatch;
+  /**
+   * Header conditions (lowercase names).
+   * @default - no header condition
+   */
+  readonly headers?: { [headerName: string]: StringMatch };
+}
+
+/** Options of `CanaryStep.setMirrorRoute()`. */
+export interface MirrorRouteOptions {
+  /**
+   * Name of the managed route Argo Rollouts creates (it must differ from the weighted routes' names).
+   */
+  readonly name: string;
+  /**
+   * Share (0-100) of the matching requests copied to the canary. Responses of the copies are discarded.
+   * @default 100
+   */
+  readonly percentage?: number;
+  /**
+   * Which requests are mirrored (any of the conditions). Mirroring is best-effort and duplicates
+   * side effects, so prefer idempotent methods such as GET.
+   * @default - every request (rendered as a path prefix "/", because a mirror step without `match`
+   * removes the route)
+   */
+  readonly match?: MirrorRouteMatch[];
 }
 
 /** Options for `CanaryStep.setCanaryScale()`. Set exactly one field. */
@@ -100,8 +167,81 @@ export class CanaryStep {
     return new CanaryStep(CanaryStepKind.ANALYSIS, undefined, undefined, undefined, { ...options, templates: [...options.templates] });
   }
 
+  /**
+   * Sends requests whose headers match to the canary, whatever the traffic weight: testers reach the
+   * canary before users do. Argo Rollouts adds the route on top of the VirtualService and removes it at
+   * the end of the release (or on abort). The route name becomes a `managedRoutes` entry automatically.
+   */
+  public static setHeaderRoute(options: HeaderRouteOptions): CanaryStep {
+    assertRouteName('setHeaderRoute', options.name);
+    if (options.match.length === 0) {
+      throw new Error(`'setHeaderRoute' "${options.name}": 'match' is empty: give at least one header condition, `
+        + `or use CanaryStep.removeHeaderRoute('${options.name}') to remove the route`);
+    }
+    const match = options.match.map(m => {
+      assertHeaderName(`setHeaderRoute "${options.name}"`, m.headerName);
+      return { headerName: m.headerName, headerValue: m.value._toKube() };
+    });
+    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { setHeaderRoute: { name: options.name, match } }, undefined, undefined, undefined,
+      options.name);
+  }
+
+  /** Removes a header route added by an earlier `setHeaderRoute` step. */
+  public static removeHeaderRoute(name: string): CanaryStep {
+    assertRouteName('removeHeaderRoute', name);
+    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { setHeaderRoute: { name } }, undefined, undefined, undefined, name);
+  }
+
+  /**
+   * Copies a share of the matching requests to the canary (shadow traffic), while responses still come
+   * from the weighted route. The route name becomes a `managedRoutes` entry automatically.
+   */
+  public static setMirrorRoute(options: MirrorRouteOptions): CanaryStep {
+    assertRouteName('setMirrorRoute', options.name);
+    const percentage = options.percentage ?? 100;
+    if (typeof percentage !== 'number' || !(percentage >= 0 && percentage <= 100)) {
+      throw new Error(`'setMirrorRoute' "${options.name}": 'percentage' (${percentage}) must be between 0 and 100: it is the share of matching `
+        + 'requests copied to the canary');
+    }
+    const match = (options.match ?? []).map((m, i) => {
+      if (!m.method && !m.path && !m.headers) {
+        throw new Error(`'setMirrorRoute' "${options.name}": match[${i}] is empty: set 'method', 'path' or 'headers', or leave 'match' out to mirror every request`);
+      }
+      for (const h of Object.keys(m.headers ?? {})) assertHeaderName(`setMirrorRoute "${options.name}"`, h);
+      return {
+        ...(m.method ? { method: m.method._toKube() } : {}),
+        ...(m.path ? { path: m.path._toKube() } : {}),
+        ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v._toKube()])) } : {}),
+      };
+    });
+    // Argo Rollouts reads a mirror step without `match` as "remove the route": mirror everything with a
+    // path prefix "/" instead.
+    return new CanaryStep(CanaryStepKind.SET_MIRROR_ROUTE, {
+      setMirrorRoute: { name: options.name, percentage, match: match.length > 0 ? match : [{ path: { prefix: '/' } }] },
+    }, undefined, undefined, undefined, options.name);
+  }
+
+  /** Removes a mirror route added by an earlier `setMirrorRoute` step. */
+  public static removeMirrorRoute(name: string): CanaryStep {
+    assertRouteName('removeMirrorRoute', name);
+    return new CanaryStep(CanaryStepKind.SET_MIRROR_ROUTE, { setMirrorRoute: { name } }, undefined, undefined, undefined, name);
+  }
+
+  /**
+   * Runs experiment ReplicaSets, for example a baseline from the stable template next to a canary, with
+   * analyses that compare them.
+   */
+  public static experiment(options: ExperimentOptions): CanaryStep {
+    return new CanaryStep(CanaryStepKind.EXPERIMENT, renderExperiment(options));
+  }
+
   /** What this step does. */
   public readonly kind: CanaryStepKind;
+  /**
+   * The managed route a header or mirror route step adds or removes.
+   * @default - not a route step
+   */
+  public readonly routeName?: string;
   /**
    * The traffic weight of a `setWeight` step.
    * @default - not a setWeight step
@@ -119,8 +259,10 @@ export class CanaryStep {
   public readonly analysisOptions?: RolloutAnalysisOptions;
   private readonly render: any;
 
-  private constructor(kind: CanaryStepKind, render: any, weight?: number, pauseDuration?: Duration, analysis?: RolloutAnalysisOptions) {
+  private constructor(kind: CanaryStepKind, render: any, weight?: number, pauseDuration?: Duration, analysis?: RolloutAnalysisOptions,
+    routeName?: string) {
     this.kind = kind;
+    this.routeName = routeName;
     this.render = render;
     this.weight = weight;
     this.pauseDuration = pauseDuration;
@@ -139,6 +281,19 @@ export class CanaryStep {
    */
   public _toKube(): any {
     return this.render;
+  }
+}
+
+function assertRouteName(method: string, name: string): void {
+  if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+    throw new Error(`'${method}' route name ("${name}") must be a DNS-1123 label (lowercase letters, digits and '-'), for example "canary-by-header"`);
+  }
+}
+
+function assertHeaderName(where: string, name: string): void {
+  if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    throw new Error(`${where}: header name "${name}" must be lowercase letters, digits or '-' (Istio matches lowercase header keys), `
+      + `for example "${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
   }
 }
 

@@ -1,11 +1,48 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertIntInRange, resolveNamespace } from './_util';
+import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
 import { assertIdentityLabels } from './canary-labels';
 import { IIstioGateway, assertHost } from './istio-gateway';
+import { ServicePortProtocol, isHttpFamily } from './service-port';
 import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
 import * as istio from '../imports/networking.istio.io';
+
+/** Another Service port whose traffic the canary splits too. */
+export interface RoutedServicePort {
+  /** The Service port number. */
+  readonly port: number;
+  /** Its protocol: HTTP-family ports get a weighted HTTP route, TLS/HTTPS ports a TLS route (by SNI), TCP ports a TCP route. */
+  readonly protocol: ServicePortProtocol;
+  /**
+   * Name of the weighted HTTP route for an HTTP-family port.
+   * @default - `<protocol>-<port>`
+   */
+  readonly routeName?: string;
+  /**
+   * SNI hosts a TLS route matches (each must be one of the VirtualService hosts).
+   * @default - the Service FQDN
+   */
+  readonly sniHosts?: string[];
+}
+
+/** A subset that is neither stable nor canary and keeps its own share of traffic during the release. */
+export interface AdditionalSubset {
+  /** Subset name (a DNS-1123 label). */
+  readonly name: string;
+  /** Labels selecting its pods (for example a legacy Deployment). */
+  readonly labels: { [key: string]: string };
+  /** Its fixed share of traffic, in percent; stable gets the rest. */
+  readonly weight: number;
+}
+
+/** A TLS route as Argo Rollouts identifies it. */
+export interface TlsRouteSelector {
+  /** The port the route matches. */
+  readonly port: number;
+  /** The SNI hosts it matches. */
+  readonly sniHosts: string[];
+}
 
 /** Props of `IstioSubsets`. */
 export interface IstioSubsetsProps {
@@ -64,6 +101,30 @@ export interface IstioSubsetsProps {
    * @default - none (Istio's defaults; auto mTLS)
    */
   readonly trafficPolicy?: TrafficPolicy;
+  /**
+   * Other Service ports to split: each gets its own weighted route, matched by port.
+   * @default - only `servicePort`
+   */
+  readonly additionalPorts?: RoutedServicePort[];
+  /**
+   * Subsets that keep a fixed share of traffic next to stable and canary (Argo Rollouts
+   * `additionalSubsetNames`; any other destination in a weighted route would be deleted by the controller).
+   * @default - none
+   */
+  readonly additionalSubsets?: AdditionalSubset[];
+  /**
+   * With gateways and `mesh`, define two VirtualServices instead of one: `<name>-ingress` bound to the
+   * gateways (external hosts, HTTP routes) and `<name>` for the mesh (the Service FQDN). The Rollout
+   * lists both (`virtualServices`), so both are shifted together.
+   * @default false
+   */
+  readonly separateIngressVirtualService?: boolean;
+}
+
+/** One weighted HTTP route. @internal */
+interface HttpRouteDef {
+  readonly name: string;
+  readonly port: number;
 }
 
 /**
@@ -101,7 +162,14 @@ export class IstioSubsets extends Construct {
   private readonly _subsetLabels: { [key: string]: string };
   private readonly _gateways: IIstioGateway[];
   private readonly _hosts: string[];
+  /** An extra VirtualService bound to the gateways, when `separateIngressVirtualService` is set. */
+  public readonly ingressVirtualService?: ApiObject;
   private readonly trafficPolicy?: TrafficPolicy;
+  private readonly _httpRoutes: HttpRouteDef[];
+  private readonly _tlsRoutes: TlsRouteSelector[] = [];
+  private readonly _tcpPorts: number[] = [];
+  private readonly _additionalSubsets: AdditionalSubset[];
+  private readonly separateIngress: boolean;
 
   constructor(scope: Construct, id: string, props: IstioSubsetsProps) {
     super(scope, id);
@@ -149,6 +217,65 @@ export class IstioSubsets extends Construct {
       }
     }
 
+    this.separateIngress = props.separateIngressVirtualService ?? false;
+    // weighted routes per port
+    this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
+    const seenPorts = new Set<number>([this.servicePort]);
+    for (const [i, p] of (props.additionalPorts ?? []).entries()) {
+      assertIntInRange(`additionalPorts[${i}].port`, p.port, 1, 65535);
+      if (seenPorts.has(p.port)) {
+        throw new Error(`'additionalPorts[${i}].port' (${p.port}) is already routed: list each Service port once (servicePort is ${this.servicePort})`);
+      }
+      seenPorts.add(p.port);
+      if (isHttpFamily(p.protocol)) {
+        const routeName = p.routeName ?? `${p.protocol}-${p.port}`;
+        assertDnsLabel(`additionalPorts[${i}].routeName`, routeName);
+        if (this._httpRoutes.some(r => r.name === routeName)) {
+          throw new Error(`'additionalPorts[${i}].routeName' ("${routeName}") is already the name of another weighted route: route names must be unique`);
+        }
+        this._httpRoutes.push({ name: routeName, port: p.port });
+      } else if (p.protocol === ServicePortProtocol.TCP) {
+        this._tcpPorts.push(p.port);
+      } else {
+        const sniHosts = p.sniHosts ?? [this.host];
+        if (sniHosts.length === 0) {
+          throw new Error(`'additionalPorts[${i}].sniHosts' is empty: a TLS route is matched by port and SNI hosts (Argo Rollouts and Istio require `
+            + `at least one), for example ['${this.host}']`);
+        }
+        const vsHosts = this.meshHosts();
+        for (const h of sniHosts) {
+          if (!vsHosts.includes(h)) {
+            throw new Error(`'additionalPorts[${i}].sniHosts' contains "${h}", which is not a host of the mesh VirtualService (${vsHosts.join(', ')}): `
+              + 'Istio requires each SNI host of a TLS route to be one of the VirtualService hosts');
+          }
+        }
+        this._tlsRoutes.push({ port: p.port, sniHosts: [...sniHosts] });
+      }
+    }
+    if ((this._tlsRoutes.length > 0 || this._tcpPorts.length > 0) && !this.mesh) {
+      throw new Error("TLS and TCP ports are routed by the mesh VirtualService, but 'mesh' is false: keep 'mesh' true or drop those ports");
+    }
+
+    // subsets that keep their weight
+    this._additionalSubsets = [...(props.additionalSubsets ?? [])];
+    let fixed = 0;
+    for (const [i, sub] of this._additionalSubsets.entries()) {
+      assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
+      if ([this.stableSubsetName, this.canarySubsetName].includes(sub.name) || this._additionalSubsets.findIndex(x => x.name === sub.name) !== i) {
+        throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);
+      }
+      assertLabels(`additionalSubsets[${i}].labels`, sub.labels);
+      assertIntInRange(`additionalSubsets[${i}].weight`, sub.weight, 0, 100, 'it is a percentage of the traffic');
+      fixed += sub.weight;
+    }
+    if (fixed >= 100) {
+      throw new Error(`'additionalSubsets' weights add up to ${fixed}%: stable would get no traffic. Keep their total below 100`);
+    }
+
+    if (props.separateIngressVirtualService && !(this.mesh && this._gateways.length > 0)) {
+      throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
+    }
+
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
       ...istio.DestinationRule.GVK,
       metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
@@ -160,6 +287,71 @@ export class IstioSubsets extends Construct {
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
+    if (props.separateIngressVirtualService) {
+      this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
+        ...istio.VirtualService.GVK,
+        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` } },
+        spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
+      });
+      this.ingressVirtualService.addDependency(this.destinationRule);
+    }
+    this.node.addValidation({ validate: () => this.validateMeshHosts() });
+  }
+
+  /** Names of the weighted HTTP routes Argo Rollouts updates (the primary route first). */
+  public get httpRouteNames(): string[] {
+    return this._httpRoutes.map(r => r.name);
+  }
+
+  /** Names of all VirtualServices the Rollout drives. */
+  public get virtualServiceNames(): string[] {
+    return [this.virtualServiceName, ...(this.ingressVirtualService ? [this.ingressVirtualService.name] : [])];
+  }
+
+  /** Names of the additional subsets. */
+  public get additionalSubsetNames(): string[] {
+    return this._additionalSubsets.map(x => x.name);
+  }
+
+  /**
+   * The `trafficRouting.istio` block of a Rollout driving these subsets.
+   * @internal
+   */
+  public _toRolloutIstio(): any {
+    const meshVs = {
+      name: this.virtualServiceName,
+      routes: this.httpRouteNames,
+      ...(this._tlsRoutes.length > 0 ? { tlsRoutes: this._tlsRoutes.map(t => ({ port: t.port, sniHosts: [...t.sniHosts] })) } : {}),
+      ...(this._tcpPorts.length > 0 ? { tcpRoutes: this._tcpPorts.map(port => ({ port })) } : {}),
+    };
+    const destinationRule = {
+      name: this.destinationRuleName,
+      stableSubsetName: this.stableSubsetName,
+      canarySubsetName: this.canarySubsetName,
+      ...(this._additionalSubsets.length > 0 ? { additionalSubsetNames: this.additionalSubsetNames } : {}),
+    };
+    if (this.ingressVirtualService) {
+      return {
+        virtualServices: [{ name: this.ingressVirtualService.name, routes: this.httpRouteNames }, meshVs],
+        destinationRule,
+      };
+    }
+    return { virtualService: meshVs, destinationRule };
+  }
+
+  /** Two mesh-bound VirtualServices for the same host are undefined behaviour in Istio (IST0109). */
+  private validateMeshHosts(): string[] {
+    if (!this.mesh) return [];
+    const others = this.node.root.node.findAll()
+      .filter((c): c is IstioSubsets => c instanceof IstioSubsets && c !== this && c.mesh && c.host === this.host);
+    return others.length > 0
+      ? [`the VirtualService "${this.virtualServiceName}" and the one of ${others[0].node.path} are both bound to the mesh for host ${this.host}: `
+        + 'Istio does not merge VirtualServices in sidecars, so the result is undefined (IST0109). Define one IstioSubsets per Service']
+      : [];
+  }
+
+  private meshHosts(): string[] {
+    return !this.separateIngress && this._gateways.length > 0 ? [...this._hosts, this.host] : [this.host];
   }
 
   /** Identity labels both subsets select. */
@@ -185,24 +377,56 @@ export class IstioSubsets extends Construct {
       subsets: [
         { name: this.stableSubsetName, labels: this.subsetLabels },
         { name: this.canarySubsetName, labels: this.subsetLabels },
+        ...this._additionalSubsets.map(x => ({ name: x.name, labels: { ...x.labels } })),
       ],
     };
   }
 
   /** @internal */
   public _toVirtualService(): istio.VirtualServiceSpec {
-    const destination = (subset: string) => ({ host: this.host, subset, port: { number: this.servicePort } });
+    const separate = this.ingressVirtualService !== undefined;
+    const hosts = separate ? [this.host] : [...this._hosts, ...(this.mesh ? [this.host] : [])];
+    const gateways = separate ? ['mesh'] : this.gatewayRefs;
     return {
-      hosts: [...this._hosts, ...(this.mesh ? [this.host] : [])],
-      gateways: this.gatewayRefs,
-      http: [{
-        name: this.routeName,
-        route: [
-          { destination: destination(this.stableSubsetName), weight: 100 },
-          { destination: destination(this.canarySubsetName), weight: 0 },
-        ],
-      }],
+      hosts,
+      gateways,
+      http: this.renderHttpRoutes(),
+      ...(this._tlsRoutes.length > 0 ? {
+        tls: this._tlsRoutes.map(t => ({ match: [{ port: t.port, sniHosts: [...t.sniHosts] }], route: this.weightedDestinations(t.port) })),
+      } : {}),
+      ...(this._tcpPorts.length > 0 ? {
+        tcp: this._tcpPorts.map(port => ({ match: [{ port }], route: this.weightedDestinations(port) })),
+      } : {}),
     };
+  }
+
+  /** @internal */
+  public _toIngressVirtualService(): istio.VirtualServiceSpec {
+    return {
+      hosts: this.hosts,
+      gateways: this._gateways.map(g => g.gatewayRef),
+      http: this.renderHttpRoutes(),
+    };
+  }
+
+  private renderHttpRoutes(): istio.VirtualServiceSpecHttp[] {
+    const byPort = this._httpRoutes.length > 1;
+    return this._httpRoutes.map(r => ({
+      name: r.name,
+      ...(byPort ? { match: [{ port: r.port }] } : {}),
+      route: this.weightedDestinations(r.port),
+    }));
+  }
+
+  /** stable 100 - (fixed shares) / canary 0 / additional subsets with their shares. */
+  private weightedDestinations(port: number): any[] {
+    const destination = (subset: string) => ({ host: this.host, subset, port: { number: port } });
+    const fixed = this._additionalSubsets.reduce((sum, x) => sum + x.weight, 0);
+    return [
+      { destination: destination(this.stableSubsetName), weight: 100 - fixed },
+      { destination: destination(this.canarySubsetName), weight: 0 },
+      ...this._additionalSubsets.map(x => ({ destination: destination(x.name), weight: x.weight })),
+    ];
   }
 }
 

@@ -50,6 +50,11 @@ export interface CanaryServicePort {
    * @default - not set (the name carries the protocol)
    */
   readonly appProtocol?: string;
+  /**
+   * For TLS and HTTPS ports: the SNI hosts the canary's TLS route matches.
+   * @default - the Service FQDN
+   */
+  readonly sniHosts?: string[];
 }
 
 /** A validated, fully defaulted Service port. @internal */
@@ -59,6 +64,7 @@ export interface ResolvedServicePort {
   readonly targetPort: number;
   readonly protocol: ServicePortProtocol;
   readonly appProtocol?: string;
+  readonly sniHosts?: string[];
 }
 
 const HTTP_FAMILY = [ServicePortProtocol.HTTP, ServicePortProtocol.HTTP2, ServicePortProtocol.GRPC, ServicePortProtocol.GRPC_WEB];
@@ -106,7 +112,7 @@ export function resolveServicePorts(ports: CanaryServicePort[]): ResolvedService
       }
     }
     used.add(protocol);
-    resolved.push({ name, port: p.port, targetPort, protocol, appProtocol: p.appProtocol });
+    resolved.push({ name, port: p.port, targetPort, protocol, appProtocol: p.appProtocol, sniHosts: p.sniHosts });
   }
   for (const key of ['port', 'name'] as const) {
     const seen = new Map<string | number, number>();

@@ -9,7 +9,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, TrafficPolicy } from '../../src';
+import { CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, TrafficPolicy } from '../../src';
 
 /** What differs between environments. */
 export interface ShopEnvironmentProps extends ChartProps {
@@ -43,6 +43,23 @@ export class ShopEnvironment extends Chart {
       CanaryStep.pause(props.stepPause),
     ];
 
+    // The storefront's release starts dark: testers reach the canary with a header, and a fifth of the
+    // read requests is mirrored to it (responses discarded) before any user is served by it.
+    const storefrontSteps = [
+      CanaryStep.setHeaderRoute({
+        name: 'canary-by-header',
+        match: [{ headerName: 'x-shop-canary', value: StringMatch.exact('always') }],
+      }),
+      CanaryStep.setMirrorRoute({
+        name: 'mirror-reads',
+        percentage: 20,
+        match: [{ method: StringMatch.exact('GET') }],
+      }),
+      CanaryStep.pause(props.stepPause),
+      CanaryStep.removeMirrorRoute('mirror-reads'),
+      ...steps,
+    ];
+
     const gateway = new IstioGateway(this, 'public', {
       name: 'shop-public',
       hosts: [props.host],
@@ -52,7 +69,7 @@ export class ShopEnvironment extends Chart {
     this.storefront = new CanaryService(this, 'storefront', {
       image: `ghcr.io/acme/storefront:${props.storefrontTag}`,
       replicas: props.replicas,
-      steps,
+      steps: storefrontSteps,
       gateway,
       ports: [{ port: 80, targetPort: 8080 }],
       readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
