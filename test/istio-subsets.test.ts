@@ -1,0 +1,242 @@
+import { Chart, Testing } from 'cdk8s';
+import { IstioGateway } from '../src/istio-gateway';
+import { IstioSubsets, IstioSubsetsProps } from '../src/istio-subsets';
+import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
+import { findOne } from './support/manifests';
+import { validateManifests } from './support/schema';
+
+function synth(chart: Chart): any[] {
+  return validateManifests(Testing.synth(chart));
+}
+
+const BASE: IstioSubsetsProps = { serviceName: 'shop', servicePort: 80, subsetLabels: { app: 'shop' } };
+
+function nsChart(namespace = 'shop'): Chart {
+  return new Chart(Testing.app(), 'test', { namespace });
+}
+
+describe('IstioSubsets', () => {
+  test('defaults: DestinationRule on the FQDN with stable/canary subsets, mesh VirtualService with stable 100 / canary 0', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', BASE);
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.host).toEqual('shop.shop.svc.cluster.local');
+    expect(subsets.namespace).toEqual('shop');
+    expect(subsets.destinationRuleName).toEqual('shop');
+    expect(subsets.virtualServiceName).toEqual('shop');
+    expect(subsets.routeName).toEqual('primary');
+    expect(subsets.gatewayRefs).toEqual(['mesh']);
+    expect(subsets.hosts).toEqual([]);
+    const dr = findOne(manifests, 'DestinationRule', 'shop');
+    expect(dr.apiVersion).toEqual('networking.istio.io/v1');
+    expect(dr.metadata).toEqual({ name: 'shop', namespace: 'shop', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } });
+    expect(dr.spec).toEqual({
+      host: 'shop.shop.svc.cluster.local',
+      subsets: [{ name: 'stable', labels: { app: 'shop' } }, { name: 'canary', labels: { app: 'shop' } }],
+    });
+    const vs = findOne(manifests, 'VirtualService', 'shop');
+    expect(vs.apiVersion).toEqual('networking.istio.io/v1');
+    expect(vs.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(vs.spec).toEqual({
+      hosts: ['shop.shop.svc.cluster.local'],
+      gateways: ['mesh'],
+      http: [{
+        name: 'primary',
+        route: [
+          { destination: { host: 'shop.shop.svc.cluster.local', subset: 'stable', port: { number: 80 } }, weight: 100 },
+          { destination: { host: 'shop.shop.svc.cluster.local', subset: 'canary', port: { number: 80 } }, weight: 0 },
+        ],
+      }],
+    });
+    // the DestinationRule comes first in the output (dependency order)
+    expect(manifests.map(m => m.kind)).toEqual(['DestinationRule', 'VirtualService']);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('custom names, namespace and traffic policy', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', {
+      ...BASE,
+      namespace: 'store',
+      servicePort: 8080,
+      name: 'shop-canary',
+      stableSubsetName: 'blue',
+      canarySubsetName: 'green',
+      routeName: 'weighted',
+      trafficPolicy: TrafficPolicy.of({ loadBalancer: LoadBalancerAlgorithm.LEAST_REQUEST }),
+    });
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.host).toEqual('shop.store.svc.cluster.local');
+    const dr = findOne(manifests, 'DestinationRule', 'shop-canary');
+    expect(dr.metadata.namespace).toEqual('store');
+    expect(dr.spec.trafficPolicy).toEqual({ loadBalancer: { simple: 'LEAST_REQUEST' } });
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['blue', 'green']);
+    const vs = findOne(manifests, 'VirtualService', 'shop-canary');
+    expect(vs.spec.http[0].name).toEqual('weighted');
+    expect(vs.spec.http[0].route.map((r: any) => [r.destination.subset, r.destination.port.number, r.weight])).toEqual([['blue', 8080, 100], ['green', 8080, 0]]);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('a new gateway and the mesh share the one weighted route; the gateway hosts are the external hosts', () => {
+    // GIVEN
+    const chart = nsChart();
+    const gw = new IstioGateway(chart, 'public', { hosts: ['shop.example.com'], namespace: 'istio-system', tls: { credentialName: 'shop-tls' } });
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', { ...BASE, gateways: [gw] });
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.hosts).toEqual(['shop.example.com']);
+    const vs = findOne(manifests, 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['shop.example.com', 'shop.shop.svc.cluster.local']);
+    expect(vs.spec.gateways).toEqual(['istio-system/public', 'mesh']);
+    expect(vs.spec.http).toHaveLength(1);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('a referenced gateway without mesh: only the external hosts, only the gateway', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    new IstioSubsets(chart, 'subsets', {
+      ...BASE,
+      mesh: false,
+      gateways: [IstioGateway.fromGatewayRef('istio-system/public', ['*.example.com'])],
+      hosts: ['shop.example.com', 'shop.example.com'],
+    });
+    const manifests = synth(chart);
+    // THEN
+    const vs = findOne(manifests, 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['shop.example.com']);
+    expect(vs.spec.gateways).toEqual(['istio-system/public']);
+    expect(vs.spec.http[0].route[0].destination.host).toEqual('shop.shop.svc.cluster.local');
+  });
+
+  test('a referenced gateway with unknown hosts accepts the given hosts', () => {
+    const chart = nsChart();
+    new IstioSubsets(chart, 'subsets', { ...BASE, gateways: [IstioGateway.fromGatewayRef('istio-system/public')], hosts: ['shop.example.com'] });
+    expect(findOne(synth(chart), 'VirtualService').spec.hosts).toEqual(['shop.example.com', 'shop.shop.svc.cluster.local']);
+  });
+
+  test('getters return copies', () => {
+    const chart = nsChart();
+    const subsets = new IstioSubsets(chart, 'subsets', { ...BASE, hosts: ['shop.example.com'] });
+    subsets.subsetLabels.app = 'evil';
+    subsets.hosts.push('evil.example.com');
+    subsets.gatewayRefs.push('evil/gw');
+    const manifests = synth(chart);
+    expect(findOne(manifests, 'DestinationRule').spec.subsets[0].labels).toEqual({ app: 'shop' });
+    expect(findOne(manifests, 'VirtualService').spec.hosts).toEqual(['shop.example.com', 'shop.shop.svc.cluster.local']);
+    expect(findOne(manifests, 'VirtualService').spec.gateways).toEqual(['mesh']);
+  });
+
+  test('fails if the service name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, serviceName: 'Shop' })).toThrow(/^'serviceName' \("Shop"\) must be a DNS-1123 label/);
+  });
+
+  test.each([0, 65536, 80.5])('fails if the service port is out of range (%j)', (servicePort) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, servicePort })).toThrow(/^'servicePort' \(.*\) must be an integer between 1 and 65535$/);
+  });
+
+  test('fails if the subset labels are empty', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, subsetLabels: {} })).toThrow(/^'subsetLabels' is empty/);
+  });
+
+  test('fails if a subset label varies between releases (mentions the pod-template hash)', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, subsetLabels: { 'app': 'shop', 'service.istio.io/canonical-revision': 'v1-abc' } }))
+      .toThrow(/'subsetLabels' contains the label "service.istio.io\/canonical-revision".*"rollouts-pod-template-hash" into each subset/);
+  });
+
+  test('fails if the subsets are labelled with the pod-template hash itself', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, subsetLabels: { 'app': 'shop', 'rollouts-pod-template-hash': '6c8d7f' } }))
+      .toThrow(/'subsetLabels' contains the label "rollouts-pod-template-hash", whose value changes with every release/);
+  });
+
+  test('fails if the namespace is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, namespace: 'my_ns' })).toThrow(/^'namespace' \("my_ns"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if the name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, name: 'shop.vs' })).toThrow(/^'name' \("shop.vs"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if the stable subset name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, stableSubsetName: 'Stable' }))
+      .toThrow(/^'stableSubsetName' \("Stable"\) must be a DNS-1123 label \(Istio subset names\)/);
+  });
+
+  test('fails if the canary subset name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, canarySubsetName: 'canary_1' }))
+      .toThrow(/^'canarySubsetName' \("canary_1"\) must be a DNS-1123 label \(Istio subset names\)/);
+  });
+
+  test('fails if the stable and canary subset names are equal', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, stableSubsetName: 'v1', canarySubsetName: 'v1' }))
+      .toThrow(/^'stableSubsetName' and 'canarySubsetName' are both "v1": the stable and canary subsets need different names$/);
+  });
+
+  test('fails if the route name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, routeName: 'Primary Route' })).toThrow(/^'routeName' \("Primary Route"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if a gateway is bound twice', () => {
+    const gw = IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com']);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw, IstioGateway.fromGatewayRef('istio-system/public')] }))
+      .toThrow(/^'gateways' lists "istio-system\/public" twice: bind each gateway once$/);
+  });
+
+  test('fails if mesh is false and there is no gateway', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, mesh: false }))
+      .toThrow(/^'mesh' is false and no 'gateways' are given: the VirtualService would apply to no traffic/);
+  });
+
+  test('fails if a host is "*"', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, hosts: ['*'] })).toThrow(/^'hosts' contains "\*"/);
+  });
+
+  test('fails if a host is not a DNS name', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, hosts: ['shop_example.com'] })).toThrow(/^'hosts' \("shop_example.com"\) must be a DNS-1123 subdomain/);
+  });
+
+  test('fails if a gateway ref has no known hosts and no hosts are given', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [IstioGateway.fromGatewayRef('istio-system/public')] }))
+      .toThrow(/^'hosts' is empty but the VirtualService is bound to istio-system\/public: a gateway routes by host.*IstioGateway.fromGatewayRef\(\)/);
+  });
+
+  test('fails if the hosts are not served by the gateway', () => {
+    const gw = IstioGateway.fromGatewayRef('istio-system/public', ['*.example.com']);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: ['shop.example.org'] }))
+      .toThrow(/^none of the 'hosts' \(shop.example.org\) is served by gateway istio-system\/public \(\*.example.com\): .*IST0132/);
+  });
+
+  test('fails if the hosts are not served by a new gateway', () => {
+    const chart = nsChart();
+    const gw = new IstioGateway(chart, 'public', { hosts: ['shop.example.com'] });
+    expect(() => new IstioSubsets(chart, 'subsets', { ...BASE, gateways: [gw], hosts: ['api.example.com'] }))
+      .toThrow(/^none of the 'hosts' \(api.example.com\) is served by gateway shop\/public \(shop.example.com\)/);
+  });
+
+  test.each([
+    ['*.example.com', 'shop.example.com'],
+    ['*.example.com', 'a.b.example.com'],
+    ['*.example.com', '*.example.com'],
+    ['shop.example.com', 'shop.example.com'],
+  ])('a gateway serving %j serves %j', (gatewayHost, host) => {
+    const gw = IstioGateway.fromGatewayRef('istio-system/public', [gatewayHost]);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: [host] })).not.toThrow();
+  });
+
+  test.each([
+    ['*.example.com', 'example.com'],
+    ['shop.example.com', 'api.example.com'],
+    ['*.shop.example.com', 'shop.example.com'],
+  ])('a gateway serving %j does not serve %j', (gatewayHost, host) => {
+    const gw = IstioGateway.fromGatewayRef('istio-system/public', [gatewayHost]);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: [host] })).toThrow(/is served by gateway/);
+  });
+});
