@@ -31,7 +31,7 @@ function checkWeights(ctx: Context, ro: Obj, steps: any[]): void {
   let previous: { weight: number; index: number } | undefined;
   steps.forEach((step: any, i: number) => {
     const w = step?.setWeight;
-    if (typeof w !== 'number') return;
+    if (!Number.isInteger(w) || w < 0 || w > 100) return; // CR111 reports it
     if (previous && w < previous.weight) {
       ctx.report('CR301', ro, `${CANARY}.steps[${i}].setWeight`,
         `'setWeight' (${w}) is lower than the weight of step ${previous.index} (${previous.weight}); traffic would move back to stable in the middle of the release`,

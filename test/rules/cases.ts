@@ -631,6 +631,24 @@ export const GOOD: GoodCase[] = [
       istio(m).destinationRule.additionalSubsetNames = ['legacy'];
     },
   },
+  {
+    name: 'custom subset names used consistently',
+    codes: ['CR105', 'CR108', 'CR201'],
+    mutate: m => {
+      dr(m).spec.subsets[0].name = 'shop-stable';
+      dr(m).spec.subsets[1].name = 'shop-canary';
+      primary(m).route[0].destination.subset = 'shop-stable';
+      primary(m).route[1].destination.subset = 'shop-canary';
+      Object.assign(istio(m).destinationRule, { stableSubsetName: 'shop-stable', canarySubsetName: 'shop-canary' });
+    },
+  },
+  {
+    name: 'no object has a namespace (all in "default")',
+    codes: ['CR102', 'CR106', 'CR107', 'CR122'],
+    mutate: m => { for (const o of m) delete o.metadata.namespace; },
+  },
+  { name: 'maxTrafficWeight with Nginx', codes: ['CR117'], mutate: m => { canary(m).trafficRouting.nginx = { stableIngress: 'shop' }; canary(m).trafficRouting.maxTrafficWeight = 1000; } },
+  { name: 'a third subset named canary-2', codes: ['CR203'], mutate: m => { dr(m).spec.subsets.push({ name: 'canary-2', labels: { app: 'shop' } }); } },
   { name: 'setCanaryScale next to setWeight', codes: ['CR110'], mutate: m => { canary(m).steps[0].setCanaryScale = { matchTrafficWeight: true }; } },
   { name: 'weights 0 and 100', codes: ['CR111'], mutate: m => { canary(m).steps.unshift({ setWeight: 0 }); } },
   {
