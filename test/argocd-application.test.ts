@@ -292,6 +292,23 @@ describe('ArgoCdApplication: the Application', () => {
     expect(findOne(Testing.synth(argocd), 'Application').spec.source.directory).toBeUndefined();
   });
 
+  test('app of apps: a root Application in its own chart deploys the chart of Applications', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    new ArgoCdApplication(f.argocd, 'shop-production', { ...APP_PROPS, sourcePath: 'apps/shop', charts: [f.workload] });
+    const bootstrap = new Chart(f.app, 'bootstrap');
+
+    // WHEN
+    new ArgoCdApplication(bootstrap, 'root', { ...APP_PROPS, name: 'root', sourcePath: 'apps/shop', destinationNamespace: 'argocd', charts: [f.argocd] });
+    const root = findOne(validateManifests(Testing.synth(bootstrap)), 'Application', 'root');
+
+    // THEN: it reads the Applications' file and needs no ignoreDifferences
+    expect(root.spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
+    expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
+    expect(root.spec.ignoreDifferences).toBeUndefined();
+  });
+
   test('the same program synthesizes the same Application (deterministic output)', () => {
     const build = () => {
       const f = fixture();
