@@ -221,7 +221,7 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         const index = http.findIndex((r: any) => r?.name === name);
         if (index < 0) {
           // CR103
-          const names = http.map((r: any) => r?.name).filter((n: any) => n !== undefined);
+          const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
           const near = names.find((n: string) => editDistance(String(name), n) <= 2);
           ctx.report('CR103', ro, `${path}.routes[${k}]`,
             `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
