@@ -64,6 +64,8 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
     '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
     '- Replica counts assume `spec.replicas`; an autoscaler changes them.',
     '',
+    'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
+    '',
   );
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
+import { CanaryService } from '../src/canary-service';
 import { PlanAnalysisKind, PlanGate, PlanMetricOutcome, RolloutPlan, RolloutPlanOptions } from '../src/rollout-plan';
 import { validateManifests } from './support/schema';
 
@@ -662,5 +663,43 @@ describe('errors', () => {
 
   test('fails if requestsPerSecond is negative', () => {
     expect(() => plan(defaultRelease(), { requestsPerSecond: -5 })).toThrow(/'requestsPerSecond' \(-5\) must be a finite number of requests per second, 0 or more/);
+  });
+});
+
+// G. The library's own output: a default CanaryService (10 replicas) with its default steps and background
+//    success-rate analysis, planned from the synthesized manifests.
+describe('plan of a default CanaryService', () => {
+  test('durations and exposure match the hand computation', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    new CanaryService(chart, 'checkout', { image: 'ghcr.io/acme/checkout:1.2.3', replicas: 10 });
+    const manifests = validateManifests(Testing.synth(chart));
+    const rolloutSpec = manifests.find(m => m.kind === 'Rollout').spec.strategy.canary;
+    const metricSpec = manifests.find(m => m.kind === 'AnalysisTemplate').spec.metrics[0];
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests, 'checkout', { requestsPerSecond: 20 });
+
+    // THEN: the inputs the hand computation uses
+    expect(rolloutSpec.steps).toEqual([
+      { setWeight: 10 }, { pause: { duration: '5m' } },
+      { setWeight: 30 }, { pause: { duration: '5m' } },
+      { setWeight: 50 }, { pause: { duration: '5m' } },
+    ]);
+    expect([metricSpec.initialDelay, metricSpec.interval, metricSpec.count, metricSpec.failureLimit]).toEqual(['1m', '1m', undefined, 1]);
+    expect(metricSpec.provider.prometheus.query).toContain('[2m]');
+    // 3 × 5m
+    expect(sec(p.minimumTimeToFullPromotion)).toBe(900);
+    const m = p.analyses[0].metrics[0];
+    // measurements at 60, 120, … s; failureLimit 1 → 2nd failure at 120 s, during step 1 (10 %)
+    expect(sec(m.exposure!.timeToAbort)).toBe(120);
+    expect(m.exposure!.weightAtAbort).toBe(10);
+    // 20 req/s × 0.10 × 120 s = 240
+    expect(m.exposure!.canaryRequests).toBeCloseTo(240, 6);
+    // full 2m window: k₀ = ceil((120 − 60) / 60) = 1 → abort at 60 + 2 × 60 = 180 s: 20 × 0.10 × 180 = 360
+    expect(sec(m.exposureWithFullWindow!.timeToAbort)).toBe(180);
+    expect(m.exposureWithFullWindow!.canaryRequests).toBeCloseTo(360, 6);
+    // abort at 120 s < first increase at 300 s: no PLAN003; no other risky shape
+    expect(p.warnings).toEqual([]);
   });
 });
