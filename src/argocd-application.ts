@@ -45,7 +45,7 @@ export interface IgnoreDifference {
   /**
    * API group of the resources (a glob, as Argo CD matches it).
    *
-   * @default "" - the core API group (for example ConfigMap, Service)
+   * @default - the core API group "" (ConfigMap, Service, ...)
    */
   readonly group?: string;
   /** Kind of the resources (a glob, as Argo CD matches it), for example `VirtualService`. */
@@ -492,9 +492,9 @@ export class ArgoCdApplication extends Construct {
         retry: this.retryLimit > 0 ? {
           limit: this.retryLimit,
           backoff: {
-            duration: `${this.retryBackoffDuration.toSeconds()}s`,
+            duration: goDuration(this.retryBackoffDuration),
             factor: this.retryBackoffFactor,
-            maxDuration: `${this.retryBackoffMaxDuration.toSeconds()}s`,
+            maxDuration: goDuration(this.retryBackoffMaxDuration),
           },
         } : undefined,
       },
@@ -636,6 +636,14 @@ function assertDestination(server: string | undefined, name: string | undefined)
   if (name !== undefined && !/^\S+$/.test(name)) {
     throw new Error(`'destinationName' ("${name}") must be the name of a cluster registered in Argo CD, for example "in-cluster"`);
   }
+}
+
+/** A whole number of seconds in Go's duration syntax, in the largest exact unit: "5s", "3m", "1h". */
+function goDuration(d: Duration): string {
+  const s = d.toSeconds({ integral: false });
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
 }
 
 function assertWholeSeconds(prop: string, d: Duration): void {

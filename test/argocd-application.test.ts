@@ -174,7 +174,7 @@ describe('ArgoCdApplication: the Application', () => {
     expect(application.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
-      retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '180s' } },
+      retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
     });
     expect(application).toMatchSnapshot();
   });
@@ -199,7 +199,7 @@ describe('ArgoCdApplication: the Application', () => {
       retryLimit: 3,
       retryBackoffDuration: Duration.seconds(10),
       retryBackoffFactor: 3,
-      retryBackoffMaxDuration: Duration.minutes(5),
+      retryBackoffMaxDuration: Duration.hours(1),
       finalizer: ApplicationFinalizer.FOREGROUND,
       charts: [f.workload],
     });
@@ -214,7 +214,7 @@ describe('ArgoCdApplication: the Application', () => {
     expect(application.spec.syncPolicy).toEqual({
       automated: { prune: false, selfHeal: false },
       syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true', 'CreateNamespace=true', 'PruneLast=true'],
-      retry: { limit: 3, backoff: { duration: '10s', factor: 3, maxDuration: '300s' } },
+      retry: { limit: 3, backoff: { duration: '10s', factor: 3, maxDuration: '1h' } },
     });
   });
 
