@@ -164,11 +164,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * Timed pauses make the release automatic; analysis decides whether it continues.
    */
   public static readonly DEFAULT_STEPS: CanaryStep[] = [
-    CanaryStep.setWeight(10),
+    CanaryStep.weight(10),
     CanaryStep.pause(Duration.minutes(5)),
-    CanaryStep.setWeight(30),
+    CanaryStep.weight(30),
     CanaryStep.pause(Duration.minutes(5)),
-    CanaryStep.setWeight(50),
+    CanaryStep.weight(50),
     CanaryStep.pause(Duration.minutes(5)),
   ];
 
@@ -321,8 +321,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   public addStep(step: CanaryStep): void {
     if (step.kind === CanaryStepKind.SET_WEIGHT) {
       const previous = [...this._steps].reverse().find(s => s.kind === CanaryStepKind.SET_WEIGHT);
-      if (previous && step.weight! <= previous.weight!) {
-        throw new Error(`canary step ${this._steps.length + 1}: 'setWeight' (${step.weight}) must be greater than the previous weight (${previous.weight}): `
+      if (previous && step.trafficWeight! <= previous.trafficWeight!) {
+        throw new Error(`canary step ${this._steps.length}: weight ${step.trafficWeight} must be greater than the previous weight (${previous.trafficWeight}): `
           + 'weights only grow during a release; to send traffic back to stable, abort the rollout');
       }
     }
@@ -395,7 +395,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       [CanaryLabels.NAME]: labels[CanaryLabels.NAME] ?? this.subsets.serviceName,
       [CanaryLabels.VERSION]: version,
       [CanaryLabels.ISTIO_VERSION]: version,
-      [CanaryLabels.SIDECAR_INJECT]: 'true',
+      [CanaryLabels.SIDECAR_INJECT]: labels[CanaryLabels.SIDECAR_INJECT] ?? 'true',
     });
     delete labels[CanaryLabels.REVISION];
     const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);

@@ -30,7 +30,7 @@ export interface HeaderRouteMatch {
   readonly value: StringMatch;
 }
 
-/** Options of `CanaryStep.setHeaderRoute()`. */
+/** Options of `CanaryStep.headerRoute()`. */
 export interface HeaderRouteOptions {
   /**
    * Name of the managed route Argo Rollouts creates (it must differ from the weighted routes' names).
@@ -61,7 +61,7 @@ export interface MirrorRouteMatch {
   readonly headers?: { [headerName: string]: StringMatch };
 }
 
-/** Options of `CanaryStep.setMirrorRoute()`. */
+/** Options of `CanaryStep.mirrorRoute()`. */
 export interface MirrorRouteOptions {
   /**
    * Name of the managed route Argo Rollouts creates (it must differ from the weighted routes' names).
@@ -81,7 +81,7 @@ export interface MirrorRouteOptions {
   readonly match?: MirrorRouteMatch[];
 }
 
-/** Options for `CanaryStep.setCanaryScale()`. Set exactly one field. */
+/** Options for `CanaryStep.canaryScale()`. Set exactly one field. */
 export interface SetCanaryScaleOptions {
   /**
    * Absolute number of canary pods.
@@ -101,13 +101,19 @@ export interface SetCanaryScaleOptions {
 }
 
 /**
- * One step of a canary release: `setWeight`, `pause`, `setCanaryScale` or `analysis`.
+ * One step of a canary release. Each factory produces the Argo Rollouts step of the same name:
+ * `weight()` → `setWeight`, `pause()` → `pause`, `canaryScale()` → `setCanaryScale`, `analysis()` →
+ * `analysis`, `headerRoute()`/`removeHeaderRoute()` → `setHeaderRoute`, `mirrorRoute()`/`removeMirrorRoute()`
+ * → `setMirrorRoute`, `experiment()` → `experiment`.
+ *
+ * (The factories drop Argo's `set` prefix because jsii reserves one-argument `setXxx` methods for Java
+ * property setters, rule JSII5001.)
  *
  * @example
  * const steps = [
- *   CanaryStep.setWeight(10),
+ *   CanaryStep.weight(10),
  *   CanaryStep.pause(Duration.minutes(2)),
- *   CanaryStep.setWeight(50),
+ *   CanaryStep.weight(50),
  *   CanaryStep.pause(), // wait for `kubectl argo rollouts promote`
  * ];
  */
@@ -118,8 +124,8 @@ export class CanaryStep {
    * @param weight integer percentage, 0 to 100
    * @see https://argo-rollouts.readthedocs.io/en/stable/features/canary/
    */
-  public static setWeight(weight: number): CanaryStep {
-    assertIntInRange('setWeight', weight, 0, 100, 'it is the percentage of traffic sent to the canary, for example CanaryStep.setWeight(20)');
+  public static weight(weight: number): CanaryStep {
+    assertIntInRange('weight', weight, 0, 100, 'it is the percentage of traffic sent to the canary (Argo Rollouts setWeight), for example CanaryStep.weight(20)');
     return new CanaryStep(CanaryStepKind.SET_WEIGHT, { setWeight: weight }, weight);
   }
 
@@ -146,13 +152,13 @@ export class CanaryStep {
    * Scales the canary independently of the traffic weight (needs traffic routing, which the library
    * always configures).
    */
-  public static setCanaryScale(options: SetCanaryScaleOptions): CanaryStep {
+  public static canaryScale(options: SetCanaryScaleOptions): CanaryStep {
     const set = [options.replicas !== undefined, options.weight !== undefined, options.matchTrafficWeight === true].filter(x => x).length;
     if (set !== 1) {
-      throw new Error(`'setCanaryScale' needs exactly one of 'replicas', 'weight' or 'matchTrafficWeight: true' (received ${JSON.stringify(options)})`);
+      throw new Error(`'canaryScale' needs exactly one of 'replicas', 'weight' or 'matchTrafficWeight: true' (received ${JSON.stringify(options)})`);
     }
-    if (options.replicas !== undefined) assertIntInRange('setCanaryScale.replicas', options.replicas, 0, 10_000);
-    if (options.weight !== undefined) assertIntInRange('setCanaryScale.weight', options.weight, 0, 100, 'it is a percentage of the Rollout replicas');
+    if (options.replicas !== undefined) assertIntInRange('canaryScale.replicas', options.replicas, 0, 10_000);
+    if (options.weight !== undefined) assertIntInRange('canaryScale.weight', options.weight, 0, 100, 'it is a percentage of the Rollout replicas');
     return new CanaryStep(CanaryStepKind.SET_CANARY_SCALE, { setCanaryScale: { ...options } });
   }
 
@@ -172,14 +178,14 @@ export class CanaryStep {
    * canary before users do. Argo Rollouts adds the route on top of the VirtualService and removes it at
    * the end of the release (or on abort). The route name becomes a `managedRoutes` entry automatically.
    */
-  public static setHeaderRoute(options: HeaderRouteOptions): CanaryStep {
-    assertRouteName('setHeaderRoute', options.name);
+  public static headerRoute(options: HeaderRouteOptions): CanaryStep {
+    assertRouteName('headerRoute', options.name);
     if (options.match.length === 0) {
-      throw new Error(`'setHeaderRoute' "${options.name}": 'match' is empty: give at least one header condition, `
+      throw new Error(`'headerRoute' "${options.name}": 'match' is empty: give at least one header condition, `
         + `or use CanaryStep.removeHeaderRoute('${options.name}') to remove the route`);
     }
     const match = options.match.map(m => {
-      assertHeaderName(`setHeaderRoute "${options.name}"`, m.headerName);
+      assertHeaderName(`headerRoute "${options.name}"`, m.headerName);
       return { headerName: m.headerName, headerValue: m.value._toKube() };
     });
     return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { setHeaderRoute: { name: options.name, match } }, undefined, undefined, undefined,
@@ -196,18 +202,18 @@ export class CanaryStep {
    * Copies a share of the matching requests to the canary (shadow traffic), while responses still come
    * from the weighted route. The route name becomes a `managedRoutes` entry automatically.
    */
-  public static setMirrorRoute(options: MirrorRouteOptions): CanaryStep {
-    assertRouteName('setMirrorRoute', options.name);
+  public static mirrorRoute(options: MirrorRouteOptions): CanaryStep {
+    assertRouteName('mirrorRoute', options.name);
     const percentage = options.percentage ?? 100;
     if (typeof percentage !== 'number' || !(percentage >= 0 && percentage <= 100)) {
-      throw new Error(`'setMirrorRoute' "${options.name}": 'percentage' (${percentage}) must be between 0 and 100: it is the share of matching `
+      throw new Error(`'mirrorRoute' "${options.name}": 'percentage' (${percentage}) must be between 0 and 100: it is the share of matching `
         + 'requests copied to the canary');
     }
     const match = (options.match ?? []).map((m, i) => {
       if (!m.method && !m.path && !m.headers) {
-        throw new Error(`'setMirrorRoute' "${options.name}": match[${i}] is empty: set 'method', 'path' or 'headers', or leave 'match' out to mirror every request`);
+        throw new Error(`'mirrorRoute' "${options.name}": match[${i}] is empty: set 'method', 'path' or 'headers', or leave 'match' out to mirror every request`);
       }
-      for (const h of Object.keys(m.headers ?? {})) assertHeaderName(`setMirrorRoute "${options.name}"`, h);
+      for (const h of Object.keys(m.headers ?? {})) assertHeaderName(`mirrorRoute "${options.name}"`, h);
       return {
         ...(m.method ? { method: m.method._toKube() } : {}),
         ...(m.path ? { path: m.path._toKube() } : {}),
@@ -243,10 +249,10 @@ export class CanaryStep {
    */
   public readonly routeName?: string;
   /**
-   * The traffic weight of a `setWeight` step.
+   * The traffic weight (percent) of a `setWeight` step.
    * @default - not a setWeight step
    */
-  public readonly weight?: number;
+  public readonly trafficWeight?: number;
   /**
    * The duration of a timed pause.
    * @default - not a timed pause
@@ -264,7 +270,7 @@ export class CanaryStep {
     this.kind = kind;
     this.routeName = routeName;
     this.render = render;
-    this.weight = weight;
+    this.trafficWeight = weight;
     this.pauseDuration = pauseDuration;
     this.analysisOptions = analysis;
   }

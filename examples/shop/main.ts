@@ -35,22 +35,22 @@ export class ShopEnvironment extends Chart {
     super(scope, id, props);
 
     const steps = [
-      CanaryStep.setWeight(10),
+      CanaryStep.weight(10),
       CanaryStep.pause(props.stepPause),
-      CanaryStep.setWeight(30),
+      CanaryStep.weight(30),
       CanaryStep.pause(props.stepPause),
-      CanaryStep.setWeight(50),
+      CanaryStep.weight(50),
       CanaryStep.pause(props.stepPause),
     ];
 
     // The storefront's release starts dark: testers reach the canary with a header, and a fifth of the
     // read requests is mirrored to it (responses discarded) before any user is served by it.
     const storefrontSteps = [
-      CanaryStep.setHeaderRoute({
+      CanaryStep.headerRoute({
         name: 'canary-by-header',
         match: [{ headerName: 'x-shop-canary', value: StringMatch.exact('always') }],
       }),
-      CanaryStep.setMirrorRoute({
+      CanaryStep.mirrorRoute({
         name: 'mirror-reads',
         percentage: 20,
         match: [{ method: StringMatch.exact('GET') }],
