@@ -125,6 +125,28 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
           'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
       }
     }
+    // CR130
+    const tr = canary.trafficRouting;
+    const needs: Array<[string, boolean, string, string]> = [
+      ['setCanaryScale', !!tr, 'SetCanaryScale requires TrafficRouting to be set', 'trafficRouting'],
+      ['setHeaderRoute', !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins), 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', 'Istio traffic routing'],
+      ['setMirrorRoute', !!(tr?.istio || tr?.plugins), 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', 'Istio traffic routing'],
+    ];
+    for (const [kind, ok, upstream, what] of needs) {
+      if (step[kind] !== undefined && step[kind] !== null && !ok) {
+        ctx.report('CR130', ro, `${path}.${kind}`,
+          `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
+          `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
+      }
+    }
+    arr(step.experiment?.templates).forEach((t: any, k: number) => {
+      if (t?.weight !== undefined && !tr) {
+        ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
+          `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
+          + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
+          "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
+      }
+    });
     // CR113-CR115
     for (const kind of ['setHeaderRoute', 'setMirrorRoute']) {
       const r = step[kind];

@@ -340,6 +340,31 @@ export const BAD: BadCase[] = [
     message: /metric "success-rate" uses \{\{args.revison\}\}, but the template declares no argument "revison"/,
     path: 'spec.metrics[0]',
   },
+  {
+    name: 'a header route step is used without traffic routing',
+    code: 'CR130',
+    mutate: m => {
+      delete canary(m).trafficRouting;
+      canary(m).steps.splice(1, 0, { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } });
+    },
+    message: /step 1 uses 'setHeaderRoute', but the canary has no Istio traffic routing \("SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix"\)/,
+    path: 'spec.strategy.canary.steps[1].setHeaderRoute',
+  },
+  {
+    name: 'setCanaryScale is used without traffic routing',
+    code: 'CR130',
+    mutate: m => { delete canary(m).trafficRouting; canary(m).steps.unshift({ setCanaryScale: { replicas: 1 } }); },
+    message: /step 0 uses 'setCanaryScale', but the canary has no trafficRouting/,
+  },
+  {
+    name: 'an experiment template weight is set without traffic routing',
+    code: 'CR130',
+    mutate: m => {
+      delete canary(m).trafficRouting;
+      canary(m).steps.splice(1, 0, { experiment: { duration: '5m', templates: [{ name: 'preview', specRef: 'canary', weight: 10 }] } });
+    },
+    message: /experiment template "preview" sets 'weight' \(10\), but the canary has no traffic routing/,
+  },
 
   // --- CR2xx
   {
@@ -649,6 +674,18 @@ export const GOOD: GoodCase[] = [
   },
   { name: 'maxTrafficWeight with Nginx', codes: ['CR117'], mutate: m => { canary(m).trafficRouting.nginx = { stableIngress: 'shop' }; canary(m).trafficRouting.maxTrafficWeight = 1000; } },
   { name: 'a third subset named canary-2', codes: ['CR203'], mutate: m => { dr(m).spec.subsets.push({ name: 'canary-2', labels: { app: 'shop' } }); } },
+  {
+    name: 'setCanaryScale, header routes and experiment weights with Istio',
+    codes: ['CR130'],
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
+      canary(m).steps.unshift(
+        { setCanaryScale: { replicas: 1 } },
+        { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } },
+        { experiment: { duration: '5m', templates: [{ name: 'preview', specRef: 'canary', weight: 10 }] } },
+      );
+    },
+  },
   { name: 'setCanaryScale next to setWeight', codes: ['CR110'], mutate: m => { canary(m).steps[0].setCanaryScale = { matchTrafficWeight: true }; } },
   { name: 'weights 0 and 100', codes: ['CR111'], mutate: m => { canary(m).steps.unshift({ setWeight: 0 }); } },
   {
