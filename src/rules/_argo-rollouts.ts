@@ -438,7 +438,7 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
     if (!hasDefault && !rolloutGives) {
       ctx.report('CR125', ro, `${run.path}.args`,
         `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
-        + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says "argument \\"${name}\\" was not supplied"`,
+        + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says: argument "${name}" was not supplied`,
         `add { name: ${show(name)}, value: <value> } (or 'valueFrom') to the 'args' of this analysis in the Rollout, or give the argument a value in the template`);
     }
   }
