@@ -19,8 +19,14 @@ import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding
  * Findings of severity `ERROR` must fail synth; `WARNING`s are reported and never fail.
  *
  * @example
- * const findings = CanaryRules.check(chart.toJson());
- * const errors = CanaryRules.errors(findings).map(f => CanaryRules.format(f));
+ * // fail synth on errors, print warnings
+ * chart.node.addValidation({
+ *   validate: () => {
+ *     const findings = CanaryRules.checkConstruct(chart);
+ *     CanaryRules.warnings(findings).forEach(f => console.warn(CanaryRules.format(f)));
+ *     return CanaryRules.errors(findings).map(f => CanaryRules.format(f));
+ *   },
+ * });
  */
 export class CanaryRules {
   /** Every rule of the catalog, ordered by code. */
@@ -42,6 +48,11 @@ export class CanaryRules {
     checkArgoRollouts(ctx);
     checkIstio(ctx);
     checkInvariants(ctx);
+    for (const code of options.skip ?? []) {
+      if (!CATALOG.some(r => r.code === code)) {
+        throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);
+      }
+    }
     const skip = new Set(options.skip ?? []);
     const seen = new Set<string>();
     const out: RuleFinding[] = [];
@@ -81,12 +92,20 @@ export class CanaryRules {
     return scope.node.findAll().filter(c => ApiObject.isApiObject(c)).map(c => (c as ApiObject).toJson());
   }
 
-  /** The findings that fail synth. */
+  /**
+   * The findings that fail synth.
+   *
+   * @param findings as `check()` returns them
+   */
   public static errors(findings: RuleFinding[]): RuleFinding[] {
     return findings.filter(f => f.severity === RuleSeverity.ERROR);
   }
 
-  /** The findings that are only reported. */
+  /**
+   * The findings that are only reported.
+   *
+   * @param findings as `check()` returns them
+   */
   public static warnings(findings: RuleFinding[]): RuleFinding[] {
     return findings.filter(f => f.severity === RuleSeverity.WARNING);
   }
@@ -94,6 +113,8 @@ export class CanaryRules {
   /**
    * One line for a finding: `[CR103] Rollout shop/shop spec.strategy...routes[0]: <message>. Fix: <fix>`.
    * Warnings carry `warning ` before the code.
+   *
+   * @param finding one finding of `check()`
    */
   public static format(finding: RuleFinding): string {
     const prefix = finding.severity === RuleSeverity.WARNING ? 'warning ' : '';
