@@ -62,7 +62,7 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
       + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
     '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
     '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
-    '- Replica counts assume `spec.replicas`; an autoscaler changes them.',
+    '- Replica counts assume `spec.replicas` (or the minimum of the autoscaler that owns them); an autoscaler changes them.',
     '',
     'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
     '',
@@ -77,7 +77,10 @@ function intro(plan: MPlan): string {
   const rps = plan.requestsPerSecond === undefined
     ? 'No request rate declared, so canary request counts are not estimated.'
     : `Declared request rate: ${formatNumber(plan.requestsPerSecond, 2)} requests/s.`;
-  return `Canary release of Rollout \`${plan.rolloutName}\`${where}: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'}, ${routing}${dss}. ${rps}`;
+  const pods = plan.autoscaled
+    ? `${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} (the autoscaler's minimum; pod counts below assume it)`
+    : `${plan.replicas} replica${plan.replicas === 1 ? '' : 's'}`;
+  return `Canary release of Rollout \`${plan.rolloutName}\`${where}: ${pods}, ${routing}${dss}. ${rps}`;
 }
 
 function summary(plan: MPlan): string[] {

@@ -105,6 +105,8 @@ export interface MPlan {
   readonly rolloutName: string;
   readonly namespace?: string;
   readonly replicas: number;
+  /** An autoscaler owns the replicas; `replicas` is its minimum. */
+  readonly autoscaled: boolean;
   readonly trafficRouting?: string;
   readonly dynamicStableScale: boolean;
   readonly scaleDownDelaySeconds?: number;
@@ -417,7 +419,13 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     throw new Error(`'spec.strategy.canary' of ${owner} is not set: the rollout plan covers canary releases only, `
       + 'so plan a Rollout with a canary strategy');
   }
-  const replicas: number = rollout.spec.replicas ?? 1;
+  // an autoscaler owns the replicas when spec.replicas is unset and an HPA targets the Rollout: plan with its minimum
+  const hpa = rollout.spec.replicas === undefined
+    ? manifests.find(m => m && m.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.kind === 'Rollout'
+      && m.spec?.scaleTargetRef?.name === name && m.metadata?.namespace === namespace)
+    : undefined;
+  const replicas: number = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
+  const autoscaled = hpa !== undefined;
   const tr = canary.trafficRouting;
   const routed = !!tr;
   const trafficRouting = routed
@@ -744,6 +752,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     rolloutName: name,
     namespace,
     replicas,
+    autoscaled,
     trafficRouting,
     dynamicStableScale: dynamic,
     scaleDownDelaySeconds,

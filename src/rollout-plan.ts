@@ -292,8 +292,10 @@ export class RolloutPlan {
    * @default - none set in the manifest
    */
   public readonly namespace?: string;
-  /** `spec.replicas` (default 1). */
+  /** `spec.replicas` (default 1), or the `minReplicas` of the HorizontalPodAutoscaler that owns the replicas. */
   public readonly replicas: number;
+  /** True when a HorizontalPodAutoscaler in the manifests owns the replicas; pod counts then assume its minimum. */
+  public readonly autoscaled: boolean;
   /** The canary steps, in order. */
   public readonly steps: PlanStep[];
   /**
@@ -318,6 +320,7 @@ export class RolloutPlan {
     this.rolloutName = model.rolloutName;
     this.namespace = model.namespace;
     this.replicas = model.replicas;
+    this.autoscaled = model.autoscaled;
     this.steps = model.steps.map(s => ({
       index: s.index,
       action: s.action,

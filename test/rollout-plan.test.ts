@@ -702,4 +702,22 @@ describe('plan of a default CanaryService', () => {
     // abort at 120 s < first increase at 300 s: no PLAN003; no other risky shape
     expect(p.warnings).toEqual([]);
   });
+
+  test('an autoscaled Rollout is planned with the autoscaler\'s minimum', () => {
+    // GIVEN: no spec.replicas; an HPA with minReplicas 4 targets the Rollout
+    const chart = Testing.chart();
+    const service = new CanaryService(chart, 'checkout', { image: 'ghcr.io/acme/checkout:1.2.3' });
+    service.rollout.autoscale({ minReplicas: 4, maxReplicas: 12 });
+    const manifests = validateManifests(Testing.synth(chart));
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests, 'checkout');
+
+    // THEN
+    expect(manifests.find(m => m.kind === 'Rollout').spec.replicas).toBeUndefined();
+    expect([p.replicas, p.autoscaled]).toEqual([4, true]);
+    expect(p.steps[0].canaryReplicas).toBe(1); // ceil(4 × 0.10) = 1
+    expect(p.steps[2].canaryReplicas).toBe(2); // ceil(4 × 0.30) = ceil(1.2) = 2
+    expect(p.toMarkdown()).toContain('4 replicas (the autoscaler\'s minimum; pod counts below assume it)');
+  });
 });
