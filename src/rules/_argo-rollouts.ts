@@ -21,6 +21,7 @@ export function checkArgoRollouts(ctx: Context): void {
     checkAnalysis(ctx, ro, canary);
   }
   checkTemplatePlaceholders(ctx);
+  checkTemplateMetrics(ctx);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -508,6 +509,80 @@ function checkTemplatePlaceholders(ctx: Context): void {
           `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `
           + `the controller fails the analysis with "failed to resolve {{args.${name}}}"`,
           `add { name: ${show(name)} } to the template's 'args' (and supply it from the Rollout), or fix the placeholder`);
+      }
+    });
+  }
+}
+
+/** A plain integer (number or string of digits), or undefined for anything else (unset, placeholders). */
+function intOf(v: any): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return parseInt(v, 10);
+  return undefined;
+}
+
+/** CR131: metric settings that make the AnalysisRun fail with "Analysis spec invalid" (or a measurement error). */
+function checkTemplateMetrics(ctx: Context): void {
+  const templates = [...ctx.ofKind('AnalysisTemplate'), ...ctx.ofKind('ClusterAnalysisTemplate')];
+  for (const t of templates) {
+    const metrics = arr(t.raw.spec?.metrics);
+    if (metrics.length === 0 && arr(t.raw.spec?.templates).length === 0) {
+      ctx.report('CR131', t, 'spec.metrics', 'the template has no metrics ("no metrics specified")',
+        'add a metric, or delete the template and its references');
+      continue;
+    }
+    metrics.forEach((m: any, i: number) => {
+      const path = `spec.metrics[${i}]`;
+      const name = show(m?.name);
+      const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `${path}${field ? `.${field}` : ''}`, `metric ${name}: ${message}`, fix);
+      const providers = m?.provider && typeof m.provider === 'object' ? Object.keys(m.provider).filter(k => m.provider[k] !== undefined && m.provider[k] !== null) : [];
+      if (providers.length !== 1) {
+        bad('provider', providers.length === 0 ? "'provider' is empty (\"no provider specified\")" : `'provider' sets ${providers.join(' and ')} ("multiple providers specified")`,
+          "set exactly one provider, for example 'provider: { prometheus: { address, query } }'");
+      }
+      for (const field of ['interval', 'initialDelay']) {
+        const v = m?.[field];
+        if (typeof v === 'string' && !v.includes('{{') && parseGoDuration(v) === undefined) {
+          bad(field, `'${field}' (${show(v)}) is not a duration ("invalid ${field === 'interval' ? 'interval' : 'startDelay'} string")`,
+            `write '${field}' as a Go duration, for example "1m" or "30s"`);
+        }
+      }
+      const count = intOf(m?.count);
+      const failureLimit = m?.failureLimit === undefined ? 0 : intOf(m.failureLimit);
+      const successLimit = m?.consecutiveSuccessLimit === undefined ? 0 : intOf(m.consecutiveSuccessLimit);
+      const inconclusiveLimit = m?.inconclusiveLimit === undefined ? 0 : intOf(m.inconclusiveLimit);
+      if (count !== undefined && count > 1 && m?.interval === undefined) {
+        bad('interval', `'count' is ${count} but 'interval' is not set ("interval must be specified when count > 1")`,
+          "set 'interval' (for example \"1m\") or lower 'count' to 1");
+      }
+      if (failureLimit !== undefined && failureLimit < -1) {
+        bad('failureLimit', `'failureLimit' (${failureLimit}) is below -1 ("failureLimit must be >= 0, or -1 to be disabled")`, "set 'failureLimit' to 0 or more, or -1 to disable it");
+      }
+      for (const [field, v] of [['inconclusiveLimit', inconclusiveLimit], ['consecutiveSuccessLimit', successLimit], ['consecutiveErrorLimit', intOf(m?.consecutiveErrorLimit)]] as Array<[string, number | undefined]>) {
+        if (v !== undefined && v < 0) bad(field, `'${field}' (${v}) is negative ("${field} must be >= 0")`, `set '${field}' to 0 or more`);
+      }
+      if (failureLimit === -1 && successLimit === 0) {
+        bad('failureLimit', "'failureLimit' is -1 and 'consecutiveSuccessLimit' is not set, so nothing can decide the metric "
+          + '("failureLimit and consecutiveSuccessLimit cannot both be disabled")', "set 'failureLimit' to 0 or more, or 'consecutiveSuccessLimit' above 0");
+      }
+      if (count !== undefined && count > 0 && failureLimit !== undefined && successLimit !== undefined) {
+        if (failureLimit >= 0 && successLimit >= 0 && count < failureLimit + successLimit) {
+          bad('count', `'count' (${count}) is lower than 'failureLimit' + 'consecutiveSuccessLimit' (${failureLimit} + ${successLimit}) `
+            + `("count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}) if both >= 0")`,
+          `raise 'count' to at least ${failureLimit + successLimit}, or lower the limits`);
+        } else if (successLimit > count) {
+          bad('count', `'count' (${count}) is lower than 'consecutiveSuccessLimit' (${successLimit}) ("count must be >= consecutiveSuccessLimit")`,
+            `raise 'count' to at least ${successLimit}`);
+        }
+        if (inconclusiveLimit !== undefined && inconclusiveLimit > count) {
+          bad('count', `'count' (${count}) is lower than 'inconclusiveLimit' (${inconclusiveLimit}) ("count must be >= inconclusiveLimit")`,
+            `raise 'count' to at least ${inconclusiveLimit}`);
+        }
+      }
+      const address = m?.provider?.prometheus?.address;
+      if (typeof address === 'string' && address !== '' && !address.includes('{{') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/\s]+/.test(address)) {
+        bad('provider.prometheus.address', `the Prometheus address ${show(address)} is not a URL with scheme and host ("prometheus address is not is url format")`,
+          'write the address as a URL, for example "http://prometheus.istio-system:9090"');
       }
     });
   }

@@ -51,6 +51,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR128', E, ARGO, 'every dryRun and measurementRetention metricName pattern matches a metric', ANALYSIS),
   rule('CR129', E, ARGO, 'every {{args.name}} placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
   rule('CR130', E, ARGO, 'setCanaryScale, setHeaderRoute, setMirrorRoute and experiment weights have traffic routing that supports them', VALIDATION),
+  rule('CR131', E, ARGO, 'AnalysisTemplate metrics have settings the analysis controller accepts', 'argo-rollouts: utils/analysis/factory.go, analysis/analysis.go'),
 
   // --- CR2xx: Istio webhook and istioctl analyze
   rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),

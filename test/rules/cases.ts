@@ -365,6 +365,38 @@ export const BAD: BadCase[] = [
     },
     message: /experiment template "preview" sets 'weight' \(10\), but the canary has no traffic routing/,
   },
+  {
+    name: 'a metric sets two providers',
+    code: 'CR131',
+    mutate: m => { at(m).spec.metrics[0].provider.web = { url: 'http://shop/metrics' }; },
+    message: /metric "success-rate": 'provider' sets prometheus and web \("multiple providers specified"\)/,
+    path: 'spec.metrics[0].provider',
+  },
+  {
+    name: 'a metric interval is not a duration',
+    code: 'CR131',
+    mutate: m => { at(m).spec.metrics[0].interval = '1 minute'; },
+    message: /'interval' \("1 minute"\) is not a duration/,
+  },
+  {
+    name: 'a metric count is below failureLimit',
+    code: 'CR131',
+    mutate: m => { at(m).spec.metrics[0].count = 2; at(m).spec.metrics[0].failureLimit = 3; },
+    message: /'count' \(2\) is lower than 'failureLimit' \+ 'consecutiveSuccessLimit' \(3 \+ 0\)/,
+    path: 'spec.metrics[0].count',
+  },
+  {
+    name: 'the Prometheus address is not a URL',
+    code: 'CR131',
+    mutate: m => { at(m).spec.metrics[0].provider.prometheus.address = 'prometheus.istio-system:9090'; },
+    message: /the Prometheus address "prometheus.istio-system:9090" is not a URL with scheme and host/,
+  },
+  {
+    name: 'a template has no metrics',
+    code: 'CR131',
+    mutate: m => { at(m).spec.metrics = []; },
+    message: /the template has no metrics/,
+  },
 
   // --- CR2xx
   {
@@ -684,6 +716,14 @@ export const GOOD: GoodCase[] = [
         { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } },
         { experiment: { duration: '5m', templates: [{ name: 'preview', specRef: 'canary', weight: 10 }] } },
       );
+    },
+  },
+  {
+    name: 'a counted metric with limits that fit, a placeholder address and a composed template',
+    codes: ['CR131'],
+    mutate: m => {
+      Object.assign(at(m).spec.metrics[0], { count: 5, failureLimit: 2, consecutiveSuccessLimit: 3, inconclusiveLimit: 1, initialDelay: '30s' });
+      m.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'composed', namespace: NS }, spec: { templates: [{ templateName: 'shop-success-rate' }] } });
     },
   },
   { name: 'setCanaryScale next to setWeight', codes: ['CR110'], mutate: m => { canary(m).steps[0].setCanaryScale = { matchTrafficWeight: true }; } },
