@@ -136,9 +136,16 @@ describe('ports on the Service and the Rollout', () => {
     expect(container.ports).toEqual([{ containerPort: 5000 }, { containerPort: 8080 }, { containerPort: 9000 }]);
     // the default readiness probe checks the first container port
     expect(container.readinessProbe.tcpSocket).toEqual({ port: 5000 });
-    for (const r of findOne(manifests, 'VirtualService').spec.http[0].route) {
-      expect(r.destination.port).toEqual({ number: 80 });
-    }
+    // every port is split: one weighted HTTP route per HTTP-family port (matched by port), a TCP route for the TCP port
+    const vs = findOne(manifests, 'VirtualService');
+    expect(vs.spec.http.map((h: any) => [h.name, h.match, h.route.map((r: any) => r.destination.port.number)])).toEqual([
+      ['primary', [{ port: 80 }], [80, 80]],
+      ['metrics', [{ port: 9090 }], [9090, 9090]],
+      ['grpc', [{ port: 9000 }], [9000, 9000]],
+    ]);
+    expect(vs.spec.tcp).toEqual([{ match: [{ port: 5000 }], route: expect.any(Array) }]);
+    expect(findOne(manifests, 'Rollout').spec.strategy.canary.trafficRouting.istio.virtualService)
+      .toEqual({ name: 'shop', routes: ['primary', 'metrics', 'grpc'], tcpRoutes: [{ port: 5000 }] });
     expect(manifests).toMatchSnapshot();
   });
 
