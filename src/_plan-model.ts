@@ -6,6 +6,8 @@ import { assertIntInRange } from './_util';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
 export const ERROR_RETRY_SECONDS = 10;
+/** Below this age, the canary's first traffic may not be in Prometheus yet (scrape interval, two samples for rate()). */
+const FRESH_DATA_SECONDS = 60;
 /** Default consecutiveErrorLimit (DefaultConsecutiveErrorLimit). */
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 const ROUTER_NAMES: { [key: string]: string } = {
@@ -127,7 +129,12 @@ export interface MPlan {
 export function canaryRollouts(manifests: any[]): any[] {
   return manifests
     .filter(m => m && m.kind === 'Rollout' && m.spec?.strategy?.canary)
-    .sort((a, b) => key(a).localeCompare(key(b)));
+    .sort((a, b) => compare(key(a), key(b)));
+}
+
+/** Locale-independent string order, so that the output does not depend on the machine. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function key(m: any): string {
@@ -746,7 +753,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     }
   }
 
-  warnings.sort((x, y) => (x.stepIndex ?? -1) - (y.stepIndex ?? -1) || x.code.localeCompare(y.code) || x.message.localeCompare(y.message));
+  warnings.sort((x, y) => (x.stepIndex ?? -1) - (y.stepIndex ?? -1) || compare(x.code, y.code) || compare(x.message, y.message));
 
   return {
     rolloutName: name,
@@ -868,7 +875,17 @@ function analyseRun(kind: 'background' | 'step', start: number, resolved: Resolv
       notes.push(`runs out of measurements ${formatSeconds(p.completesAfter)} after the run starts, before the release reaches 100%`);
     }
     if (Number.isFinite(trafficRel) && trafficRel > 0) {
-      notes.push(`measurements in the first ${formatSeconds(trafficRel)} see no canary traffic (weight 0%)`);
+      notes.push(`measurements in the first ${formatSeconds(trafficRel)} of the run see no canary traffic (weight 0%): with conditions `
+        + 'that treat no data as inconclusive, such a measurement pauses the release');
+    }
+    if (firstPossibleFailure !== undefined && Number.isFinite(trafficRel)) {
+      const firstLook = p.initialDelay >= trafficRel ? p.initialDelay
+        : p.initialDelay + Math.ceil((trafficRel - p.initialDelay) / (p.interval || 1) - 1e-9) * (p.interval ?? 0);
+      if (firstLook - trafficRel < FRESH_DATA_SECONDS) {
+        notes.push(`the first measurement comes ${formatSeconds(firstLook - trafficRel)} after the first canary traffic: Prometheus may `
+          + 'not have canary series yet (scrapes every 15s to 1m; rate() needs two samples), so it may be inconclusive instead of failed; '
+          + `a first measurement ${formatSeconds(FRESH_DATA_SECONDS)} or more after the first canary traffic (initialDelay) avoids that`);
+      }
     }
     if (p.queryUnresolved) notes.push('the query window depends on an argument without a literal value');
     if (p.queryWindow === undefined && p.provider === 'prometheus' && !p.queryUnresolved) {

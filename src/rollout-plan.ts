@@ -272,12 +272,14 @@ export class RolloutPlan {
   }
 
   /**
-   * One Markdown document for several plans (e.g. all Rollouts of a chart), each under a second-level heading.
+   * One Markdown document for several plans (e.g. all Rollouts of a chart): a single plan under `title`, several
+   * plans each under a second-level heading.
    *
    * @param plans the plans
    * @param title the document title
    */
   public static renderMarkdown(plans: RolloutPlan[], title: string): string {
+    if (plans.length === 1) return plans[0].toMarkdown(title);
     const parts = [`# ${title}\n`];
     if (plans.length === 0) parts.push('No canary Rollout in these manifests.\n');
     for (const p of plans) parts.push(renderPlan(p.model, p.defaultTitle(), 2));

@@ -443,6 +443,8 @@ describe('risky shapes', () => {
     expect(m.exposure!.averageWeight).toBe(20);
     expect(m.exposure!.canaryRequests).toBe(0);
     expect(m.notes).toContain('runs out of measurements 2m after the run starts, before the release reaches 100%');
+    // initialDelay 0: the first measurement may find no canary series in Prometheus yet
+    expect(m.notes.some(n => n.startsWith('the first measurement comes 0s after the first canary traffic'))).toBe(true);
   });
 
   test('PLAN001 at the end of the steps', () => {
@@ -602,6 +604,9 @@ describe('analysis details', () => {
     expect(md).toContain('## Rollout plan: shop/api');
     expect(md).toContain('## Rollout plan: shop/web');
     expect(RolloutPlan.fromManifests(manifests, 'web').rolloutName).toBe('web');
+    // a single plan is rendered under the document title
+    expect(RolloutPlan.renderMarkdown([plans[1]], 'Rollout plan: shop')).toBe(plans[1].toMarkdown('Rollout plan: shop'));
+    expect(RolloutPlan.renderMarkdown([], 'Rollout plan: shop')).toContain('No canary Rollout in these manifests.');
   });
 });
 
