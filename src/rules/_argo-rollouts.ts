@@ -267,7 +267,21 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         selected.push(unmanaged[0]);
       }
     }
-    if (!dr) continue;
+    if (!dr) {
+      // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
+      for (const { route, index } of selected) {
+        const hosts = arr(route?.route).map((d: any) => String(d?.destination?.host ?? '').split('.')[0]);
+        for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
+          if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
+            ctx.report('CR105', vs, `spec.http[${index}].route`,
+              `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
+              + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
+              `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
+          }
+        }
+      }
+      continue;
+    }
     for (const { route, index } of selected) {
       const dests = arr(route?.route);
       const hostOf = (d: any) => String(d?.destination?.host ?? '').split('.')[0];

@@ -25,7 +25,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR102', W, ARGO, 'the VirtualService named by the Rollout is not in the manifest set', REFERENCES),
   rule('CR103', E, ARGO, 'every route listed in `routes` is a named HTTP route of the VirtualService', ISTIO_RECONCILER),
   rule('CR104', E, ARGO, 'with `routes` omitted, the VirtualService has exactly one HTTP route that is not a managed route', ISTIO_RECONCILER),
-  rule('CR105', E, ARGO, 'every managed route has a destination for the stable subset and one for the canary subset', ISTIO_RECONCILER),
+  rule('CR105', E, ARGO, 'every managed route has a destination for stable and one for canary (subsets, or Services in host-level routing)', ISTIO_RECONCILER),
   rule('CR106', W, ARGO, 'the DestinationRule named by the Rollout is not in the manifest set', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),
   rule('CR107', E, ARGO, 'the DestinationRule named by the Rollout is in the Rollout\'s namespace', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),
   rule('CR108', E, ARGO, 'the DestinationRule defines the stable and canary subsets named by the Rollout', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (UpdateHash)'),

@@ -100,6 +100,15 @@ export const BAD: BadCase[] = [
     message: /no destination with subset "stable"/,
   },
   {
+    name: 'a host-level route lacks the canary Service',
+    code: 'CR105',
+    mutate: m => {
+      delete istio(m).destinationRule;
+      Object.assign(canary(m), { canaryService: 'shop-canary', stableService: 'shop' });
+    },
+    message: /route "primary" has no destination with host "shop-canary" \(the canary Service of Rollout shop\/shop; hosts in the route: "shop", "shop"\); the controller says "Canary Service 'shop-canary' not found in route"/,
+  },
+  {
     name: 'the DestinationRule is not in the manifest set',
     code: 'CR106',
     mutate: m => { istio(m).destinationRule.name = 'shop-dr'; },
