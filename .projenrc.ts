@@ -78,4 +78,10 @@ project.addTask('synth', {
   ],
 });
 
+// Docs: the code and YAML shown in docs/*.md come from the programs in examples/docs/.
+project.addTask('docs:render', {
+  description: 'Regenerate the code and YAML blocks of docs/*.md from examples/docs/',
+  exec: 'ts-node --transpile-only scripts/render-docs.ts',
+});
+
 project.synth();

@@ -3,6 +3,7 @@ export * from './analysis-condition';
 export * from './analysis-metric';
 export * from './analysis-template';
 export * from './argo-rollout';
+export * from './argocd-application';
 export * from './canary-app';
 export * from './canary-labels';
 export * from './canary-service';

@@ -1,0 +1,91 @@
+// Keeps the code and YAML shown in docs/*.md true: every
+//   <!-- code: examples/docs/x.ts -->            is followed by a ```ts block holding that file, and every
+//   <!-- yaml: examples/docs/x.ts Kind,Kind -->  is followed by a ```yaml block holding what that program
+//                                                synthesizes (only the given kinds, when listed).
+// Usage: npx ts-node --transpile-only scripts/render-docs.ts [--check] [docs/x.md ...]
+// (npx projen docs:render)
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+const ROOT = path.join(__dirname, '..');
+const MARKER = /^<!-- (code|yaml): (\S+)(?: (\S+))? -->$/;
+const cache = new Map<string, any[]>();
+
+let compiled = false;
+
+/** Compiles the example programs (incrementally) with tsconfig.examples.json into build/. */
+export function compileExamples(): void {
+  if (compiled) return;
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.examples.json'], { cwd: ROOT, stdio: 'inherit' });
+  compiled = true;
+}
+
+/** Runs a compiled example program with its output redirected to a temp dir; returns the synthesized objects. */
+export function synthesize(program: string): any[] {
+  const cached = cache.get(program);
+  if (cached) return cached;
+  compileExamples();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-synth-'));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'build', program.replace(/\.ts$/, '.js'))], {
+      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const objects = fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()
+      .flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map(d => d.toJS()));
+    cache.set(program, objects);
+    return objects;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Returns the document with every marked block regenerated. */
+export function renderDoc(file: string): string {
+  const lines = fs.readFileSync(file, 'utf-8').split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    out.push(lines[i]);
+    const m = MARKER.exec(lines[i]);
+    if (!m) continue;
+    const [, what, program, kinds] = m;
+    // drop the previously rendered block, if any
+    if (lines[i + 1]?.startsWith('```')) {
+      let j = i + 2;
+      while (j < lines.length && lines[j] !== '```') j++;
+      i = j;
+    }
+    if (what === 'code') {
+      out.push('```ts', fs.readFileSync(path.join(ROOT, program), 'utf-8').trimEnd(), '```');
+    } else {
+      const wanted = kinds?.split(',');
+      const objects = synthesize(program).filter(o => !wanted || wanted.includes(o.kind));
+      out.push('```yaml', objects.map(o => YAML.stringify(o, { lineWidth: 0 }).trimEnd()).join('\n---\n'), '```');
+    }
+  }
+  return out.join('\n');
+}
+
+/** The docs pages that contain markers. */
+export function markedDocs(): string[] {
+  const dir = path.join(ROOT, 'docs');
+  return fs.readdirSync(dir).filter(f => f.endsWith('.md')).map(f => path.join(dir, f))
+    .filter(f => fs.readFileSync(f, 'utf-8').split('\n').some(l => MARKER.test(l)));
+}
+
+if (require.main === module) {
+  const check = process.argv.includes('--check');
+  const files = process.argv.slice(2).filter(a => a !== '--check');
+  let stale = 0;
+  for (const f of files.length ? files : markedDocs()) {
+    const rendered = renderDoc(f);
+    if (rendered !== fs.readFileSync(f, 'utf-8')) {
+      stale++;
+      if (check) console.error(`stale: ${path.relative(ROOT, f)} (run: npx ts-node --transpile-only scripts/render-docs.ts)`);
+      else fs.writeFileSync(f, rendered);
+    }
+  }
+  if (check && stale > 0) process.exit(1);
+}
