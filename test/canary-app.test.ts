@@ -1,0 +1,218 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Names, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
+import { ArgoRollout } from '../src/argo-rollout';
+import { CanaryApp, chartObjects } from '../src/canary-app';
+import { CanaryService } from '../src/canary-service';
+import { IstioGateway } from '../src/istio-gateway';
+import { IstioSubsets } from '../src/istio-subsets';
+import { ServicePortProtocol } from '../src/service-port';
+import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
+import { validateManifests } from './support/schema';
+
+/** A program with two charts and most features, written as a user would. */
+function program(app: App): void {
+  const staging = new Chart(app, 'staging', { namespace: 'shop-staging' });
+  const gw = new IstioGateway(staging, 'public', { hosts: ['staging.shop.example.com'], tls: { credentialName: 'shop-tls' } });
+  new CanaryService(staging, 'shop', {
+    image: 'ghcr.io/acme/shop:1.4.2',
+    gateway: gw,
+    ports: [{ port: 80, targetPort: 8080 }, { port: 9000, protocol: ServicePortProtocol.GRPC }],
+    envVariables: { B: kplus.EnvValue.fromValue('2'), A: kplus.EnvValue.fromValue('1') },
+    selectorLabels: { 'app.kubernetes.io/part-of': 'store', 'app': 'shop' },
+    trafficPolicy: TrafficPolicy.of({ loadBalancer: LoadBalancerAlgorithm.LEAST_REQUEST }),
+  });
+  const production = new Chart(app, 'production', { namespace: 'shop' });
+  new CanaryService(production, 'shop', { image: 'ghcr.io/acme/shop:1.4.1', replicas: 6 });
+}
+
+let tmp: string;
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'canary-app-'));
+});
+
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Every file under `dir` with its content (relative path → content). */
+function readTree(dir: string): { [file: string]: string } {
+  const out: { [file: string]: string } = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf-8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Makes the app invalid with a real library validation error (a Rollout without a container). */
+function breakApp(app: App): void {
+  const chart = new Chart(app, 'broken', { namespace: 'broken' });
+  new ArgoRollout(chart, 'rollout', {
+    subsets: new IstioSubsets(chart, 'subsets', { serviceName: 'broken', servicePort: 80, subsetLabels: { app: 'broken' } }),
+  });
+}
+
+describe('CanaryApp.renderFiles', () => {
+  test('one <chart>.k8s.yaml per chart, objects in dependency order, all schema-valid', () => {
+    // GIVEN
+    const app = new CanaryApp({ outdir: tmp });
+    program(app);
+    // WHEN
+    const files = app.renderFiles();
+    // THEN
+    expect(Object.keys(files).sort()).toEqual(['production.k8s.yaml', 'staging.k8s.yaml']);
+    for (const content of Object.values(files)) {
+      const docs = YAML.parseAllDocuments(content).map(d => d.toJS());
+      validateManifests(docs);
+      const kinds = docs.map(d => d.kind);
+      expect(kinds.indexOf('DestinationRule')).toBeLessThan(kinds.indexOf('VirtualService'));
+      expect(kinds.indexOf('VirtualService')).toBeLessThan(kinds.indexOf('Rollout'));
+    }
+    const staging = YAML.parseAllDocuments(files['staging.k8s.yaml']).map(d => d.toJS());
+    expect(staging.map(d => d.kind).sort()).toEqual(['AnalysisTemplate', 'DestinationRule', 'Gateway', 'Rollout', 'Service', 'VirtualService']);
+    expect(files).toMatchSnapshot();
+  });
+
+  test('chartObjects lists the ApiObjects of one chart only', () => {
+    const app = new CanaryApp({ outdir: tmp });
+    program(app);
+    const production = app.node.findChild('production') as Chart;
+    expect(chartObjects(production).map(o => `${o.kind}/${o.name}`).sort())
+      .toEqual(['AnalysisTemplate/shop-success-rate', 'DestinationRule/shop', 'Rollout/shop', 'Service/shop', 'VirtualService/shop']);
+  });
+
+  test('fails if the app is invalid, listing every error with its construct path', () => {
+    // GIVEN
+    const app = new CanaryApp({ outdir: tmp });
+    program(app);
+    breakApp(app);
+    new Chart(app, 'other').node.addValidation({ validate: () => ['a second problem'] });
+    // THEN
+    expect(() => app.renderFiles()).toThrow(
+      /^Validation failed with the following errors:\n {2}\[broken\/rollout\] the Rollout has no container: pass 'containers' or call addContainer\(\)\n {2}\[other\] a second problem$/);
+  });
+
+  test('fails if two charts render to the same file', () => {
+    // GIVEN a nested chart whose hashed file name is then taken by a top-level chart id
+    const app = new CanaryApp({ outdir: tmp });
+    const parent = new Chart(app, 'parent');
+    const nested = new Chart(parent, 'child');
+    const clash = Names.toDnsLabel(nested);
+    new Chart(app, clash);
+    // THEN
+    expect(() => app.renderFiles()).toThrow(new RegExp(`^two charts render to the same file "${clash}.k8s.yaml": give the charts distinct ids$`));
+  });
+});
+
+describe('CanaryApp.synth', () => {
+  test('writes the files into a new output folder', () => {
+    // GIVEN
+    const outdir = path.join(tmp, 'dist');
+    const app = new CanaryApp({ outdir });
+    program(app);
+    // WHEN
+    app.synth();
+    // THEN
+    expect(readTree(outdir)).toEqual(app.renderFiles());
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a successful synth replaces the previous output (stale files go away)', () => {
+    // GIVEN an output folder from an earlier run, with a chart that no longer exists
+    const outdir = path.join(tmp, 'dist');
+    fs.mkdirSync(path.join(outdir, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'removed-chart.k8s.yaml'), 'old');
+    fs.writeFileSync(path.join(outdir, 'production.k8s.yaml'), 'old');
+    fs.writeFileSync(path.join(outdir, 'sub', 'x'), 'old');
+    const app = new CanaryApp({ outdir });
+    program(app);
+    // WHEN
+    app.synth();
+    // THEN
+    const tree = readTree(outdir);
+    expect(Object.keys(tree).sort()).toEqual(['production.k8s.yaml', 'staging.k8s.yaml']);
+    expect(tree['production.k8s.yaml']).toEqual(app.renderFiles()['production.k8s.yaml']);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('fails if the app is invalid, and leaves the existing output byte-identical, writing nothing', () => {
+    // GIVEN a previous good output
+    const outdir = path.join(tmp, 'dist');
+    const good = new CanaryApp({ outdir });
+    program(good);
+    good.synth();
+    const before = readTree(outdir);
+    const mtimes = Object.keys(before).map(f => fs.statSync(path.join(outdir, f)).mtimeMs);
+    // WHEN the next program is invalid
+    const bad = new CanaryApp({ outdir });
+    program(bad);
+    breakApp(bad);
+    // THEN
+    expect(() => bad.synth()).toThrow(/Validation failed with the following errors:\n {2}\[broken\/rollout\] the Rollout has no container/);
+    expect(readTree(outdir)).toEqual(before);
+    expect(Object.keys(before).map(f => fs.statSync(path.join(outdir, f)).mtimeMs)).toEqual(mtimes);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']); // no staging folder left behind
+  });
+
+  test('fails if the app is invalid, and creates no output folder when there was none', () => {
+    const outdir = path.join(tmp, 'dist');
+    const bad = new CanaryApp({ outdir });
+    breakApp(bad);
+    expect(() => bad.synth()).toThrow(/Validation failed/);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('fails if an eager error is thrown while building the program, before anything is written', () => {
+    const outdir = path.join(tmp, 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'keep.k8s.yaml'), 'keep');
+    const app = new CanaryApp({ outdir });
+    expect(() => new CanaryService(new Chart(app, 'c'), 'shop', { image: 'ghcr.io/acme/shop' })).toThrow(/has neither a tag nor a digest/);
+    expect(readTree(outdir)).toEqual({ 'keep.k8s.yaml': 'keep' });
+  });
+});
+
+describe('determinism', () => {
+  test('two separate apps running the same program render byte-identical files', () => {
+    // GIVEN
+    const a = new CanaryApp({ outdir: path.join(tmp, 'a') });
+    const b = new CanaryApp({ outdir: path.join(tmp, 'b') });
+    program(a);
+    program(b);
+    // WHEN
+    a.synth();
+    b.synth();
+    // THEN
+    const ta = readTree(path.join(tmp, 'a'));
+    const tb = readTree(path.join(tmp, 'b'));
+    expect(Object.keys(ta).length).toBe(2);
+    for (const f of Object.keys(ta)) expect(Buffer.from(tb[f]).equals(Buffer.from(ta[f]))).toBe(true);
+    expect(tb).toEqual(ta);
+  });
+
+  test('two plain cdk8s Apps give byte-identical synthYaml()', () => {
+    const a = Testing.app();
+    const b = Testing.app();
+    program(a);
+    program(b);
+    const ya = a.synthYaml();
+    const yb = b.synthYaml();
+    expect(ya.length).toBeGreaterThan(1000);
+    expect(yb).toEqual(ya);
+  });
+
+  test('synthesizing the same app twice gives the same files', () => {
+    const app = new CanaryApp({ outdir: tmp });
+    program(app);
+    expect(app.renderFiles()).toEqual(app.renderFiles());
+  });
+});
