@@ -460,7 +460,9 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const drafts: StepDraft[] = [];
   let weight = 0;
   let scale: { replicas?: number; weight?: number } | undefined;
-  const ceilPct = (w: number) => Math.ceil((replicas * w) / 100 - 1e-9);
+  const routes = new Map<string, 'header' | 'mirror'>();
+  const warnedRoutes = new Set<string>();
+  const ceilPct = (w: number) => Math.ceil((replicas * w) / 100); // trafficWeightToReplicas
   const withMin = (count: number) => (count === 0 || minPods === undefined ? count : Math.max(count, minPods));
   specSteps.forEach((step: any, i: number) => {
     const p = `spec.strategy.canary.steps[${i}]`;
@@ -531,9 +533,25 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
         });
       }
     }
-    if (step?.setHeaderRoute) parts.push(`header route ${step.setHeaderRoute.name ?? ''}`.trim());
+    if (step?.setHeaderRoute) {
+      const routeName = String(step.setHeaderRoute.name ?? '');
+      if ((step.setHeaderRoute.match ?? []).length > 0) {
+        routes.set(routeName, 'header');
+        parts.push(`header route ${routeName}`.trim());
+      } else {
+        routes.delete(routeName);
+        parts.push(`remove header route ${routeName}`.trim());
+      }
+    }
     if (step?.setMirrorRoute) {
-      parts.push(`mirror route ${step.setMirrorRoute.name ?? ''} (${step.setMirrorRoute.percentage ?? 100}%)`);
+      const routeName = String(step.setMirrorRoute.name ?? '');
+      if ((step.setMirrorRoute.match ?? []).length > 0) {
+        routes.set(routeName, 'mirror');
+        parts.push(`mirror route ${routeName} (${step.setMirrorRoute.percentage ?? 100}%)`);
+      } else {
+        routes.delete(routeName);
+        parts.push(`remove mirror route ${routeName}`.trim());
+      }
     }
     if (step?.plugin) {
       parts.push(`plugin ${step.plugin.name ?? ''}`.trim());
@@ -565,6 +583,20 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     } else {
       canaryReplicas = ceilPct(weight);
       stableReplicas = Math.max(replicas - canaryReplicas, weight < 100 ? ceilPct(100 - weight) : 0);
+    }
+    // PLAN012: a managed route that sends requests to a canary without pods
+    for (const [routeName, kind] of [...routes.entries()].sort()) {
+      if (canaryReplicas > 0 || warnedRoutes.has(routeName)) continue;
+      warnedRoutes.add(routeName);
+      warn({
+        code: 'PLAN012',
+        stepIndex: i,
+        message: `step ${i}: ${kind} route "${routeName}" sends requests to the canary, but the canary has 0 pods here (weight ${weight}% `
+          + `and no setCanaryScale in force): ${kind === 'header'
+            ? 'requests that match the route fail (503, no healthy upstream)'
+            : 'the mirrored copies reach no canary pod, so nothing is tested'}; scale the canary up before this step `
+          + '(setCanaryScale with replicas or weight)',
+      });
     }
     drafts.push({
       index: i,

@@ -458,6 +458,45 @@ describe('risky shapes', () => {
   });
 });
 
+describe('header and mirror routes', () => {
+  const steps = (first: any[]) => [
+    ...first,
+    { setHeaderRoute: { name: 'by-header', match: [{ headerName: 'x-canary', headerValue: { exact: 'always' } }] } },
+    { setMirrorRoute: { name: 'mirror-reads', percentage: 20, match: [{ method: { exact: 'GET' } }] } },
+    { pause: { duration: '1m' } },
+    { setMirrorRoute: { name: 'mirror-reads' } },
+    { setWeight: 10 }, { pause: { duration: '1m' } },
+  ];
+  const routing = { ...ISTIO, managedRoutes: [{ name: 'by-header' }, { name: 'mirror-reads' }] };
+
+  test('warns PLAN012 when a route targets a canary without pods', () => {
+    // GIVEN: weight 0 and no setCanaryScale → ceil(4 × 0 / 100) = 0 canary pods
+    const p = plan(synth(rollout({ trafficRouting: routing, steps: steps([]) }, 4)));
+
+    // THEN
+    expect(p.steps.map(s => [s.action, s.canaryReplicas])).toEqual([
+      ['header route by-header', 0],
+      ['mirror route mirror-reads (20%)', 0],
+      ['pause 1m', 0],
+      ['remove mirror route mirror-reads', 0],
+      ['set weight 10%', 1],
+      ['pause 1m', 1],
+    ]);
+    expect(p.warnings.map(w => [w.code, w.stepIndex])).toEqual([['PLAN012', 0], ['PLAN012', 1]]);
+    expect(p.warnings[0].message).toMatch(/header route "by-header" sends requests to the canary, but the canary has 0 pods .* fail \(503/);
+    expect(p.warnings[1].message).toMatch(/mirror route "mirror-reads" .* the mirrored copies reach no canary pod/);
+  });
+
+  test('no PLAN012 when setCanaryScale gives the canary pods first', () => {
+    // GIVEN
+    const p = plan(synth(rollout({ trafficRouting: routing, steps: steps([{ setCanaryScale: { replicas: 1 } }]) }, 4)));
+
+    // THEN
+    expect(p.steps[1].canaryReplicas).toBe(1);
+    expect(codes(p)).toEqual([]);
+  });
+});
+
 describe('analysis details', () => {
   test('startingStep delays the background analysis; canary traffic began before it', () => {
     // GIVEN: 10% → pause 1m → 30% → pause 10m, analysis from step 2, first measurement at 0, failureLimit 0
