@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { IstioGateway } from '../src/istio-gateway';
 import { IstioSubsets, IstioSubsetsProps } from '../src/istio-subsets';
+import { ServicePortProtocol } from '../src/service-port';
 import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
@@ -238,5 +239,180 @@ describe('IstioSubsets', () => {
   ])('a gateway serving %j does not serve %j', (gatewayHost, host) => {
     const gw = IstioGateway.fromGatewayRef('istio-system/public', [gatewayHost]);
     expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: [host] })).toThrow(/is served by gateway/);
+  });
+});
+
+describe('IstioSubsets: more ports, additional subsets, separate ingress VirtualService', () => {
+  test('additional ports: one weighted HTTP route per HTTP port (matched by port), TLS routes by SNI, TCP routes by port', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', {
+      ...BASE,
+      additionalPorts: [
+        { port: 9000, protocol: ServicePortProtocol.GRPC },
+        { port: 8081, protocol: ServicePortProtocol.HTTP, routeName: 'admin' },
+        { port: 443, protocol: ServicePortProtocol.TLS },
+        { port: 5432, protocol: ServicePortProtocol.TCP },
+      ],
+    });
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.httpRouteNames).toEqual(['primary', 'grpc-9000', 'admin']);
+    const vs = findOne(manifests, 'VirtualService');
+    expect(vs.spec.http.map((h: any) => [h.name, h.match, h.route.map((r: any) => [r.destination.subset, r.destination.port.number, r.weight])])).toEqual([
+      ['primary', [{ port: 80 }], [['stable', 80, 100], ['canary', 80, 0]]],
+      ['grpc-9000', [{ port: 9000 }], [['stable', 9000, 100], ['canary', 9000, 0]]],
+      ['admin', [{ port: 8081 }], [['stable', 8081, 100], ['canary', 8081, 0]]],
+    ]);
+    expect(vs.spec.tls).toEqual([{
+      match: [{ port: 443, sniHosts: ['shop.shop.svc.cluster.local'] }],
+      route: [
+        { destination: { host: 'shop.shop.svc.cluster.local', subset: 'stable', port: { number: 443 } }, weight: 100 },
+        { destination: { host: 'shop.shop.svc.cluster.local', subset: 'canary', port: { number: 443 } }, weight: 0 },
+      ],
+    }]);
+    expect(vs.spec.tcp.map((t: any) => [t.match, t.route.map((r: any) => r.weight)])).toEqual([[[{ port: 5432 }], [100, 0]]]);
+    expect(subsets._toRolloutIstio().virtualService).toEqual({
+      name: 'shop',
+      routes: ['primary', 'grpc-9000', 'admin'],
+      tlsRoutes: [{ port: 443, sniHosts: ['shop.shop.svc.cluster.local'] }],
+      tcpRoutes: [{ port: 5432 }],
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('additional subsets keep their share; stable gets the rest', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'shop-legacy' }, weight: 20 }] });
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.additionalSubsetNames).toEqual(['legacy']);
+    expect(findOne(manifests, 'DestinationRule').spec.subsets).toEqual([
+      { name: 'stable', labels: { app: 'shop' } },
+      { name: 'canary', labels: { app: 'shop' } },
+      { name: 'legacy', labels: { app: 'shop-legacy' } },
+    ]);
+    expect(findOne(manifests, 'VirtualService').spec.http[0].route.map((r: any) => [r.destination.subset, r.weight]))
+      .toEqual([['stable', 80], ['canary', 0], ['legacy', 20]]);
+    expect(subsets._toRolloutIstio().destinationRule).toEqual({ name: 'shop', stableSubsetName: 'stable', canarySubsetName: 'canary', additionalSubsetNames: ['legacy'] });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('separate ingress VirtualService: <name>-ingress on the gateway, <name> on the mesh, both driven by the Rollout', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    const subsets = new IstioSubsets(chart, 'subsets', {
+      ...BASE,
+      gateways: [IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com'])],
+      separateIngressVirtualService: true,
+    });
+    const manifests = synth(chart);
+    // THEN
+    expect(subsets.virtualServiceNames).toEqual(['shop', 'shop-ingress']);
+    const mesh = findOne(manifests, 'VirtualService', 'shop');
+    const ingress = findOne(manifests, 'VirtualService', 'shop-ingress');
+    expect([mesh.spec.hosts, mesh.spec.gateways]).toEqual([['shop.shop.svc.cluster.local'], ['mesh']]);
+    expect([ingress.spec.hosts, ingress.spec.gateways]).toEqual([['shop.example.com'], ['istio-system/public']]);
+    expect(ingress.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(ingress.spec.http).toEqual(mesh.spec.http);
+    expect(subsets._toRolloutIstio()).toEqual({
+      virtualServices: [{ name: 'shop-ingress', routes: ['primary'] }, { name: 'shop', routes: ['primary'] }],
+      destinationRule: { name: 'shop', stableSubsetName: 'stable', canarySubsetName: 'canary' },
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test.each([0, 65536])('fails if an additional port is out of range (%j)', (port) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalPorts: [{ port, protocol: ServicePortProtocol.HTTP }] }))
+      .toThrow(/^'additionalPorts\[0\]\.port' \(.*\) must be an integer between 1 and 65535$/);
+  });
+
+  test('fails if an additional port is the service port or listed twice', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalPorts: [{ port: 80, protocol: ServicePortProtocol.HTTP }] }))
+      .toThrow(/^'additionalPorts\[0\]\.port' \(80\) is already routed: list each Service port once \(servicePort is 80\)$/);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', {
+      ...BASE,
+      additionalPorts: [{ port: 81, protocol: ServicePortProtocol.TCP }, { port: 81, protocol: ServicePortProtocol.TCP }],
+    })).toThrow(/^'additionalPorts\[1\]\.port' \(81\) is already routed/);
+  });
+
+  test('fails if an additional route name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalPorts: [{ port: 81, protocol: ServicePortProtocol.HTTP, routeName: 'Admin' }] }))
+      .toThrow(/^'additionalPorts\[0\]\.routeName' \("Admin"\) must be a DNS-1123 label/);
+  });
+
+  test('fails if an additional route name is already used', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalPorts: [{ port: 81, protocol: ServicePortProtocol.HTTP, routeName: 'primary' }] }))
+      .toThrow(/^'additionalPorts\[0\]\.routeName' \("primary"\) is already the name of another weighted route: route names must be unique$/);
+  });
+
+  test('fails if a TLS port has no SNI hosts', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalPorts: [{ port: 443, protocol: ServicePortProtocol.TLS, sniHosts: [] }] }))
+      .toThrow(/^'additionalPorts\[0\]\.sniHosts' is empty: a TLS route is matched by port and SNI hosts .*for example \['shop.shop.svc.cluster.local'\]$/);
+  });
+
+  test('fails if a TLS SNI host is not a host of the mesh VirtualService', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', {
+      ...BASE,
+      additionalPorts: [{ port: 443, protocol: ServicePortProtocol.HTTPS, sniHosts: ['shop.example.com'] }],
+    })).toThrow(/^'additionalPorts\[0\]\.sniHosts' contains "shop.example.com", which is not a host of the mesh VirtualService \(shop.shop.svc.cluster.local\)/);
+  });
+
+  test('fails if TLS or TCP ports are routed while mesh is false', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', {
+      ...BASE,
+      mesh: false,
+      gateways: [IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com'])],
+      additionalPorts: [{ port: 5432, protocol: ServicePortProtocol.TCP }],
+    })).toThrow(/^TLS and TCP ports are routed by the mesh VirtualService, but 'mesh' is false: keep 'mesh' true or drop those ports$/);
+  });
+
+  test('fails if an additional subset name is not a DNS-1123 label', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'Legacy', labels: { app: 'x' }, weight: 10 }] }))
+      .toThrow(/^'additionalSubsets\[0\]\.name' \("Legacy"\) must be a DNS-1123 label \(Istio subset names\)/);
+  });
+
+  test.each([
+    [[{ name: 'stable', labels: { app: 'x' }, weight: 10 }], 0, 'stable'],
+    [[{ name: 'legacy', labels: { app: 'x' }, weight: 10 }, { name: 'legacy', labels: { app: 'y' }, weight: 10 }], 1, 'legacy'],
+  ])('fails if an additional subset name is already a subset name (%#)', (additionalSubsets, i, name) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets }))
+      .toThrow(new RegExp(`^'additionalSubsets\\[${i}\\]\\.name' \\("${name}"\\) is already a subset name: subset names must be unique$`));
+  });
+
+  test('fails if an additional subset label Kubernetes would reject is given', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'a b' }, weight: 10 }] }))
+      .toThrow(/^'additionalSubsets\[0\]\.labels' label "app" has the value "a b", which Kubernetes rejects/);
+  });
+
+  test.each([-1, 101, 2.5])('fails if an additional subset weight is not a percentage (%j)', (weight) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'x' }, weight }] }))
+      .toThrow(/^'additionalSubsets\[0\]\.weight' \(.*\) must be an integer between 0 and 100: it is a percentage of the traffic$/);
+  });
+
+  test('fails if the additional subset weights leave nothing for stable', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', {
+      ...BASE,
+      additionalSubsets: [{ name: 'a', labels: { app: 'a' }, weight: 60 }, { name: 'b', labels: { app: 'b' }, weight: 40 }],
+    })).toThrow(/^'additionalSubsets' weights add up to 100%: stable would get no traffic. Keep their total below 100$/);
+  });
+
+  test.each([
+    ['without gateways', {}],
+    ['without mesh', { mesh: false, gateways: [IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com'])] }],
+  ])('fails if a separate ingress VirtualService is requested %s', (_, props) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, ...props, separateIngressVirtualService: true }))
+      .toThrow(/^'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService$/);
+  });
+
+  test('fails if two IstioSubsets bind the same host to the mesh, at synth (IST0109)', () => {
+    const chart = nsChart();
+    new IstioSubsets(chart, 'a', BASE);
+    new IstioSubsets(chart, 'b', { ...BASE, name: 'shop-b' });
+    expect(() => Testing.synth(chart)).toThrow(/the VirtualService "shop" and the one of test\/b are both bound to the mesh for host shop.shop.svc.cluster.local: .*IST0109/);
   });
 });
