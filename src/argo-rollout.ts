@@ -1,3 +1,4 @@
+import { attachRules } from './_chart-rules';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -63,7 +64,7 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
   readonly subsets: IstioSubsets;
   /**
    * The release steps. The release ends at 100% after the last step.
-   * @default ArgoRollout.DEFAULT_STEPS (10% → 5m → 30% → 5m → 50% → 5m → 100%)
+   * @default ArgoRollout.DEFAULT_STEPS (10% → 5m → 30% → 5m → 50% → 5m → 100% → 5m)
    */
   readonly steps?: CanaryStep[];
   /**
@@ -124,6 +125,13 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
    */
   readonly abortScaleDownDelay?: Duration;
   /**
+   * The request rate the service receives, in requests per second. Not written to the manifests: the
+   * rollout plan (`CanaryApp`) uses it to estimate how many requests a bad canary serves before it is
+   * aborted.
+   * @default - the plan gives times and traffic shares only
+   */
+  readonly expectedRequestsPerSecond?: number;
+  /**
    * Labels put on the canary pods while they are the canary (ephemeral metadata).
    * @default - none
    */
@@ -160,8 +168,9 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
  */
 export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /**
-   * The default release: 10% → pause 5m → 30% → pause 5m → 50% → pause 5m → 100% (end of steps).
-   * Timed pauses make the release automatic; analysis decides whether it continues.
+   * The default release: 10% → pause 5m → 30% → pause 5m → 50% → pause 5m → 100% → pause 5m.
+   * Timed pauses make the release automatic; analysis decides whether it continues. The last pause
+   * observes the canary at full traffic while stable is still there to take it back.
    */
   public static readonly DEFAULT_STEPS: CanaryStep[] = [
     CanaryStep.weight(10),
@@ -169,6 +178,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     CanaryStep.weight(30),
     CanaryStep.pause(Duration.minutes(5)),
     CanaryStep.weight(50),
+    CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.weight(100),
     CanaryStep.pause(Duration.minutes(5)),
   ];
 
@@ -187,6 +198,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   public hasAutoscaler = false;
   /** Progress deadline. */
   public readonly progressDeadline: Duration;
+  /**
+   * The declared request rate, used by the rollout plan.
+   * @default - none
+   */
+  public readonly expectedRequestsPerSecond?: number;
   /** Whether exceeding the progress deadline aborts the release. */
   public readonly progressDeadlineAbort: boolean;
   /** Minimum ready time of new pods. */
@@ -201,6 +217,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     super(scope, id, { ...props, containers: undefined, select: false, spread: false });
     this.props = props;
     this.subsets = props.subsets;
+    attachRules(this);
     const name = props.metadata?.name ?? props.subsets.serviceName;
     assertDnsLabel('metadata.name', name);
     if (props.metadata?.namespace && props.metadata.namespace !== props.subsets.namespace) {
@@ -226,6 +243,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
     this.minReady = props.minReady ?? Duration.seconds(0);
     this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
+    if (props.expectedRequestsPerSecond !== undefined && !(props.expectedRequestsPerSecond >= 0 && Number.isFinite(props.expectedRequestsPerSecond))) {
+      throw new Error(`'expectedRequestsPerSecond' (${props.expectedRequestsPerSecond}) must be a finite number of requests per second, 0 or more`);
+    }
+    this.expectedRequestsPerSecond = props.expectedRequestsPerSecond;
     if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
       throw new Error(`'progressDeadline' (${this.progressDeadline.toSeconds()}s) must be greater than 'minReady' (${this.minReady.toSeconds()}s)`);
     }

@@ -2,9 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { chartWarnings, renderedJson } from './_chart-rules';
+import { ArgoRollout } from './argo-rollout';
+import { RolloutPlan } from './rollout-plan';
+import { CanaryRules } from './rules/engine';
 
 /** Props of `CanaryApp`. */
-export interface CanaryAppProps extends AppProps {}
+export interface CanaryAppProps extends AppProps {
+  /**
+   * Write a rollout plan (`<chart>.plan.md`: timeline, duration, exposure of a bad canary) next to the
+   * manifests of every chart that holds a canary Rollout.
+   * @default true
+   */
+  readonly plans?: boolean;
+}
 
 /**
  * A cdk8s `App` whose `synth()` is all-or-nothing: it validates the whole app and renders every chart in
@@ -21,15 +32,34 @@ export interface CanaryAppProps extends AppProps {}
  * given cdk8s's numeric prefixes).
  */
 export class CanaryApp extends App {
+  /** Whether rollout plans are written next to the manifests. */
+  public readonly plans: boolean;
+  private _warnings: string[] = [];
+
   constructor(props: CanaryAppProps = {}) {
     super(props);
+    this.plans = props.plans ?? true;
+  }
+
+  /**
+   * The warnings of the last render: rule warnings (see docs/rules.md) and rollout plan warnings (see
+   * docs/plan.md). They never fail synth.
+   */
+  public get warnings(): string[] {
+    return [...this._warnings];
   }
 
   /**
    * Validates and renders every chart, then writes them to `outdir`, replacing its previous content.
+   * Warnings are printed to stderr.
    */
   public synth(): void {
-    writeFolderAtomically(this.outdir, this.renderFiles());
+    const files = this.renderFiles();
+    writeFolderAtomically(this.outdir, files);
+    for (const w of this._warnings) {
+      // eslint-disable-next-line no-console
+      console.warn(w);
+    }
   }
 
   /**
@@ -45,15 +75,40 @@ export class CanaryApp extends App {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
     const files: { [fileName: string]: string } = {};
+    const warnings: string[] = [];
     for (const chart of this.charts) {
-      const name = `${Names.toDnsLabel(chart)}${this.outputFileExtension}`;
+      const base = Names.toDnsLabel(chart);
+      const name = `${base}${this.outputFileExtension}`;
       if (files[name] !== undefined) {
         throw new Error(`two charts render to the same file "${name}": give the charts distinct ids`);
       }
-      files[name] = Yaml.stringify(...chartObjects(chart).map(o => o.toJson()));
+      const manifests = chartObjects(chart).map(o => renderedJson.get(o) ?? o.toJson());
+      files[name] = Yaml.stringify(...manifests);
+      warnings.push(...chartWarnings(chart).map(f => `[${chart.node.path}] ${CanaryRules.format(f)}`));
+      if (this.plans) {
+        const plans = chartPlans(chart, manifests);
+        if (plans.length > 0) {
+          files[`${base}.plan.md`] = RolloutPlan.renderMarkdown(plans, `Rollout plan: ${base}`);
+          for (const p of plans) {
+            warnings.push(...p.warnings.map(w => `[${chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
+          }
+        }
+      }
     }
+    this._warnings = warnings;
     return files;
   }
+}
+
+/** The plans of the canary Rollouts of a chart, with the request rates their constructs declare. */
+function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
+  const rates = new Map<string, number>();
+  for (const c of chart.node.findAll()) {
+    if (c instanceof ArgoRollout && c.expectedRequestsPerSecond !== undefined) rates.set(c.rolloutName, c.expectedRequestsPerSecond);
+  }
+  return RolloutPlan.allFromManifests(manifests).map(p => rates.has(p.rolloutName)
+    ? RolloutPlan.fromManifests(manifests, p.rolloutName, { requestsPerSecond: rates.get(p.rolloutName) })
+    : p);
 }
 
 /** The ApiObjects of a chart, in dependency order (as cdk8s orders them). @internal */

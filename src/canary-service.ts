@@ -1,3 +1,4 @@
+import { attachRules } from './_chart-rules';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,7 +7,7 @@ import { assertDnsLabel, resolveNamespace } from './_util';
 import { IAnalysisTemplate } from './analysis-template';
 import { ArgoRollout, RolloutAntiAffinity } from './argo-rollout';
 import { CanaryLabels, assertIdentityLabels } from './canary-labels';
-import { CanaryStep } from './canary-step';
+import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
 import { AdditionalSubset, IstioSubsets } from './istio-subsets';
@@ -66,7 +67,8 @@ export interface CanaryServiceProps {
   /**
    * Background analysis of the release.
    * @default - when `defaultAnalysis` is true: the `IstioMetrics.successRate()` preset (success rate of
-   * the canary's own requests at least 99%, measured every minute) from the first step
+   * the canary's own requests at least 99%, measured every minute) from the first step that sends users to
+   * the canary (a weight above 0)
    */
   readonly analysis?: BackgroundAnalysisOptions;
   /**
@@ -157,6 +159,12 @@ export interface CanaryServiceProps {
    * @default - none
    */
   readonly antiAffinity?: RolloutAntiAffinity;
+  /**
+   * The request rate the service receives; the rollout plan estimates from it how many requests a bad
+   * canary serves before it is aborted.
+   * @default - not declared
+   */
+  readonly expectedRequestsPerSecond?: number;
 }
 
 /**
@@ -187,6 +195,7 @@ export class CanaryService extends Construct {
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
     this.name = props.name ?? id.toLowerCase();
+    attachRules(this);
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
     assertPinnedImage('image', props.image, props.version !== undefined);
@@ -223,7 +232,11 @@ export class CanaryService extends Construct {
       const template = IstioMetrics.successRateTemplate(this, 'SuccessRate', {
         templateMetadata: { name: `${this.name}-success-rate`, namespace: this.namespace },
       });
-      analysis = { templates: [template] };
+      // Start measuring when users reach the canary: before the first weight above 0 it only serves header
+      // or mirrored requests, too few to judge (the release would pause as inconclusive).
+      const steps = props.steps ?? ArgoRollout.DEFAULT_STEPS;
+      const firstTraffic = steps.findIndex(st => st.kind === CanaryStepKind.SET_WEIGHT && st.trafficWeight! > 0);
+      analysis = { templates: [template], ...(firstTraffic > 0 ? { startingStep: firstTraffic } : {}) };
     }
     this.analysisTemplates = [...(analysis?.templates ?? [])];
 
@@ -237,6 +250,7 @@ export class CanaryService extends Construct {
       serviceAccount: props.serviceAccount,
       dynamicStableScale: props.dynamicStableScale,
       antiAffinity: props.antiAffinity,
+      expectedRequestsPerSecond: props.expectedRequestsPerSecond,
     });
     const containerPorts = this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
     this.container = this.rollout.addContainer({

@@ -1,3 +1,4 @@
+import { attachRules } from './_chart-rules';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, resolveNamespace } from './_util';
@@ -97,6 +98,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
     this.name = props.name ?? id.toLowerCase();
+    attachRules(this);
     assertDnsLabel('name', this.name, 'a DNS-1123 label (Istio rejects Gateway names with dots)');
     this.namespace = resolveNamespace(this, props.namespace);
     if (props.hosts.length === 0) {

@@ -1,3 +1,4 @@
+import { attachRules } from './_chart-rules';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
@@ -174,6 +175,7 @@ export class IstioSubsets extends Construct {
   constructor(scope: Construct, id: string, props: IstioSubsetsProps) {
     super(scope, id);
     assertDnsLabel('serviceName', props.serviceName);
+    attachRules(this);
     assertIntInRange('servicePort', props.servicePort, 1, 65535);
     assertIdentityLabels('subsetLabels', props.subsetLabels);
     this.serviceName = props.serviceName;
@@ -295,7 +297,6 @@ export class IstioSubsets extends Construct {
       });
       this.ingressVirtualService.addDependency(this.destinationRule);
     }
-    this.node.addValidation({ validate: () => this.validateMeshHosts() });
   }
 
   /** Names of the weighted HTTP routes Argo Rollouts updates (the primary route first). */
@@ -337,17 +338,6 @@ export class IstioSubsets extends Construct {
       };
     }
     return { virtualService: meshVs, destinationRule };
-  }
-
-  /** Two mesh-bound VirtualServices for the same host are undefined behaviour in Istio (IST0109). */
-  private validateMeshHosts(): string[] {
-    if (!this.mesh) return [];
-    const others = this.node.root.node.findAll()
-      .filter((c): c is IstioSubsets => c instanceof IstioSubsets && c !== this && c.mesh && c.host === this.host);
-    return others.length > 0
-      ? [`the VirtualService "${this.virtualServiceName}" and the one of ${others[0].node.path} are both bound to the mesh for host ${this.host}: `
-        + 'Istio does not merge VirtualServices in sidecars, so the result is undefined (IST0109). Define one IstioSubsets per Service']
-      : [];
   }
 
   private meshHosts(): string[] {

@@ -4,12 +4,14 @@
 //   HTTP) and is also called inside the mesh;
 // - `cart` is called only inside the mesh, by the storefront.
 //
-// Staging releases quickly (short pauses); production slowly. Run `npx projen synth` to write
-// dist/shop-staging.k8s.yaml and dist/shop-production.k8s.yaml.
+// Staging releases quickly (short pauses); production slowly. An Argo CD Application per environment
+// deploys its chart from the GitOps repository. Run `npx projen synth` to write dist/shop-staging.k8s.yaml,
+// dist/shop-production.k8s.yaml and dist/argocd.k8s.yaml (the layout of docs/gitops-layout.md; the committed
+// copy is examples/shop/manifests/).
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, TrafficPolicy } from '../../src';
+import { ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, TrafficPolicy } from '../../src';
 
 /** What differs between environments. */
 export interface ShopEnvironmentProps extends ChartProps {
@@ -21,6 +23,8 @@ export interface ShopEnvironmentProps extends ChartProps {
   readonly replicas: number;
   /** How long each canary step is observed before the next weight increase. */
   readonly stepPause: Duration;
+  /** Request rate the storefront receives (for the rollout plan's exposure estimate). */
+  readonly storefrontRequestsPerSecond: number;
   /** Image tags released in this environment. */
   readonly storefrontTag: string;
   readonly cartTag: string;
@@ -41,11 +45,14 @@ export class ShopEnvironment extends Chart {
       CanaryStep.pause(props.stepPause),
       CanaryStep.weight(50),
       CanaryStep.pause(props.stepPause),
+      CanaryStep.weight(100),
+      CanaryStep.pause(props.stepPause),
     ];
 
     // The storefront's release starts dark: testers reach the canary with a header, and a fifth of the
     // read requests is mirrored to it (responses discarded) before any user is served by it.
     const storefrontSteps = [
+      CanaryStep.canaryScale({ replicas: 1 }), // one canary pod, no user traffic yet
       CanaryStep.headerRoute({
         name: 'canary-by-header',
         match: [{ headerName: 'x-shop-canary', value: StringMatch.exact('always') }],
@@ -57,7 +64,9 @@ export class ShopEnvironment extends Chart {
       }),
       CanaryStep.pause(props.stepPause),
       CanaryStep.removeMirrorRoute('mirror-reads'),
-      ...steps,
+      steps[0], // 10% of the users
+      CanaryStep.canaryScale({ matchTrafficWeight: true }), // from now on the canary scales with its weight
+      ...steps.slice(1),
     ];
 
     const gateway = new IstioGateway(this, 'public', {
@@ -69,6 +78,7 @@ export class ShopEnvironment extends Chart {
     this.storefront = new CanaryService(this, 'storefront', {
       image: `ghcr.io/acme/storefront:${props.storefrontTag}`,
       replicas: props.replicas,
+      expectedRequestsPerSecond: props.storefrontRequestsPerSecond,
       steps: storefrontSteps,
       gateway,
       ports: [{ port: 80, targetPort: 8080 }],
@@ -96,20 +106,36 @@ export class ShopEnvironment extends Chart {
 }
 
 const app = new CanaryApp();
-new ShopEnvironment(app, 'shop-staging', {
+const staging = new ShopEnvironment(app, 'shop-staging', {
   namespace: 'shop-staging',
   host: 'staging.shop.example.com',
   replicas: 2,
-  stepPause: Duration.minutes(1),
+  stepPause: Duration.minutes(3),
+  storefrontRequestsPerSecond: 5,
   storefrontTag: '2.8.0',
   cartTag: '1.12.1',
 });
-new ShopEnvironment(app, 'shop-production', {
+const production = new ShopEnvironment(app, 'shop-production', {
   namespace: 'shop',
   host: 'shop.example.com',
   replicas: 4,
   stepPause: Duration.minutes(10),
+  storefrontRequestsPerSecond: 400,
   storefrontTag: '2.7.3',
   cartTag: '1.12.1',
 });
+
+// The Applications live in their own chart; each deploys one environment's file from apps/shop.
+const argocd = new Chart(app, 'argocd');
+for (const env of [staging, production]) {
+  new ArgoCdApplication(argocd, env.node.id, {
+    name: env.node.id,
+    sourceRepoUrl: 'https://git.example.com/acme/gitops.git',
+    sourcePath: 'apps/shop',
+    sourceTargetRevision: 'main',
+    destinationServer: 'https://kubernetes.default.svc',
+    charts: [env],
+  });
+}
+
 app.synth();
