@@ -46,6 +46,8 @@ new CanaryService(chart, 'shop', {
     }),
     CanaryStep.weight(20),
     CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.weight(100),
+    CanaryStep.pause(Duration.minutes(5)),
   ],
 });
 

@@ -19,6 +19,8 @@ new CanaryService(chart, 'shop', {
     CanaryStep.pause(Duration.minutes(5)),
     CanaryStep.weight(50),
     CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.weight(100),
+    CanaryStep.pause(Duration.minutes(5)),
   ],
 });
 

@@ -1,6 +1,6 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ArgoRollout, CanaryApp, CanaryStep, IstioSubsets } from '../../src';
+import { ArgoRollout, CanaryApp, CanaryStep, IstioMetrics, IstioSubsets } from '../../src';
 
 const app = new CanaryApp();
 const chart = new Chart(app, 'orders', { namespace: 'orders' });
@@ -23,7 +23,16 @@ const rollout = new ArgoRollout(chart, 'rollout', {
     CanaryStep.pause(), // wait for `kubectl argo rollouts promote orders`
     CanaryStep.weight(75),
     CanaryStep.pause(Duration.minutes(10)),
+    CanaryStep.weight(100),
+    CanaryStep.pause(Duration.minutes(10)),
   ],
+  // every minute the canary's own success rate must be at least 99.5%; two failures abort the release
+  analysis: {
+    templates: [IstioMetrics.successRateTemplate(chart, 'success-rate', {
+      templateMetadata: { name: 'orders-success-rate' },
+      minSuccessRate: 0.995,
+    })],
+  },
   scaleDownDelay: Duration.seconds(60),
   canaryLabels: { role: 'canary' },
   stableLabels: { role: 'stable' },
