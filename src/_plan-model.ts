@@ -720,6 +720,24 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     const label = a.kind === 'background' ? 'the background analysis' : `the analysis of step ${a.stepIndex}`;
     const first = timeline.firstTraffic();
     const trafficRel = timeline.offset(a.stepIndex, first);
+    // PLAN013: measurements before the canary has any traffic
+    const early = a.metrics.filter(m => !m.dryRun && m.initialDelay < trafficRel);
+    if (early.length > 0) {
+      const when = Number.isFinite(trafficRel)
+        ? `${formatSeconds(trafficRel)} later, at ${first < n ? `step ${first}` : 'full promotion'}`
+        : 'only after a manual promotion';
+      const fix = a.kind === 'background' && first < n
+        ? `set startingStep to ${first}, or delay the first measurement (initialDelay) by ${formatSeconds(trafficRel)} or more`
+        : 'run the analysis once the canary has traffic';
+      warn({
+        code: 'PLAN013',
+        stepIndex: a.kind === 'step' ? a.stepIndex : undefined,
+        message: `${label} starts at step ${a.stepIndex}, but the canary gets traffic ${when}: `
+          + `${early.map(m => `"${m.name}"`).join(', ')} measure${early.length === 1 ? 's' : ''} before then and find no canary data, `
+          + 'which is inconclusive (the release pauses), an error (the run aborts after consecutiveErrorLimit + 1 in a row) or a pass, '
+          + `depending on the conditions; ${fix}`,
+      });
+    }
     for (const m of a.metrics) {
       if (m.outcome === 'completes-first') {
         warn({

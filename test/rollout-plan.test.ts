@@ -524,6 +524,33 @@ describe('analysis details', () => {
     expect(plan(manifests).steps.map(s => s.backgroundAnalysisRunning)).toEqual([false, false, true, true]);
   });
 
+  test('warns PLAN013 when the background analysis measures before the canary has traffic', () => {
+    // GIVEN: 2 pods at weight 0 for 2m, then 10%; analysis from step 0 with its first measurement at 1m
+    const manifests = (startingStep?: number) => synth(
+      rollout({
+        trafficRouting: ISTIO,
+        analysis: analysisRef('checkout-error-rate', startingStep === undefined ? {} : { startingStep }),
+        steps: [{ setCanaryScale: { replicas: 2 } }, { pause: { duration: '2m' } }, { setWeight: 10 }, { pause: { duration: '5m' } }],
+      }),
+      template('checkout-error-rate', [metric('error-rate', { initialDelay: '1m', interval: '1m' })]),
+    );
+
+    // WHEN
+    const early = plan(manifests());
+    const late = plan(manifests(2));
+
+    // THEN
+    expect(codes(early)).toEqual(['PLAN013']);
+    expect(early.warnings[0].message).toMatch(/^the background analysis starts at step 0, but the canary gets traffic 2m later, at step 2: "error-rate" measures before then/);
+    expect(early.warnings[0].message).toMatch(/set startingStep to 2/);
+    // first traffic at 120 s: measurements at 60, 120, …; the one at 120 s is the first to see it; failureLimit 0
+    expect(sec(early.analyses[0].metrics[0].exposure!.abortAfter)).toBe(120);
+    expect(sec(early.analyses[0].metrics[0].exposure!.timeToAbort)).toBe(0);
+    expect(codes(late)).toEqual([]);
+    // from step 2: first measurement 60 s after the first traffic
+    expect(sec(late.analyses[0].metrics[0].exposure!.timeToAbort)).toBe(60);
+  });
+
   test('dry-run metrics cannot fail; failureLimit -1 cannot fail', () => {
     // GIVEN
     const manifests = synth(
@@ -710,26 +737,28 @@ describe('errors', () => {
   });
 });
 
-// G. The library's own output: a default CanaryService (10 replicas) with its default steps and background
-//    success-rate analysis, planned from the synthesized manifests.
+// G. The library's own output: a CanaryService (10 replicas) with its default background success-rate analysis,
+//    planned from the synthesized manifests. The steps are set in the manifest, so that the hand computation does
+//    not depend on the library's default steps.
 describe('plan of a default CanaryService', () => {
   test('durations and exposure match the hand computation', () => {
     // GIVEN
     const chart = Testing.chart();
     new CanaryService(chart, 'checkout', { image: 'ghcr.io/acme/checkout:1.2.3', replicas: 10 });
-    const manifests = validateManifests(Testing.synth(chart));
+    const manifests = Testing.synth(chart);
     const rolloutSpec = manifests.find(m => m.kind === 'Rollout').spec.strategy.canary;
+    rolloutSpec.steps = [
+      { setWeight: 10 }, { pause: { duration: '5m' } },
+      { setWeight: 30 }, { pause: { duration: '5m' } },
+      { setWeight: 50 }, { pause: { duration: '5m' } },
+    ];
+    validateManifests(manifests);
     const metricSpec = manifests.find(m => m.kind === 'AnalysisTemplate').spec.metrics[0];
 
     // WHEN
     const p = RolloutPlan.fromManifests(manifests, 'checkout', { requestsPerSecond: 20 });
 
     // THEN: the inputs the hand computation uses
-    expect(rolloutSpec.steps).toEqual([
-      { setWeight: 10 }, { pause: { duration: '5m' } },
-      { setWeight: 30 }, { pause: { duration: '5m' } },
-      { setWeight: 50 }, { pause: { duration: '5m' } },
-    ]);
     expect([metricSpec.initialDelay, metricSpec.interval, metricSpec.count, metricSpec.failureLimit]).toEqual(['1m', '1m', undefined, 1]);
     expect(metricSpec.provider.prometheus.query).toContain('[2m]');
     // 3 × 5m
