@@ -376,8 +376,7 @@ export class RolloutPlan {
    * the steps, the analyses with their time to abort and exposure, the warnings and the assumptions.
    * Deterministic: the same manifests give the same text.
    *
-   * @param title the document title
-   * @default - "Rollout plan: <namespace>/<name>"
+   * @param title the document title; "Rollout plan: <namespace>/<name>" when not given
    */
   public toMarkdown(title?: string): string {
     return renderPlan(this.model, title ?? this.defaultTitle());
