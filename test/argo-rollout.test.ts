@@ -1,9 +1,10 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ArgoRollout, ArgoRolloutProps } from '../src/argo-rollout';
+import { ArgoRollout, ArgoRolloutProps, RolloutAntiAffinity } from '../src/argo-rollout';
 import { CanaryStep } from '../src/canary-step';
 import { IstioMetrics } from '../src/istio-metrics';
 import { IstioSubsets } from '../src/istio-subsets';
+import { StringMatch } from '../src/string-match';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 
@@ -70,23 +71,21 @@ describe('ArgoRollout', () => {
         destinationRule: { name: 'shop', stableSubsetName: 'stable', canarySubsetName: 'canary' },
       },
     });
-    expect(ro.spec.strategy.canary.steps).toEqual([
-      { setWeight: 10 }, { pause: { duration: '5m' } },
-      { setWeight: 30 }, { pause: { duration: '5m' } },
-      { setWeight: 50 }, { pause: { duration: '5m' } },
-    ]);
+    expect(ro.spec.strategy.canary.steps).toEqual(ArgoRollout.DEFAULT_STEPS.map(s => s._toKube()));
     expect(ro.spec.strategy.canary.analysis).toBeUndefined();
     expect(ro.spec.strategy.canary.scaleDownDelaySeconds).toBeUndefined();
     expect(ro.spec.strategy.canary.canaryMetadata).toBeUndefined();
     expect(manifests).toMatchSnapshot();
   });
 
-  test('the default steps are 10% → 5m → 30% → 5m → 50% → 5m', () => {
+  test('the default steps are 10% → 5m → 30% → 5m → 50% → 5m → 100% → 5m: timed pauses, so the release runs on its own', () => {
     expect(ArgoRollout.DEFAULT_STEPS.map(s => s._toKube())).toEqual([
       { setWeight: 10 }, { pause: { duration: '5m' } },
       { setWeight: 30 }, { pause: { duration: '5m' } },
       { setWeight: 50 }, { pause: { duration: '5m' } },
+      { setWeight: 100 }, { pause: { duration: '5m' } },
     ]);
+    expect(ArgoRollout.DEFAULT_STEPS.some(s => s.isManualPause)).toBe(false);
   });
 
   test('all props render: replicas, deadlines, delays, ephemeral metadata, custom name and metadata', () => {
@@ -277,9 +276,16 @@ describe('ArgoRollout', () => {
       expect(labels['service.istio.io/canonical-revision']).toMatch(/^sha256-0123456789ab-[0-9a-f]{10}$/);
     });
 
-    test('an unpinned image is accepted with a version prop', () => {
-      const labels = templateLabels({ version: '1.0.0' }, { image: 'ghcr.io/acme/shop' });
-      expect(labels.version).toEqual('1.0.0');
+    test('an unpinned image is accepted eagerly with a version prop, but the synth-time rule CR306 still rejects it', () => {
+      // GIVEN
+      const chart = nsChart();
+      // WHEN
+      const r = rollout(chart, { version: '1.0.0' }, { image: 'ghcr.io/acme/shop' });
+      // THEN
+      expect(r.version).toEqual('1.0.0');
+      expect(r.revision).toMatch(/^1\.0\.0-[0-9a-f]{10}$/);
+      // NOTE: the eager check's advice ("pin it ... or set 'version'") and rule CR306 disagree; reported to the lead
+      expect(() => Testing.synth(chart)).toThrow(/\[CR306\] Rollout shop\/shop .*image "ghcr.io\/acme\/shop" has no tag/);
     });
 
     test('the revision is "<version>-<10 hex>" and is exposed on the construct', () => {
@@ -443,21 +449,124 @@ describe('ArgoRollout', () => {
     });
 
     test('fails if setWeight added later is not increasing', () => {
-      const r = rollout(nsChart());
-      expect(() => r.addStep(CanaryStep.weight(40))).toThrow(/^canary step 6: weight 40 must be greater than the previous weight \(50\)/);
+      const r = rollout(nsChart(), { steps: [CanaryStep.weight(10), CanaryStep.pause(), CanaryStep.weight(50)] });
+      expect(() => r.addStep(CanaryStep.weight(40))).toThrow(/^canary step 3: weight 40 must be greater than the previous weight \(50\)/);
     });
 
-    test('fails if the Rollout has no container, at synth', () => {
+    test('fails if the Rollout has no container, in its validation', () => {
+      // GIVEN
       const chart = nsChart();
-      new ArgoRollout(chart, 'rollout', { subsets: subsetsIn(chart) });
-      expect(() => Testing.synth(chart)).toThrow(/the Rollout has no container: pass 'containers' or call addContainer\(\)/);
+      const r = new ArgoRollout(chart, 'rollout', { subsets: subsetsIn(chart) });
+      // THEN the Rollout's own validation explains it
+      expect(r.node.validate()).toEqual(["the Rollout has no container: pass 'containers' or call addContainer()"]);
+      // NOTE: at synth, the chart's rule run serializes the Rollout first and cdk8s-plus's own error wins
+      expect(() => Testing.synth(chart)).toThrow(/container/);
     });
 
-    test.each([-1, 6, 1.5])('fails if the analysis starting step is not the index of a step (%j), at synth', (startingStep) => {
+    test.each([-1, 3, 1.5])('fails if the analysis starting step is not the index of a step (%j), at synth', (startingStep) => {
       const chart = nsChart();
       const template = IstioMetrics.successRateTemplate(chart, 'sr', { templateMetadata: { name: 'shop-success-rate' } });
-      rollout(chart, { analysis: { templates: [template], startingStep } });
-      expect(() => Testing.synth(chart)).toThrow(/'analysis.startingStep' \(.*\) must be the index of a step, between 0 and 5/);
+      rollout(chart, { analysis: { templates: [template], startingStep }, steps: [CanaryStep.weight(10), CanaryStep.pause(), CanaryStep.weight(50)] });
+      expect(() => Testing.synth(chart))
+        .toThrow(/\[test\/rollout\] 'analysis.startingStep' \(.*\) must be the index of a step, between 0 and 2/);
     });
+  });
+});
+
+describe('ArgoRollout: anti-affinity, dynamic stable scale, autoscaling, managed routes', () => {
+  test('anti-affinity and dynamicStableScale render into the canary strategy', () => {
+    // GIVEN
+    const chart = nsChart();
+    // WHEN
+    rollout(chart, { antiAffinity: RolloutAntiAffinity.preferred(50), dynamicStableScale: true });
+    const manifests = synth(chart);
+    // THEN
+    const canary = rolloutOf(manifests).spec.strategy.canary;
+    expect(canary.antiAffinity).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } });
+    expect(canary.dynamicStableScale).toBe(true);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('required anti-affinity; preferred defaults to weight 100', () => {
+    expect(RolloutAntiAffinity.required()._toKube()).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+    expect(RolloutAntiAffinity.preferred()._toKube()).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: { weight: 100 } });
+    const chart = nsChart();
+    rollout(chart, { antiAffinity: RolloutAntiAffinity.required() });
+    expect(rolloutOf(synth(chart)).spec.strategy.canary.antiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+  });
+
+  test('autoscale(): an HPA targets the Rollout, which then has no replicas', () => {
+    // GIVEN
+    const chart = nsChart();
+    const r = rollout(chart);
+    // WHEN
+    r.autoscale({ maxReplicas: 10 });
+    const manifests = synth(chart);
+    // THEN
+    expect(r.hasAutoscaler).toBe(true);
+    expect(r.replicas).toBeUndefined();
+    expect(rolloutOf(manifests).spec.replicas).toBeUndefined();
+    const hpa = findOne(manifests, 'HorizontalPodAutoscaler');
+    expect(hpa.metadata).toMatchObject({ name: 'shop', namespace: 'shop', annotations: { 'argocd.argoproj.io/sync-wave': '0' } });
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'shop' },
+      minReplicas: 2,
+      maxReplicas: 10,
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('managedRoutes lists the header and mirror routes once, in order of first use', () => {
+    const chart = nsChart();
+    const r = rollout(chart, {
+      steps: [
+        CanaryStep.mirrorRoute({ name: 'mirror' }),
+        CanaryStep.headerRoute({ name: 'by-header', match: [{ headerName: 'x-canary', value: StringMatch.exact('1') }] }),
+        CanaryStep.weight(10),
+        CanaryStep.removeMirrorRoute('mirror'),
+      ],
+    });
+    expect(r.managedRoutes).toEqual(['mirror', 'by-header']);
+    expect(rolloutOf(synth(chart)).spec.strategy.canary.trafficRouting.managedRoutes).toEqual([{ name: 'mirror' }, { name: 'by-header' }]);
+  });
+
+  test.each([0, 101, 1.5])('fails if the anti-affinity weight is outside 1-100 (%j)', (weight) => {
+    expect(() => RolloutAntiAffinity.preferred(weight)).toThrow(/^'antiAffinity weight' \(.*\) must be an integer between 1 and 100$/);
+  });
+
+  test('fails if dynamicStableScale is combined with scaleDownDelay', () => {
+    expect(() => rollout(nsChart(), { dynamicStableScale: true, scaleDownDelay: Duration.seconds(30) }))
+      .toThrow(/^'dynamicStableScale' cannot be used with 'scaleDownDelay' \(Argo Rollouts refuses the combination\): .*remove one of them$/);
+  });
+
+  test('fails if replicas is set and an autoscaler is added', () => {
+    const r = rollout(nsChart(), { replicas: 3 });
+    expect(() => r.autoscale({ maxReplicas: 10 }))
+      .toThrow(/^'replicas' \(3\) is set, but an autoscaler now owns the replicas of rollout "shop": remove 'replicas'/);
+  });
+
+  test('fails if a header route step has the name of a weighted route, at synth', () => {
+    const chart = nsChart();
+    rollout(chart, { steps: [CanaryStep.headerRoute({ name: 'primary', match: [{ headerName: 'x-canary', value: StringMatch.exact('1') }] })] });
+    expect(() => Testing.synth(chart))
+      .toThrow(/step 0: the setHeaderRoute route "primary" has the name of a weighted route of VirtualService "shop": .*Give the step route another name/);
+  });
+
+  test('fails if one route name is used by header and mirror steps, at synth', () => {
+    const chart = nsChart();
+    rollout(chart, {
+      steps: [
+        CanaryStep.headerRoute({ name: 'preview', match: [{ headerName: 'x-canary', value: StringMatch.exact('1') }] }),
+        CanaryStep.mirrorRoute({ name: 'preview' }),
+      ],
+    });
+    expect(() => Testing.synth(chart))
+      .toThrow(/step 1: route "preview" is used both by setHeaderRoute and setMirrorRoute steps: give header and mirror routes different names/);
+  });
+
+  test('fails if a step removes a route no earlier step adds, at synth', () => {
+    const chart = nsChart();
+    rollout(chart, { steps: [CanaryStep.weight(10), CanaryStep.removeHeaderRoute('never-added')] });
+    expect(() => Testing.synth(chart)).toThrow(/step 1: removes route "never-added", which no earlier step adds: fix the name or remove the step/);
   });
 });

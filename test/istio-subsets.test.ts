@@ -409,10 +409,10 @@ describe('IstioSubsets: more ports, additional subsets, separate ingress Virtual
       .toThrow(/^'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService$/);
   });
 
-  test('fails if two IstioSubsets bind the same host to the mesh, at synth (IST0109)', () => {
+  test('fails if two IstioSubsets bind the same host to the mesh, at synth (rule CR207, IST0109)', () => {
     const chart = nsChart();
     new IstioSubsets(chart, 'a', BASE);
     new IstioSubsets(chart, 'b', { ...BASE, name: 'shop-b' });
-    expect(() => Testing.synth(chart)).toThrow(/the VirtualService "shop" and the one of test\/b are both bound to the mesh for host shop.shop.svc.cluster.local: .*IST0109/);
+    expect(() => Testing.synth(chart)).toThrow(/\[CR207\] VirtualService shop\/shop-b .*host "shop.shop.svc.cluster.local" is also defined by VirtualService shop\/shop.*IST0109/);
   });
 });
