@@ -10,6 +10,7 @@ import { CanaryLabels, assertIdentityLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
+import { CanaryAuthorizationOptions, defineMeshSecurity } from './mesh-security';
 import { AdditionalSubset, IstioSubsets } from './istio-subsets';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
@@ -160,6 +161,24 @@ export interface CanaryServiceProps {
    */
   readonly antiAffinity?: RolloutAntiAffinity;
   /**
+   * Require mutual TLS for every connection to the pods (a PeerAuthentication in STRICT mode selecting
+   * them). Callers without an Istio sidecar are then rejected; set false only for services that must accept
+   * plaintext from outside the mesh.
+   * @default true
+   */
+  readonly strictMtls?: boolean;
+  /**
+   * Allow only these callers (an Istio AuthorizationPolicy ALLOW on the service ports, by mTLS identity).
+   * @default - no AuthorizationPolicy: every caller that passes mTLS is allowed
+   */
+  readonly authorization?: CanaryAuthorizationOptions;
+  /**
+   * Define a PodDisruptionBudget (`maxUnavailable: 1`) when there is more than one pod, so that node
+   * drains never take several pods of the service at once.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
+  /**
    * The request rate the service receives; the rollout plan estimates from it how many requests a bad
    * canary serves before it is aborted.
    * @default - not declared
@@ -187,6 +206,12 @@ export class CanaryService extends Construct {
   public readonly rollout: ArgoRollout;
   /** The main container. */
   public readonly container: kplus.Container;
+  /** The PeerAuthentication requiring mTLS, unless `strictMtls` is false. */
+  public readonly peerAuthentication?: ApiObject;
+  /** The AuthorizationPolicy, when `authorization` is given. */
+  public readonly authorizationPolicy?: ApiObject;
+  /** The PodDisruptionBudget, when there is more than one pod. */
+  public readonly podDisruptionBudget?: ApiObject;
   /** The templates of the background analysis (the default success-rate template, unless replaced). */
   public readonly analysisTemplates: IAnalysisTemplate[];
   private readonly ports: ResolvedServicePort[];
@@ -265,6 +290,27 @@ export class CanaryService extends Construct {
       liveness: props.liveness,
     });
     ApiObject.of(this.rollout).addDependency(this.service, this.subsets.virtualService);
+
+    const security = defineMeshSecurity(this, {
+      name: this.name,
+      namespace: this.namespace,
+      selector: this.selectorLabels,
+      ports: containerPorts,
+      strictMtls: props.strictMtls ?? true,
+      authorization: props.authorization,
+      gatewayBound: props.gateway !== undefined,
+    });
+    this.peerAuthentication = security.peerAuthentication;
+    this.authorizationPolicy = security.authorizationPolicy;
+
+    if ((props.podDisruptionBudget ?? true) && (props.replicas ?? 2) > 1) {
+      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
+      });
+    }
   }
 
   /** @internal */

@@ -12,6 +12,7 @@ export * from './experiment';
 export * from './istio-gateway';
 export * from './istio-metrics';
 export * from './istio-subsets';
+export * from './mesh-security';
 export * from './rollout-analysis';
 export * from './rollout-plan';
 export * from './rules/engine';

@@ -11,7 +11,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, TrafficPolicy } from '../../src';
+import { ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy } from '../../src';
 
 /** What differs between environments. */
 export interface ShopEnvironmentProps extends ChartProps {
@@ -75,12 +75,21 @@ export class ShopEnvironment extends Chart {
       tls: { credentialName: `${props.namespace}-shop-tls` },
     });
 
+    // Each service runs as its own identity, so that the cart can allow exactly the storefront.
+    const identity = (name: string) => new kplus.ServiceAccount(this, `${name}-sa`, {
+      metadata: { name, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      automountToken: false,
+    });
+
     this.storefront = new CanaryService(this, 'storefront', {
       image: `ghcr.io/acme/storefront:${props.storefrontTag}`,
       replicas: props.replicas,
       expectedRequestsPerSecond: props.storefrontRequestsPerSecond,
       steps: storefrontSteps,
       gateway,
+      serviceAccount: identity('storefront'),
+      // only the ingress gateway (bound above) and workloads of this namespace may call the storefront
+      authorization: { allowIngressGateway: true, namespaces: [props.namespace] },
       ports: [{ port: 80, targetPort: 8080 }],
       readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
       envVariables: {
@@ -96,6 +105,9 @@ export class ShopEnvironment extends Chart {
       image: `ghcr.io/acme/cart:${props.cartTag}`,
       replicas: props.replicas,
       steps,
+      serviceAccount: identity('cart'),
+      // only the storefront may call the cart
+      authorization: { serviceAccounts: [`${props.namespace}/storefront`] },
       ports: [
         { port: 80, targetPort: 8080 },
         { port: 9090, name: 'grpc-admin', targetPort: 9090 },

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { AnalysisTemplate, ClusterAnalysisTemplate, Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { DestinationRule, Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
-import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1';
+import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
 
@@ -37,8 +38,9 @@ export function validateManifest(obj: any): void {
     const classes: { [k: string]: any } = { VirtualService, DestinationRule, Gateway };
     model = classes[kind] && { cls: classes[kind], apiVersion: 'networking.istio.io/v1beta1' };
   } else if (group === 'security.istio.io') {
-    const classes: { [k: string]: any } = { PeerAuthentication, AuthorizationPolicy };
-    model = classes[kind];
+    // @kubernetes-models/istio 2.3 has PeerAuthentication only as v1beta1 (Istio serves identical schemas for v1 and v1beta1).
+    if (kind === 'PeerAuthentication') model = { cls: PeerAuthentication, apiVersion: 'security.istio.io/v1beta1' };
+    if (kind === 'AuthorizationPolicy') model = AuthorizationPolicy;
   } else if (k8sModels[apiVersion]) {
     model = k8sModels[apiVersion][kind];
   }

@@ -1,0 +1,114 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { assertDnsLabel, assertDnsSubdomain } from './_util';
+import { SyncWave } from './sync-wave';
+import * as sec from '../imports/security.istio.io';
+
+/** Who may call the service, for an Istio AuthorizationPolicy (ALLOW) on its pods. */
+export interface CanaryAuthorizationOptions {
+  /**
+   * Service accounts allowed to call, as `<namespace>/<service account>`.
+   * @default - none
+   */
+  readonly serviceAccounts?: string[];
+  /**
+   * Namespaces whose workloads may call.
+   * @default - none
+   */
+  readonly namespaces?: string[];
+  /**
+   * Allow the ingress gateway's identity (set automatically when the service is bound to a gateway).
+   * @default - true when a gateway is bound, else false
+   */
+  readonly allowIngressGateway?: boolean;
+  /**
+   * The ingress gateway's service account, `<namespace>/<name>`. It depends on how the gateway was
+   * installed: `istio-system/istio-ingressgateway-service-account` (istioctl, the `gateways/istio-ingress`
+   * chart) or the Helm release name of the `gateway` chart.
+   * @default "istio-system/istio-ingressgateway-service-account"
+   */
+  readonly ingressGatewayServiceAccount?: string;
+  /**
+   * The mesh trust domain used in principals.
+   * @default "cluster.local"
+   */
+  readonly trustDomain?: string;
+}
+
+/** Settings for the PeerAuthentication and AuthorizationPolicy of a workload. @internal */
+export interface MeshSecurityProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selector: { [key: string]: string };
+  readonly ports: number[];
+  readonly strictMtls: boolean;
+  readonly authorization?: CanaryAuthorizationOptions;
+  readonly gatewayBound: boolean;
+}
+
+/**
+ * Defines the workload's PeerAuthentication (mTLS STRICT) and, when callers are given, an
+ * AuthorizationPolicy that allows only them on the service ports. Returns the objects made.
+ * @internal
+ */
+export function defineMeshSecurity(scope: Construct, props: MeshSecurityProps): { peerAuthentication?: ApiObject; authorizationPolicy?: ApiObject } {
+  const annotations = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
+  const out: { peerAuthentication?: ApiObject; authorizationPolicy?: ApiObject } = {};
+  if (props.strictMtls) {
+    const spec: sec.PeerAuthenticationSpec = {
+      selector: { matchLabels: { ...props.selector } },
+      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.STRICT },
+    };
+    out.peerAuthentication = new ApiObject(scope, 'PeerAuthentication', {
+      ...sec.PeerAuthentication.GVK,
+      metadata: { name: props.name, namespace: props.namespace, annotations },
+      spec,
+    });
+  }
+  const auth = props.authorization;
+  if (auth) {
+    const trustDomain = auth.trustDomain ?? 'cluster.local';
+    assertDnsSubdomain('authorization.trustDomain', trustDomain);
+    const principal = (prop: string, ref: string) => {
+      const parts = ref.split('/');
+      if (parts.length !== 2) {
+        throw new Error(`'${prop}' ("${ref}") must be "<namespace>/<service account>", for example "shop/storefront"`);
+      }
+      assertDnsLabel(`${prop} namespace`, parts[0]);
+      assertDnsSubdomain(`${prop} name`, parts[1]);
+      return `${trustDomain}/ns/${parts[0]}/sa/${parts[1]}`;
+    };
+    const principals = (auth.serviceAccounts ?? []).map(sa => principal('authorization.serviceAccounts', sa));
+    if (auth.allowIngressGateway ?? props.gatewayBound) {
+      principals.push(principal('authorization.ingressGatewayServiceAccount', auth.ingressGatewayServiceAccount ?? 'istio-system/istio-ingressgateway-service-account'));
+    }
+    const namespaces = [...(auth.namespaces ?? [])];
+    namespaces.forEach(ns => assertDnsLabel('authorization.namespaces', ns));
+    if (principals.length === 0 && namespaces.length === 0) {
+      throw new Error("'authorization' allows nobody: an ALLOW policy without callers denies every request. Give 'serviceAccounts', "
+        + "'namespaces' or 'allowIngressGateway: true', or leave 'authorization' out");
+    }
+    if (!props.strictMtls) {
+      throw new Error("'authorization' identifies callers by their mTLS identity, but 'strictMtls' is false: plaintext requests carry no "
+        + "identity and would be denied. Keep 'strictMtls' true (the default) or leave 'authorization' out");
+    }
+    const from: sec.AuthorizationPolicySpecRulesFrom[] = [];
+    if (principals.length > 0) from.push({ source: { principals: dedupe(principals) } });
+    if (namespaces.length > 0) from.push({ source: { namespaces: dedupe(namespaces) } });
+    const spec: sec.AuthorizationPolicySpec = {
+      selector: { matchLabels: { ...props.selector } },
+      action: sec.AuthorizationPolicySpecAction.ALLOW,
+      rules: [{ from, to: [{ operation: { ports: dedupe(props.ports.map(p => `${p}`)) } }] }],
+    };
+    out.authorizationPolicy = new ApiObject(scope, 'AuthorizationPolicy', {
+      ...sec.AuthorizationPolicy.GVK,
+      metadata: { name: props.name, namespace: props.namespace, annotations },
+      spec,
+    });
+  }
+  return out;
+}
+
+function dedupe(values: string[]): string[] {
+  return values.filter((v, i) => values.indexOf(v) === i);
+}
