@@ -78,6 +78,19 @@ project.addTask('synth', {
   ],
 });
 
+// The example's committed output: what a GitOps repository would hold (checked in CI by scripts/check-manifests.sh).
+project.addTask('manifests', {
+  description: 'Synthesize the example app into examples/shop/manifests/ (its committed GitOps output)',
+  steps: [
+    { exec: 'tsc -b tsconfig.examples.json' },
+    { exec: 'node build/examples/shop/main.js', env: { CDK8S_OUTDIR: 'examples/shop/manifests' } },
+  ],
+});
+project.addTask('manifests:check', {
+  description: 'Fail when examples/shop/manifests/ differs from a fresh synth of the example app',
+  exec: "scripts/check-manifests.sh 'npx tsc -b tsconfig.examples.json && node build/examples/shop/main.js' examples/shop/manifests",
+});
+
 // Docs: the code and YAML shown in docs/*.md come from the programs in examples/docs/.
 project.addTask('docs:render', {
   description: 'Regenerate the code and YAML blocks of docs/*.md from examples/docs/',
