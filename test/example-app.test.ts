@@ -1,0 +1,171 @@
+// The bundled example app (examples/shop), synthesized as the README's main job does it, checked end to end:
+// schema-valid objects, consistent references, secure defaults, header routing and mirroring with managed
+// routes that the Argo CD Applications ignore exactly, sync waves, and plans whose numbers match a hand
+// computation from the Rollouts and AnalysisTemplates in the output.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { compileExamples } from '../scripts/render-docs';
+import { CanaryRules, RolloutPlan } from '../src';
+import { findAll, findOne } from './support/manifests';
+import { validateManifests } from './support/schema';
+
+const ROOT = path.join(__dirname, '..');
+let files: { [name: string]: string } = {};
+const objects = (file: string): any[] => YAML.parseAllDocuments(files[file]).map(d => d.toJS());
+
+beforeAll(() => {
+  compileExamples();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-app-'));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'build', 'examples', 'shop', 'main.js')], {
+      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    files = Object.fromEntries(fs.readdirSync(outdir).sort().map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('writes one manifest file and one plan per environment, and the Argo CD Applications', () => {
+  expect(Object.keys(files)).toEqual([
+    'argocd.k8s.yaml', 'shop-production.k8s.yaml', 'shop-production.plan.md', 'shop-staging.k8s.yaml', 'shop-staging.plan.md',
+  ]);
+});
+
+test('every object is schema-valid and the rule catalog finds nothing', () => {
+  for (const f of Object.keys(files).filter(n => n.endsWith('.k8s.yaml'))) {
+    const manifests = validateManifests(objects(f));
+    expect(CanaryRules.check(manifests).map(x => CanaryRules.format(x))).toEqual([]);
+  }
+});
+
+describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
+  const manifests = () => objects(`${env}.k8s.yaml`);
+
+  test('the graph of each service is consistent: Service, DestinationRule, VirtualService and Rollout agree', () => {
+    for (const name of ['storefront', 'cart']) {
+      const m = manifests();
+      const svc = findOne(m, 'Service', name);
+      const dr = findOne(m, 'DestinationRule', name);
+      const vs = findOne(m, 'VirtualService', name);
+      const ro = findOne(m, 'Rollout', name);
+      const ns = svc.metadata.namespace;
+      const host = `${name}.${ns}.svc.cluster.local`;
+      expect(dr.spec.host).toEqual(host);
+      expect(dr.spec.subsets.map((s: any) => [s.name, s.labels])).toEqual([['stable', svc.spec.selector], ['canary', svc.spec.selector]]);
+      expect(ro.spec.selector.matchLabels).toEqual(svc.spec.selector);
+      const istio = ro.spec.strategy.canary.trafficRouting.istio;
+      expect(istio.destinationRule).toEqual({ name, stableSubsetName: 'stable', canarySubsetName: 'canary' });
+      expect(istio.virtualService.name).toEqual(vs.metadata.name);
+      for (const route of istio.virtualService.routes) {
+        const http = vs.spec.http.find((h: any) => h.name === route);
+        expect(http.route.map((d: any) => [d.destination.host, d.destination.subset, d.weight])).toEqual([[host, 'stable', 100], [host, 'canary', 0]]);
+      }
+      // the revision label on the pods is the value the Rollout passes to the analysis
+      const revision = ro.spec.template.metadata.labels['service.istio.io/canonical-revision'];
+      expect(ro.spec.strategy.canary.analysis.args).toContainEqual({ name: 'canary-revision', value: revision });
+      findOne(m, 'AnalysisTemplate', ro.spec.strategy.canary.analysis.templates[0].templateName);
+    }
+  });
+
+  test('the output carries the secure defaults', () => {
+    const m = manifests();
+    for (const ro of findAll(m, 'Rollout')) {
+      const pod = ro.spec.template.spec;
+      expect(ro.spec.template.metadata.labels['sidecar.istio.io/inject']).toEqual('true');
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({
+          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
+        });
+        expect(c.resources.requests).toBeDefined();
+        expect(c.resources.limits).toBeDefined();
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.image).toMatch(/:[\w.-]+$/);
+      }
+      const name = ro.metadata.name;
+      expect(findOne(m, 'PeerAuthentication', name).spec.mtls).toEqual({ mode: 'STRICT' });
+      expect(findOne(m, 'PodDisruptionBudget', name).spec.maxUnavailable).toEqual(1);
+      expect(findOne(m, 'AuthorizationPolicy', name).spec.action).toEqual('ALLOW');
+    }
+    expect(findOne(m, 'AuthorizationPolicy', 'cart').spec.rules[0].from[0].source.principals)
+      .toEqual([`cluster.local/ns/${findOne(m, 'Service', 'cart').metadata.namespace}/sa/storefront`]);
+  });
+
+  test('the storefront release uses header routing and mirroring with managed routes, ignored exactly by Argo CD', () => {
+    const ro = findOne(manifests(), 'Rollout', 'storefront');
+    const canary = ro.spec.strategy.canary;
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'canary-by-header' }, { name: 'mirror-reads' }]);
+    expect(canary.steps.filter((s: any) => s.setHeaderRoute).map((s: any) => s.setHeaderRoute.name)).toEqual(['canary-by-header']);
+    expect(canary.steps.filter((s: any) => s.setMirrorRoute).map((s: any) => s.setMirrorRoute.name)).toEqual(['mirror-reads', 'mirror-reads']);
+    expect(canary.trafficRouting.istio.virtualService.routes).not.toContain('canary-by-header');
+
+    const app = findOne(objects('argocd.k8s.yaml'), 'Application', env);
+    const ns = ro.metadata.namespace;
+    const vsIgnore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService' && d.name === 'storefront' && d.namespace === ns);
+    expect(vsIgnore.jqPathExpressions).toEqual([
+      '.spec.http[].route[].weight',
+      '.spec.http[] | select(.name == "canary-by-header")',
+      '.spec.http[] | select(.name == "mirror-reads")',
+    ]);
+    const cartIgnore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService' && d.name === 'cart' && d.namespace === ns);
+    expect(cartIgnore.jqPathExpressions).toEqual(['.spec.http[].route[].weight']);
+    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true']));
+    expect(app.spec.source.directory.include).toEqual(`${env}.k8s.yaml`);
+  });
+
+  test('sync waves: prerequisites before routing before the Rollout, nothing after it', () => {
+    const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    for (const o of manifests()) {
+      const expected: { [kind: string]: number } = {
+        AnalysisTemplate: -2, Service: -2, DestinationRule: -2, Gateway: -2, PeerAuthentication: -2, AuthorizationPolicy: -2,
+        PodDisruptionBudget: -2, ServiceAccount: -2, VirtualService: -1, Rollout: 0,
+      };
+      expect([o.kind, wave(o)]).toEqual([o.kind, expected[o.kind]]);
+    }
+  });
+
+  test('the plan matches a hand computation from the Rollouts and AnalysisTemplates in the output', () => {
+    const m = manifests();
+    const markdown = files[`${env}.plan.md`];
+    for (const ro of findAll(m, 'Rollout')) {
+      const steps: any[] = ro.spec.strategy.canary.steps;
+      // minimum time to 100% = sum of the timed pauses (no analysis steps, no manual pause)
+      const seconds = (d: string) => Number(d.slice(0, -1)) * ({ s: 1, m: 60, h: 3600 } as any)[d.slice(-1)];
+      const total = steps.filter(s => s.pause).reduce((sum, s) => sum + seconds(s.pause.duration), 0);
+      const plan = RolloutPlan.fromManifests(m, ro.metadata.name);
+      expect(plan.minimumTimeToFullPromotion?.toSeconds()).toEqual(total);
+      // worst case: the (failureLimit+1)-th failed measurement, initialDelay + failureLimit × interval after the
+      // analysis starts, which is when the first weight above 0 is set
+      const bg = ro.spec.strategy.canary.analysis;
+      const template = findOne(m, 'AnalysisTemplate', bg.templates[0].templateName);
+      const metric = template.spec.metrics[0];
+      const abortAfter = seconds(metric.initialDelay) + metric.failureLimit * seconds(metric.interval);
+      const firstWeight = steps[bg.startingStep ?? 0].setWeight ?? steps.find(s => s.setWeight)?.setWeight;
+      const exposure = plan.analyses[0].worstCase!;
+      expect(exposure.abortAfter.toSeconds()).toEqual(abortAfter);
+      expect(exposure.weightAtAbort).toEqual(firstWeight);
+      if (ro.metadata.name === 'storefront') {
+        // requests served by the canary until the abort: rate × time × weight (the example declares the rate)
+        const rate = env === 'shop-production' ? 400 : 5;
+        const expected = rate * abortAfter * firstWeight / 100;
+        const withRate = RolloutPlan.fromManifests(m, 'storefront', { requestsPerSecond: rate });
+        expect(withRate.analyses[0].worstCase!.canaryRequests).toBeCloseTo(expected, 6);
+        expect(markdown).toContain(`| \`success-rate\` | fails every measurement | ${abortAfter / 60}m | ${abortAfter / 60}m | ${firstWeight}% | `
+          + `${firstWeight}% | ${expected.toLocaleString('en-US')} |`);
+      }
+      expect(markdown).toContain(`## Rollout plan: ${ro.metadata.namespace}/${ro.metadata.name}`);
+    }
+    expect(markdown).toContain('```mermaid');
+  });
+});
+
+test('the committed example output (examples/shop/manifests) is what the program synthesizes', () => {
+  const dir = path.join(ROOT, 'examples', 'shop', 'manifests');
+  const committed = Object.fromEntries(fs.readdirSync(dir).sort().map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+  expect(committed).toEqual(files);
+});
