@@ -7,7 +7,9 @@ import * as YAML from 'yaml';
 import { ArgoRollout } from '../src/argo-rollout';
 import { CanaryApp, chartObjects } from '../src/canary-app';
 import { CanaryService } from '../src/canary-service';
+import { CanaryStep } from '../src/canary-step';
 import { IstioGateway } from '../src/istio-gateway';
+import { IstioMetrics } from '../src/istio-metrics';
 import { IstioSubsets } from '../src/istio-subsets';
 import { ServicePortProtocol } from '../src/service-port';
 import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
@@ -53,11 +55,17 @@ function readTree(dir: string): { [file: string]: string } {
   return out;
 }
 
-/** Makes the app invalid with a real library validation error (a Rollout without a container). */
+const BROKEN = /\[broken\/rollout\] 'analysis.startingStep' \(5\) must be the index of a step, between 0 and 0/;
+
+/** Makes the app invalid with a real library validation error (a background analysis starting after the last step). */
 function breakApp(app: App): void {
   const chart = new Chart(app, 'broken', { namespace: 'broken' });
+  const template = IstioMetrics.successRateTemplate(chart, 'sr', { templateMetadata: { name: 'broken-success-rate' } });
   new ArgoRollout(chart, 'rollout', {
     subsets: new IstioSubsets(chart, 'subsets', { serviceName: 'broken', servicePort: 80, subsetLabels: { app: 'broken' } }),
+    containers: [{ image: 'ghcr.io/acme/broken:1.0.0', portNumber: 8080 }],
+    steps: [CanaryStep.weight(10)],
+    analysis: { templates: [template], startingStep: 5 },
   });
 }
 
@@ -68,9 +76,11 @@ describe('CanaryApp.renderFiles', () => {
     program(app);
     // WHEN
     const files = app.renderFiles();
-    // THEN
-    expect(Object.keys(files).sort()).toEqual(['production.k8s.yaml', 'staging.k8s.yaml']);
-    for (const content of Object.values(files)) {
+    // THEN manifests and a rollout plan per chart
+    expect(Object.keys(files).sort()).toEqual(['production.k8s.yaml', 'production.plan.md', 'staging.k8s.yaml', 'staging.plan.md']);
+    expect(files['production.plan.md']).toMatch(/^# Rollout plan: production/m);
+    expect(Array.isArray(app.warnings)).toBe(true);
+    for (const content of [files['production.k8s.yaml'], files['staging.k8s.yaml']]) {
       const docs = YAML.parseAllDocuments(content).map(d => d.toJS());
       validateManifests(docs);
       const kinds = docs.map(d => d.kind);
@@ -78,8 +88,17 @@ describe('CanaryApp.renderFiles', () => {
       expect(kinds.indexOf('VirtualService')).toBeLessThan(kinds.indexOf('Rollout'));
     }
     const staging = YAML.parseAllDocuments(files['staging.k8s.yaml']).map(d => d.toJS());
-    expect(staging.map(d => d.kind).sort()).toEqual(['AnalysisTemplate', 'DestinationRule', 'Gateway', 'Rollout', 'Service', 'VirtualService']);
+    expect(staging.map(d => d.kind).sort()).toEqual([
+      'AnalysisTemplate', 'DestinationRule', 'Gateway', 'PeerAuthentication', 'PodDisruptionBudget', 'Rollout', 'Service', 'VirtualService',
+    ]);
     expect(files).toMatchSnapshot();
+  });
+
+  test('plans: false writes the manifests only', () => {
+    const app = new CanaryApp({ outdir: tmp, plans: false });
+    program(app);
+    expect(app.plans).toBe(false);
+    expect(Object.keys(app.renderFiles()).sort()).toEqual(['production.k8s.yaml', 'staging.k8s.yaml']);
   });
 
   test('chartObjects lists the ApiObjects of one chart only', () => {
@@ -87,7 +106,10 @@ describe('CanaryApp.renderFiles', () => {
     program(app);
     const production = app.node.findChild('production') as Chart;
     expect(chartObjects(production).map(o => `${o.kind}/${o.name}`).sort())
-      .toEqual(['AnalysisTemplate/shop-success-rate', 'DestinationRule/shop', 'Rollout/shop', 'Service/shop', 'VirtualService/shop']);
+      .toEqual([
+        'AnalysisTemplate/shop-success-rate', 'DestinationRule/shop', 'PeerAuthentication/shop', 'PodDisruptionBudget/shop',
+        'Rollout/shop', 'Service/shop', 'VirtualService/shop',
+      ]);
   });
 
   test('fails if the app is invalid, listing every error with its construct path', () => {
@@ -98,7 +120,7 @@ describe('CanaryApp.renderFiles', () => {
     new Chart(app, 'other').node.addValidation({ validate: () => ['a second problem'] });
     // THEN
     expect(() => app.renderFiles()).toThrow(
-      /^Validation failed with the following errors:\n {2}\[broken\/rollout\] the Rollout has no container: pass 'containers' or call addContainer\(\)\n {2}\[other\] a second problem$/);
+      /^Validation failed with the following errors:\n {2}\[broken\/rollout\] 'analysis.startingStep' \(5\) must be the index of a step, between 0 and 0\n {2}\[other\] a second problem$/);
   });
 
   test('fails if two charts render to the same file', () => {
@@ -139,7 +161,7 @@ describe('CanaryApp.synth', () => {
     app.synth();
     // THEN
     const tree = readTree(outdir);
-    expect(Object.keys(tree).sort()).toEqual(['production.k8s.yaml', 'staging.k8s.yaml']);
+    expect(Object.keys(tree).sort()).toEqual(['production.k8s.yaml', 'production.plan.md', 'staging.k8s.yaml', 'staging.plan.md']);
     expect(tree['production.k8s.yaml']).toEqual(app.renderFiles()['production.k8s.yaml']);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -157,7 +179,7 @@ describe('CanaryApp.synth', () => {
     program(bad);
     breakApp(bad);
     // THEN
-    expect(() => bad.synth()).toThrow(/Validation failed with the following errors:\n {2}\[broken\/rollout\] the Rollout has no container/);
+    expect(() => bad.synth()).toThrow(BROKEN);
     expect(readTree(outdir)).toEqual(before);
     expect(Object.keys(before).map(f => fs.statSync(path.join(outdir, f)).mtimeMs)).toEqual(mtimes);
     expect(fs.readdirSync(tmp)).toEqual(['dist']); // no staging folder left behind
@@ -167,7 +189,7 @@ describe('CanaryApp.synth', () => {
     const outdir = path.join(tmp, 'dist');
     const bad = new CanaryApp({ outdir });
     breakApp(bad);
-    expect(() => bad.synth()).toThrow(/Validation failed/);
+    expect(() => bad.synth()).toThrow(BROKEN);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
@@ -194,7 +216,7 @@ describe('determinism', () => {
     // THEN
     const ta = readTree(path.join(tmp, 'a'));
     const tb = readTree(path.join(tmp, 'b'));
-    expect(Object.keys(ta).length).toBe(2);
+    expect(Object.keys(ta).length).toBe(4);
     for (const f of Object.keys(ta)) expect(Buffer.from(tb[f]).equals(Buffer.from(ta[f]))).toBe(true);
     expect(tb).toEqual(ta);
   });

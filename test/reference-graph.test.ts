@@ -81,14 +81,18 @@ function expectConsistentGraph(manifests: any[]): void {
     expect(() => expectConsistentGraph(ref)).toThrow();
   });
 
-  test('same kinds, plus the default AnalysisTemplate', () => {
+  test('same kinds, plus the default AnalysisTemplate, the mTLS PeerAuthentication and a PodDisruptionBudget', () => {
     // GIVEN
     const ref = reference();
     const lib = library();
     // THEN
     expect(ref.map(m => m.kind).sort()).toEqual([...GRAPH_KINDS].sort());
     expect(lib.filter(m => GRAPH_KINDS.includes(m.kind)).map(m => m.kind).sort()).toEqual(ref.map(m => m.kind).sort());
-    expect(lib.filter(m => !GRAPH_KINDS.includes(m.kind)).map(m => `${m.kind}/${m.metadata.name}`)).toEqual(['AnalysisTemplate/istio-subset-split-success-rate']);
+    expect(lib.filter(m => !GRAPH_KINDS.includes(m.kind)).map(m => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'AnalysisTemplate/istio-subset-split-success-rate',
+      'PeerAuthentication/istio-subset-split',
+      'PodDisruptionBudget/istio-subset-split',
+    ]);
   });
 
   test('same references and weights', () => {
