@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
+import { sweepMemo } from './_sweep';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
 import * as argo from '../imports/argoproj.io';
 
@@ -552,17 +553,15 @@ export class ArgoCdApplication extends Construct {
     if (this._charts.length === 0) {
       errors.push(`the Application "${this.name}" deploys no chart: pass the charts whose YAML is committed at '${this.sourcePath}' in 'charts' or call addChart()`);
     }
-    const mine = this.objectKeys();
-    const others = this.node.root.node.findAll()
-      .filter((c): c is ArgoCdApplication => ArgoCdApplication.isArgoCdApplication(c) && c !== this && c.cluster === this.cluster);
-    for (const other of others) {
+    const mine = this.memoObjectKeys();
+    for (const other of this.overlapCandidates(mine)) {
       const sharedCharts = this._charts.filter(c => other._charts.includes(c));
       if (sharedCharts.length > 0) {
         errors.push(`the chart "${sharedCharts[0].node.path}" is deployed by both Application "${this.name}" and Application "${other.name}" `
           + `(same ${this.cluster}): Argo CD would let both apply and prune the same objects; deploy each chart with one Application`);
         continue;
       }
-      const theirs = other.objectKeys();
+      const theirs = other.memoObjectKeys();
       const shared = [...mine.keys()].filter(k => theirs.has(k)).sort();
       if (shared.length > 0) {
         errors.push(`${shared.length} object(s) are deployed by both Application "${this.name}" and Application "${other.name}" (same ${this.cluster}), `
@@ -572,6 +571,54 @@ export class ArgoCdApplication extends Construct {
     }
     return errors;
   }
+
+  /** `objectKeys()`, computed once per validation sweep of a `CanaryApp` (see `_sweep.ts`). */
+  private memoObjectKeys(): Map<string, IConstruct> {
+    return sweepMemo('ArgoCdApplication.objectKeys', this, () => this.objectKeys());
+  }
+
+  /**
+   * The other Applications of the app that deploy to the same cluster and share a chart or an object key
+   * with this one, in construct-tree order: the only ones that can overlap with it. The index behind it is
+   * built once per validation sweep, so that checking N Applications costs O(N), not O(N²).
+   */
+  private overlapCandidates(mine: Map<string, IConstruct>): ArgoCdApplication[] {
+    const root = this.node.root;
+    const index = sweepMemo('ArgoCdApplication.overlapIndex', root, () => {
+      const clusters = new Map<string, OverlapIndex>();
+      root.node.findAll().forEach((c, order) => {
+        if (!ArgoCdApplication.isArgoCdApplication(c)) return;
+        let idx = clusters.get(c.cluster);
+        if (!idx) {
+          idx = { order: new Map(), byChart: new Map(), byKey: new Map() };
+          clusters.set(c.cluster, idx);
+        }
+        idx.order.set(c, order);
+        for (const chart of c._charts) pushTo(idx.byChart, chart, c);
+        for (const key of c.memoObjectKeys().keys()) pushTo(idx.byKey, key, c);
+      });
+      return clusters;
+    });
+    const idx = index.get(this.cluster)!;
+    const found = new Set<ArgoCdApplication>();
+    for (const chart of this._charts) for (const a of idx.byChart.get(chart) ?? []) found.add(a);
+    for (const key of mine.keys()) for (const a of idx.byKey.get(key) ?? []) found.add(a);
+    found.delete(this);
+    return [...found].sort((a, b) => idx.order.get(a)! - idx.order.get(b)!);
+  }
+}
+
+/** The Applications of one cluster: their construct-tree order, and who deploys each chart and object key. */
+interface OverlapIndex {
+  readonly order: Map<ArgoCdApplication, number>;
+  readonly byChart: Map<Chart, ArgoCdApplication[]>;
+  readonly byKey: Map<string, ArgoCdApplication[]>;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function finalizerNames(finalizer: ApplicationFinalizer): string[] | undefined {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartWarnings, renderedJson } from './_chart-rules';
+import { inSweep } from './_sweep';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './rollout-plan';
 import { CanaryRules } from './rules/engine';
@@ -67,6 +68,11 @@ export class CanaryApp extends App {
    * validation error, when the app is invalid.
    */
   public renderFiles(): { [fileName: string]: string } {
+    return inSweep(() => this.renderFilesOnce());
+  }
+
+  /** `renderFiles()` inside one sweep: the tree does not change while it runs (see `_sweep.ts`). */
+  private renderFilesOnce(): { [fileName: string]: string } {
     const errors: string[] = [];
     for (const c of this.node.findAll()) {
       for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);

@@ -1,0 +1,34 @@
+// Internal: a "sweep" is one synchronous validate-and-render pass of a whole app (`CanaryApp.renderFiles()`).
+// Nothing outside the library runs during it, so the construct tree cannot change, and work that every
+// construct would otherwise redo (indexes over the whole app, serializing an object twice) can be
+// computed once and shared. Outside a sweep, `sweepMemo` computes every time.
+
+let current: Map<unknown, unknown> | undefined;
+
+/** Runs `fn` as one sweep (nested calls join the outer sweep); the memo is dropped when it returns. */
+export function inSweep<T>(fn: () => T): T {
+  if (current) return fn();
+  current = new Map();
+  try {
+    return fn();
+  } finally {
+    current = undefined;
+  }
+}
+
+/**
+ * The value of `compute()` for `key` and `kind`, computed once per sweep; outside a sweep, computed at
+ * every call.
+ */
+export function sweepMemo<T>(kind: string, key: object, compute: () => T): T {
+  if (!current) return compute();
+  let byKey = current.get(kind) as Map<object, T> | undefined;
+  if (!byKey) {
+    byKey = new Map();
+    current.set(kind, byKey);
+  }
+  if (byKey.has(key)) return byKey.get(key)!;
+  const value = compute();
+  byKey.set(key, value);
+  return value;
+}

@@ -1,0 +1,77 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { inSweep, sweepMemo } from '../src/_sweep';
+import { ArgoCdApplication } from '../src/argocd-application';
+import { CanaryApp } from '../src/canary-app';
+
+const APP = { sourceRepoUrl: 'https://git.example.com/acme/gitops.git', destinationServer: 'https://kubernetes.default.svc' };
+
+function service(chart: Chart, name: string): void {
+  new ApiObject(chart, `${name}-service`, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { ports: [{ port: 80 }] } });
+}
+
+/** Validation errors of every construct, as `App.synth()` finds them (outside a sweep). */
+function errorsOutsideSweep(app: CanaryApp): string[] {
+  return app.node.findAll().flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
+}
+
+describe('sweepMemo', () => {
+  test('computes once per key inside a sweep, and at every call outside', () => {
+    const key = {};
+    let calls = 0;
+    const compute = () => ++calls;
+    expect(sweepMemo('k', key, compute)).toBe(1);
+    expect(sweepMemo('k', key, compute)).toBe(2);
+    inSweep(() => {
+      expect(sweepMemo('k', key, compute)).toBe(3);
+      expect(sweepMemo('k', key, compute)).toBe(3);
+      expect(inSweep(() => sweepMemo('k', key, compute))).toBe(3); // a nested sweep joins the outer one
+      expect(sweepMemo('other', key, compute)).toBe(4);
+    });
+    expect(sweepMemo('k', key, compute)).toBe(5);
+  });
+
+  test('drops the memo when the sweep throws', () => {
+    const key = {};
+    let calls = 0;
+    expect(() => inSweep(() => {
+      sweepMemo('k', key, () => ++calls);
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(sweepMemo('k', key, () => ++calls)).toBe(2);
+  });
+});
+
+describe('ArgoCdApplication overlap check inside CanaryApp.renderFiles()', () => {
+  test('fails with the same messages, in the same order, as outside a sweep', () => {
+    // GIVEN: c and a share a chart; b and d deploy a copy of Service shop/shop; e is on another cluster
+    const app = new CanaryApp({ plans: false });
+    const argocd = new Chart(app, 'argocd');
+    const shop = new Chart(app, 'shop');
+    service(shop, 'shop');
+    const copy = new Chart(app, 'copy');
+    service(copy, 'shop');
+    const other = new Chart(app, 'other');
+    service(other, 'other');
+    new ArgoCdApplication(argocd, 'c', { ...APP, name: 'c', sourcePath: 'c', charts: [shop] });
+    new ArgoCdApplication(argocd, 'a', { ...APP, name: 'a', sourcePath: 'a', charts: [shop] });
+    new ArgoCdApplication(argocd, 'b', { ...APP, name: 'b', sourcePath: 'b', charts: [copy, other] });
+    new ArgoCdApplication(argocd, 'e', { ...APP, name: 'e', sourcePath: 'e', destinationServer: 'https://eu.example.com', charts: [copy] });
+    const expected = errorsOutsideSweep(app);
+    expect(expected).toHaveLength(6);
+
+    // THEN
+    expect(() => app.renderFiles()).toThrow(`Validation failed with the following errors:\n  ${expected.join('\n  ')}`);
+  });
+
+  test('a fleet of Applications without overlaps renders', () => {
+    const app = new CanaryApp({ plans: false });
+    const argocd = new Chart(app, 'argocd');
+    for (let i = 0; i < 20; i++) {
+      const chart = new Chart(app, `svc${i}`);
+      service(chart, `svc${i}`);
+      new ArgoCdApplication(argocd, `svc${i}`, { ...APP, name: `svc${i}`, sourcePath: `apps/svc${i}`, charts: [chart] });
+    }
+    expect(errorsOutsideSweep(app)).toEqual([]);
+    expect(Object.keys(app.renderFiles())).toHaveLength(21);
+  });
+});
