@@ -1,7 +1,7 @@
-import { attachRules } from './_chart-rules';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { attachRules } from './_chart-rules';
 import { assertPinnedImage, parseImage, versionFromImage } from './_image';
 import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
@@ -243,7 +243,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
     this.minReady = props.minReady ?? Duration.seconds(0);
     this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
-    if (props.expectedRequestsPerSecond !== undefined && !(props.expectedRequestsPerSecond >= 0 && Number.isFinite(props.expectedRequestsPerSecond))) {
+    const rps = props.expectedRequestsPerSecond;
+    if (rps !== undefined && !(rps >= 0 && Number.isFinite(rps))) {
       throw new Error(`'expectedRequestsPerSecond' (${props.expectedRequestsPerSecond}) must be a finite number of requests per second, 0 or more`);
     }
     this.expectedRequestsPerSecond = props.expectedRequestsPerSecond;

@@ -1,7 +1,7 @@
-import { attachRules } from './_chart-rules';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { attachRules } from './_chart-rules';
 import { assertPinnedImage } from './_image';
 import { assertDnsLabel, resolveNamespace } from './_util';
 import { IAnalysisTemplate } from './analysis-template';
@@ -10,8 +10,8 @@ import { CanaryLabels, assertIdentityLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
-import { CanaryAuthorizationOptions, defineMeshSecurity } from './mesh-security';
 import { AdditionalSubset, IstioSubsets } from './istio-subsets';
+import { CanaryAuthorizationOptions, defineMeshSecurity } from './mesh-security';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
 import { SyncWave } from './sync-wave';

@@ -1,6 +1,6 @@
-import { attachRules } from './_chart-rules';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { attachRules } from './_chart-rules';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, resolveNamespace } from './_util';
 import { SyncWave } from './sync-wave';
 import * as istio from '../imports/networking.istio.io';

@@ -1,6 +1,6 @@
-import { attachRules } from './_chart-rules';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { attachRules } from './_chart-rules';
 import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
 import { assertIdentityLabels } from './canary-labels';
 import { IIstioGateway, assertHost } from './istio-gateway';
