@@ -1,6 +1,7 @@
 // Runs the rule catalog (src/rules) on every chart that holds objects of this library, at synth time.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { sweepJson } from './_sweep';
 import { CanaryRules } from './rules/engine';
 import { RuleFinding, RuleSeverity } from './rules/finding';
 
@@ -30,7 +31,7 @@ export function attachRules(scope: IConstruct): void {
     validate: () => {
       const objects = ownObjects(chart);
       const manifests = objects.map(o => {
-        const json = o.toJson();
+        const json = sweepJson(o);
         renderedJson.set(o, json);
         return json;
       });

@@ -2,6 +2,7 @@
 // Nothing outside the library runs during it, so the construct tree cannot change, and work that every
 // construct would otherwise redo (indexes over the whole app, serializing an object twice) can be
 // computed once and shared. Outside a sweep, `sweepMemo` computes every time.
+import { ApiObject } from 'cdk8s';
 
 let current: Map<unknown, unknown> | undefined;
 
@@ -31,4 +32,12 @@ export function sweepMemo<T>(kind: string, key: object, compute: () => T): T {
   const value = compute();
   byKey.set(key, value);
   return value;
+}
+
+/**
+ * `o.toJson()`, serialized once per sweep: the rules, the Argo CD Applications that deploy the object and
+ * the output file share it. Callers must not modify it.
+ */
+export function sweepJson(o: ApiObject): any {
+  return sweepMemo('ApiObject.toJson', o, () => o.toJson());
 }

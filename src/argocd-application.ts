@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
-import { sweepMemo } from './_sweep';
+import { sweepJson, sweepMemo } from './_sweep';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
 import * as argo from '../imports/argoproj.io';
 
@@ -532,7 +532,7 @@ export class ArgoCdApplication extends Construct {
     return this.apiObjects()
       .filter(o => !(o.kind === 'Application' && o.apiGroup === 'argoproj.io'))
       .map(o => {
-        const manifest = o.toJson();
+        const manifest = sweepJson(o);
         return { manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace };
       });
   }

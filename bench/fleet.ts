@@ -1,0 +1,31 @@
+// The benchmark fleet: N canary services built with the library. See docs/benchmarks.md.
+//
+// Layout (what a realistic fleet looks like): one chart per service (an app in one environment), in the
+// namespace `fleet`, plus one `argocd` chart that holds one Argo CD Application per service chart.
+import { Chart } from 'cdk8s';
+import { ArgoCdApplication, CanaryApp, CanaryService } from '../src';
+import { NAMESPACE, REPO, SERVER, serviceName, serviceTag } from './names';
+
+/** N canary services with the library, in a `CanaryApp` (validation and rules on, as in every synth). */
+export function libraryFleet(n: number, plans: boolean): CanaryApp {
+  const app = new CanaryApp({ plans });
+  const argocd = new Chart(app, 'argocd');
+  for (let i = 0; i < n; i++) {
+    const name = serviceName(i);
+    const chart = new Chart(app, name, { namespace: NAMESPACE });
+    new CanaryService(chart, 'service', {
+      name,
+      image: `ghcr.io/acme/${name}:${serviceTag(i)}`,
+      replicas: 3,
+    });
+    new ArgoCdApplication(argocd, name, {
+      name,
+      sourceRepoUrl: REPO,
+      sourcePath: `apps/${name}`,
+      sourceTargetRevision: 'main',
+      destinationServer: SERVER,
+      charts: [chart],
+    });
+  }
+  return app;
+}
