@@ -6,21 +6,25 @@
 //     validation and `kubectl argo rollouts lint` would report them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnalysisTemplate, ClusterAnalysisTemplate, Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { AnalysisTemplate, ClusterAnalysisTemplate, Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1';
 import { DestinationRule, Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import Ajv from 'ajv';
+import * as appsV1 from 'kubernetes-models/apps/v1';
+import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
+import * as batchV1 from 'kubernetes-models/batch/v1';
+import * as policyV1 from 'kubernetes-models/policy/v1';
+import * as coreV1 from 'kubernetes-models/v1';
 import * as YAML from 'yaml';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const k8sModels: { [group: string]: any } = {
-  'v1': require('kubernetes-models/v1'),
-  'apps/v1': require('kubernetes-models/apps/v1'),
-  'policy/v1': require('kubernetes-models/policy/v1'),
-  'autoscaling/v2': require('kubernetes-models/autoscaling/v2'),
-  'batch/v1': require('kubernetes-models/batch/v1'),
+  'v1': coreV1,
+  'apps/v1': appsV1,
+  'policy/v1': policyV1,
+  'autoscaling/v2': autoscalingV2,
+  'batch/v1': batchV1,
 };
 
 const CRD_DIR = process.env.CRD_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'crds');
