@@ -383,6 +383,18 @@ describe('ArgoRollout', () => {
       expect(() => rollout(nsChart(), { replicas })).toThrow(/^'replicas' \(.*\) must be an integer between 1 and 10000$/);
     });
 
+    test.each([-1, NaN, Infinity])('fails if expectedRequestsPerSecond is not a finite number of 0 or more (%j)', (expectedRequestsPerSecond) => {
+      expect(() => rollout(nsChart(), { expectedRequestsPerSecond }))
+        .toThrow(/^'expectedRequestsPerSecond' \(.*\) must be a finite number of requests per second, 0 or more$/);
+    });
+
+    test('expectedRequestsPerSecond is kept for the plan and not written to the manifests', () => {
+      const chart = nsChart();
+      const r = rollout(chart, { expectedRequestsPerSecond: 250 });
+      expect(r.expectedRequestsPerSecond).toEqual(250);
+      expect(JSON.stringify(synth(chart))).not.toMatch(/250|expectedRequests/);
+    });
+
     test('fails if the progress deadline is not greater than minReady', () => {
       expect(() => rollout(nsChart(), { progressDeadline: Duration.seconds(30), minReady: Duration.seconds(30) }))
         .toThrow(/^'progressDeadline' \(30s\) must be greater than 'minReady' \(30s\)$/);
@@ -466,7 +478,8 @@ describe('ArgoRollout', () => {
     test.each([-1, 3, 1.5])('fails if the analysis starting step is not the index of a step (%j), at synth', (startingStep) => {
       const chart = nsChart();
       const template = IstioMetrics.successRateTemplate(chart, 'sr', { templateMetadata: { name: 'shop-success-rate' } });
-      rollout(chart, { analysis: { templates: [template], startingStep }, steps: [CanaryStep.weight(10), CanaryStep.pause(), CanaryStep.weight(50)] });
+      const steps = [CanaryStep.weight(10), CanaryStep.pause(), CanaryStep.weight(50)];
+      rollout(chart, { analysis: { templates: [template], startingStep }, steps });
       expect(() => Testing.synth(chart))
         .toThrow(/\[test\/rollout\] 'analysis.startingStep' \(.*\) must be the index of a step, between 0 and 2/);
     });

@@ -203,6 +203,29 @@ describe('CanaryApp.synth', () => {
   });
 });
 
+describe('CanaryApp warnings', () => {
+  test('rule warnings are collected and printed to stderr after a successful synth, without failing it', () => {
+    // GIVEN a gateway referenced but not defined in the app (rule CR206 warns)
+    const outdir = path.join(tmp, 'dist');
+    const app = new CanaryApp({ outdir });
+    new CanaryService(new Chart(app, 'prod', { namespace: 'shop' }), 'shop', {
+      image: 'ghcr.io/acme/shop:1.4.2',
+      gateway: IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com']),
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // WHEN
+      app.synth();
+      // THEN
+      expect(app.warnings.some(w => /^\[prod\] .*CR206/.test(w))).toBe(true);
+      expect(warn.mock.calls.map(c => c[0])).toEqual(app.warnings);
+      expect(fs.readdirSync(outdir).sort()).toEqual(['prod.k8s.yaml', 'prod.plan.md']);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe('determinism', () => {
   test('two separate apps running the same program render byte-identical files', () => {
     // GIVEN

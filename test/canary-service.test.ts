@@ -1,7 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ArgoRollout } from '../src/argo-rollout';
+import { ArgoRollout, RolloutAntiAffinity } from '../src/argo-rollout';
 import { CanaryService, CanaryServiceProps } from '../src/canary-service';
+import { CanaryStep } from '../src/canary-step';
 import { IstioGateway } from '../src/istio-gateway';
 import { ServicePortProtocol } from '../src/service-port';
 import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
@@ -171,6 +172,47 @@ describe('CanaryService', () => {
       livenessProbe: { httpGet: { path: '/live', port: 8080 } },
     });
     expect(manifests).toMatchSnapshot();
+  });
+
+  test('the default analysis starts at the first step that sends users to the canary', () => {
+    // GIVEN steps that first scale the canary and send it 0% of the traffic
+    const steps = [CanaryStep.canaryScale({ replicas: 1 }), CanaryStep.weight(0), CanaryStep.pause(), CanaryStep.weight(20), CanaryStep.pause()];
+    // WHEN
+    const manifests = synthService({ steps });
+    // THEN
+    expect(findOne(manifests, 'Rollout').spec.strategy.canary.analysis.startingStep).toEqual(3);
+    // and with the default steps it starts at once
+    expect(findOne(synthService(), 'Rollout').spec.strategy.canary.analysis.startingStep).toBeUndefined();
+  });
+
+  test('defaultAnalysis: false gives no analysis and no template', () => {
+    const manifests = synthService({ defaultAnalysis: false });
+    expect(findAll(manifests, 'AnalysisTemplate')).toEqual([]);
+    expect(findOne(manifests, 'Rollout').spec.strategy.canary.analysis).toBeUndefined();
+  });
+
+  test('Istio and Rollout options are passed to the parts: ingress VirtualService, additional subsets, dynamic scale, anti-affinity', () => {
+    // WHEN
+    const manifests = synthService({
+      gateway: IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com']),
+      separateIngressVirtualService: true,
+      additionalSubsets: [{ name: 'legacy', labels: { app: 'shop-legacy' }, weight: 10 }],
+      dynamicStableScale: true,
+      antiAffinity: RolloutAntiAffinity.required(),
+    });
+    // THEN
+    expect(findAll(manifests, 'VirtualService').map(v => v.metadata.name).sort()).toEqual(['shop', 'shop-ingress']);
+    const canary = findOne(manifests, 'Rollout').spec.strategy.canary;
+    expect(canary.trafficRouting.istio.virtualServices.map((v: any) => v.name)).toEqual(['shop-ingress', 'shop']);
+    expect(canary.trafficRouting.istio.destinationRule.additionalSubsetNames).toEqual(['legacy']);
+    expect(canary.dynamicStableScale).toBe(true);
+    expect(canary.antiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+  });
+
+  test('no PeerAuthentication with strictMtls: false; no PodDisruptionBudget when turned off or with one replica', () => {
+    expect(findAll(synthService({ strictMtls: false }), 'PeerAuthentication')).toEqual([]);
+    expect(findAll(synthService({ podDisruptionBudget: false }), 'PodDisruptionBudget')).toEqual([]);
+    expect(findAll(synthService({ replicas: 1 }), 'PodDisruptionBudget')).toEqual([]);
   });
 
   test('mesh: false with a referenced gateway routes only ingress traffic', () => {

@@ -2,6 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { ArgoRollout } from '../src/argo-rollout';
 import { CanaryService } from '../src/canary-service';
 import { CanaryStep, CanaryStepKind } from '../src/canary-step';
+import { IstioMetrics } from '../src/istio-metrics';
 import { IstioSubsets } from '../src/istio-subsets';
 import { StringMatch } from '../src/string-match';
 import { findOne } from './support/manifests';
@@ -107,6 +108,16 @@ describe('CanaryStep.canaryScale', () => {
 });
 
 describe('CanaryStep.analysis', () => {
+  test('keeps a copy of the templates', () => {
+    const chart = Testing.chart();
+    const template = IstioMetrics.successRateTemplate(chart, 'sr');
+    const templates = [template];
+    const step = CanaryStep.analysis({ templates });
+    templates.pop();
+    expect(step.kind).toEqual(CanaryStepKind.ANALYSIS);
+    expect(step.analysisOptions?.templates).toEqual([template]);
+  });
+
   test('fails if an analysis step has no templates', () => {
     expect(() => CanaryStep.analysis({ templates: [] })).toThrow(/^'analysis' step: 'templates' is empty: give at least one AnalysisTemplate$/);
   });

@@ -260,7 +260,8 @@ describe('IstioSubsets: more ports, additional subsets, separate ingress Virtual
     // THEN
     expect(subsets.httpRouteNames).toEqual(['primary', 'grpc-9000', 'admin']);
     const vs = findOne(manifests, 'VirtualService');
-    expect(vs.spec.http.map((h: any) => [h.name, h.match, h.route.map((r: any) => [r.destination.subset, r.destination.port.number, r.weight])])).toEqual([
+    const routes = (h: any) => h.route.map((r: any) => [r.destination.subset, r.destination.port.number, r.weight]);
+    expect(vs.spec.http.map((h: any) => [h.name, h.match, routes(h)])).toEqual([
       ['primary', [{ port: 80 }], [['stable', 80, 100], ['canary', 80, 0]]],
       ['grpc-9000', [{ port: 9000 }], [['stable', 9000, 100], ['canary', 9000, 0]]],
       ['admin', [{ port: 8081 }], [['stable', 8081, 100], ['canary', 8081, 0]]],

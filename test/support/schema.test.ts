@@ -1,11 +1,11 @@
 // The schema oracle must be able to fail: otherwise "validated" in every other test means nothing.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
-import { CanaryService } from '../../src/canary-service';
+import { Testing } from 'cdk8s';
 import { findOne } from './manifests';
 import { validateManifest, validateManifests } from './schema';
+import { CanaryService } from '../../src/canary-service';
 
 const CRD_DIR = process.env.CRD_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'crds');
 const HAVE_CRDS = fs.existsSync(CRD_DIR);
