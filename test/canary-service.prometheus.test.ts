@@ -26,7 +26,8 @@ function release(namespace: string, logLevel: string) {
   const rollout = findOne(manifests, 'Rollout', 'shop');
   const analysis = rollout.spec.strategy.canary.analysis;
   const template = findOne(manifests, 'AnalysisTemplate', analysis.templates[0].templateName);
-  return { labels: rollout.spec.template.metadata.labels, args: analysis.args as { name: string; value: string }[], metric: template.spec.metrics[0] };
+  const args: { name: string; value: string }[] = analysis.args;
+  return { labels: rollout.spec.template.metadata.labels, args, metric: template.spec.metrics[0] };
 }
 
 /** Argo Rollouts' substitution of `{{args.x}}` with the Rollout's argument values. */
