@@ -279,15 +279,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     if (!first) {
       throw new Error(`rollout "${this.rolloutName}" has no container: call addContainer() or pass 'containers'`);
     }
-    const v = versionFromImage(parseImage(first.image));
-    if (v === undefined) {
-      throw new Error(`'image' ("${first.image}") has neither a tag nor a digest and no 'version' is set: pin the image or set 'version'`);
-    }
-    if (v.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v)) {
-      throw new Error(`the image tag "${v}" of "${first.image}" cannot be a Kubernetes label value (at most 63 characters, starting and ending `
-        + "with a letter or digit): set 'version' to a short release name");
-    }
-    return v;
+    return versionOfImage(first.image);
   }
 
   /**
@@ -356,6 +348,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
     assertPinnedImage('image', cont.image, this.props.version !== undefined);
+    // the first container names the release: check now that its tag can be a label value
+    if (this.props.version === undefined && this.containers.length === 0) versionOfImage(cont.image);
     return super.addContainer(cont);
   }
 
@@ -478,6 +472,19 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       : undefined;
     return { steps, analysis };
   }
+}
+
+/** The release name an image gives (its tag, else its short digest), checked to be a label value. */
+function versionOfImage(image: string): string {
+  const v = versionFromImage(parseImage(image));
+  if (v === undefined) {
+    throw new Error(`'image' ("${image}") has neither a tag nor a digest and no 'version' is set: pin the image or set 'version'`);
+  }
+  if (v.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v)) {
+    throw new Error(`the image tag "${v}" of "${image}" cannot be a Kubernetes label value (at most 63 characters, starting and ending `
+      + "with a letter or digit): set 'version' to a short release name");
+  }
+  return v;
 }
 
 function metadata(labels?: { [k: string]: string }, annotations?: { [k: string]: string }): any {

@@ -424,6 +424,8 @@ export class IstioSubsets extends Construct {
 function hostMatches(pattern: string, host: string): boolean {
   const bare = pattern.includes('/') ? pattern.split('/')[1] : pattern;
   if (bare === '*' || bare === host) return true;
-  if (bare.startsWith('*.')) return host.endsWith(bare.slice(1)) || host === bare;
+  if (bare.startsWith('*.') && host.endsWith(bare.slice(1))) return true;
+  // a wildcard VirtualService host overlaps the gateway hosts it covers (Istio's host.Name.Matches is symmetric)
+  if (host.startsWith('*.')) return bare.endsWith(host.slice(1));
   return false;
 }

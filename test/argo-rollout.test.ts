@@ -429,15 +429,16 @@ describe('ArgoRollout', () => {
       expect(() => r.addContainer({ name: 'sidecar', image: 'busybox' })).toThrow(/^'image' \("busybox"\) has neither a tag nor a digest/);
     });
 
-    test.each([`v${'1'.repeat(63)}`, '_build', 'v1.'])('fails if the image tag cannot be a label value (%j)', (tag) => {
-      const r = rollout(nsChart(), {}, { image: `ghcr.io/acme/shop:${tag}` });
-      expect(() => r.version).toThrow(/^the image tag ".*" of "ghcr.io\/acme\/shop:.*" cannot be a Kubernetes label value .*set 'version' to a short release name$/);
+    test.each([`v${'1'.repeat(63)}`, '_build', 'v1.'])('fails if the image tag cannot be a label value (%j), when the container is added', (tag) => {
+      expect(() => rollout(nsChart(), {}, { image: `ghcr.io/acme/shop:${tag}` }))
+        .toThrow(/^the image tag ".*" of "ghcr.io\/acme\/shop:.*" cannot be a Kubernetes label value .*set 'version' to a short release name$/);
     });
 
-    test('fails if the image tag cannot be a label value, at synth', () => {
-      const chart = nsChart();
-      rollout(chart, {}, { image: 'ghcr.io/acme/shop:_build' });
-      expect(() => Testing.synth(chart)).toThrow(/the image tag "_build" .* cannot be a Kubernetes label value/);
+    test('a tag that cannot be a label value is fine with a version prop, or on a second container', () => {
+      expect(rollout(nsChart(), { version: 'build-7' }, { image: 'ghcr.io/acme/shop:_build' }).version).toEqual('build-7');
+      const r = rollout(nsChart());
+      r.addContainer({ name: 'helper', image: 'ghcr.io/acme/helper:_latest' });
+      expect(r.version).toEqual('1.4.2');
     });
 
     test('fails if the version is read before any container is added', () => {

@@ -336,6 +336,11 @@ describe('CanaryService', () => {
         .toThrow(/^'image' \("ghcr.io\/acme\/shop"\) has neither a tag nor a digest, so nothing tells one release from the next/);
     });
 
+    test('fails if the image tag cannot be a label value and no version is set', () => {
+      expect(() => new CanaryService(nsChart(), 'shop', { image: `ghcr.io/acme/shop:${'1'.repeat(64)}` }))
+        .toThrow(/^the image tag "1+" of "ghcr.io\/acme\/shop:1+" cannot be a Kubernetes label value .*set 'version'/);
+    });
+
     test('fails if the image is not an image reference', () => {
       expect(() => new CanaryService(nsChart(), 'shop', { image: '' })).toThrow(/^'image' \(""\) is not a container image reference/);
     });

@@ -227,15 +227,26 @@ describe('IstioSubsets', () => {
     ['*.example.com', 'a.b.example.com'],
     ['*.example.com', '*.example.com'],
     ['shop.example.com', 'shop.example.com'],
+    ['shop.example.com', '*.example.com'],
+    ['*.shop.example.com', '*.example.com'],
   ])('a gateway serving %j serves %j', (gatewayHost, host) => {
     const gw = IstioGateway.fromGatewayRef('istio-system/public', [gatewayHost]);
     expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: [host] })).not.toThrow();
+  });
+
+  test('a wildcard host bound to a gateway serving one of its names synthesizes and passes the synth-time rules', () => {
+    const chart = nsChart();
+    const gw = new IstioGateway(chart, 'public', { hosts: ['shop.example.com'] });
+    new IstioSubsets(chart, 'subsets', { ...BASE, gateways: [gw], hosts: ['*.example.com'] });
+    expect(findOne(synth(chart), 'VirtualService').spec.hosts).toEqual(['*.example.com', 'shop.shop.svc.cluster.local']);
   });
 
   test.each([
     ['*.example.com', 'example.com'],
     ['shop.example.com', 'api.example.com'],
     ['*.shop.example.com', 'shop.example.com'],
+    ['example.com', '*.example.com'],
+    ['shop.example.org', '*.example.com'],
   ])('a gateway serving %j does not serve %j', (gatewayHost, host) => {
     const gw = IstioGateway.fromGatewayRef('istio-system/public', [gatewayHost]);
     expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, gateways: [gw], hosts: [host] })).toThrow(/is served by gateway/);
