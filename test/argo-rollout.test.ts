@@ -130,7 +130,7 @@ describe('ArgoRollout', () => {
   test('steps can be added after construction; the getter returns a copy', () => {
     const chart = nsChart();
     const r = rollout(chart, { steps: [] });
-    expect(rolloutOf(Testing.synth(chart)).spec.strategy.canary.steps).toBeUndefined();
+    expect(rolloutOf(synth(chart)).spec.strategy.canary.steps).toBeUndefined();
     r.addStep(CanaryStep.weight(20));
     r.steps.push(CanaryStep.weight(90));
     r.addStep(CanaryStep.pause(Duration.seconds(30)));
