@@ -102,6 +102,23 @@ export function neutralizePlaceholders(query: string): string {
  * error, or undefined when the query is valid. An empty query is reported at offset 0.
  */
 export function findPromqlError(query: string): PromqlError | undefined {
+  // A fleet repeats the same few queries (a preset's query only differs in its placeholders' arguments), so
+  // each distinct query is parsed once. The result is a pure function of the string.
+  if (PARSED.has(query)) {
+    const known = PARSED.get(query);
+    return known && { ...known };
+  }
+  const found = parsePromqlError(query);
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(query, found);
+  return found && { ...found };
+}
+
+/** Queries parsed so far and their first error (bounded: cleared when full). */
+const PARSED = new Map<string, PromqlError | undefined>();
+const PARSED_MAX = 1000;
+
+function parsePromqlError(query: string): PromqlError | undefined {
   const text = neutralizePlaceholders(query);
   let errorAt: number | undefined;
   if (text.trim() === '') {

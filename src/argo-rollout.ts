@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
 import { assertPinnedImage, parseImage, versionFromImage } from './_image';
+import { sweepMemo } from './_sweep';
 import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
 import { CanaryLabels } from './canary-labels';
@@ -287,7 +288,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * whenever anything in the pod template changes.
    */
   public get revision(): string {
-    return this.renderTemplate().revision;
+    return this.memoTemplate().revision;
   }
 
   /**
@@ -371,7 +372,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** @internal */
   public _toKube(): argo.RolloutSpec {
-    const { template, revision } = this.renderTemplate();
+    const { template, revision } = this.memoTemplate();
     const s = this.subsets;
     const { steps, analysis } = this.renderAnalysisAndSteps(revision, []);
     const canary: any = {
@@ -397,6 +398,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       template: template as any,
       strategy: { canary },
     };
+  }
+
+  /** `renderTemplate()`, once per validate-and-render sweep of a `CanaryApp` (rendering and validation both need it). */
+  private memoTemplate(): { template: any; revision: string } {
+    return sweepMemo('ArgoRollout.template', this, () => this.renderTemplate());
   }
 
   /** Renders the pod template with its labels and revision. */

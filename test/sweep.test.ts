@@ -1,7 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-28';
+import { findPromqlError } from '../src/_promql';
 import { inSweep, sweepMemo } from '../src/_sweep';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryApp } from '../src/canary-app';
+import { CanaryService } from '../src/canary-service';
 
 const APP = { sourceRepoUrl: 'https://git.example.com/acme/gitops.git', destinationServer: 'https://kubernetes.default.svc' };
 
@@ -73,5 +76,33 @@ describe('ArgoCdApplication overlap check inside CanaryApp.renderFiles()', () =>
     }
     expect(errorsOutsideSweep(app)).toEqual([]);
     expect(Object.keys(app.renderFiles())).toHaveLength(21);
+  });
+});
+
+describe('caches used by the synth benchmark fixes', () => {
+  test('findPromqlError gives the same answer for a repeated query, and callers cannot alter the cached one', () => {
+    const bad = 'sum(rate(x[5m])';
+    const first = findPromqlError(bad)!;
+    const copy = { ...first };
+    expect(first.line).toBe(1);
+    (first as any).offset = -1;
+    expect(findPromqlError(bad)).toEqual(copy);
+    expect(findPromqlError('sum(rate(x[5m]))')).toBeUndefined();
+    expect(findPromqlError('sum(rate(x[5m]))')).toBeUndefined();
+  });
+
+  test('a Rollout renders the same revision inside and outside a sweep, and a change between sweeps is seen', () => {
+    const app = new CanaryApp({ plans: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const svc = new CanaryService(chart, 'shop', { image: 'ghcr.io/acme/shop:1.4.2' });
+    const outside = svc.rollout.revision;
+    expect(inSweep(() => [svc.rollout.revision, svc.rollout.revision])).toEqual([outside, outside]);
+    const yaml1 = app.renderFiles()['shop.k8s.yaml'];
+    expect(yaml1).toContain(`canonical-revision: ${outside}`);
+
+    svc.container.env.addVariable('COLOR', EnvValue.fromValue('blue'));
+    const changed = svc.rollout.revision;
+    expect(changed).not.toBe(outside);
+    expect(app.renderFiles()['shop.k8s.yaml']).toContain(`canonical-revision: ${changed}`);
   });
 });
