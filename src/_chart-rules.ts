@@ -30,6 +30,9 @@ export function attachRules(scope: IConstruct): void {
   chart.node.addValidation({
     validate: () => {
       const objects = ownObjects(chart);
+      // A Rollout without a container cannot be rendered: its own validation says what to do; the rules
+      // would only add cdk8s-plus's less helpful error.
+      if (objects.some(o => o.kind === 'Rollout' && (o.node.scope as any)?.containers?.length === 0)) return [];
       const manifests = objects.map(o => {
         const json = sweepJson(o);
         renderedJson.set(o, json);

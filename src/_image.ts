@@ -32,8 +32,11 @@ export function parseImage(image: string): ParsedImage {
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
-/** Throws unless `image` names a repository and is pinned by a tag or a digest. */
-export function assertPinnedImage(prop: string, image: string, allowUnpinned: boolean): ParsedImage {
+/**
+ * Throws unless `image` names a repository and is pinned by a tag other than `latest` or by a digest (the
+ * same rule as CR306: an unpinned image can start different code from the same manifest).
+ */
+export function assertPinnedImage(prop: string, image: string): ParsedImage {
   const parsed = parseImage(image);
   if (!parsed.repository || /\s/.test(image)) {
     throw new Error(`'${prop}' ("${image}") is not a container image reference: expected "<repository>:<tag>" or "<repository>@sha256:<digest>"`);
@@ -44,9 +47,13 @@ export function assertPinnedImage(prop: string, image: string, allowUnpinned: bo
   if (parsed.digest !== undefined && !DIGEST.test(parsed.digest)) {
     throw new Error(`'${prop}' ("${image}") has an invalid digest "${parsed.digest}": expected "sha256:<64 hex digits>"`);
   }
-  if (!allowUnpinned && parsed.tag === undefined && parsed.digest === undefined) {
+  if (parsed.tag === undefined && parsed.digest === undefined) {
     throw new Error(`'${prop}' ("${image}") has neither a tag nor a digest, so nothing tells one release from the next: `
-      + `pin it (for example "${image}:1.4.2" or "${image}@sha256:<digest>") or set 'version'`);
+      + `pin it (for example "${image}:1.4.2" or "${image}@sha256:<digest>")`);
+  }
+  if (parsed.tag === 'latest' && parsed.digest === undefined) {
+    throw new Error(`'${prop}' ("${image}") uses the tag "latest", which moves: the same manifest could start different code and a rollback `
+      + `would not restore the old version. Pin it (for example "${parsed.repository}:1.4.2" or "${parsed.repository}@sha256:<digest>")`);
   }
   return parsed;
 }

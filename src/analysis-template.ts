@@ -277,37 +277,31 @@ function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMet
 }
 
 /**
- * An Argo Rollouts AnalysisTemplate: the metrics that decide whether a canary is healthy. A Rollout
- * references it by object (`IAnalysisTemplate`), never by a hand-typed name.
- *
- * @example
- * const template = new AnalysisTemplate(this, 'success', {
- *   metrics: [IstioMetrics.successRate()],
- * });
- *
- * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
+ * What `AnalysisTemplate` and `ClusterAnalysisTemplate` share: metrics, argument declarations, dry-run
+ * metrics and measurement retention.
  */
-export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
+export abstract class AnalysisTemplateBase extends Construct implements IAnalysisTemplate {
   /** The L1 object. */
   public readonly apiObject: ApiObject;
   /** The object name. */
   public readonly templateName: string;
-  /** Always false: a namespaced template. */
-  public readonly clusterScope: boolean = false;
+  /** True for a ClusterAnalysisTemplate. */
+  public abstract readonly clusterScope: boolean;
   private readonly spec = new TemplateSpec();
 
-  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
+  protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, kind: string) {
     super(scope, id);
     this.spec.init(props);
     // a plain ApiObject with the generated GVK: the generated toJson would drop int-or-string fields
     // (count, failureLimit, ...) given as numbers
     this.apiObject = new ApiObject(this, 'Resource', {
-      ...argo.AnalysisTemplate.GVK,
+      apiVersion: argo.AnalysisTemplate.GVK.apiVersion,
+      kind,
       metadata: metadataWithWave(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.templateName = this.apiObject.name;
-    this.node.addValidation({ validate: () => this.spec.validate('AnalysisTemplate') });
+    this.node.addValidation({ validate: () => this.spec.validate(kind) });
   }
 
   /** The names of the metrics. */
@@ -357,83 +351,45 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
 }
 
 /**
+ * An Argo Rollouts AnalysisTemplate: the metrics that decide whether a canary is healthy. A Rollout
+ * references it by object (`IAnalysisTemplate`), never by a hand-typed name.
+ *
+ * @example
+ * const template = new AnalysisTemplate(this, 'success', {
+ *   metrics: [IstioMetrics.successRate()],
+ * });
+ *
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
+ */
+export class AnalysisTemplate extends AnalysisTemplateBase {
+  /** Always false: a namespaced template. */
+  public readonly clusterScope: boolean = false;
+
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
+    super(scope, id, props, argo.AnalysisTemplate.GVK.kind);
+  }
+}
+
+/**
  * An Argo Rollouts ClusterAnalysisTemplate: like `AnalysisTemplate`, but cluster-scoped, so Rollouts of
  * every namespace can use it (`clusterScope: true`). The AnalysisRun still runs in the Rollout's
  * namespace, where secret arguments are read.
  *
  * @see https://argo-rollouts.readthedocs.io/en/stable/features/analysis/
  */
-export class ClusterAnalysisTemplate extends Construct implements IAnalysisTemplate {
-  /** The L1 object. */
-  public readonly apiObject: ApiObject;
-  /** The object name. */
-  public readonly templateName: string;
+export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
   /** Always true. */
   public readonly clusterScope: boolean = true;
-  private readonly spec = new TemplateSpec();
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
-    super(scope, id);
     if (props.metadata?.namespace !== undefined) {
       throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") cannot be set on a ClusterAnalysisTemplate: it is cluster-scoped; `
         + 'remove it, or use AnalysisTemplate for a namespaced template');
     }
-    this.spec.init(props);
-    this.apiObject = new ApiObject(this, 'Resource', {
-      ...argo.ClusterAnalysisTemplate.GVK,
-      metadata: metadataWithWave(props.metadata),
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
+    super(scope, id, props, argo.ClusterAnalysisTemplate.GVK.kind);
     if (Chart.of(this).namespace !== undefined) {
       // cluster-scoped: drop the namespace the chart gives every object
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
-    this.templateName = this.apiObject.name;
-    this.node.addValidation({ validate: () => this.spec.validate('ClusterAnalysisTemplate') });
-  }
-
-  /** The names of the metrics. */
-  public get metricNames(): string[] {
-    return this.spec.metrics.map(m => m.name);
-  }
-
-  /** The metrics with an interval and no count. */
-  public get unboundedMetricNames(): string[] {
-    return this.spec.metrics.filter(m => m.unbounded).map(m => m.name);
-  }
-
-  /** The declared arguments, including the well-known ones declared automatically. */
-  public get argDeclarations(): AnalysisArgDeclaration[] {
-    return this.spec.declarations().map(a => ({ ...a.declaration }));
-  }
-
-  /** The metrics (a copy). */
-  public get metrics(): AnalysisMetric[] {
-    return [...this.spec.metrics];
-  }
-
-  /** Adds a metric. Metric names must be unique. */
-  public addMetric(metric: AnalysisMetric): void {
-    this.spec.addMetric(metric);
-  }
-
-  /** Declares an argument. */
-  public addArg(arg: AnalysisTemplateArg): void {
-    this.spec.addArg(arg);
-  }
-
-  /** Makes a metric of this template a dry run: evaluated, but never changing the outcome. */
-  public addDryRunMetric(metricName: string): void {
-    this.spec.addDryRun(metricName);
-  }
-
-  /** Sets how many measurements to keep for a metric of this template. */
-  public addMeasurementRetention(retention: MetricMeasurementRetention): void {
-    this.spec.addRetention(retention);
-  }
-
-  /** @internal */
-  public _toKube(): any {
-    return this.spec.toKube();
   }
 }

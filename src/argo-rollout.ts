@@ -345,10 +345,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   }
 
   /**
-   * Adds a container; its image must be pinned by a tag or a digest unless `version` is set.
+   * Adds a container; its image must be pinned by a tag (other than `latest`) or a digest.
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
-    assertPinnedImage('image', cont.image, this.props.version !== undefined);
+    assertPinnedImage('image', cont.image);
     // the first container names the release: check now that its tag can be a label value
     if (this.props.version === undefined && this.containers.length === 0) versionOfImage(cont.image);
     return super.addContainer(cont);
@@ -484,7 +484,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 function versionOfImage(image: string): string {
   const v = versionFromImage(parseImage(image));
   if (v === undefined) {
-    throw new Error(`'image' ("${image}") has neither a tag nor a digest and no 'version' is set: pin the image or set 'version'`);
+    throw new Error(`'image' ("${image}") has neither a tag nor a digest: pin it (for example "${image}:1.4.2")`);
   }
   if (v.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v)) {
     throw new Error(`the image tag "${v}" of "${image}" cannot be a Kubernetes label value (at most 63 characters, starting and ending `

@@ -140,7 +140,12 @@ function writeFolderAtomically(outdir: string, files: { [fileName: string]: stri
     const old = `${staging}.old`;
     const exists = fs.existsSync(outdir);
     if (exists) fs.renameSync(outdir, old);
-    fs.renameSync(staging, outdir);
+    try {
+      fs.renameSync(staging, outdir);
+    } catch (e) {
+      if (exists) fs.renameSync(old, outdir); // put the previous output back
+      throw e;
+    }
     if (exists) fs.rmSync(old, { recursive: true, force: true });
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -223,7 +223,7 @@ export class CanaryService extends Construct {
     attachRules(this);
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
-    assertPinnedImage('image', props.image, props.version !== undefined);
+    assertPinnedImage('image', props.image);
     this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
     const routePort = this.resolveRoutePort(props.routePort);
     this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };

@@ -193,6 +193,32 @@ describe('CanaryApp.synth', () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
+  test('fails if the new folder cannot be moved into place, and puts the previous output back', () => {
+    // GIVEN a previous good output
+    const outdir = path.join(tmp, 'dist');
+    const good = new CanaryApp({ outdir });
+    program(good);
+    good.synth();
+    const before = readTree(outdir);
+    // WHEN moving the staging folder into place fails (the previous output was already moved aside)
+    const nodeFs = jest.requireActual<typeof fs>('fs'); // the module object CanaryApp's `fs` reads through
+    const rename = nodeFs.renameSync;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from: fs.PathLike, to: fs.PathLike) => {
+      if (String(from).includes('.staging-') && !String(from).endsWith('.old')) throw new Error('EXDEV: simulated');
+      return rename(from, to);
+    });
+    try {
+      const next = new CanaryApp({ outdir });
+      program(next);
+      expect(() => next.synth()).toThrow(/EXDEV: simulated/);
+    } finally {
+      spy.mockRestore();
+    }
+    // THEN
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
   test('fails if an eager error is thrown while building the program, before anything is written', () => {
     const outdir = path.join(tmp, 'dist');
     fs.mkdirSync(outdir);

@@ -122,8 +122,16 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
     for (const o of manifests()) {
       const expected: { [kind: string]: number } = {
-        AnalysisTemplate: -2, Service: -2, DestinationRule: -2, Gateway: -2, PeerAuthentication: -2, AuthorizationPolicy: -2,
-        PodDisruptionBudget: -2, ServiceAccount: -2, VirtualService: -1, Rollout: 0,
+        AnalysisTemplate: -2,
+        Service: -2,
+        DestinationRule: -2,
+        Gateway: -2,
+        PeerAuthentication: -2,
+        AuthorizationPolicy: -2,
+        PodDisruptionBudget: -2,
+        ServiceAccount: -2,
+        VirtualService: -1,
+        Rollout: 0,
       };
       expect([o.kind, wave(o)]).toEqual([o.kind, expected[o.kind]]);
     }
