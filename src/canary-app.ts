@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartWarnings, renderedJson } from './_chart-rules';
 import { inSweep } from './_sweep';
+import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './rollout-plan';
 import { CanaryRules } from './rules/engine';
@@ -82,7 +83,7 @@ export class CanaryApp extends App {
     }
     const files: { [fileName: string]: string } = {};
     const warnings: string[] = [];
-    for (const chart of this.charts) {
+    for (const chart of dependencyOrder(this).filter((x): x is Chart => x instanceof Chart)) { // = this.charts, in linear time
       const base = Names.toDnsLabel(chart);
       const name = `${base}${this.outputFileExtension}`;
       if (files[name] !== undefined) {
@@ -119,7 +120,7 @@ function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
 
 /** The ApiObjects of a chart, in dependency order (as cdk8s orders them). @internal */
 export function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
+  return dependencyOrder(chart)
     .filter((x: IConstruct): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);
 }
