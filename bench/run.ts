@@ -34,14 +34,14 @@ function arg(name: string, fallback: string): string {
 }
 
 function worker(variant: string, n: number): any {
-  const r = spawnSync(process.execPath, [WORKER, variant, String(n)], { encoding: 'utf-8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [WORKER, variant, String(n)], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`worker ${variant} ${n} failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
+  const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
