@@ -13,22 +13,44 @@ import { IConstruct } from 'constructs';
  */
 export function dependencyOrder(scope: IConstruct): IConstruct[] {
   const all = scope.node.findAll();
-  // cdk8s keys its vertices by path in a plain object; its orphan order is that object's key order
-  // (integer-like keys first), so the same object gives the same order.
-  const byPath: { [path: string]: number } = {};
-  all.forEach((c, i) => {
-    byPath[c.node.path] = i;
-  });
+  const index = new Map<IConstruct, number>();
+  all.forEach((c, i) => index.set(c, i));
+  // cdk8s finds a dependency's vertex by path; inside one construct tree a path is unique, so only a
+  // dependency on a construct outside the subtree needs the path (it matches nothing, unless another tree
+  // has a construct at the same path).
+  let byPath: { [path: string]: number } | undefined;
+  const lookup = (dep: IConstruct): number | undefined => {
+    const i = index.get(dep);
+    if (i !== undefined) return i;
+    if (!byPath) {
+      byPath = {};
+      all.forEach((c, k) => {
+        byPath![c.node.path] = k;
+      });
+    }
+    return byPath[dep.node.path];
+  };
   const outbound: number[][] = all.map(() => []);
   const hasInbound = new Uint8Array(all.length);
   all.forEach((c, i) => {
     for (const dep of c.node.dependencies) {
-      const j = byPath[dep.node.path];
+      const j = lookup(dep);
       if (j === undefined) continue;
       if (!outbound[i].includes(j)) outbound[i].push(j);
       hasInbound[j] = 1;
     }
   });
+
+  // cdk8s keeps its vertices in a plain object keyed by path and takes the constructs nothing depends on in
+  // that object's key order: keys that are array indices ("0", "12": only the ids of the tree root's
+  // children can be) first, in numeric order, then the others in insertion (tree) order.
+  const indexLike: number[] = [];
+  const others: number[] = [];
+  all.forEach((c, i) => {
+    if (hasInbound[i]) return;
+    (isArrayIndexPath(c) ? indexLike : others).push(i);
+  });
+  indexLike.sort((a, b) => Number(all[a].node.id) - Number(all[b].node.id));
 
   const DONE = 2;
   const ACTIVE = 1;
@@ -46,9 +68,16 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
     state[i] = DONE;
     order.push(all[i]);
   };
-  for (const i of Object.values(byPath)) {
-    if (!hasInbound[i]) visit(i);
-  }
+  for (const i of indexLike) visit(i);
+  for (const i of others) visit(i);
   if (cycle || order.length !== all.length) return new DependencyGraph(scope.node).topology();
   return order;
+}
+
+/** Whether the construct's path is an array index ("0" … "4294967294"), which a plain object orders first. */
+function isArrayIndexPath(c: IConstruct): boolean {
+  const parent = c.node.scope;
+  if (!parent || parent.node.scope) return false; // the root's path is "", deeper paths contain "/"
+  const id = c.node.id;
+  return /^(0|[1-9][0-9]*)$/.test(id) && Number(id) < 4294967295;
 }

@@ -16,7 +16,7 @@ function obj(scope: Construct, id: string): ApiObject {
 }
 
 describe('dependencyOrder', () => {
-  test.each(Array.from({ length: 40 }, (_, i) => i + 1))('gives the order of cdk8s DependencyGraph.topology() (random app %i)', seed => {
+  test.each(Array.from({ length: 100 }, (_, i) => i + 1))('gives the order of cdk8s DependencyGraph.topology() (random app %i)', seed => {
     // GIVEN: charts (some with integer-like ids), nested constructs, dependencies that only point backwards
     // (no cycle), some across charts, some duplicated
     const random = rng(seed);
@@ -42,6 +42,27 @@ describe('dependencyOrder', () => {
     for (const scope of [app, ...charts]) {
       expect(dependencyOrder(scope).map(c => c.node.path)).toEqual(new DependencyGraph(scope.node).topology().map(c => c.node.path));
     }
+  });
+
+  test('orders charts with numeric ids as cdk8s does (numeric ids first, by value)', () => {
+    const app = new App();
+    for (const id of ['10', 'b', '9', '007', '2', 'a']) obj(new Chart(app, id), 'o');
+    const expected = new DependencyGraph(app.node).topology().map(c => c.node.path);
+    expect(expected.filter(p => !p.includes('/'))).toEqual(['2', '9', '10', '', 'b', '007', 'a']);
+    expect(dependencyOrder(app).map(c => c.node.path)).toEqual(expected);
+  });
+
+  test('matches a dependency on a construct of another app by path, as cdk8s does', () => {
+    const app = new App();
+    const chart = new Chart(app, 'chart');
+    const a = obj(chart, 'a');
+    const b = obj(chart, 'b');
+    const other = new App();
+    const twinOfB = obj(new Chart(other, 'chart'), 'b');
+    a.addDependency(twinOfB);
+    expect(b.node.path).toBe(twinOfB.node.path);
+    expect(dependencyOrder(chart).map(c => c.node.path)).toEqual(new DependencyGraph(chart.node).topology().map(c => c.node.path));
+    expect(dependencyOrder(chart).map(c => c.node.path)).toEqual(['chart', 'chart/b', 'chart/a']); // b is not an orphan: a depends on it through its twin
   });
 
   test('fails as cdk8s does when the dependencies have a cycle', () => {
