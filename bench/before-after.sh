@@ -13,13 +13,14 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT"
 
-# fix taken out | commit | its paths | name of the resulting tree (each tree also lacks the fixes above it)
+# the tree that results from taking out one more fix | the commits of that fix, newest first, each with
+# its paths ("commit path..." separated by ";"). Each tree also lacks the fixes taken out before it.
 STEPS=(
-  "5 linear chart and object order|19cf43a|src/_topology.ts src/canary-app.ts|fixes 1-4"
-  "4 pod template once per render|8f372cc|src/argo-rollout.ts|fixes 1-3"
-  "3 PromQL parsed once per query|8f372cc|src/_promql.ts|fixes 1-2"
-  "2 objects serialized once|61c9616|src/_chart-rules.ts src/_sweep.ts src/argocd-application.ts|fix 1"
-  "1 Argo CD overlap check indexed|0eb68c8|src/_sweep.ts src/argocd-application.ts src/canary-app.ts|no fix"
+  "fixes 1-4|d50bc3c src/_topology.ts;19cf43a src/_topology.ts src/canary-app.ts"
+  "fixes 1-3|8f372cc src/argo-rollout.ts"
+  "fixes 1-2|8f372cc src/_promql.ts"
+  "fix 1|61c9616 src/_chart-rules.ts src/_sweep.ts src/argocd-application.ts"
+  "no fix|0eb68c8 src/_sweep.ts src/argocd-application.ts src/canary-app.ts"
 )
 
 prev="$WORK/fixes 1-5 (HEAD)"
@@ -27,12 +28,16 @@ mkdir -p "$prev"
 git archive HEAD src imports bench examples tsconfig.json tsconfig.examples.json | tar -x -C "$prev"
 TREES=("$prev")
 for step in "${STEPS[@]}"; do
-  IFS='|' read -r _fix commit paths tree <<<"$step"
+  IFS='|' read -r tree commits <<<"$step"
   dir="$WORK/$tree"
   cp -r "$prev" "$dir"
-  # shellcheck disable=SC2086
-  git diff "$commit^" "$commit" -- $paths > "$WORK/patch"
-  (cd "$dir" && git apply -R -C1 "$WORK/patch")
+  IFS=';' read -ra parts <<<"$commits"
+  for part in "${parts[@]}"; do
+    read -r commit paths <<<"$part"
+    # shellcheck disable=SC2086
+    git diff "$commit^" "$commit" -- $paths > "$WORK/patch"
+    (cd "$dir" && git apply -R -C1 "$WORK/patch")
+  done
   TREES+=("$dir")
   prev="$dir"
 done
