@@ -16,6 +16,7 @@ cd "$ROOT"
 # the tree that results from taking out one more fix | the commits of that fix, newest first, each with
 # its paths ("commit path..." separated by ";"). Each tree also lacks the fixes taken out before it.
 STEPS=(
+  "fixes 1-5|1664b42 src/_util.ts"
   "fixes 1-4|d50bc3c src/_topology.ts;19cf43a src/_topology.ts src/canary-app.ts"
   "fixes 1-3|8f372cc src/argo-rollout.ts"
   "fixes 1-2|8f372cc src/_promql.ts"
@@ -23,7 +24,7 @@ STEPS=(
   "no fix|0eb68c8 src/_sweep.ts src/argocd-application.ts src/canary-app.ts"
 )
 
-prev="$WORK/fixes 1-5 (HEAD)"
+prev="$WORK/fixes 1-6 (HEAD)"
 mkdir -p "$prev"
 git archive HEAD src imports bench examples tsconfig.json tsconfig.examples.json | tar -x -C "$prev"
 TREES=("$prev")
