@@ -91,6 +91,15 @@ project.addTask('manifests:check', {
   exec: "scripts/check-manifests.sh 'npx tsc -b tsconfig.examples.json && node build/examples/shop/main.js' examples/shop/manifests",
 });
 
+// The synth benchmark (docs/benchmarks.md): 1 to 1,000 services, library against the raw-ApiObject floor.
+project.addTask('bench', {
+  description: 'Run the synth benchmark (docs/benchmarks.md); writes bench/results/latest.json',
+  steps: [
+    { exec: 'tsc -b bench/tsconfig.json tsconfig.examples.json' },
+    { exec: 'node build/bench/run.js --reps 5 --json bench/results/latest.json' },
+  ],
+});
+
 // Docs: the code and YAML shown in docs/*.md come from the programs in examples/docs/.
 project.addTask('docs:render', {
   description: 'Regenerate the code and YAML blocks of docs/*.md from examples/docs/',
