@@ -274,13 +274,25 @@ export class ArgoCdApplication extends Construct {
   public readonly sourcePath: string;
   /** Git revision. */
   public readonly sourceTargetRevision: string;
-  /** The `sourceInclude` glob you set, if any. */
+  /**
+   * The `sourceInclude` glob you set.
+   * @default - the chart files
+   */
   public readonly sourceInclude?: string;
-  /** Target cluster API server URL, when set. */
+  /**
+   * Target cluster API server URL.
+   * @default - not set (`destinationName` is)
+   */
   public readonly destinationServer?: string;
-  /** Target cluster name, when set. */
+  /**
+   * Target cluster name.
+   * @default - not set (`destinationServer` is)
+   */
   public readonly destinationName?: string;
-  /** Namespace for resources without one, when set. */
+  /**
+   * Namespace for resources without one.
+   * @default - not set
+   */
   public readonly destinationNamespace?: string;
   /** The finalizer choice. */
   public readonly finalizer: ApplicationFinalizer;

@@ -206,11 +206,20 @@ export class CanaryService extends Construct {
   public readonly rollout: ArgoRollout;
   /** The main container. */
   public readonly container: kplus.Container;
-  /** The PeerAuthentication requiring mTLS, unless `strictMtls` is false. */
+  /**
+   * The PeerAuthentication requiring mTLS.
+   * @default - none when `strictMtls` is false
+   */
   public readonly peerAuthentication?: ApiObject;
-  /** The AuthorizationPolicy, when `authorization` is given. */
+  /**
+   * The AuthorizationPolicy.
+   * @default - none unless `authorization` is given
+   */
   public readonly authorizationPolicy?: ApiObject;
-  /** The PodDisruptionBudget, when there is more than one pod. */
+  /**
+   * The PodDisruptionBudget.
+   * @default - none for a single pod or when `podDisruptionBudget` is false
+   */
   public readonly podDisruptionBudget?: ApiObject;
   /** The templates of the background analysis (the default success-rate template, unless replaced). */
   public readonly analysisTemplates: IAnalysisTemplate[];

@@ -163,7 +163,10 @@ export class IstioSubsets extends Construct {
   private readonly _subsetLabels: { [key: string]: string };
   private readonly _gateways: IIstioGateway[];
   private readonly _hosts: string[];
-  /** An extra VirtualService bound to the gateways, when `separateIngressVirtualService` is set. */
+  /**
+   * The extra VirtualService bound to the gateways.
+   * @default - none unless `separateIngressVirtualService` is set
+   */
   public readonly ingressVirtualService?: ApiObject;
   private readonly trafficPolicy?: TrafficPolicy;
   private readonly _httpRoutes: HttpRouteDef[];
