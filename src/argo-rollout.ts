@@ -365,7 +365,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     return names;
   }
 
-  /** The background analysis, if any. */
+  /**
+   * The background analysis.
+   * @default - none
+   */
   public get analysis(): BackgroundAnalysisOptions | undefined {
     return this.props.analysis;
   }
