@@ -135,3 +135,46 @@ describe('resolveNamespace', () => {
     expect(() => resolveNamespace(chart, 'Shop')).toThrow(/'namespace' \("Shop"\) must be a DNS-1123 label \(a namespace name\)/);
   });
 });
+
+describe('stableStringify written directly', () => {
+  // the reference: a copy with keys inserted in sorted order, then JSON.stringify
+  const sortKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+      const out: { [k: string]: unknown } = {};
+      for (const k of Object.keys(value as object).sort()) {
+        const v = (value as { [k: string]: unknown })[k];
+        if (v !== undefined) out[k] = sortKeys(v);
+      }
+      return out;
+    }
+    return value;
+  };
+  const reference = (value: unknown) => JSON.stringify(sortKeys(value));
+
+  test('gives the string of a sorted copy for edge cases', () => {
+    const f = () => 1;
+    const cases: unknown[] = [null, 1, 'x"\n\u2028', true, NaN, Infinity, -0, [], {}, [undefined, f, Symbol('s'), null, 3],
+      { 'b': 1, 'a': undefined, 'c': f, 'd': Symbol('x'), '10': 1, '9': 2, '-1': 3, '01': 4, ' 5': 5, 'é': 6, 'B': 7, '4294967295': 8, '4294967294': 9 },
+      { a: { toJSON: () => 'X' }, b: 1 }, { toJSON: () => 'Y' }, new Date(0), { z: [{ y: 1, x: [new Date(1)] }] }];
+    for (const c of cases) expect(stableStringify(c)).toEqual(reference(c));
+  });
+
+  test('gives the string of a sorted copy for random values', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.3) return pick<unknown>([1, 'a', null, undefined, true, 2.5, () => 1]);
+      if (r < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      const o: { [k: string]: unknown } = {};
+      for (let j = 0; j < Math.floor(random() * 5); j++) o[pick(['a', 'B', '1', '20', '3x', '_', 'zz'])] = value(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = value(0);
+      expect(stableStringify(v)).toEqual(reference(v));
+    }
+  });
+});
