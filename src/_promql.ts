@@ -19,12 +19,23 @@ const ANY_PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 
 /** The arg names that a string references through `{{args.<name>}}`, in order of first use. */
 export function argPlaceholders(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(ARG_PLACEHOLDER)) {
-    if (!names.includes(m[1])) names.push(m[1]);
+  // Construction, validation and the rules ask for the same few queries' names many times: each distinct
+  // string is scanned once (bounded cache; callers get a copy).
+  let names = PLACEHOLDERS.get(text);
+  if (names === undefined) {
+    names = [];
+    for (const m of text.matchAll(ARG_PLACEHOLDER)) {
+      if (!names.includes(m[1])) names.push(m[1]);
+    }
+    if (PLACEHOLDERS.size >= PLACEHOLDERS_MAX) PLACEHOLDERS.clear();
+    PLACEHOLDERS.set(text, names);
   }
-  return names;
+  return [...names];
 }
+
+/** Strings scanned by argPlaceholders() so far and their names (bounded: cleared when full). */
+const PLACEHOLDERS = new Map<string, string[]>();
+const PLACEHOLDERS_MAX = 1000;
 
 /** `{{...}}` tags that are not `{{args.<name>}}` placeholders (Argo fails with "failed to resolve {{...}}"). */
 export function unsupportedPlaceholders(text: string): string[] {
