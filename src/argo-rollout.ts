@@ -377,7 +377,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   public _toKube(): argo.RolloutSpec {
     const { template, revision } = this.memoTemplate();
     const s = this.subsets;
-    const { steps, analysis } = this.renderAnalysisAndSteps(revision, []);
+    const { steps, analysis } = this.memoAnalysisAndSteps(revision);
     const canary: any = {
       steps: undefinedIfEmpty(steps),
       analysis,
@@ -436,7 +436,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       errors.push('the Rollout has no container: pass \'containers\' or call addContainer()');
       return errors;
     }
-    this.renderAnalysisAndSteps(this.revision, errors);
+    errors.push(...this.memoAnalysisAndSteps(this.revision).errors);
     const weighted = this.subsets.httpRouteNames;
     const active = new Map<string, CanaryStepKind>();
     for (const [i, st] of this._steps.entries()) {
@@ -461,6 +461,17 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       errors.push(`'analysis.startingStep' (${start}) must be the index of a step, between 0 and ${Math.max(this._steps.length - 1, 0)}`);
     }
     return errors;
+  }
+
+  /**
+   * `renderAnalysisAndSteps()` with its errors, once per validate-and-render sweep of a `CanaryApp` (the
+   * Rollout's validation needs the errors, its rendering the steps and analysis). Callers must not modify it.
+   */
+  private memoAnalysisAndSteps(revision: string): { steps: any[]; analysis?: any; errors: string[] } {
+    return sweepMemo('ArgoRollout.analysisAndSteps', this, () => {
+      const errors: string[] = [];
+      return { ...this.renderAnalysisAndSteps(revision, errors), errors };
+    });
   }
 
   /** Renders steps and background analysis, collecting the analysis wiring errors. */
