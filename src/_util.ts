@@ -62,71 +62,7 @@ export function assertIntInRange(prop: string, value: number, min: number, max: 
 
 /** JSON with object keys sorted at every level: the same data always gives the same string. */
 export function stableStringify(value: unknown): string {
-  // Written directly (no sorted copy of the value); gives exactly `JSON.stringify(sortKeys(value))`. Values
-  // JSON has no literal for at the top level (undefined, functions, symbols) and objects with an own
-  // `toJSON` function (JSON.stringify would call it on the copy) take that reference path.
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return JSON.stringify(sortKeys(value));
-  try {
-    return stringifySorted(value);
-  } catch (e) {
-    if (e === OWN_TO_JSON) return JSON.stringify(sortKeys(value));
-    throw e;
-  }
-}
-
-const OWN_TO_JSON = new Error('own toJSON');
-
-/** `JSON.stringify(sortKeys(value))` for a value that has a JSON form. */
-function stringifySorted(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint': // throws, as JSON.stringify does
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    default:
-      return 'null'; // undefined, functions and symbols inside an array (object members are skipped below)
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ',';
-      out += stringifySorted(value[i]);
-    }
-    return `${out}]`;
-  }
-  const obj = value as { [k: string]: unknown };
-  let out = '{';
-  let first = true;
-  for (const k of sortedKeys(obj)) {
-    const v = obj[k];
-    // sortKeys drops undefined members, JSON.stringify drops function and symbol members
-    if (v === undefined || typeof v === 'symbol') continue;
-    if (typeof v === 'function') {
-      if (k === 'toJSON') throw OWN_TO_JSON;
-      continue;
-    }
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${stringifySorted(v)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
-
-/** An array index ("0", "7", …): objects enumerate these first, in ascending order, whatever the insertion order. */
-function isArrayIndex(k: string): boolean {
-  const c = k.charCodeAt(0);
-  return c >= 48 && c <= 57 && /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 4294967295;
-}
-
-/** The keys in the order a copy made by inserting them sorted enumerates them. */
-function sortedKeys(obj: object): string[] {
-  const keys = Object.keys(obj).sort();
-  if (!keys.some(isArrayIndex)) return keys;
-  const indexes = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indexes, ...keys.filter(k => !isArrayIndex(k))];
+  return JSON.stringify(sortKeys(value));
 }
 
 function sortKeys(value: unknown): unknown {
