@@ -297,7 +297,7 @@ export class ArgoCdApplication extends Construct {
   /** The finalizer choice. */
   public readonly finalizer: ApplicationFinalizer;
 
-  private readonly resource: argo.Application;
+  private readonly resource: ApiObject;
   private readonly _charts: Chart[] = [];
   private readonly _syncOptions: string[] = [];
   private readonly _ignoreDifferences: IgnoreEntry[] = [];
@@ -376,7 +376,8 @@ export class ArgoCdApplication extends Construct {
     for (const option of props.syncOptions ?? []) this.addSyncOption(option);
     for (const entry of props.ignoreDifferences ?? []) this.addIgnoreDifference(entry);
 
-    this.resource = new argo.Application(this, 'Resource', {
+    this.resource = new ApiObject(this, 'Resource', {
+      ...argo.Application.GVK,
       metadata: {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: this.namespace,
@@ -476,11 +477,12 @@ export class ArgoCdApplication extends Construct {
   }
 
   /**
-   * Renders the Application spec.
+   * Renders the Application spec as JSON (field names as Argo CD spells them, e.g. `repoURL`; the generated
+   * `argo.ApplicationSpec` type uses `repoUrl`, so it is not used here).
    *
    * @internal
    */
-  public _toKube(): argo.ApplicationSpec {
+  public _toKube(): any {
     const ignoreDifferences: IgnoreEntry[] = [
       ...computeIgnoreDifferences(this.placedManifests()),
       ...this._ignoreDifferences.map(e => JSON.parse(JSON.stringify(e))),
@@ -488,7 +490,7 @@ export class ArgoCdApplication extends Construct {
     return {
       project: this.project,
       source: {
-        repoUrl: this.sourceRepoUrl,
+        repoURL: this.sourceRepoUrl, // the JSON name (the generated binding calls it repoUrl)
         path: this.sourcePath,
         targetRevision: this.sourceTargetRevision,
         directory: this.renderInclude(),

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
 import { jqAvailable, normalize } from './support/argocd-diff';
 import { findOne } from './support/manifests';
@@ -307,6 +307,24 @@ describe('ArgoCdApplication: the Application', () => {
     expect(root.spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
     expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
     expect(root.spec.ignoreDifferences).toBeUndefined();
+  });
+
+  test('writes Argo CD\'s field names (repoURL) and keeps fields that a JSON patch adds', () => {
+    // GIVEN
+    const f = fixture();
+    canary(f.workload);
+    const application = new ArgoCdApplication(f.argocd, 'shop', { ...APP_PROPS, name: 'shop', sourcePath: 'apps/shop', sourceInclude: '*.yaml', charts: [f.workload] });
+
+    // WHEN
+    ApiObject.of(application).addJsonPatch(
+      JsonPatch.add('/spec/revisionHistoryLimit', 3),
+      JsonPatch.add('/spec/source/directory', { recurse: true }),
+    );
+    const manifest = findOne(validateManifests(Testing.synth(f.argocd)), 'Application');
+
+    // THEN
+    expect(manifest.spec.revisionHistoryLimit).toBe(3);
+    expect(manifest.spec.source).toEqual({ repoURL: APP_PROPS.sourceRepoUrl, path: 'apps/shop', targetRevision: 'HEAD', directory: { recurse: true } });
   });
 
   test('the same program synthesizes the same Application (deterministic output)', () => {
