@@ -3,6 +3,7 @@
 // construct would otherwise redo (indexes over the whole app, serializing an object twice) can be
 // computed once and shared. Outside a sweep, `sweepMemo` computes every time.
 import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
 let current: Map<unknown, unknown> | undefined;
 
@@ -40,4 +41,12 @@ export function sweepMemo<T>(kind: string, key: object, compute: () => T): T {
  */
 export function sweepJson(o: ApiObject): any {
   return sweepMemo('ApiObject.toJson', o, () => o.toJson());
+}
+
+/**
+ * `scope.node.findAll()` (pre-order), walked once per sweep: the app's validation, its file and object order,
+ * the rules, the Argo CD Applications and the plans all list the same subtrees. Callers must not modify it.
+ */
+export function sweepFindAll(scope: IConstruct): IConstruct[] {
+  return sweepMemo('Node.findAll', scope, () => scope.node.findAll());
 }

@@ -3,6 +3,7 @@
 // arrays for every vertex and edge; on a fleet of a thousand charts that is a visible part of synth.
 import { DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { sweepFindAll } from './_sweep';
 
 /**
  * The constructs under `scope` (itself included) in the order `DependencyGraph(scope.node).topology()`
@@ -12,7 +13,7 @@ import { IConstruct } from 'constructs';
  * own graph is used, so that the error is the one cdk8s gives.
  */
 export function dependencyOrder(scope: IConstruct): IConstruct[] {
-  const all = scope.node.findAll();
+  const all = sweepFindAll(scope);
   const index = new Map<IConstruct, number>();
   all.forEach((c, i) => index.set(c, i));
   // cdk8s finds a dependency's vertex by path; inside one construct tree a path is unique, so only a

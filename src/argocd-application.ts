@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
-import { sweepJson, sweepMemo } from './_sweep';
+import { sweepFindAll, sweepJson, sweepMemo } from './_sweep';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
 import * as argo from '../imports/argoproj.io';
 
@@ -535,7 +535,7 @@ export class ArgoCdApplication extends Construct {
   private apiObjects(): ApiObject[] {
     const objects: ApiObject[] = [];
     for (const chart of this._charts) {
-      for (const c of chart.node.findAll()) {
+      for (const c of sweepFindAll(chart)) {
         if (ApiObject.isApiObject(c)) objects.push(c);
       }
     }
@@ -600,7 +600,7 @@ export class ArgoCdApplication extends Construct {
     const root = this.node.root;
     const index = sweepMemo('ArgoCdApplication.overlapIndex', root, () => {
       const clusters = new Map<string, OverlapIndex>();
-      root.node.findAll().forEach((c, order) => {
+      sweepFindAll(root).forEach((c, order) => {
         if (!ArgoCdApplication.isArgoCdApplication(c)) return;
         let idx = clusters.get(c.cluster);
         if (!idx) {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartWarnings, renderedJson } from './_chart-rules';
-import { inSweep } from './_sweep';
+import { inSweep, sweepFindAll } from './_sweep';
 import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './rollout-plan';
@@ -75,7 +75,7 @@ export class CanaryApp extends App {
   /** `renderFiles()` inside one sweep: the tree does not change while it runs (see `_sweep.ts`). */
   private renderFilesOnce(): { [fileName: string]: string } {
     const errors: string[] = [];
-    for (const c of this.node.findAll()) {
+    for (const c of sweepFindAll(this)) {
       for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     }
     if (errors.length > 0) {
@@ -110,7 +110,7 @@ export class CanaryApp extends App {
 /** The plans of the canary Rollouts of a chart, with the request rates their constructs declare. */
 function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
   const rates = new Map<string, number>();
-  for (const c of chart.node.findAll()) {
+  for (const c of sweepFindAll(chart)) {
     if (c instanceof ArgoRollout && c.expectedRequestsPerSecond !== undefined) rates.set(c.rolloutName, c.expectedRequestsPerSecond);
   }
   return RolloutPlan.allFromManifests(manifests).map(p => rates.has(p.rolloutName)

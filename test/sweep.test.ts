@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { findPromqlError } from '../src/_promql';
-import { inSweep, sweepMemo } from '../src/_sweep';
+import { inSweep, sweepFindAll, sweepMemo } from '../src/_sweep';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryApp } from '../src/canary-app';
 import { CanaryService } from '../src/canary-service';
@@ -41,6 +41,29 @@ describe('sweepMemo', () => {
       throw new Error('boom');
     })).toThrow('boom');
     expect(sweepMemo('k', key, () => ++calls)).toBe(2);
+  });
+});
+
+describe('sweepFindAll', () => {
+  test('walks a subtree once per sweep, and again at every call outside one', () => {
+    // GIVEN
+    const app = new CanaryApp({ plans: false });
+    const chart = new Chart(app, 'shop');
+    service(chart, 'shop');
+
+    // THEN: outside a sweep, a construct added later is found
+    const before = sweepFindAll(chart);
+    service(chart, 'cart');
+    expect(sweepFindAll(chart).length).toBe(before.length + 1);
+    expect(sweepFindAll(chart)).toEqual(chart.node.findAll());
+
+    // THEN: inside a sweep, the same (pre-order) list is returned for the same scope
+    inSweep(() => {
+      const first = sweepFindAll(chart);
+      expect(first).toEqual(chart.node.findAll());
+      expect(sweepFindAll(chart)).toBe(first);
+      expect(sweepFindAll(app)).toEqual(app.node.findAll());
+    });
   });
 });
 
