@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
 import { assertPinnedImage, parseImage, versionFromImage } from './_image';
+import { podSpecJson } from './_pod-spec';
 import { sweepMemo } from './_sweep';
 import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
@@ -410,7 +411,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** Renders the pod template with its labels and revision. */
   private renderTemplate(): { template: any; revision: string } {
-    const spec = plain(kplus.k8s.toJson_PodSpec(this._toPodSpec()));
+    const spec = podSpecJson(this._toPodSpec());
     applySecureDefaults(spec);
     const meta = this.podMetadata.toJson();
     const labels: { [k: string]: string } = { ...meta.labels };
@@ -510,24 +511,6 @@ function versionOfImage(image: string): string {
 function metadata(labels?: { [k: string]: string }, annotations?: { [k: string]: string }): any {
   if (!labels && !annotations) return undefined;
   return { labels: undefinedIfEmpty(labels), annotations: undefinedIfEmpty(annotations) };
-}
-
-/** Converts cdk8s-plus values (IntOrString, Quantity) into plain JSON, as cdk8s's resolver would. */
-function plain(value: any): any {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') {
-    if (Object.getPrototypeOf(value) !== Object.prototype && 'value' in value
-      && (typeof value.value === 'string' || typeof value.value === 'number')) {
-      return value.value;
-    }
-    const out: any = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      out[k] = plain(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 /** Seccomp RuntimeDefault for the pod and ALL capabilities dropped per container, unless set. */
