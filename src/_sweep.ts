@@ -2,7 +2,7 @@
 // Nothing outside the library runs during it, so the construct tree cannot change, and work that every
 // construct would otherwise redo (indexes over the whole app, serializing an object twice) can be
 // computed once and shared. Outside a sweep, `sweepMemo` computes every time.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 let current: Map<unknown, unknown> | undefined;
@@ -49,4 +49,12 @@ export function sweepJson(o: ApiObject): any {
  */
 export function sweepFindAll(scope: IConstruct): IConstruct[] {
   return sweepMemo('Node.findAll', scope, () => scope.node.findAll());
+}
+
+/**
+ * `Names.toDnsLabel(c)` (a hash of the construct path), once per sweep: `CanaryApp` names each chart's file
+ * with it and every Argo CD Application lists the files of its charts.
+ */
+export function sweepDnsLabel(c: IConstruct): string {
+  return sweepMemo('Names.toDnsLabel', c, () => Names.toDnsLabel(c));
 }

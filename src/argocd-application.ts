@@ -1,7 +1,7 @@
-import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
-import { sweepFindAll, sweepJson, sweepMemo } from './_sweep';
+import { sweepDnsLabel, sweepFindAll, sweepJson, sweepMemo } from './_sweep';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
 import * as argo from '../imports/argoproj.io';
 
@@ -522,7 +522,7 @@ export class ArgoCdApplication extends Construct {
     if (this._charts.length === 0) return undefined;
     const app = App.of(this);
     if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) return undefined;
-    const files = this._charts.map(c => `${Names.toDnsLabel(c)}${app.outputFileExtension}`);
+    const files = this._charts.map(c => `${sweepDnsLabel(c)}${app.outputFileExtension}`);
     return { include: files.length === 1 ? files[0] : `{${files.join(',')}}` };
   }
 

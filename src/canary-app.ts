@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartWarnings, renderedJson } from './_chart-rules';
-import { inSweep, sweepFindAll } from './_sweep';
+import { inSweep, sweepDnsLabel, sweepFindAll } from './_sweep';
 import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './rollout-plan';
@@ -84,7 +84,7 @@ export class CanaryApp extends App {
     const files: { [fileName: string]: string } = {};
     const warnings: string[] = [];
     for (const chart of dependencyOrder(this).filter((x): x is Chart => x instanceof Chart)) { // = this.charts, in linear time
-      const base = Names.toDnsLabel(chart);
+      const base = sweepDnsLabel(chart);
       const name = `${base}${this.outputFileExtension}`;
       if (files[name] !== undefined) {
         throw new Error(`two charts render to the same file "${name}": give the charts distinct ids`);
