@@ -65,17 +65,42 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
+/**
+ * `value` with the keys of every object sorted and undefined properties dropped. Parts that are already in
+ * that form (plain objects with sorted keys, as cdk8s renders them) are returned as they are, not copied.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: { [k: string]: unknown } = {};
-    for (const k of Object.keys(value as object).sort()) {
-      const v = (value as { [k: string]: unknown })[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = sortKeys(value[i]);
+      if (v !== value[i] && !out) out = value.slice(0, i);
+      if (out) out.push(v);
     }
-    return out;
+    return out ?? value;
   }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as { [k: string]: unknown };
+  const keys = Object.keys(obj);
+  const proto = Object.getPrototypeOf(obj);
+  const plainObject = proto === Object.prototype || proto === null; // others may serialize differently (toJSON)
+  let sorted: unknown[] | undefined; // the values in key order, once a copy is needed
+  for (let i = 0; i < keys.length; i++) {
+    const v = obj[keys[i]];
+    const s = v === undefined ? undefined : sortKeys(v);
+    if (!sorted && (!plainObject || v === undefined || s !== v || (i > 0 && !(keys[i - 1] < keys[i])))) {
+      sorted = keys.slice(0, i).map(k => obj[k]);
+    }
+    if (sorted) sorted.push(s);
+  }
+  if (!sorted) return obj;
+  const values = sorted;
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const out: { [k: string]: unknown } = {};
+  for (const i of order) {
+    if (values[i] !== undefined) out[keys[i]] = values[i];
+  }
+  return out;
 }
 
 /** Short, stable content hash (hex) of any JSON-like value. */
