@@ -615,24 +615,34 @@ export class ArgoCdApplication extends Construct {
     });
     const idx = index.get(this.cluster)!;
     const found = new Set<ArgoCdApplication>();
-    for (const chart of this._charts) for (const a of idx.byChart.get(chart) ?? []) found.add(a);
-    for (const key of mine.keys()) for (const a of idx.byKey.get(key) ?? []) found.add(a);
+    for (const chart of this._charts) addTo(found, idx.byChart.get(chart));
+    for (const key of mine.keys()) addTo(found, idx.byKey.get(key));
     found.delete(this);
     return [...found].sort((a, b) => idx.order.get(a)! - idx.order.get(b)!);
   }
 }
 
-/** The Applications of one cluster: their construct-tree order, and who deploys each chart and object key. */
+/**
+ * The Applications of one cluster: their construct-tree order, and who deploys each chart and object key
+ * (one Application, or a list when several do: almost every key has one).
+ */
 interface OverlapIndex {
   readonly order: Map<ArgoCdApplication, number>;
-  readonly byChart: Map<Chart, ArgoCdApplication[]>;
-  readonly byKey: Map<string, ArgoCdApplication[]>;
+  readonly byChart: Map<Chart, ArgoCdApplication | ArgoCdApplication[]>;
+  readonly byKey: Map<string, ArgoCdApplication | ArgoCdApplication[]>;
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+function pushTo<K>(map: Map<K, ArgoCdApplication | ArgoCdApplication[]>, key: K, value: ArgoCdApplication): void {
+  const current = map.get(key);
+  if (current === undefined) map.set(key, value);
+  else if (Array.isArray(current)) current.push(value);
+  else map.set(key, [current, value]);
+}
+
+function addTo(found: Set<ArgoCdApplication>, entry: ArgoCdApplication | ArgoCdApplication[] | undefined): void {
+  if (entry === undefined) return;
+  if (Array.isArray(entry)) entry.forEach(a => found.add(a));
+  else found.add(entry);
 }
 
 function finalizerNames(finalizer: ApplicationFinalizer): string[] | undefined {
