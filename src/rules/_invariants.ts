@@ -1,5 +1,5 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
-import { contentHash } from '../_util';
+import { templateHash } from './_hash';
 import { arr, Context, mapSelects, Obj, show, WORKLOAD_KINDS } from './_model';
 
 const CANARY = 'spec.strategy.canary';
@@ -201,9 +201,10 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
     const rest = { ...labels };
     delete rest[REVISION_LABEL];
     const annotations = template.metadata?.annotations;
-    const hash = contentHash({
-      labels: rest,
+    // what the library hashes (argo-rollout.ts), with the keys in sorted order so that templateHash can skip the sorted copy
+    const hash = templateHash({
       annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
+      labels: rest,
       spec: template.spec,
     });
     if (hash !== m[2]) {
