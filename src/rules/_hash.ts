@@ -27,9 +27,9 @@ function sha256Hex(text: string): string {
 }
 
 /**
- * Whether `JSON.stringify(value)` is certainly the text `stableStringify(value)` gives: only plain objects,
- * arrays and primitives, and in every object the keys are in strictly increasing order (then the sorted copy has
- * the same keys in the same order, integer-like keys included). A `__proto__` key is not copied by
+ * Whether `JSON.stringify(value)` is certainly the text `stableStringify(value)` gives: only plain objects (with
+ * `Object.prototype`), arrays and primitives, and in every object the keys are in strictly increasing order (then
+ * the sorted copy has the same keys in the same order, integer-like keys included). A `__proto__` key is not copied by
  * `stableStringify`, and a function or `toJSON` could serialize differently, so they take the slow path.
  */
 export function isCanonical(value: unknown): boolean {
@@ -44,12 +44,13 @@ export function isCanonical(value: unknown): boolean {
     }
     return true;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const keys = Object.keys(value as object);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if ((i > 0 && !(keys[i - 1] < k)) || k === '__proto__' || !isCanonical((value as any)[k])) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  // for-in visits the own keys in Object.keys order (then inherited enumerable ones, normally none): strictly
+  // increasing keys in this sequence means strictly increasing own keys, without allocating Object.keys()
+  let previous: string | undefined;
+  for (const k in value as object) {
+    if ((previous !== undefined && !(previous < k)) || k === '__proto__' || !isCanonical((value as any)[k])) return false;
+    previous = k;
   }
   return true;
 }

@@ -8,6 +8,9 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Kinds that have no namespace. */
 const CLUSTER_SCOPED = new Set(['ClusterAnalysisTemplate', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
+/** The objects of a kind that is not in the set. */
+const NONE: readonly Obj[] = Object.freeze([]);
+
 /** One manifest with the fields every rule needs. */
 export interface Obj {
   readonly kind: string;
@@ -37,6 +40,7 @@ export class Context {
   private readonly byKind = new Map<string, Obj[]>();
   /** `ofKind()` results, sorted once on first use. */
   private readonly sortedByKind = new Map<string, readonly Obj[]>();
+  private workloadList?: readonly Obj[];
 
   constructor(manifests: any[]) {
     this.objects = (manifests ?? [])
@@ -53,11 +57,22 @@ export class Context {
   public ofKind(kind: string): readonly Obj[] {
     let sorted = this.sortedByKind.get(kind);
     if (!sorted) {
+      const list = this.byKind.get(kind);
       // a stable sort of the objects in input order, as a filter over all objects followed by the same sort gives
-      sorted = [...(this.byKind.get(kind) ?? [])].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+      sorted = list ? [...list].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)) : NONE;
       this.sortedByKind.set(kind, sorted);
     }
     return sorted;
+  }
+
+  /** The workloads (`WORKLOAD_KINDS`, kind by kind, each in `ofKind` order). The array is shared: do not modify it. */
+  public workloads(): readonly Obj[] {
+    if (!this.workloadList) {
+      const list: Obj[] = [];
+      for (const kind of WORKLOAD_KINDS) list.push(...this.ofKind(kind));
+      this.workloadList = list;
+    }
+    return this.workloadList;
   }
 
   /** The object of this kind, namespace and name, if it is in the set (the first one in input order). */
@@ -181,8 +196,27 @@ export const WORKLOAD_KINDS = ['Rollout', 'Deployment', 'StatefulSet', 'DaemonSe
 /** Seconds per unit of a Go duration. */
 const DURATION_UNITS: { [u: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
+/** Results of `parseGoDuration` by text: the same few durations ("5m", "1m") come back in every Rollout and template. */
+const parsedDurations = new Map<string, number | undefined>();
+/** More distinct durations than this in one process only clears the cache (it stays small whatever the input). */
+export const DURATION_CACHE_LIMIT = 512;
+
 /** Go's `time.ParseDuration`, in seconds; undefined when Go would not parse it. */
 export function parseGoDuration(text: string): number | undefined {
+  const cached = parsedDurations.get(text);
+  if (cached !== undefined || parsedDurations.has(text)) return cached;
+  const seconds = parseDuration(text);
+  if (parsedDurations.size >= DURATION_CACHE_LIMIT) parsedDurations.clear();
+  parsedDurations.set(text, seconds);
+  return seconds;
+}
+
+/** The number of texts `parseGoDuration` has cached (for tests). */
+export function cachedDurationCount(): number {
+  return parsedDurations.size;
+}
+
+function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '0' || s === '+0' || s === '-0') return 0;
   const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
