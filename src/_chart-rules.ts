@@ -68,8 +68,8 @@ function manifestsToCheck(chart: Chart): any[] | undefined {
 // In a sweep (`CanaryApp.renderFiles()`) the tree cannot change, so the findings of every chart can be computed
 // together, when the first chart is validated, and handed out as each chart is validated. That is the same work
 // with the same results, but done back to back: run chart by chart between the other validations, every rule
-// run starts with its code and data evicted from the CPU caches, which made it about three times slower than
-// the same run done back to back (at N = 1000 services). Outside a sweep each chart runs its rules itself.
+// run started with its code and data evicted from the CPU caches (at N = 1000 services, the median rule run took
+// 90 µs between other validations, 56 µs back to back). Outside a sweep each chart runs its rules itself.
 
 const BATCH = 'cdk8s-canary.rules-batch';
 
