@@ -1,5 +1,6 @@
 // CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
 import { arr, Context, Obj, parseGoDuration, selectorMatches, show, showList } from './_model';
+import { placeholderNames } from './_placeholders';
 
 const CANARY = 'spec.strategy.canary';
 const ISTIO = `${CANARY}.trafficRouting.istio`;
@@ -8,6 +9,12 @@ const ISTIO = `${CANARY}.trafficRouting.istio`;
 const EXCLUSIVE_STEP_TYPES = ['setWeight', 'pause', 'experiment', 'analysis'];
 /** Every step type the controller knows. */
 const STEP_TYPES = [...EXCLUSIVE_STEP_TYPES, 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'plugin'];
+const EXCLUSIVE_STEP_TYPE_SET = new Set(EXCLUSIVE_STEP_TYPES);
+const STEP_TYPE_SET = new Set(STEP_TYPES);
+/** Step types that name a managed route. */
+const ROUTE_STEP_TYPES = ['setHeaderRoute', 'setMirrorRoute'];
+/** The ways a StringMatch can match. */
+const MATCH_TYPES = ['exact', 'regex', 'prefix'];
 
 export function checkArgoRollouts(ctx: Context): void {
   for (const ro of ctx.ofKind('Rollout')) {
@@ -96,21 +103,19 @@ function isZero(v: any): boolean {
 function checkSteps(ctx: Context, ro: Obj, canary: any): void {
   const managed = canary.trafficRouting?.managedRoutes;
   const managedNames = arr(managed).map((r: any) => r?.name);
-  arr(canary.steps).forEach((step: any, i: number) => {
+  // CR130: the step types that need traffic routing this canary does not have
+  const tr = canary.trafficRouting;
+  const unsupported = [
+    { kind: 'setCanaryScale', ok: !!tr, upstream: 'SetCanaryScale requires TrafficRouting to be set', what: 'trafficRouting' },
+    { kind: 'setHeaderRoute', ok: !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins), upstream: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', what: 'Istio traffic routing' },
+    { kind: 'setMirrorRoute', ok: !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
+  ].filter(n => !n.ok);
+  const steps = arr(canary.steps);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (!step || typeof step !== 'object') continue;
     const path = `${CANARY}.steps[${i}]`;
-    if (!step || typeof step !== 'object') return;
-    const set = Object.keys(step).filter(k => step[k] !== undefined && step[k] !== null);
-    const exclusive = set.filter(k => EXCLUSIVE_STEP_TYPES.includes(k));
-    // CR110
-    if (exclusive.length > 1) {
-      ctx.report('CR110', ro, path,
-        `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
-        `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
-    } else if (!set.some(k => STEP_TYPES.includes(k))) {
-      ctx.report('CR110', ro, path,
-        `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
-        `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
-    }
+    checkStepType(ctx, ro, step, i, path);
     // CR111
     if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
       ctx.report('CR111', ro, `${path}.setWeight`,
@@ -127,29 +132,25 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
       }
     }
     // CR130
-    const tr = canary.trafficRouting;
-    const needs: Array<[string, boolean, string, string]> = [
-      ['setCanaryScale', !!tr, 'SetCanaryScale requires TrafficRouting to be set', 'trafficRouting'],
-      ['setHeaderRoute', !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins), 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', 'Istio traffic routing'],
-      ['setMirrorRoute', !!(tr?.istio || tr?.plugins), 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', 'Istio traffic routing'],
-    ];
-    for (const [kind, ok, upstream, what] of needs) {
-      if (step[kind] !== undefined && step[kind] !== null && !ok) {
+    for (const { kind, upstream, what } of unsupported) {
+      if (step[kind] !== undefined && step[kind] !== null) {
         ctx.report('CR130', ro, `${path}.${kind}`,
           `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
           `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
       }
     }
-    arr(step.experiment?.templates).forEach((t: any, k: number) => {
-      if (t?.weight !== undefined && !tr) {
-        ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
-          `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
-          + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
-          "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
-      }
-    });
+    if (!tr) {
+      arr(step.experiment?.templates).forEach((t: any, k: number) => {
+        if (t?.weight !== undefined) {
+          ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
+            `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
+            + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
+            "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
+        }
+      });
+    }
     // CR113-CR115
-    for (const kind of ['setHeaderRoute', 'setMirrorRoute']) {
+    for (const kind of ROUTE_STEP_TYPES) {
       const r = step[kind];
       if (!r) continue;
       if (managed === undefined || managed === null) {
@@ -166,7 +167,7 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
           ? [['headerValue', m?.headerValue]]
           : [['method', m?.method], ['path', m?.path]].filter(([, v]) => v !== undefined) as Array<[string, any]>;
         for (const [field, value] of fields) {
-          const given = ['exact', 'regex', 'prefix'].filter(k => value && value[k] !== undefined);
+          const given = MATCH_TYPES.filter(k => value && value[k] !== undefined);
           if (given.length !== 1) {
             ctx.report('CR115', ro, `${path}.${kind}.match[${j}].${field}`,
               given.length === 0
@@ -177,7 +178,28 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
         }
       });
     }
-  });
+  }
+}
+
+/** CR110: a step sets exactly one of the exclusive step types, and at least one step type. */
+function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string): void {
+  let exclusive: string[] | undefined; // the exclusive types it sets, in key order
+  let typed = false;
+  for (const k of Object.keys(step)) {
+    const v = step[k];
+    if (v === undefined || v === null) continue;
+    if (EXCLUSIVE_STEP_TYPE_SET.has(k)) (exclusive ??= []).push(k);
+    if (STEP_TYPE_SET.has(k)) typed = true;
+  }
+  if (exclusive && exclusive.length > 1) {
+    ctx.report('CR110', ro, path,
+      `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
+      `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
+  } else if (!typed) {
+    ctx.report('CR110', ro, path,
+      `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
+      `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
+  }
 }
 
 function pauseProblem(duration: any): string | undefined {
@@ -338,7 +360,8 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
 function vsTarget(name: string, namespace: string): { name: string; namespace: string } {
-  const n = name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
+  // (neither suffix can be cut unless the name ends with `.cluster.local`)
+  const n = name.endsWith('.cluster.local') ? name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '') : name;
   const dot = n.lastIndexOf('.');
   return dot < 0 ? { name: n, namespace } : { name: n.slice(0, dot), namespace: n.slice(dot + 1) };
 }
@@ -421,7 +444,7 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
     arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
   }
   const byName = new Map<string, typeof metrics>();
-  for (const m of metrics) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  for (const m of metrics) pushTo(byName, m.name, m);
   for (const [name, list] of byName) {
     if (list.length > 1) {
       ctx.report('CR124', ro, run.path,
@@ -436,7 +459,7 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   run.args.forEach((a: any) => supplied.set(a?.name, a));
   const declared = new Map<string, Array<{ arg: any; template: Obj }>>();
   for (const t of templates) {
-    for (const arg of arr(t.raw.spec?.args)) declared.set(arg?.name, [...(declared.get(arg?.name) ?? []), { arg, template: t }]);
+    for (const arg of arr(t.raw.spec?.args)) pushTo(declared, arg?.name, { arg, template: t });
   }
   for (const [name, list] of declared) {
     const valued = list.filter(d => d.arg?.value !== undefined);
@@ -497,6 +520,13 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   }
 }
 
+/** Appends `value` to the list of `key`. */
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** CR129: placeholders `{{args.x}}` in a template's metrics must name an argument of the template (or of a nested one). */
 function checkTemplatePlaceholders(ctx: Context): void {
   const templates = [...ctx.ofKind('AnalysisTemplate'), ...ctx.ofKind('ClusterAnalysisTemplate')];
@@ -513,11 +543,8 @@ function checkTemplatePlaceholders(ctx: Context): void {
     };
     collect(t, new Set());
     arr(t.raw.spec?.metrics).forEach((metric: any, i: number) => {
-      const text = JSON.stringify(metric ?? {});
-      const re = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
       const missing = new Set<string>();
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null) if (!names.has(m[1])) missing.add(m[1]);
+      for (const name of placeholderNames(metric)) if (!names.has(name)) missing.add(name);
       for (const name of missing) {
         ctx.report('CR129', t, `spec.metrics[${i}]`,
           `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `
@@ -527,6 +554,9 @@ function checkTemplatePlaceholders(ctx: Context): void {
     });
   }
 }
+
+/** Metric fields that hold a Go duration. */
+const DURATION_FIELDS = ['interval', 'initialDelay'];
 
 /** A plain integer (number or string of digits), or undefined for anything else (unset, placeholders). */
 function intOf(v: any): number | undefined {
@@ -554,7 +584,7 @@ function checkTemplateMetrics(ctx: Context): void {
         bad('provider', providers.length === 0 ? "'provider' is empty (\"no provider specified\")" : `'provider' sets ${providers.join(' and ')} ("multiple providers specified")`,
           "set exactly one provider, for example 'provider: { prometheus: { address, query } }'");
       }
-      for (const field of ['interval', 'initialDelay']) {
+      for (const field of DURATION_FIELDS) {
         const v = m?.[field];
         if (typeof v === 'string' && !v.includes('{{') && parseGoDuration(v) === undefined) {
           bad(field, `'${field}' (${show(v)}) is not a duration ("invalid ${field === 'interval' ? 'interval' : 'startDelay'} string")`,

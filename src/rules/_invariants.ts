@@ -1,6 +1,6 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
-import { contentHash } from '../_util';
-import { arr, Context, mapSelects, Obj, show, WORKLOAD_KINDS } from './_model';
+import { templateHash } from './_hash';
+import { arr, Context, mapSelects, Obj, show } from './_model';
 
 const CANARY = 'spec.strategy.canary';
 
@@ -28,21 +28,24 @@ export function checkInvariants(ctx: Context): void {
 
 // CR301, CR302
 function checkWeights(ctx: Context, ro: Obj, steps: any[]): void {
-  let previous: { weight: number; index: number } | undefined;
-  steps.forEach((step: any, i: number) => {
-    const w = step?.setWeight;
-    if (!Number.isInteger(w) || w < 0 || w > 100) return; // CR111 reports it
-    if (previous && w < previous.weight) {
+  // the last valid weight and its step (-1: none yet)
+  let weight = 0;
+  let index = -1;
+  for (let i = 0; i < steps.length; i++) {
+    const w = steps[i]?.setWeight;
+    if (!Number.isInteger(w) || w < 0 || w > 100) continue; // CR111 reports it
+    if (index >= 0 && w < weight) {
       ctx.report('CR301', ro, `${CANARY}.steps[${i}].setWeight`,
-        `'setWeight' (${w}) is lower than the weight of step ${previous.index} (${previous.weight}); traffic would move back to stable in the middle of the release`,
-        `order the steps by increasing weight (raise step ${i} to at least ${previous.weight}, or lower step ${previous.index})`);
+        `'setWeight' (${w}) is lower than the weight of step ${index} (${weight}); traffic would move back to stable in the middle of the release`,
+        `order the steps by increasing weight (raise step ${i} to at least ${weight}, or lower step ${index})`);
     }
-    previous = { weight: w, index: i };
-  });
-  if (!previous || previous.weight < 100) {
+    weight = w;
+    index = i;
+  }
+  if (index < 0 || weight < 100) {
     ctx.report('CR302', ro, steps.length > 0 ? `${CANARY}.steps` : CANARY,
-      previous
-        ? `the last 'setWeight' is ${previous.weight} (step ${previous.index}), so at the end of the steps the controller switches from ${previous.weight}% to 100% at once, with no step that watches full traffic`
+      index >= 0
+        ? `the last 'setWeight' is ${weight} (step ${index}), so at the end of the steps the controller switches from ${weight}% to 100% at once, with no step that watches full traffic`
         : 'no step sets a weight, so the controller sends 100% of the traffic to the new version at once',
       'end the steps with { setWeight: 100 } followed by a pause or an analysis, so full traffic is watched while stable can still take it back');
   }
@@ -54,23 +57,27 @@ function checkCoverage(ctx: Context, ro: Obj, canary: any): void {
   const background = canary.analysis && arr(canary.analysis.templates).length > 0 ? canary.analysis : undefined;
   const startingStep = typeof background?.startingStep === 'number' ? background.startingStep : 0;
   let weight = 0;
-  steps.forEach((step: any, i: number) => {
-    const w = step?.setWeight;
-    if (typeof w !== 'number') return;
+  for (let i = 0; i < steps.length; i++) {
+    const w = steps[i]?.setWeight;
+    if (typeof w !== 'number') continue;
     const increase = w > weight;
     weight = Math.max(weight, w);
-    if (!increase) return;
-    let end = steps.findIndex((s: any, j: number) => j > i && typeof s?.setWeight === 'number');
-    if (end < 0) end = steps.length;
-    const segment = steps.slice(i + 1, end).map((s: any, k: number) => ({ s, index: i + 1 + k }));
-    if (segment.length === 0 && end === steps.length && w >= 100) return; // the promotion itself
-    const covered = segment.some(({ s, index }) =>
-      s?.analysis
-      || arr(s?.experiment?.analyses).length > 0
-      || (s?.pause && (s.pause.duration === undefined || s.pause.duration === null))
-      || (background && index >= startingStep && s?.pause && isPositiveDuration(s.pause.duration)));
+    if (!increase) continue;
+    // the segment: the steps after i, up to the next one that sets a weight
+    let end = i + 1;
+    while (end < steps.length && typeof steps[end]?.setWeight !== 'number') end++;
+    const empty = end === i + 1;
+    if (empty && end === steps.length && w >= 100) continue; // the promotion itself
+    let covered = false;
+    for (let j = i + 1; j < end && !covered; j++) {
+      const s = steps[j];
+      covered = !!(s?.analysis
+        || arr(s?.experiment?.analyses).length > 0
+        || (s?.pause && (s.pause.duration === undefined || s.pause.duration === null))
+        || (background && j >= startingStep && s?.pause && isPositiveDuration(s.pause.duration)));
+    }
     if (!covered) {
-      const why = segment.length === 0
+      const why = empty
         ? 'the next step changes the weight right away'
         : background
           ? `no analysis step or manual pause follows it before the next weight change, and the background analysis (from step ${startingStep}) has no timed pause to measure in`
@@ -79,7 +86,7 @@ function checkCoverage(ctx: Context, ro: Obj, canary: any): void {
         `the increase to ${w}% at step ${i} is not watched: ${why}, so a bad canary gets more traffic unnoticed`,
         'add background analysis (\'canary.analysis\') with a timed pause after this step, an analysis step, or a manual pause ({ pause: {} }) before the next increase');
     }
-  });
+  }
 }
 
 function isPositiveDuration(d: any): boolean {
@@ -88,9 +95,11 @@ function isPositiveDuration(d: any): boolean {
   return /[1-9]/.test(d) && !d.trim().startsWith('-');
 }
 
+const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
+
 // CR303
 function checkReleaseLabels(ctx: Context): void {
-  const bad = (labels: any) => Object.keys(labels ?? {}).filter(k => RELEASE_VARYING_LABELS.includes(k));
+  const bad = (labels: any) => Object.keys(labels ?? {}).filter(k => RELEASE_VARYING.has(k));
   const why = (k: string) => k === 'rollouts-pod-template-hash' || k === 'pod-template-hash'
     ? 'the controllers write this label themselves'
     : 'its value changes with every release, so after promotion it points at pods that no longer exist '
@@ -107,7 +116,7 @@ function checkReleaseLabels(ctx: Context): void {
   for (const ro of ctx.ofKind('Rollout')) {
     const sel = ro.raw.spec?.selector ?? {};
     const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)]
-      .filter(k => RELEASE_VARYING_LABELS.includes(k));
+      .filter(k => RELEASE_VARYING.has(k));
     for (const k of [...new Set(keys)]) {
       ctx.report('CR303', ro, 'spec.selector',
         `the selector uses the label ${show(k)}; ${why(k)}, and a Rollout selector cannot be changed later`,
@@ -127,12 +136,12 @@ function checkReleaseLabels(ctx: Context): void {
 
 // CR305
 function checkReadiness(ctx: Context): void {
-  const workloads = WORKLOAD_KINDS.flatMap(k => ctx.ofKind(k));
-  for (const w of workloads) {
+  const services = ctx.ofKind('Service');
+  for (const w of ctx.workloads()) {
     const labels = w.raw.spec?.template?.metadata?.labels ?? {};
     const containers = arr(w.raw.spec?.template?.spec?.containers);
     const serving = new Map<number, string[]>();
-    for (const svc of ctx.ofKind('Service')) {
+    for (const svc of services) {
       const selector = svc.raw.spec?.selector;
       if (svc.namespace !== w.namespace || !selector || Object.keys(selector).length === 0 || !mapSelects(selector, labels)) continue;
       for (const p of arr(svc.raw.spec?.ports)) {
@@ -140,9 +149,13 @@ function checkReadiness(ctx: Context): void {
         let index = containers.findIndex((c: any) => arr(c?.ports).some((cp: any) => (typeof target === 'number' ? cp?.containerPort === target : cp?.name === target)));
         if (index < 0 && containers.length === 1) index = 0;
         if (index < 0) continue;
-        serving.set(index, [...(serving.get(index) ?? []), `${svc.label} port ${p?.port}`]);
+        const ports = serving.get(index);
+        const port = `${svc.label} port ${p?.port}`;
+        if (ports) ports.push(port);
+        else serving.set(index, [port]);
       }
     }
+    if (serving.size === 0) continue;
     for (const [index, ports] of [...serving].sort((a, b) => a[0] - b[0])) {
       const c = containers[index];
       if (c?.readinessProbe) continue;
@@ -153,21 +166,26 @@ function checkReadiness(ctx: Context): void {
   }
 }
 
+/** The container fields whose images CR306 checks, in report order. */
+const IMAGE_FIELDS = ['initContainers', 'containers'];
+
 // CR306
 function checkImages(ctx: Context): void {
-  for (const w of WORKLOAD_KINDS.flatMap(k => ctx.ofKind(k))) {
-    for (const field of ['initContainers', 'containers']) {
-      arr(w.raw.spec?.template?.spec?.[field]).forEach((c: any, i: number) => {
-        const image = c?.image;
-        if (typeof image !== 'string') return;
+  for (const w of ctx.workloads()) {
+    const podSpec = w.raw.spec?.template?.spec;
+    for (const field of IMAGE_FIELDS) {
+      const containers = arr(podSpec?.[field]);
+      for (let i = 0; i < containers.length; i++) {
+        const image = containers[i]?.image;
+        if (typeof image !== 'string') continue;
         const { tag, digest } = splitImage(image);
-        if (digest) return;
+        if (digest) continue;
         if (tag === undefined || tag === 'latest') {
           ctx.report('CR306', w, `spec.template.spec.${field}[${i}].image`,
             `image ${show(image)} ${tag === 'latest' ? 'uses the tag "latest"' : 'has no tag'}, so the same manifest can start different code, a rollback does not restore the old version and the canary compares nothing`,
             `pin the image by version tag or digest (for example "${image.replace(/:latest$/, '')}:1.4.2" or "...@sha256:<digest>")`);
         }
-      });
+      }
     }
   }
 }
@@ -201,9 +219,10 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
     const rest = { ...labels };
     delete rest[REVISION_LABEL];
     const annotations = template.metadata?.annotations;
-    const hash = contentHash({
-      labels: rest,
+    // what the library hashes (argo-rollout.ts), with the keys in sorted order so that templateHash can skip the sorted copy
+    const hash = templateHash({
       annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
+      labels: rest,
       spec: template.spec,
     });
     if (hash !== m[2]) {
@@ -215,16 +234,22 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
         + `or patch the revision label too (for example to "${m[1]}-${hash}")`);
     }
   }
-  const runs = [canary.analysis, ...arr(canary.steps).map((s: any) => s?.analysis)];
-  const paths = ['spec.strategy.canary.analysis', ...arr(canary.steps).map((_: any, i: number) => `spec.strategy.canary.steps[${i}].analysis`)];
-  runs.forEach((run: any, i: number) => {
-    arr(run?.args).forEach((a: any, j: number) => {
-      if (a?.name === REVISION_ARG && typeof a.value === 'string' && a.value !== revision) {
-        ctx.report('CR307', ro, `${paths[i]}.args[${j}].value`,
-          `the analysis argument ${show(REVISION_ARG)} is ${show(a.value)}, but the pod template's revision label is ${show(revision)}, `
-          + 'so the queries select pods that do not exist and measure nothing about the canary',
-          `pass the template's revision (${show(revision)}) as ${show(REVISION_ARG)}, or leave the argument to the library`);
-      }
-    });
-  });
+  checkRevisionArgs(ctx, ro, canary.analysis, revision, -1);
+  const steps = arr(canary.steps);
+  for (let i = 0; i < steps.length; i++) checkRevisionArgs(ctx, ro, steps[i]?.analysis, revision, i);
+}
+
+/** CR307 for the args of one analysis: the background one (step -1) or that of step `step`. */
+function checkRevisionArgs(ctx: Context, ro: Obj, run: any, revision: string, step: number): void {
+  const args = arr(run?.args);
+  for (let j = 0; j < args.length; j++) {
+    const a = args[j];
+    if (a?.name === REVISION_ARG && typeof a.value === 'string' && a.value !== revision) {
+      const path = step < 0 ? 'spec.strategy.canary.analysis' : `spec.strategy.canary.steps[${step}].analysis`;
+      ctx.report('CR307', ro, `${path}.args[${j}].value`,
+        `the analysis argument ${show(REVISION_ARG)} is ${show(a.value)}, but the pod template's revision label is ${show(revision)}, `
+        + 'so the queries select pods that do not exist and measure nothing about the canary',
+        `pass the template's revision (${show(revision)}) as ${show(REVISION_ARG)}, or leave the argument to the library`);
+    }
+  }
 }

@@ -4,7 +4,8 @@ import { arr, Context, fqdn, hostsMatch, isMeshBound, Obj, serviceOfHost, show, 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function checkIstio(ctx: Context): void {
-  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs);
+  const hosts = new HostLookup(ctx);
+  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs, hosts);
   checkMeshHostConflicts(ctx);
   for (const dr of ctx.ofKind('DestinationRule')) checkDestinationRule(ctx, dr);
   for (const gw of ctx.ofKind('Gateway')) checkGateway(ctx, gw);
@@ -30,19 +31,24 @@ const PROTOCOLS: { [prefix: string]: string } = {
 };
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-Web', 'HTTP_PROXY']);
 
+/** `appProtocol` values of Kubernetes itself. */
+const KUBERNETES_APP_PROTOCOLS: { [k: string]: string } = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
+/** Ports Istio treats as TCP whatever their name. */
+const TCP_PORTS = [25, 53, 3306, 27017];
+
 /** The protocol Istio derives for a Service port, or 'Unsupported' (sniffed). */
 export function portProtocol(port: any): string {
   if (String(port?.protocol ?? '').toUpperCase() === 'UDP') return 'UDP';
   const app = port?.appProtocol;
   if (typeof app === 'string' && app !== '') {
-    const special: { [k: string]: string } = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
-    return special[app] ?? PROTOCOLS[app.toLowerCase()] ?? 'Unsupported';
+    return KUBERNETES_APP_PROTOCOLS[app] ?? PROTOCOLS[app.toLowerCase()] ?? 'Unsupported';
   }
   const name = String(port?.name ?? '').toLowerCase();
   if (name.startsWith('grpc-web')) return 'GRPC-Web';
-  const prefix = name.split('-')[0];
+  const dash = name.indexOf('-');
+  const prefix = dash < 0 ? name : name.slice(0, dash); // name.split('-')[0]
   if (PROTOCOLS[prefix]) return PROTOCOLS[prefix];
-  if ([25, 53, 3306, 27017].includes(port?.port)) return 'TCP';
+  if (TCP_PORTS.includes(port?.port)) return 'TCP';
   return 'Unsupported';
 }
 
@@ -55,7 +61,7 @@ interface Dest {
   readonly http: boolean;
 }
 
-function checkVirtualService(ctx: Context, vs: Obj): void {
+function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
   const spec = vs.raw.spec ?? {};
   const hosts: string[] = arr(spec.hosts).map(String);
   const mesh = isMeshBound(vs.raw);
@@ -143,7 +149,7 @@ function checkVirtualService(ctx: Context, vs: Obj): void {
     arr(spec[kind]).forEach((route: any, i: number) => arr(route?.route).forEach((d: any, j: number) =>
       dests.push({ path: `spec.${kind}[${i}].route[${j}].destination`, destination: d?.destination, http: false })));
   }
-  for (const d of dests) checkDestination(ctx, vs, d, mesh);
+  for (const d of dests) checkDestination(ctx, vs, d, mesh, lookup);
 }
 
 function parseGatewayRef(ref: string, vsNamespace: string): { namespace: string; name: string } | undefined {
@@ -166,20 +172,64 @@ function splitServerHost(host: string, gwNamespace: string): { namespace: string
   return { namespace: ns === '.' ? gwNamespace : ns, host: host.slice(slash + 1) };
 }
 
-function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
+/**
+ * What destinations look up by host, once per host and check: every route names the same host for stable and
+ * canary. (Rules do not modify manifests, so the answers do not change during a check.)
+ */
+class HostLookup {
+  private readonly byHost = new Map<string, { rules?: Obj[]; subsets?: any[]; service?: { obj: Obj | undefined } }>();
+
+  constructor(private readonly ctx: Context) {}
+
+  /** The DestinationRules whose host matches `host`, in `ofKind` order. */
+  public destinationRules(host: string): Obj[] {
+    const entry = this.entry(host);
+    entry.rules ??= this.ctx.ofKind('DestinationRule')
+      .filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
+    return entry.rules;
+  }
+
+  /** The subset names of those DestinationRules, rule by rule. */
+  public subsetNames(host: string): any[] {
+    const entry = this.entry(host);
+    entry.subsets ??= this.destinationRules(host).flatMap(dr => arr(dr.raw.spec?.subsets).map((s: any) => s?.name));
+    return entry.subsets;
+  }
+
+  /** The Service an FQDN host designates, if it is in the set. */
+  public service(host: string): Obj | undefined {
+    const entry = this.entry(host);
+    if (!entry.service) {
+      const target = serviceOfHost(host);
+      entry.service = { obj: target && this.ctx.find('Service', target.namespace, target.name) };
+    }
+    return entry.service.obj;
+  }
+
+  private entry(host: string) {
+    let entry = this.byHost.get(host);
+    if (!entry) {
+      entry = {};
+      this.byHost.set(host, entry);
+    }
+    return entry;
+  }
+}
+
+function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup: HostLookup): void {
   const dest = d.destination;
   if (!dest || typeof dest.host !== 'string' || dest.host === '') return;
   const host = fqdn(dest.host, vs.namespace);
 
   // CR201, CR202
   if (dest.subset !== undefined) {
-    const rules = ctx.ofKind('DestinationRule').filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
+    const rules = lookup.destinationRules(host);
     if (rules.length === 0) {
       ctx.report('CR202', vs, `${d.path}.subset`,
         `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(dest.subset)} is not checked`,
         `make sure a DestinationRule with host ${show(host)} and a subset named ${show(dest.subset)} exists in the cluster, or add it to the app`);
     } else {
-      const names = rules.flatMap(dr => arr(dr.raw.spec?.subsets).map((s: any) => s?.name));
+      const names = lookup.subsetNames(host);
       if (!names.includes(dest.subset)) {
         ctx.report('CR201', vs, `${d.path}.subset`,
           `subset ${show(dest.subset)} is not defined in ${rules.map(r => r.label).join(', ')} for host ${show(host)} (its subsets: ${showList(names)}); `
@@ -190,8 +240,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
   }
 
   // CR209, CR210, CR219
-  const target = serviceOfHost(host);
-  const svc = target && ctx.find('Service', target.namespace, target.name);
+  const svc = lookup.service(host);
   if (!svc) return;
   const ports = arr(svc.raw.spec?.ports);
   let port: any;

@@ -8,6 +8,9 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Kinds that have no namespace. */
 const CLUSTER_SCOPED = new Set(['ClusterAnalysisTemplate', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
+/** The objects of a kind that is not in the set. */
+const NONE: readonly Obj[] = Object.freeze([]);
+
 /** One manifest with the fields every rule needs. */
 export interface Obj {
   readonly kind: string;
@@ -33,21 +36,54 @@ export interface RawFinding {
 export class Context {
   public readonly objects: Obj[];
   public readonly findings: RawFinding[] = [];
+  /** The objects of each kind, in input order: rules look objects up by kind many times per check. */
+  private readonly byKind = new Map<string, Obj[]>();
+  /** `ofKind()` results, sorted once on first use. */
+  private readonly sortedByKind = new Map<string, readonly Obj[]>();
+  private workloadList?: readonly Obj[];
 
   constructor(manifests: any[]) {
     this.objects = (manifests ?? [])
       .filter(m => m && typeof m === 'object' && typeof m.kind === 'string')
       .map(m => toObj(m));
+    for (const o of this.objects) {
+      const list = this.byKind.get(o.kind);
+      if (list) list.push(o);
+      else this.byKind.set(o.kind, [o]);
+    }
   }
 
-  /** All objects of a kind, in a stable order (namespace, name). */
-  public ofKind(kind: string): Obj[] {
-    return this.objects.filter(o => o.kind === kind).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  /** All objects of a kind, in a stable order (namespace, name). The array is shared: do not modify it. */
+  public ofKind(kind: string): readonly Obj[] {
+    let sorted = this.sortedByKind.get(kind);
+    if (!sorted) {
+      const list = this.byKind.get(kind);
+      // a stable sort of the objects in input order, as a filter over all objects followed by the same sort gives
+      sorted = list ? [...list].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)) : NONE;
+      this.sortedByKind.set(kind, sorted);
+    }
+    return sorted;
   }
 
-  /** The object of this kind, namespace and name, if it is in the set. */
+  /** The workloads (`WORKLOAD_KINDS`, kind by kind, each in `ofKind` order). The array is shared: do not modify it. */
+  public workloads(): readonly Obj[] {
+    if (!this.workloadList) {
+      const list: Obj[] = [];
+      for (const kind of WORKLOAD_KINDS) list.push(...this.ofKind(kind));
+      this.workloadList = list;
+    }
+    return this.workloadList;
+  }
+
+  /** The object of this kind, namespace and name, if it is in the set (the first one in input order). */
   public find(kind: string, namespace: string, name: string): Obj | undefined {
-    return this.objects.find(o => o.kind === kind && o.name === name && (CLUSTER_SCOPED.has(kind) || o.namespace === namespace));
+    const list = this.byKind.get(kind);
+    if (!list) return undefined;
+    const clusterScoped = CLUSTER_SCOPED.has(kind);
+    for (const o of list) {
+      if (o.name === name && (clusterScoped || o.namespace === namespace)) return o;
+    }
+    return undefined;
   }
 
   public report(code: string, obj: Obj | string, path: string, message: string, fix: string): void {
@@ -124,8 +160,9 @@ export function isMeshBound(vs: any): boolean {
 
 /** Whether a label selector (`matchLabels`, `matchExpressions`) selects a label set. */
 export function selectorMatches(selector: any, labels: { [k: string]: string }): boolean {
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+  const matchLabels = selector?.matchLabels ?? {};
+  for (const k of Object.keys(matchLabels)) {
+    if (labels[k] !== matchLabels[k]) return false;
   }
   for (const e of arr(selector?.matchExpressions)) {
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);
@@ -143,7 +180,11 @@ export function selectorMatches(selector: any, labels: { [k: string]: string }):
 
 /** Whether a plain label map (Service selector, subset labels) selects a label set. */
 export function mapSelects(selector: { [k: string]: string } | undefined, labels: { [k: string]: string }): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+  const map: any = selector ?? {};
+  for (const k of Object.keys(map)) {
+    if (labels[k] !== map[k]) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -152,18 +193,39 @@ export function mapSelects(selector: { [k: string]: string } | undefined, labels
 /** Kinds whose `spec.template` is a pod template. */
 export const WORKLOAD_KINDS = ['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet'];
 
+/** Seconds per unit of a Go duration. */
+const DURATION_UNITS: { [u: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Results of `parseGoDuration` by text: the same few durations ("5m", "1m") come back in every Rollout and template. */
+const parsedDurations = new Map<string, number | undefined>();
+/** More distinct durations than this in one process only clears the cache (it stays small whatever the input). */
+export const DURATION_CACHE_LIMIT = 512;
+
 /** Go's `time.ParseDuration`, in seconds; undefined when Go would not parse it. */
 export function parseGoDuration(text: string): number | undefined {
+  const cached = parsedDurations.get(text);
+  if (cached !== undefined || parsedDurations.has(text)) return cached;
+  const seconds = parseDuration(text);
+  if (parsedDurations.size >= DURATION_CACHE_LIMIT) parsedDurations.clear();
+  parsedDurations.set(text, seconds);
+  return seconds;
+}
+
+/** The number of texts `parseGoDuration` has cached (for tests). */
+export function cachedDurationCount(): number {
+  return parsedDurations.size;
+}
+
+function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '0' || s === '+0' || s === '-0') return 0;
   const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
   if (!m) return undefined;
-  const units: { [u: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
   let total = 0;
   const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
   let part: RegExpExecArray | null;
   while ((part = re.exec(s)) !== null) {
-    total += parseFloat(part[1]) * units[part[2]];
+    total += parseFloat(part[1]) * DURATION_UNITS[part[2]];
   }
   return m[1] === '-' ? -total : total;
 }
