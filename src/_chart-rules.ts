@@ -1,7 +1,7 @@
 // Runs the rule catalog (src/rules) on every chart that holds objects of this library, at synth time.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { sweepJson, sweepMemo } from './_sweep';
+import { inActiveSweep, sweepFindAll, sweepJson, sweepMemo } from './_sweep';
 import { CanaryRules } from './rules/engine';
 import { RuleFinding, RuleSeverity } from './rules/finding';
 
@@ -15,7 +15,7 @@ const warningsByChart = new WeakMap<Chart, RuleFinding[]>();
 
 /** The ApiObjects whose closest chart is `chart`, in construct-tree order. */
 export function ownObjects(chart: Chart): ApiObject[] {
-  return chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+  return sweepFindAll(chart).filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
 }
 
 /**
@@ -94,7 +94,7 @@ class Batch {
   private runAll(): Map<Chart, Outcome> {
     const outcomes = new Map<Chart, Outcome>();
     const toCheck: Array<[Chart, any[]]> = [];
-    for (const c of this.root.node.findAll()) {
+    for (const c of sweepFindAll(this.root)) {
       if (!Chart.isChart(c) || !(c as any)[ATTACHED]) continue;
       try {
         const manifests = manifestsToCheck(c);
@@ -115,9 +115,9 @@ class Batch {
   }
 }
 
-/** The batch of the current sweep, or undefined outside a sweep (where `sweepMemo` computes at every call). */
+/** The batch of the current sweep, or undefined outside a sweep. */
 function sweepBatch(chart: Chart): Batch | undefined {
+  if (!inActiveSweep()) return undefined;
   const root = chart.node.root;
-  const batch = sweepMemo(BATCH, root, () => new Batch(root));
-  return sweepMemo<Batch | undefined>(BATCH, root, () => undefined) === batch ? batch : undefined;
+  return sweepMemo(BATCH, root, () => new Batch(root));
 }

@@ -18,6 +18,11 @@ export function inSweep<T>(fn: () => T): T {
   }
 }
 
+/** Whether a sweep is running (`CanaryApp.renderFiles()`). */
+export function inActiveSweep(): boolean {
+  return current !== undefined;
+}
+
 /**
  * The value of `compute()` for `key` and `kind`, computed once per sweep; outside a sweep, computed at
  * every call.

@@ -1,4 +1,5 @@
 // Internal helpers shared by the constructs. Not exported from the package.
+import * as crypto from 'crypto';
 import { createHash } from 'crypto';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -71,7 +72,8 @@ export function stableStringify(value: unknown): string {
  */
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
+    // an array with its own toJSON or another prototype could serialize differently: always copied
+    let out: unknown[] | undefined = isPlainArray(value) ? undefined : [];
     for (let i = 0; i < value.length; i++) {
       const v = sortKeys(value[i]);
       if (v !== value[i] && !out) out = value.slice(0, i);
@@ -84,11 +86,12 @@ function sortKeys(value: unknown): unknown {
   const keys = Object.keys(obj);
   const proto = Object.getPrototypeOf(obj);
   const plainObject = proto === Object.prototype || proto === null; // others may serialize differently (toJSON)
-  let sorted: unknown[] | undefined; // the values in key order, once a copy is needed
+  let sorted: unknown[] | undefined = plainObject ? undefined : []; // the values in key order, once a copy is needed
   for (let i = 0; i < keys.length; i++) {
     const v = obj[keys[i]];
     const s = v === undefined ? undefined : sortKeys(v);
-    if (!sorted && (!plainObject || v === undefined || s !== v || (i > 0 && !(keys[i - 1] < keys[i])))) {
+    // an own "__proto__" key is not copied (assigning it sets the prototype): that object is always copied
+    if (!sorted && (v === undefined || s !== v || keys[i] === '__proto__' || (i > 0 && !(keys[i - 1] < keys[i])))) {
       sorted = keys.slice(0, i).map(k => obj[k]);
     }
     if (sorted) sorted.push(s);
@@ -103,9 +106,20 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
+function isPlainArray(value: unknown[]): boolean {
+  return Object.getPrototypeOf(value) === Array.prototype && !Object.prototype.hasOwnProperty.call(value, 'toJSON');
+}
+
 /** Short, stable content hash (hex) of any JSON-like value. */
 export function contentHash(value: unknown, length = 10): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, length);
+  return sha256Hex(stableStringify(value)).slice(0, length);
+}
+
+/** `crypto.hash` (Node 20.12 and later) hashes a string without building a Hash object; else `createHash`. */
+const oneShotHash: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined = (crypto as any).hash;
+
+function sha256Hex(text: string): string {
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 /** Returns undefined for an empty array or object, so that optional blocks are omitted from the YAML. */

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-28';
 import { findPromqlError } from '../src/_promql';
-import { inSweep, sweepFindAll, sweepMemo } from '../src/_sweep';
+import { inActiveSweep, inSweep, sweepFindAll, sweepMemo } from '../src/_sweep';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryApp } from '../src/canary-app';
 import { CanaryService } from '../src/canary-service';
@@ -31,6 +31,12 @@ describe('sweepMemo', () => {
       expect(sweepMemo('other', key, compute)).toBe(4);
     });
     expect(sweepMemo('k', key, compute)).toBe(5);
+  });
+
+  test('inActiveSweep tells whether a sweep runs', () => {
+    expect(inActiveSweep()).toBe(false);
+    expect(inSweep(() => inActiveSweep())).toBe(true);
+    expect(inActiveSweep()).toBe(false);
   });
 
   test('drops the memo when the sweep throws', () => {

@@ -1,5 +1,5 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
-import { templateHash } from './_hash';
+import { contentHash } from '../_util';
 import { arr, Context, mapSelects, Obj, show } from './_model';
 
 const CANARY = 'spec.strategy.canary';
@@ -219,8 +219,8 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
     const rest = { ...labels };
     delete rest[REVISION_LABEL];
     const annotations = template.metadata?.annotations;
-    // what the library hashes (argo-rollout.ts), with the keys in sorted order so that templateHash can skip the sorted copy
-    const hash = templateHash({
+    // what the library hashes (argo-rollout.ts), with the keys in sorted order so that contentHash can skip the sorted copy
+    const hash = contentHash({
       annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
       labels: rest,
       spec: template.spec,
