@@ -1,7 +1,7 @@
 // CR307 re-hashes the final pod template with the library's contentHash, which skips the key-sorted copy for
 // values already in canonical form (cdk8s output). It must give exactly what hashing a full sorted copy gives.
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { createHash } from 'crypto';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { contentHash } from '../../src/_util';
 import { CanaryService } from '../../src/canary-service';
 import { CanaryRules } from '../../src/rules/engine';
