@@ -23,6 +23,19 @@ const MAX_CHART_POINTS = 120;
 const MIN_CHART_POINTS = 48;
 const NICE_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
+/** The constant end of every plan: the assumptions and the pointer to the documentation (lines joined once). */
+const ASSUMPTIONS = [
+  '- Times are minimums: pod start-up, readiness and mesh propagation are left out, so a step that only sets a weight or a scale takes 0s.',
+  '- A manual pause lasts until someone promotes the release; times after it read "+ manual".',
+  '- A bad canary fails every measurement taken once it receives traffic, and the query isolates the canary\'s traffic. '
+    + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
+  '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
+  '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
+  '- Replica counts assume `spec.replicas` (or the minimum of the autoscaler that owns them); an autoscaler changes them.',
+  '',
+  'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
+].join('\n');
+
 /** Renders one plan; `level` is the heading level of its title. */
 export function renderPlan(plan: MPlan, title: string, level = 1): string {
   const h = (k: number) => '#'.repeat(Math.min(level + k, 6));
@@ -54,20 +67,19 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
     out.push('');
   }
 
-  out.push(`${h(1)} Assumptions`, '');
-  out.push(
-    '- Times are minimums: pod start-up, readiness and mesh propagation are left out, so a step that only sets a weight or a scale takes 0s.',
-    '- A manual pause lasts until someone promotes the release; times after it read "+ manual".',
-    '- A bad canary fails every measurement taken once it receives traffic, and the query isolates the canary\'s traffic. '
-      + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
-    '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
-    '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
-    '- Replica counts assume `spec.replicas` (or the minimum of the autoscaler that owns them); an autoscaler changes them.',
-    '',
-    'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
-    '',
-  );
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  out.push(`${h(1)} Assumptions`, '', ASSUMPTIONS, '');
+  return joinLines(out);
+}
+
+/**
+ * The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline.
+ * Fast path: the sections never emit two blank lines in a row and the document ends with a constant line, so unless a
+ * name or message brings its own newlines the joined text is already in that form and the normalization is skipped.
+ */
+export function joinLines(lines: string[]): string {
+  const text = lines.join('\n');
+  if (text.endsWith('`docs/plan.md`.\n') && !text.includes('\n\n\n')) return text;
+  return text.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
 function intro(plan: MPlan): string {
@@ -91,9 +103,15 @@ function summary(plan: MPlan): string[] {
       : `waits for ${plan.manualPauses === 1 ? 'a manual promotion' : `${plan.manualPauses} manual promotions`}`}`
       + ` (${formatSeconds(plan.minimumTimeExcludingUnbounded)} of timed steps)`;
   rows.push(`| Minimum time to 100% | ${min} |`);
-  const count = (g: GateKind) => plan.steps.filter(s => s.gate === g).length;
-  rows.push(`| Steps | ${plan.steps.length} (${count('timed-pause')} timed pause(s), ${count('manual-pause')} manual pause(s), `
-    + `${count('analysis')} analysis step(s)) |`);
+  let timed = 0;
+  let manual = 0;
+  let analysis = 0;
+  for (const s of plan.steps) {
+    if (s.gate === 'timed-pause') timed++;
+    else if (s.gate === 'manual-pause') manual++;
+    else if (s.gate === 'analysis') analysis++;
+  }
+  rows.push(`| Steps | ${plan.steps.length} (${timed} timed pause(s), ${manual} manual pause(s), ${analysis} analysis step(s)) |`);
   const bg = plan.analyses.find(a => a.kind === 'background');
   rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${bg.templates.map(t => `\`${t}\``).join(', ')}` : 'none'} |`);
   let worst: { a: MAnalysis; e: MExposure } | undefined;
@@ -142,16 +160,16 @@ function chart(plan: MPlan): string[] {
   while (parts < needed * 2 && grid % parts !== 0) parts++; // prefer a whole number of seconds per point
   const step = grid / (grid % parts === 0 ? parts : needed);
   const points = Math.round(total / step);
-  const weightAt = (t: number): number => {
-    let acc = 0;
-    for (let i = 0; i < plan.steps.length; i++) {
-      if (t < acc + widths[i] - 1e-9) return plan.steps[i].weight;
-      acc += widths[i];
-    }
-    return 100;
-  };
+  // the weight at each point: the first step that has not ended yet, else 100. The points go forward in time, so the
+  // search resumes at the step found for the previous point (`acc` sums the widths in the same order as a fresh search).
   const values: number[] = [];
-  for (let k = 0; k <= points; k++) values.push(weightAt(k * step));
+  let i = 0;
+  let acc = 0;
+  for (let k = 0; k <= points; k++) {
+    const t = k * step;
+    while (i < plan.steps.length && !(t < acc + widths[i] - 1e-9)) acc += widths[i++];
+    values.push(i < plan.steps.length ? plan.steps[i].weight : 100);
+  }
   const hasManual = plan.steps.some(s => !Number.isFinite(s.seconds));
   const xTitle = `minutes since the update started${hasManual ? ` (each manual pause drawn ${formatSeconds(manualWidth)} wide)` : ''}`;
   const lines = [
@@ -240,6 +258,8 @@ function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
     for (const item of items) notes.push(`- \`${m.name}\`: ${item}`);
   }
   if (notes.length) out.push(...notes);
+  // the caller separates the sections with a blank line
+  if (out[out.length - 1] === '') out.pop();
   return out;
 }
 
@@ -251,5 +271,7 @@ function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): stri
 }
 
 function cell(text: string): string {
+  // fast path: most texts have nothing to escape
+  if (!text.includes('|') && !text.includes('\n')) return text;
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

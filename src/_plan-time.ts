@@ -127,6 +127,9 @@ export function formatSeconds(seconds: number): string {
 
 /** A number with at most `digits` decimals and no trailing zeros ("12.5", "10"). */
 export function formatNumber(value: number, digits = 1): string {
+  // fast path: a safe integer prints as toFixed prints it, without the zero decimals (String(-0) is "0" as well);
+  // larger integers keep the slow path, where toFixed may switch to an exponent
+  if (Number.isSafeInteger(value)) return String(value);
   const fixed = value.toFixed(digits);
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

@@ -100,4 +100,12 @@ describe('formatting', () => {
     expect(formatCount(1234567.4)).toBe('1,234,567');
     expect(formatCount(999)).toBe('999');
   });
+
+  test('formatNumber prints integers as toFixed does, exponents included', () => {
+    expect([formatNumber(0), formatNumber(-0), formatNumber(100), formatNumber(-40, 2), formatNumber(2 ** 53 - 1)])
+      .toEqual(['0', '0', '100', '-40', '9007199254740991']);
+    // beyond the safe integers toFixed writes an exponent, whose trailing zeros are cut like decimals
+    expect([formatNumber(1e21), formatNumber(1.5e300)]).toEqual(['1e+21', '1.5e+3']);
+    expect(formatNumber(12.25, 2)).toBe('12.25');
+  });
 });

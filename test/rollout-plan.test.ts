@@ -797,3 +797,64 @@ describe('plan of a default CanaryService', () => {
     expect(p.toMarkdown()).toContain('4 replicas (the autoscaler\'s minimum; pod counts below assume it)');
   });
 });
+
+// The renderer and the model take fast paths for the common case (see the comments in src/_plan-*.ts); these tests pin
+// the uncommon inputs that must still take the general path and give the text the general path gives.
+describe('fast paths keep the general behaviour', () => {
+  test('a title or name with its own blank lines is normalized to single blank lines', () => {
+    // GIVEN
+    const p = plan(defaultRelease());
+
+    // WHEN
+    const md = p.toMarkdown('Rollout plan\n\n\n\nfor shop  ');
+
+    // THEN: the run of blank lines in the title collapses to one, as in any other place of the document
+    expect(md.startsWith('# Rollout plan\n\nfor shop  \n\nCanary release of Rollout `checkout`')).toBe(true);
+    expect(md).not.toContain('\n\n\n');
+    expect(md.endsWith('`docs/plan.md`.\n')).toBe(true);
+    expect(md).toBe(p.toMarkdown('Rollout plan\n\nfor shop  '));
+  });
+
+  test('sections are separated by exactly one blank line, also after an analysis that ends with its exposure table', () => {
+    // GIVEN: a background job metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
+    // it has no notes: its first measurement comes 60s after the first traffic, and it errors out only at 60 + 10 × 10 = 160s
+    const manifests = synth(
+      rollout({ trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'smoke' }] }, steps: [{ setWeight: 10 }, { pause: { duration: 100 } }] }),
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: { name: 'smoke', namespace: 'shop' },
+        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { job: { spec: { template: {} } } } }] },
+      },
+    );
+
+    // WHEN
+    const p = plan(manifests);
+    const md = p.toMarkdown();
+
+    // THEN
+    expect(p.analyses[0].metrics[0].notes).toEqual([]);
+    expect(sec(p.analyses[0].metrics[0].abortOnErrorsAfter)).toBeUndefined();
+    expect(md).not.toContain('\n\n\n');
+    expect(md).toContain('| `smoke` | fails every measurement | 1m | 1m | 10% | 10% | no rate declared |\n\n## Warnings\n');
+  });
+
+  test('table cells escape pipes and newlines of names and messages', () => {
+    // GIVEN: a metric name with a pipe, a plugin name with a newline
+    const manifests = synth(
+      rollout({
+        trafficRouting: ISTIO,
+        analysis: analysisRef('checkout-error-rate'),
+        steps: [{ setWeight: 10 }, { plugin: { name: 'a|b\nc' } }, { pause: { duration: '1m' } }],
+      }),
+      template('checkout-error-rate', [metric('error|rate', { interval: '1m' })]),
+    );
+
+    // WHEN
+    const md = plan(manifests).toMarkdown();
+
+    // THEN
+    expect(md).toContain('| 1 | plugin a\\|b c |');
+    expect(md).toContain('| PLAN010 | 1 | step 1: plugin step "a\\|b c" is opaque to the plan, which counts 0s for it |');
+  });
+});
