@@ -1,7 +1,7 @@
 // Internal computation of the rollout plan over plain manifests (ApiObject.toJson() output).
 // All times are seconds; Infinity means "unbounded" (a manual pause or an analysis that never ends).
 // The public, jsii-friendly view is built from this model in rollout-plan.ts.
-import { formatNumber, formatSeconds, metricDurationSeconds, pauseDurationSeconds, promqlWindowSeconds } from './_plan-time';
+import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds, StringMemo } from './_plan-time';
 import { assertIntInRange } from './_util';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
@@ -147,16 +147,18 @@ export function selectRollout(manifests: any[], rolloutName?: string): any {
     throw new Error(`'manifests' (${typeof manifests}) must be an array of manifests, as Chart.toJson() returns them`);
   }
   const rollouts = manifests.filter(m => m && m.kind === 'Rollout');
-  const names = rollouts.map(r => `"${r.metadata?.name}"`).join(', ');
+  const listNames = () => rollouts.map(r => `"${r.metadata?.name}"`).join(', '); // for the errors only
   if (rolloutName !== undefined) {
     const found = rollouts.filter(r => r.metadata?.name === rolloutName);
     if (found.length !== 1) {
+      const names = listNames();
       throw new Error(`'rolloutName' ("${rolloutName}") must name one Rollout of the manifests; found ${found.length} with that name `
         + `among ${rollouts.length} Rollout(s)${names ? ` (${names})` : ''}: pass the name of the Rollout to plan`);
     }
     return found[0];
   }
   if (rollouts.length !== 1) {
+    const names = listNames();
     throw new Error(`'rolloutName' is not set and the manifests contain ${rollouts.length} Rollouts${names ? ` (${names})` : ''}: `
       + 'pass the name of the Rollout to plan, or use RolloutPlan.allFromManifests() for all of them');
   }
@@ -180,8 +182,54 @@ interface ResolvedAnalysis {
   readonly metrics: RawMetric[];
 }
 
+/**
+ * The manifests a plan looks things up in, indexed on first use: the plans of a chart with many Rollouts look up
+ * templates and autoscalers once per Rollout, which would otherwise scan all manifests each time.
+ * Lookups return what `manifests.find` with the same condition returns: the first match in manifest order.
+ */
+export class ManifestIndex {
+  private byKind?: { [kind: string]: Map<string, any[]> };
+  private autoscalers?: any[];
+
+  constructor(private readonly manifests: any[]) {}
+
+  /** The first AnalysisTemplate or ClusterAnalysisTemplate named `name` that `accept` accepts. */
+  public template(kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', name: unknown, accept: (m: any) => boolean): any {
+    if (typeof name !== 'string') {
+      // names in the index are strings; anything else is compared as the plain scan compares it
+      return this.manifests.find(m => m && m.kind === kind && m.metadata?.name === name && accept(m));
+    }
+    const byKind = this.byKind ?? this.indexTemplates();
+    const candidates = byKind[kind].get(name);
+    return candidates?.find(accept);
+  }
+
+  /** The first HorizontalPodAutoscaler that `accept` accepts. */
+  public autoscaler(accept: (m: any) => boolean): any {
+    this.autoscalers ??= this.manifests.filter(m => m && m.kind === 'HorizontalPodAutoscaler');
+    return this.autoscalers.find(accept);
+  }
+
+  private indexTemplates(): { [kind: string]: Map<string, any[]> } {
+    const byKind: { [kind: string]: Map<string, any[]> } = { AnalysisTemplate: new Map(), ClusterAnalysisTemplate: new Map() };
+    for (const m of this.manifests) {
+      const names = m && (m.kind === 'AnalysisTemplate' || m.kind === 'ClusterAnalysisTemplate') ? byKind[m.kind] : undefined;
+      const name = names ? m.metadata?.name : undefined;
+      if (typeof name !== 'string') continue;
+      const list = names!.get(name);
+      if (list) list.push(m);
+      else names!.set(name, [m]);
+    }
+    this.byKind = byKind;
+    return byKind;
+  }
+}
+
+/** Compiled dryRun rules (`metricName` is a regular expression), shared: a RegExp without flags keeps no state. */
+const DRY_RUN_RULES = new StringMemo<RegExp | undefined>(safeRegExp);
+
 class TemplateResolver {
-  constructor(private readonly manifests: any[], private readonly namespace: string | undefined) {}
+  constructor(private readonly index: ManifestIndex, private readonly namespace: string | undefined) {}
 
   /** Resolves a Rollout analysis block; adds PLAN007 for templates that are not in the manifests. */
   public resolve(block: any, where: string, warn: (w: MWarning) => void, stepIndex?: number): ResolvedAnalysis {
@@ -194,8 +242,8 @@ class TemplateResolver {
       const kind = cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
       const id = `${kind}/${name}`;
       if (seen.includes(id)) return;
-      const found = this.manifests.find(m => m && m.kind === kind && m.metadata?.name === name
-        && (cluster || m.metadata?.namespace === undefined || m.metadata?.namespace === this.namespace));
+      const found = this.index.template(kind, name,
+        m => cluster || m.metadata?.namespace === undefined || m.metadata?.namespace === this.namespace);
       if (!found) {
         warn({
           code: 'PLAN007',
@@ -223,7 +271,8 @@ class TemplateResolver {
     for (const a of block?.args ?? []) {
       if (a?.value !== undefined) args[a.name] = String(a.value);
     }
-    const dryRunRules: string[] = [
+    // fast path: no dryRun anywhere (the general expression gives no rules then)
+    const dryRunRules: string[] = block?.dryRun === undefined && collected.every(c => c.tspec.dryRun === undefined) ? [] : [
       ...(block?.dryRun ?? []).map((d: any) => d?.metricName),
       ...collected.flatMap(c => (c.tspec.dryRun ?? []).map((d: any) => d?.metricName)),
     ].filter((x: unknown): x is string => typeof x === 'string');
@@ -238,7 +287,7 @@ class TemplateResolver {
           owner: c.owner,
           spec: m ?? {},
           args,
-          dryRun: dryRunRules.some(rule => safeRegExp(rule)?.test(name) ?? false),
+          dryRun: dryRunRules.length > 0 && dryRunRules.some(rule => DRY_RUN_RULES.get(rule)?.test(name) ?? false),
         });
       });
     }
@@ -255,18 +304,30 @@ function safeRegExp(source: string): RegExp | undefined {
 }
 
 function substituteArgs(text: string, args: { [name: string]: string }): string {
+  if (!text.includes('{{')) return text; // fast path: no placeholder
   return text.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name) => args[name] ?? whole);
 }
 
-function intOrString(prop: string, owner: string, value: unknown, args: { [name: string]: string }): number | undefined {
+/** An integer field of a metric (`count`, `failureLimit`, ...): an integer, or a string that resolves to one. */
+function intOrString(raw: RawMetric, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') {
-    const resolved = substituteArgs(value, args).trim();
+    const resolved = substituteArgs(value, raw.args).trim();
     if (/^[-+]?\d+$/.test(resolved)) return parseInt(resolved, 10);
   }
-  throw new Error(`'${prop}' (${JSON.stringify(value)}) of ${owner} must be an integer, or a "{{args.name}}" placeholder whose `
-    + 'value is an integer: fix the metric or pass the argument a literal value');
+  throw new Error(`'spec.metrics[${raw.index}].${field}' (${JSON.stringify(value)}) of ${raw.owner} must be an integer, or a "{{args.name}}" `
+    + 'placeholder whose value is an integer: fix the metric or pass the argument a literal value');
+}
+
+/** A duration field of a metric (`interval`, `initialDelay`): a Go duration, after the arguments are substituted. */
+function metricDuration(raw: RawMetric, field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = substituteArgs(String(value), raw.args);
+  // fast path: a valid duration (the general function returns the same, and names the field only in its errors)
+  const seconds = text === '' ? undefined : parseGoDuration(text);
+  if (seconds !== undefined && seconds >= 0) return seconds;
+  return metricDurationSeconds(`spec.metrics[${raw.index}].${field}`, raw.owner, text);
 }
 
 interface MetricParams {
@@ -288,17 +349,14 @@ interface MetricParams {
 
 function metricParams(raw: RawMetric): MetricParams {
   const m = raw.spec;
-  const p = `spec.metrics[${raw.index}]`;
-  const interval = metricDurationSeconds(`${p}.interval`, raw.owner, m.interval === undefined ? undefined : substituteArgs(String(m.interval), raw.args));
-  const initialDelay = metricDurationSeconds(`${p}.initialDelay`, raw.owner,
-    m.initialDelay === undefined ? undefined : substituteArgs(String(m.initialDelay), raw.args)) ?? 0;
-  const countRaw = intOrString(`${p}.count`, raw.owner, m.count, raw.args);
+  const interval = metricDuration(raw, 'interval', m.interval);
+  const initialDelay = metricDuration(raw, 'initialDelay', m.initialDelay) ?? 0;
+  const countRaw = intOrString(raw, 'count', m.count);
   const count = countRaw === undefined || countRaw === 0 ? (interval === undefined ? 1 : Infinity) : countRaw;
-  const failureLimit = intOrString(`${p}.failureLimit`, raw.owner, m.failureLimit, raw.args) ?? 0;
-  const inconclusiveLimit = intOrString(`${p}.inconclusiveLimit`, raw.owner, m.inconclusiveLimit, raw.args) ?? 0;
-  const consecutiveErrorLimit = intOrString(`${p}.consecutiveErrorLimit`, raw.owner, m.consecutiveErrorLimit, raw.args)
-    ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
-  const consecutiveSuccessLimit = intOrString(`${p}.consecutiveSuccessLimit`, raw.owner, m.consecutiveSuccessLimit, raw.args) ?? 0;
+  const failureLimit = intOrString(raw, 'failureLimit', m.failureLimit) ?? 0;
+  const inconclusiveLimit = intOrString(raw, 'inconclusiveLimit', m.inconclusiveLimit) ?? 0;
+  const consecutiveErrorLimit = intOrString(raw, 'consecutiveErrorLimit', m.consecutiveErrorLimit) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+  const consecutiveSuccessLimit = intOrString(raw, 'consecutiveSuccessLimit', m.consecutiveSuccessLimit) ?? 0;
   const providers = Object.keys(m.provider ?? {}).sort();
   const provider = providers[0] ?? 'unknown';
   let queryWindow: number | undefined;
@@ -307,7 +365,7 @@ function metricParams(raw: RawMetric): MetricParams {
   if (typeof query === 'string') {
     const resolved = substituteArgs(query, raw.args);
     queryWindow = promqlWindowSeconds(resolved);
-    queryUnresolved = /\[[^\]]*\{\{[^\]]*\]/.test(resolved);
+    queryUnresolved = resolved.includes('{{') && /\[[^\]]*\{\{[^\]]*\]/.test(resolved); // fast path: no placeholder left
   }
   return {
     raw,
@@ -336,6 +394,9 @@ interface Segment {
 }
 
 class Timeline {
+  private increasesCache?: number[];
+  private firstTrafficCache?: number;
+
   constructor(private readonly segments: Segment[]) {}
 
   public get length(): number {
@@ -380,6 +441,8 @@ class Timeline {
 
   /** Indexes of segments whose weight is higher than the one before, plus the promotion (index = length) if it raises the weight. */
   public increases(): number[] {
+    // computed once: the warnings ask for it per metric (callers do not modify it)
+    if (this.increasesCache) return this.increasesCache;
     const out: number[] = [];
     let prev = 0;
     for (let i = 0; i < this.segments.length; i++) {
@@ -387,13 +450,16 @@ class Timeline {
       prev = this.segments[i].weight;
     }
     if (prev < 100) out.push(this.segments.length);
+    this.increasesCache = out;
     return out;
   }
 
   /** First segment with canary traffic (length if the canary gets traffic only at promotion). */
   public firstTraffic(): number {
+    if (this.firstTrafficCache !== undefined) return this.firstTrafficCache;
     const i = this.segments.findIndex(s => s.weight > 0);
-    return i < 0 ? this.segments.length : i;
+    this.firstTrafficCache = i < 0 ? this.segments.length : i;
+    return this.firstTrafficCache;
   }
 }
 
@@ -412,7 +478,7 @@ interface StepDraft {
 }
 
 /** Computes the plan of one canary Rollout against the manifests it was synthesized with. */
-export function computePlan(manifests: any[], rollout: any, options: ModelOptions = {}): MPlan {
+export function computePlan(manifests: any[], rollout: any, options: ModelOptions = {}, index = new ManifestIndex(manifests)): MPlan {
   const rps = options.requestsPerSecond;
   if (rps !== undefined && (typeof rps !== 'number' || !Number.isFinite(rps) || rps < 0)) {
     throw new Error(`'requestsPerSecond' (${rps}) must be a finite number of requests per second, 0 or more: `
@@ -428,8 +494,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
   // an autoscaler owns the replicas when spec.replicas is unset and an HPA targets the Rollout: plan with its minimum
   const hpa = rollout.spec.replicas === undefined
-    ? manifests.find(m => m && m.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.kind === 'Rollout'
-      && m.spec?.scaleTargetRef?.name === name && m.metadata?.namespace === namespace)
+    ? index.autoscaler(m => m.spec?.scaleTargetRef?.kind === 'Rollout' && m.spec?.scaleTargetRef?.name === name && m.metadata?.namespace === namespace)
     : undefined;
   const replicas: number = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
   const autoscaled = hpa !== undefined;
@@ -445,7 +510,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     ?? (routed && !dynamic ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined);
   const warnings: MWarning[] = [];
   const warn = (w: MWarning) => warnings.push(w);
-  const resolver = new TemplateResolver(manifests, namespace);
+  const resolver = new TemplateResolver(index, namespace);
   const specSteps: any[] = canary.steps ?? [];
 
   if (!routed) {
@@ -485,7 +550,8 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       }
     }
     if (step?.setWeight !== undefined) {
-      assertIntInRange(`${p}.setWeight`, step.setWeight, 0, 100, `fix step ${i} of ${owner}`);
+      const w = step.setWeight;
+      if (!(Number.isInteger(w) && w >= 0 && w <= 100)) assertIntInRange(`${p}.setWeight`, w, 0, 100, `fix step ${i} of ${owner}`); // throws
       weight = step.setWeight;
       parts.push(`set weight ${weight}%`);
     }
@@ -585,7 +651,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       stableReplicas = Math.max(replicas - canaryReplicas, weight < 100 ? ceilPct(100 - weight) : 0);
     }
     // PLAN012: a managed route that sends requests to a canary without pods
-    for (const [routeName, kind] of [...routes.entries()].sort()) {
+    for (const [routeName, kind] of routes.size === 0 ? [] : [...routes.entries()].sort()) {
       if (canaryReplicas > 0 || warnedRoutes.has(routeName)) continue;
       warnedRoutes.add(routeName);
       warn({

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { renderPlan } from './_plan-markdown';
-import { canaryRollouts, computePlan, MExposure, MPlan, selectRollout } from './_plan-model';
+import { canaryRollouts, computePlan, ManifestIndex, MExposure, MPlan, selectRollout } from './_plan-model';
 
 /**
  * What holds a canary step before the release moves on.
@@ -268,7 +268,8 @@ export class RolloutPlan {
    */
   public static allFromManifests(manifests: any[], options: RolloutPlanOptions = {}): RolloutPlan[] {
     if (!Array.isArray(manifests)) selectRollout(manifests);
-    return canaryRollouts(manifests).map(r => new RolloutPlan(computePlan(manifests, r, options)));
+    const index = new ManifestIndex(manifests); // one index for all the Rollouts
+    return canaryRollouts(manifests).map(r => new RolloutPlan(computePlan(manifests, r, options, index)));
   }
 
   /**

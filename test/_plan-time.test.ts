@@ -6,6 +6,7 @@ import {
   parseGoDuration,
   pauseDurationSeconds,
   promqlWindowSeconds,
+  StringMemo,
 } from '../src/_plan-time';
 
 describe('parseGoDuration', () => {
@@ -107,5 +108,53 @@ describe('formatting', () => {
     // beyond the safe integers toFixed writes an exponent, whose trailing zeros are cut like decimals
     expect([formatNumber(1e21), formatNumber(1.5e300)]).toEqual(['1e+21', '1.5e+3']);
     expect(formatNumber(12.25, 2)).toBe('12.25');
+  });
+});
+
+describe('StringMemo (the cache of parsed durations)', () => {
+  test('computes each key once, undefined results included', () => {
+    // GIVEN
+    const calls: string[] = [];
+    const memo = new StringMemo<number | undefined>(k => {
+      calls.push(k);
+      return k === 'none' ? undefined : k.length;
+    });
+
+    // WHEN
+    const results = ['ab', 'none', 'ab', 'none', 'abc'].map(k => memo.get(k));
+
+    // THEN
+    expect(results).toEqual([2, undefined, 2, undefined, 3]);
+    expect(calls).toEqual(['ab', 'none', 'abc']);
+    expect(memo.size).toBe(3);
+  });
+
+  test('is emptied when full, and computes again what it no longer holds', () => {
+    // GIVEN
+    const calls: string[] = [];
+    const memo = new StringMemo<string>(k => {
+      calls.push(k);
+      return k.toUpperCase();
+    }, 2);
+
+    // WHEN
+    const results = ['a', 'b', 'c', 'a', 'c'].map(k => memo.get(k));
+
+    // THEN: 'c' finds the memo full (a, b) and empties it
+    expect(results).toEqual(['A', 'B', 'C', 'A', 'C']);
+    expect(calls).toEqual(['a', 'b', 'c', 'a']);
+    expect(memo.size).toBe(2);
+  });
+
+  test('parsing a duration again gives the same result, valid or not', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(parseGoDuration('1m30s')).toBe(90);
+      expect(parseGoDuration(' 2h ')).toBe(7200);
+      expect(parseGoDuration('5 m')).toBeUndefined();
+      expect(pauseDurationSeconds('p', 'Rollout "r"', '1.9s')).toBe(1);
+      expect(pauseDurationSeconds('p', 'Rollout "r"', ' 45 ')).toBe(45);
+      expect(() => pauseDurationSeconds('p', 'Rollout "r"', '-1m')).toThrow(/'p' \("-1m"\) of Rollout "r" must be a non-negative number/);
+      expect(() => pauseDurationSeconds('p', 'Rollout "r"', 'soon')).toThrow(/'p' \("soon"\)/);
+    }
   });
 });

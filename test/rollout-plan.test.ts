@@ -858,3 +858,123 @@ describe('fast paths keep the general behaviour', () => {
     expect(md).toContain('| PLAN010 | 1 | step 1: plugin step "a\\|b c" is opaque to the plan, which counts 0s for it |');
   });
 });
+
+describe('template and autoscaler lookups (indexed once per call)', () => {
+  const withMetric = (name: string, namespace: string | undefined, metricName: string, kind = 'AnalysisTemplate') => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    metadata: { name, namespace },
+    spec: { metrics: [metric(metricName, { count: 1 }, 'up')] },
+  });
+  const ref = (templateName: unknown, clusterScope?: boolean) => ({ templates: [{ templateName, clusterScope }] });
+  const release = (name: string, namespace: string, analysis: any) => ({
+    kind: 'Rollout',
+    metadata: { name, namespace },
+    spec: { replicas: 2, strategy: { canary: { trafficRouting: ISTIO, steps: [{ setWeight: 10 }, { analysis }] } } },
+  });
+  const metricsOf = (p: RolloutPlan) => p.analyses.flatMap(a => a.metrics.map(m => m.name));
+
+  test('each Rollout of allFromManifests finds the first template of its own namespace, or one without namespace', () => {
+    // GIVEN: "checks" in namespace b (twice: the first counts), in namespace a, and without namespace
+    const manifests = [
+      release('api', 'a', ref('checks')),
+      withMetric('checks', 'b', 'b-first'),
+      withMetric('checks', 'b', 'b-second'),
+      release('web', 'b', ref('checks')),
+      withMetric('checks', 'a', 'a-only'),
+      release('jobs', 'c', ref('checks')),
+      withMetric('checks', undefined, 'any-namespace'),
+    ];
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN: ordered by namespace and name
+    expect(plans.map(p => [p.namespace, p.rolloutName, metricsOf(p), codes(p)])).toEqual([
+      ['a', 'api', ['a-only'], []],
+      ['b', 'web', ['b-first'], []],
+      ['c', 'jobs', ['any-namespace'], []],
+    ]);
+    // fromManifests finds the same
+    expect(metricsOf(RolloutPlan.fromManifests(manifests, 'web'))).toEqual(['b-first']);
+  });
+
+  test('a ClusterAnalysisTemplate is found by name in any namespace; the kinds do not mix', () => {
+    // GIVEN
+    const manifests = [
+      release('api', 'a', { templates: [{ templateName: 'checks', clusterScope: true }, { templateName: 'local' }] }),
+      withMetric('local', 'a', 'not-cluster', 'ClusterAnalysisTemplate'),
+      withMetric('checks', 'a', 'not-namespaced'),
+      withMetric('checks', 'z', 'cluster-wide', 'ClusterAnalysisTemplate'),
+      withMetric('local', 'a', 'namespaced'),
+    ];
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    expect(metricsOf(p)).toEqual(['cluster-wide', 'namespaced']);
+    expect(codes(p)).toEqual([]);
+  });
+
+  test('a template name that is not a string matches only the same value, as a plain comparison does', () => {
+    // GIVEN: templateName 7 (a number) and templates named 7 and "7"
+    const manifests = [
+      release('api', 'a', ref(7)),
+      withMetric('7', 'a', 'string-name'),
+      { ...withMetric('x', 'a', 'number-name'), metadata: { name: 7, namespace: 'a' } },
+    ];
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    expect(metricsOf(p)).toEqual(['number-name']);
+    // and a missing one is still reported
+    const missing = RolloutPlan.fromManifests([release('api', 'a', ref(8)), ...manifests.slice(1)]);
+    expect(codes(missing)).toEqual(['PLAN007']);
+    expect(missing.warnings[0].message).toContain('refers to AnalysisTemplate "8"');
+  });
+
+  test('the autoscaler of each Rollout is the first one that targets it in its namespace', () => {
+    // GIVEN: two Rollouts without replicas; HPAs for api (twice), for web in another namespace, and for a Deployment
+    const hpa = (target: string, namespace: string, minReplicas: number, kind = 'Rollout') => ({
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: `${target}-${minReplicas}`, namespace },
+      spec: { minReplicas, scaleTargetRef: { kind, name: target } },
+    });
+    const noReplicas = (name: string) => {
+      const r = release(name, 'a', ref('checks'));
+      delete (r.spec as any).replicas;
+      return r;
+    };
+    const manifests = [hpa('web', 'b', 9), noReplicas('api'), hpa('api', 'a', 4), hpa('api', 'a', 6), noReplicas('web'), hpa('web', 'a', 5, 'Deployment')];
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN
+    expect(plans.map(p => [p.rolloutName, p.replicas, p.autoscaled])).toEqual([['api', 4, true], ['web', 1, false]]);
+  });
+
+  test('dryRun rules are regular expressions, compiled once and shared; an invalid one matches nothing', () => {
+    // GIVEN: the same rules for two analyses; "(" is not a valid regular expression
+    const dryRun = [{ metricName: '(' }, { metricName: '^lat' }];
+    const manifests = [
+      release('api', 'a', { ...ref('checks'), dryRun }),
+      {
+        ...withMetric('checks', 'a', 'latency'),
+        spec: { metrics: [metric('latency', { count: 1 }, 'up'), metric('errors', { count: 1 }, 'up'), metric('xlat', { count: 1 }, 'up')] },
+      },
+    ];
+
+    // WHEN
+    const first = RolloutPlan.fromManifests(manifests);
+    const second = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    for (const p of [first, second]) {
+      expect(p.analyses[0].metrics.map(m => [m.name, m.dryRun])).toEqual([['latency', true], ['errors', false], ['xlat', false]]);
+    }
+  });
+});
