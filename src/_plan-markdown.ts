@@ -1,6 +1,6 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
 import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_plan-model';
-import { formatCount, formatNumber, formatSeconds } from './_plan-time';
+import { formatCount, formatNumber, formatSeconds, StringMemo } from './_plan-time';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
   'none': '–',
@@ -36,26 +36,26 @@ const ASSUMPTIONS = [
   'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
 ].join('\n');
 
-/** Renders one plan; `level` is the heading level of its title. */
+/** Heading markers by level: '#'.repeat(level), precomputed. */
+const HASHES = ['', '#', '##', '###', '####', '#####', '######'];
+
+/** Renders one plan; `level` is the heading level of its title. The sections append their lines to one array. */
 export function renderPlan(plan: MPlan, title: string, level = 1): string {
-  const h = (k: number) => '#'.repeat(Math.min(level + k, 6));
-  const out: string[] = [];
-  out.push(`${h(0)} ${title}`, '');
-  out.push(intro(plan), '');
-  out.push(...summary(plan), '');
-
-  out.push(`${h(1)} Canary traffic weight over time`, '');
-  out.push(...chart(plan), '');
-
-  out.push(`${h(1)} Steps`, '');
-  out.push(...stepsTable(plan), '');
-
-  out.push(`${h(1)} Analysis`, '');
+  const h = (k: number) => {
+    const n = Math.min(level + k, 6);
+    return HASHES[n] ?? '#'.repeat(n);
+  };
+  const out: string[] = [`${h(0)} ${title}`, '', intro(plan), ''];
+  summary(plan, out);
+  out.push('', `${h(1)} Canary traffic weight over time`, '', chart(plan), '', `${h(1)} Steps`, '');
+  stepsTable(plan, out);
+  out.push('', `${h(1)} Analysis`, '');
   if (plan.analyses.length === 0) {
     out.push('No analysis: nothing stops a bad canary automatically; only the people watching the release can abort it.', '');
   }
   for (const a of plan.analyses) {
-    out.push(...analysisSection(plan, a, h(2)), '');
+    analysisSection(plan, a, h(2), out);
+    out.push('');
   }
 
   out.push(`${h(1)} Warnings`, '');
@@ -95,8 +95,8 @@ function intro(plan: MPlan): string {
   return `Canary release of Rollout \`${plan.rolloutName}\`${where}: ${pods}, ${routing}${dss}. ${rps}`;
 }
 
-function summary(plan: MPlan): string[] {
-  const rows: string[] = ['| | |', '|---|---|'];
+function summary(plan: MPlan, rows: string[]): void {
+  rows.push('| | |', '|---|---|');
   const min = Number.isFinite(plan.minimumTime)
     ? `**${formatSeconds(plan.minimumTime)}**`
     : `**unbounded**: ${plan.manualPauses === 0 ? 'an analysis step never ends'
@@ -128,7 +128,6 @@ function summary(plan: MPlan): string[] {
   }
   const codes = [...new Set(plan.warnings.map(w => w.code))].sort();
   rows.push(`| Warnings | ${plan.warnings.length}${codes.length ? ` (${codes.join(', ')})` : ''} |`);
-  return rows;
 }
 
 function analysisName(a: MAnalysis): string {
@@ -146,7 +145,22 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-function chart(plan: MPlan): string[] {
+/** The weight chart depends on the steps' weights and times only: many plans share one (a fleet of services, all alike). */
+const CHARTS = new StringMemo<string>();
+
+/** The weight chart and its caption, as one text; computed once per distinct shape of the steps. */
+function chart(plan: MPlan): string {
+  let key = `${num(plan.minimumTime)}|`;
+  for (const s of plan.steps) key += `${num(s.weight)},${num(s.seconds)};`;
+  return CHARTS.get(key, () => chartLines(plan).join('\n'));
+}
+
+/** String(x), but "-0" for -0, so that the key tells apart all the numbers the chart could tell apart. */
+function num(x: number): string {
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+function chartLines(plan: MPlan): string[] {
   const { widths, manualWidth } = drawnWidths(plan);
   const end = widths.reduce((x, y) => x + y, 0);
   // sample at a divisor of every step length, so that each change of weight falls on a point
@@ -193,11 +207,11 @@ function timeAt(seconds: number, afterUnbounded: boolean): string {
   return afterUnbounded ? `${formatSeconds(seconds)} + manual` : formatSeconds(seconds);
 }
 
-function stepsTable(plan: MPlan): string[] {
-  const rows = [
+function stepsTable(plan: MPlan, rows: string[]): void {
+  rows.push(
     '| step | action | weight | canary pods | stable pods | gate | min. time | ends at | background analysis |',
     '|---:|---|---:|---:|---:|---|---:|---:|---|',
-  ];
+  );
   for (const s of plan.steps) {
     const own = Number.isFinite(s.seconds) ? formatSeconds(s.seconds) : s.gate === 'manual-pause' ? 'until promoted' : 'unbounded';
     const endsUnbounded = s.afterUnbounded || !Number.isFinite(s.seconds);
@@ -207,11 +221,10 @@ function stepsTable(plan: MPlan): string[] {
   const endUnbounded = !Number.isFinite(plan.minimumTime);
   const stable = plan.scaleDownDelaySeconds === undefined ? '0' : `0 (old pods removed ${formatSeconds(plan.scaleDownDelaySeconds)} later)`;
   rows.push(`| end | full promotion | 100% | ${plan.replicas} | ${stable} | – | – | ${timeAt(plan.minimumTimeExcludingUnbounded, endUnbounded)} | |`);
-  return rows;
 }
 
-function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
-  const out: string[] = [];
+/** Appends the section of one analysis, without a blank line at its end. */
+function analysisSection(plan: MPlan, a: MAnalysis, heading: string, out: string[]): void {
   out.push(`${heading} ${a.kind === 'background' ? `Background analysis (from step ${a.stepIndex})` : `Analysis step ${a.stepIndex}`}`, '');
   const templates = a.templates.length ? a.templates.map(t => `\`${t}\``).join(', ') : 'none';
   const starts = a.kind === 'background'
@@ -220,7 +233,7 @@ function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
   out.push(`Templates: ${templates}. ${starts}`, '');
   if (a.metrics.length === 0) {
     out.push('No metrics found for this analysis.');
-    return out;
+    return;
   }
   out.push('| metric | template | first measurement | interval | count | failureLimit | query window | completes after | outcome |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|');
@@ -231,36 +244,34 @@ function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
       + `${Number.isFinite(m.completesAfter) ? formatSeconds(m.completesAfter) : 'never'} | ${OUTCOME_TEXT[m.outcome]} |`);
   }
   out.push('');
-  const exposureRows: string[] = [];
+  let exposureHeader = false;
   for (const m of a.metrics) {
-    if (m.failing) exposureRows.push(exposureRow(plan, m, 'fails every measurement', m.failing));
-    if (m.failingFullWindow && m.queryWindow !== undefined) {
-      exposureRows.push(exposureRow(plan, m, `fails once the ${formatSeconds(m.queryWindow)} window is full`, m.failingFullWindow));
+    const full = m.failingFullWindow && m.queryWindow !== undefined;
+    if (!m.failing && !full) continue;
+    if (!exposureHeader) {
+      exposureHeader = true;
+      out.push('Time to abort a bad canary and its exposure until then (times from the start of this analysis run and from the first canary traffic):', '',
+        '| metric | bad canary | abort after | after first canary traffic | weight at abort | average weight | canary requests |',
+        '|---|---|---:|---:|---:|---:|---:|');
     }
+    if (m.failing) out.push(exposureRow(plan, m, 'fails every measurement', m.failing));
+    if (full) out.push(exposureRow(plan, m, `fails once the ${formatSeconds(m.queryWindow!)} window is full`, m.failingFullWindow!));
   }
-  if (exposureRows.length) {
-    out.push('Time to abort a bad canary and its exposure until then (times from the start of this analysis run and from the first canary traffic):', '');
-    out.push('| metric | bad canary | abort after | after first canary traffic | weight at abort | average weight | canary requests |',
-      '|---|---|---:|---:|---:|---:|---:|');
-    out.push(...exposureRows, '');
-  }
-  const notes: string[] = [];
+  if (exposureHeader) out.push('');
   for (const m of a.metrics) {
-    const items = [...m.notes];
+    const bullet = `- \`${m.name}\`: `;
+    for (const note of m.notes) out.push(bullet + note);
     if (m.errorsAfter !== undefined) {
-      items.push(`if every measurement errors, the run errors and aborts ${formatSeconds(m.errorsAfter)} after it starts `
+      out.push(`${bullet}if every measurement errors, the run errors and aborts ${formatSeconds(m.errorsAfter)} after it starts `
         + `(consecutiveErrorLimit ${m.consecutiveErrorLimit}, a retry every 10s)`);
     }
     if (m.inconclusiveAfter !== undefined) {
-      items.push(`if measurements are inconclusive, the release pauses (it does not abort) ${formatSeconds(m.inconclusiveAfter)} after the run starts `
-        + `(inconclusiveLimit ${m.inconclusiveLimit})`);
+      out.push(`${bullet}if measurements are inconclusive, the release pauses (it does not abort) ${formatSeconds(m.inconclusiveAfter)} `
+        + `after the run starts (inconclusiveLimit ${m.inconclusiveLimit})`);
     }
-    for (const item of items) notes.push(`- \`${m.name}\`: ${item}`);
   }
-  if (notes.length) out.push(...notes);
   // the caller separates the sections with a blank line
   if (out[out.length - 1] === '') out.pop();
-  return out;
 }
 
 function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): string {

@@ -29,13 +29,17 @@ const PROMQL_UNITS: { [unit: string]: number } = {
 export class StringMemo<T> {
   private readonly values = new Map<string, T>();
 
-  constructor(private readonly compute: (key: string) => T, private readonly limit = 1024) {}
+  /**
+   * @param compute the function, of the key; or pass one to each `get` (it must give the same result for the same key)
+   * @param limit the number of results kept
+   */
+  constructor(private readonly compute?: (key: string) => T, private readonly limit = 1024) {}
 
   /** The cached result for `key`, computed on the first call. */
-  public get(key: string): T {
+  public get(key: string, compute = this.compute!): T {
     const hit = this.values.get(key);
     if (hit !== undefined || this.values.has(key)) return hit as T;
-    const value = this.compute(key);
+    const value = compute(key);
     if (this.values.size >= this.limit) this.values.clear();
     this.values.set(key, value);
     return value;

@@ -146,6 +146,23 @@ describe('StringMemo (the cache of parsed durations)', () => {
     expect(memo.size).toBe(2);
   });
 
+  test('takes the function from the call when the constructor has none', () => {
+    // GIVEN
+    const memo = new StringMemo<number>();
+    let calls = 0;
+    const compute = (k: string) => {
+      calls++;
+      return k.length;
+    };
+
+    // WHEN
+    const results = [memo.get('abc', compute), memo.get('abc', compute), memo.get('de', compute)];
+
+    // THEN
+    expect(results).toEqual([3, 3, 2]);
+    expect(calls).toBe(2);
+  });
+
   test('parsing a duration again gives the same result, valid or not', () => {
     for (let round = 0; round < 2; round++) {
       expect(parseGoDuration('1m30s')).toBe(90);

@@ -978,3 +978,73 @@ describe('template and autoscaler lookups (indexed once per call)', () => {
     }
   });
 });
+
+describe('results shared between plans', () => {
+  const chartOf = (md: string) => md.slice(md.indexOf('```mermaid'), md.indexOf('## Steps'));
+
+  test('plans whose steps have the same weights and times share the weight chart; any other shape gets its own', () => {
+    // GIVEN: two services alike but for the name, and one with a longer second pause
+    const release = (name: string, pause: string) => synth(rollout({
+      trafficRouting: ISTIO,
+      steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 60 }, { pause: { duration: pause } }],
+    }, 4, name));
+
+    // WHEN
+    const a = plan(release('cart', '1m')).toMarkdown();
+    const b = plan(release('checkout', '1m')).toMarkdown();
+    const c = plan(release('search', '3m')).toMarkdown();
+
+    // THEN
+    expect(chartOf(b)).toBe(chartOf(a));
+    // a: 2m of steps (grid 1m) + a tail of 1m (10% of 2m, rounded up to the grid) = 3m
+    expect(chartOf(a)).toContain('  x-axis "minutes since the update started" 0 --> 3\n');
+    expect(chartOf(a)).toContain('It reaches 100% at 2m (full promotion).');
+    // c: 4m of steps + a tail of 1m = 5m
+    expect(chartOf(c)).toContain('  x-axis "minutes since the update started" 0 --> 5\n');
+    expect(chartOf(c)).toContain('It reaches 100% at 4m (full promotion).');
+    expect(a).toContain('Rollout `cart`');
+    expect(b).toContain('Rollout `checkout`');
+  });
+
+  test('a manual pause changes the chart even where the timed steps are the same', () => {
+    // GIVEN
+    const release = (pause: any) => synth(rollout({ trafficRouting: ISTIO, steps: [{ setWeight: 20 }, { pause }, { setWeight: 60 }] }, 4));
+
+    // WHEN
+    const timed = chartOf(plan(release({ duration: '1m' })).toMarkdown());
+    const manual = chartOf(plan(release({})).toMarkdown());
+
+    // THEN
+    expect(timed).not.toContain('manual pause');
+    expect(manual).toContain('(each manual pause drawn 1m wide)');
+    expect(manual).toContain('It reaches 100% at the end of the steps (full promotion). A manual pause really lasts');
+  });
+
+  test('a template query used with different argument values gives each its own query window', () => {
+    // GIVEN: one template query with the window as an argument; three Rollouts pass 5m, 10m and nothing
+    const query = 'sum(rate(istio_requests_total{revision="{{args.revision}}"}[{{ args.window }}]))';
+    const tpl = (name: string) => ({
+      ...template(name, [metric('error-rate', { interval: '1m', count: 3 }, query)]),
+      spec: { args: [{ name: 'revision' }, { name: 'window' }], metrics: [metric('error-rate', { interval: '1m', count: 3 }, query)] },
+    });
+    const release = (name: string, args: any[]) => rollout({
+      trafficRouting: ISTIO,
+      analysis: { templates: [{ templateName: name }], args },
+      steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }],
+    }, 10, name);
+    const manifests = synth(
+      release('a', [{ name: 'revision', value: 'v1' }, { name: 'window', value: '5m' }]), tpl('a'),
+      release('b', [{ name: 'revision', value: 'v1' }, { name: 'window', value: '10m' }]), tpl('b'),
+      release('c', [{ name: 'revision', value: 'v1' }]), tpl('c'),
+    );
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN
+    const metrics = plans.map(p => p.analyses[0].metrics[0]);
+    expect(metrics.map(m => sec(m.queryWindow))).toEqual([300, 600, undefined]);
+    expect(metrics[2].notes).toContain('the query window depends on an argument without a literal value');
+    expect(metrics[0].notes).not.toContain('the query window depends on an argument without a literal value');
+  });
+});
