@@ -559,7 +559,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const warnedRoutes = new Set<string>();
   const ceilPct = (w: number) => Math.ceil((replicas * w) / 100); // trafficWeightToReplicas
   const withMin = (count: number) => (count === 0 || minPods === undefined ? count : Math.max(count, minPods));
-  specSteps.forEach((step: any, i: number) => {
+  const planStep = (step: any, i: number) => {
     const p = `spec.strategy.canary.steps[${i}]`;
     const parts: string[] = [];
     let gate: GateKind = 'none';
@@ -704,7 +704,8 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       seconds,
       analysis,
     });
-  });
+  };
+  forEachStep(specSteps, planStep);
 
   const timeline = new Timeline(drafts.map(d => ({ weight: d.weight, seconds: d.seconds })));
   const n = drafts.length;
@@ -917,6 +918,18 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     manualPauses: manual.length,
     requestsPerSecond: rps,
   };
+}
+
+/** `steps.forEach(fn)`, with a plain loop for an array (skipping holes, as forEach does). */
+function forEachStep(specSteps: any, fn: (step: any, i: number, steps: any) => void): void {
+  if (!Array.isArray(specSteps)) {
+    specSteps.forEach(fn); // whatever forEach does with it, including the error ("specSteps.forEach is not a function")
+    return;
+  }
+  const length = specSteps.length;
+  for (let i = 0; i < length; i++) {
+    if (i in specSteps) fn(specSteps[i], i, specSteps);
+  }
 }
 
 function dedupe(warnings: MWarning[]): MWarning[] {

@@ -131,7 +131,13 @@ export function promqlWindowSeconds(query: string): number | undefined {
   return max;
 }
 
+const PROMQL_DURATIONS = new StringMemo<number | undefined>(parsePromqlDurationOnce);
+
 function parsePromqlDuration(value: string): number | undefined {
+  return PROMQL_DURATIONS.get(value);
+}
+
+function parsePromqlDurationOnce(value: string): number | undefined {
   if (!/^(?:\d+(?:ms|s|m|h|d|w|y))+$/.test(value)) return undefined;
   let total = 0;
   const part = /(\d+)(ms|s|m|h|d|w|y)/g;

@@ -388,9 +388,19 @@ export class RolloutPlan {
   }
 }
 
+/** Durations are immutable: the plans share one per value (a fleet repeats the same few times thousands of times). */
+const DURATIONS = new Map<number, Duration>();
+
 function duration(seconds: number): Duration {
   const ms = Math.round(seconds * 1000);
-  return ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
+  if (ms === 0 && 1 / ms < 0) return Duration.seconds(ms / 1000); // -0: a Map does not tell it from 0
+  let d = DURATIONS.get(ms);
+  if (d === undefined) {
+    d = ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
+    if (DURATIONS.size >= 1024) DURATIONS.clear();
+    DURATIONS.set(ms, d);
+  }
+  return d;
 }
 
 function finite(seconds: number): Duration | undefined {

@@ -1048,3 +1048,36 @@ describe('results shared between plans', () => {
     expect(metrics[0].notes).not.toContain('the query window depends on an argument without a literal value');
   });
 });
+
+describe('steps and durations read as before', () => {
+  const release = (steps: any) => [{ kind: 'Rollout', metadata: { name: 'api', namespace: 'a' }, spec: { replicas: 2, strategy: { canary: { trafficRouting: ISTIO, steps } } } }];
+
+  test('a hole in the steps array is skipped, as forEach skips it', () => {
+    // GIVEN: steps[1] is a hole
+    // eslint-disable-next-line no-sparse-arrays
+    const p = RolloutPlan.fromManifests(release([{ setWeight: 10 }, , { pause: { duration: 60 } }]));
+
+    // THEN
+    expect(p.steps.map(s => [s.index, s.action])).toEqual([[0, 'set weight 10%'], [2, 'pause 1m']]);
+  });
+
+  test('steps that are not an array fail as forEach fails on them', () => {
+    expect(() => RolloutPlan.fromManifests(release('10%'))).toThrow(/specSteps.forEach is not a function/);
+    expect(() => RolloutPlan.fromManifests(release({ 0: { setWeight: 10 } }))).toThrow(/specSteps.forEach is not a function/);
+  });
+
+  test('plans share equal durations, and keep a negative zero apart from zero', () => {
+    // GIVEN
+    const zero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '0' } }]));
+    const negativeZero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '-0' } }]));
+    const minute = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '1m' } }]));
+    const sixtySeconds = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: 60 } }]));
+
+    // THEN
+    expect(Object.is(zero.steps[1].minimumTime!.toSeconds(), 0)).toBe(true);
+    expect(Object.is(negativeZero.steps[1].minimumTime!.toSeconds(), -0)).toBe(true);
+    expect(sixtySeconds.steps[1].minimumTime).toBe(minute.steps[1].minimumTime);
+    expect(minute.steps[1].minimumTime!.toHumanString()).toBe('1 minute');
+    expect(minute.minimumTimeToFullPromotion!.toSeconds()).toBe(60);
+  });
+});
