@@ -113,7 +113,7 @@ function summary(plan: MPlan, rows: string[]): void {
   }
   rows.push(`| Steps | ${plan.steps.length} (${timed} timed pause(s), ${manual} manual pause(s), ${analysis} analysis step(s)) |`);
   const bg = plan.analyses.find(a => a.kind === 'background');
-  rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${bg.templates.map(t => `\`${t}\``).join(', ')}` : 'none'} |`);
+  rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${codeList(bg.templates)}` : 'none'} |`);
   let worst: { a: MAnalysis; e: MExposure } | undefined;
   for (const a of plan.analyses) {
     if (a.worst && (!worst || a.worst.sinceFirstTraffic > worst.e.sinceFirstTraffic)) worst = { a, e: a.worst };
@@ -126,7 +126,7 @@ function summary(plan: MPlan, rows: string[]): void {
   } else {
     rows.push('| Worst-case exposure before an abort | no analysis can abort this release |');
   }
-  const codes = [...new Set(plan.warnings.map(w => w.code))].sort();
+  const codes = plan.warnings.length === 0 ? [] : [...new Set(plan.warnings.map(w => w.code))].sort();
   rows.push(`| Warnings | ${plan.warnings.length}${codes.length ? ` (${codes.join(', ')})` : ''} |`);
 }
 
@@ -226,7 +226,7 @@ function stepsTable(plan: MPlan, rows: string[]): void {
 /** Appends the section of one analysis, without a blank line at its end. */
 function analysisSection(plan: MPlan, a: MAnalysis, heading: string, out: string[]): void {
   out.push(`${heading} ${a.kind === 'background' ? `Background analysis (from step ${a.stepIndex})` : `Analysis step ${a.stepIndex}`}`, '');
-  const templates = a.templates.length ? a.templates.map(t => `\`${t}\``).join(', ') : 'none';
+  const templates = a.templates.length ? codeList(a.templates) : 'none';
   const starts = a.kind === 'background'
     ? `Runs alongside the steps from ${timeAt(a.start, a.afterUnbounded)} until full promotion (terminated as successful then).`
     : `Starts at ${timeAt(a.start, a.afterUnbounded)} and holds the release at ${plan.steps[a.stepIndex].weight}% until every metric completes.`;
@@ -279,6 +279,13 @@ function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): stri
   const avg = e.averageWeight === undefined ? '–' : pct(e.averageWeight);
   const req = e.canaryRequests === undefined ? (plan.requestsPerSecond === undefined ? 'no rate declared' : '–') : formatCount(e.canaryRequests);
   return `| \`${m.name}\` | ${label} | ${formatSeconds(e.abortAfter)} | ${since} | ${e.weightAtAbort}% | ${avg} | ${req} |`;
+}
+
+/** "`a`, `b`": the items as code, comma-separated (a loop rather than map and join, see `mapped` in _plan-model.ts). */
+function codeList(items: string[]): string {
+  let list = '';
+  for (let i = 0; i < items.length; i++) list += `${i > 0 ? ', ' : ''}\`${items[i]}\``;
+  return list;
 }
 
 function cell(text: string): string {

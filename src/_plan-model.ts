@@ -190,13 +190,15 @@ interface ResolvedAnalysis {
 export class ManifestIndex {
   private byKind?: { [kind: string]: Map<string, any[]> };
   private autoscalers?: any[];
+  private lookups = 0;
 
   constructor(private readonly manifests: any[]) {}
 
   /** The first AnalysisTemplate or ClusterAnalysisTemplate named `name` that `accept` accepts. */
   public template(kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', name: unknown, accept: (m: any) => boolean): any {
-    if (typeof name !== 'string') {
-      // names in the index are strings; anything else is compared as the plain scan compares it
+    // names in the index are strings; anything else is compared as the plain scan compares it. The first lookup scans too:
+    // a chart with one Rollout and one template needs no index
+    if (typeof name !== 'string' || this.lookups++ === 0) {
       return this.manifests.find(m => m && m.kind === kind && m.metadata?.name === name && accept(m));
     }
     const byKind = this.byKind ?? this.indexTemplates();
@@ -531,8 +533,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const tr = canary.trafficRouting;
   const routed = !!tr;
   const trafficRouting = routed
-    ? Object.keys(tr).filter(k => !['managedRoutes', 'maxTrafficWeight'].includes(k)).sort().map(k => ROUTER_NAMES[k] ?? k).join(', ')
-      || 'traffic routing'
+    ? routerNames(tr) || 'traffic routing'
     : undefined;
   const dynamic = routed && !!canary.dynamicStableScale;
   const minPods: number | undefined = routed ? canary.minPodsPerReplicaSet : undefined;
@@ -599,7 +600,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     if (step?.analysis !== undefined) {
       gate = 'analysis';
       const resolved = resolver.resolve(step.analysis, `step ${i} (analysis)`, warn, i);
-      const params = resolved.metrics.map(metricParams);
+      const params = mapped(resolved.metrics, metricParams);
       seconds = params.reduce((max, m) => Math.max(max, m.completesAfter), 0);
       analysis = { resolved, params };
       parts.push(`analysis ${resolved.templates.join(', ')}`.trim());
@@ -707,7 +708,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   };
   forEachStep(specSteps, planStep);
 
-  const timeline = new Timeline(drafts.map(d => ({ weight: d.weight, seconds: d.seconds })));
+  const timeline = new Timeline(mapped(drafts, d => ({ weight: d.weight, seconds: d.seconds })));
   const n = drafts.length;
   const starts: number[] = [];
   const unboundedBefore: boolean[] = [];
@@ -733,7 +734,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   if (bgBlock) {
     const startingStep: number = bgBlock.startingStep ?? 0;
     const resolved = resolver.resolve(bgBlock, 'the background analysis', warn);
-    const params = resolved.metrics.map(metricParams);
+    const params = mapped(resolved.metrics, metricParams);
     if (n > 0 && startingStep >= n) {
       warn({
         code: 'PLAN011',
@@ -752,7 +753,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   const bgRunningAt = (i: number): boolean => !!bg && i >= bg.start && starts[i] - starts[bg.start] < bg.end;
-  const steps: MStep[] = drafts.map(d => ({
+  const steps: MStep[] = mapped(drafts, d => ({
     index: d.index,
     action: d.action,
     weight: d.weight,
@@ -920,6 +921,29 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   };
 }
 
+/**
+ * `items.map(fn)` for arrays of this module, built with push. The arrays that the `map` builtin returns and those that
+ * optimized code makes differ in elements kind, and the optimized functions that read them then deoptimize ("wrong map")
+ * right after they are compiled, so they run unoptimized for the whole synth; arrays built with push look alike in every tier.
+ */
+export function mapped<T, U>(items: T[], fn: (item: T) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) out.push(fn(items[i]));
+  return out;
+}
+
+/** The traffic routers of `trafficRouting`, by name, sorted by key: "Istio", "NGINX, SMI", ... (empty when none). */
+function routerNames(trafficRouting: any): string {
+  const keys: string[] = [];
+  for (const k of Object.keys(trafficRouting)) {
+    if (k !== 'managedRoutes' && k !== 'maxTrafficWeight') keys.push(k);
+  }
+  keys.sort();
+  let names = '';
+  for (let i = 0; i < keys.length; i++) names += `${i > 0 ? ', ' : ''}${ROUTER_NAMES[keys[i]] ?? keys[i]}`;
+  return names;
+}
+
 /** `steps.forEach(fn)`, with a plain loop for an array (skipping holes, as forEach does). */
 function forEachStep(specSteps: any, fn: (step: any, i: number, steps: any) => void): void {
   if (!Array.isArray(specSteps)) {
@@ -973,7 +997,7 @@ function analyseRun(kind: 'background' | 'step', start: number, resolved: Resolv
     };
   };
 
-  const metrics: MMetric[] = params.map(p => {
+  const metrics: MMetric[] = mapped(params, p => {
     const notes: string[] = [];
     // (k0 + limit)-th measurement, counting from the first one taken at or after `threshold`
     const nth = (threshold: number, limit: number): number | undefined => {

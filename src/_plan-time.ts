@@ -153,6 +153,19 @@ function parsePromqlDurationOnce(value: string): number | undefined {
  * 0.5 → "500ms". Infinity → "unbounded".
  */
 export function formatSeconds(seconds: number): string {
+  let text = FORMATTED_SECONDS.get(seconds);
+  if (text === undefined) {
+    text = formatSecondsOnce(seconds);
+    if (FORMATTED_SECONDS.size >= 1024) FORMATTED_SECONDS.clear();
+    FORMATTED_SECONDS.set(seconds, text);
+  }
+  return text;
+}
+
+/** formatSeconds results by value: a plan formats the same few times many times (a Map does not tell -0 from 0, nor does the text). */
+const FORMATTED_SECONDS = new Map<number, string>();
+
+function formatSecondsOnce(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'unbounded';
   const ms = Math.round(seconds * 1000);
   if (ms === 0) return '0s';

@@ -94,6 +94,12 @@ describe('formatting', () => {
     expect(formatSeconds(seconds)).toBe(text);
   });
 
+  test('formatSeconds gives the same text when asked again (the texts are kept by value)', () => {
+    for (let round = 0; round < 2; round++) {
+      expect([0, -0, 90, 0.5, -90, Infinity, NaN, 3725].map(formatSeconds)).toEqual(['0s', '0s', '1m30s', '500ms', '-1m30s', 'unbounded', 'unbounded', '1h2m5s']);
+    }
+  });
+
   test('formatNumber and formatCount do not depend on the locale', () => {
     expect(formatNumber(12.5)).toBe('12.5');
     expect(formatNumber(10)).toBe('10');
