@@ -553,7 +553,6 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   // 1. Steps: weight, replicas, gate, minimum time
-  const drafts: StepDraft[] = [];
   let weight = 0;
   let scale: { replicas?: number; weight?: number } | undefined;
   const routes = new Map<string, 'header' | 'mirror'>();
@@ -695,7 +694,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
           + '(setCanaryScale with replicas or weight)',
       });
     }
-    drafts.push({
+    return {
       index: i,
       action: parts.join(', ') || 'no action',
       weight,
@@ -704,9 +703,17 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       gate,
       seconds,
       analysis,
-    });
+    };
   };
-  forEachStep(specSteps, planStep);
+  const readSteps = (): StepDraft[] => {
+    const out: StepDraft[] = [];
+    forEachStep(specSteps, (step, i) => out.push(planStep(step, i)));
+    return out;
+  };
+  // fast path: steps that only set weights and pause read the same for the same values and pod counts (a fleet of services,
+  // all alike), and they warn of nothing; the drafts are shared, never modified
+  const stepsKey = simpleStepsKey(specSteps, replicas, routed, dynamic, minPods);
+  const drafts: StepDraft[] = stepsKey === undefined ? readSteps() : SIMPLE_STEPS.get(stepsKey, readSteps);
 
   const timeline = new Timeline(mapped(drafts, d => ({ weight: d.weight, seconds: d.seconds })));
   const n = drafts.length;
@@ -919,6 +926,48 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     manualPauses: manual.length,
     requestsPerSecond: rps,
   };
+}
+
+/** The drafts of steps that only set weights and pause, by `simpleStepsKey`. */
+const SIMPLE_STEPS = new StringMemo<StepDraft[]>(undefined, 256);
+
+/**
+ * A key that tells apart every input of the drafts of steps that only set weights and pause (`setWeight`, `pause`): the
+ * values of the steps and what the pod counts depend on. Undefined for any other steps (analysis, experiment, canary scale,
+ * routes, plugins, holes, values of unexpected types), which are read each time.
+ */
+export function simpleStepsKey(specSteps: any, replicas: unknown, routed: boolean, dynamic: boolean, minPods: unknown): string | undefined {
+  if (!Array.isArray(specSteps) || typeof replicas !== 'number' || (minPods !== undefined && typeof minPods !== 'number')) return undefined;
+  let text = `${num(replicas)}|${routed}|${dynamic}|${minPods === undefined ? '' : num(minPods)}`;
+  for (let i = 0; i < specSteps.length; i++) {
+    const step = specSteps[i];
+    if (!(i in specSteps) || typeof step !== 'object' || step === null) return undefined;
+    if (step.setCanaryScale || step.analysis !== undefined || step.experiment !== undefined || step.setHeaderRoute || step.setMirrorRoute
+      || step.plugin) {
+      return undefined;
+    }
+    text += '|';
+    const w = step.setWeight;
+    if (w !== undefined) {
+      if (typeof w !== 'number') return undefined;
+      text += `w${num(w)}`;
+    }
+    const pause = step.pause;
+    if (pause !== undefined) {
+      if (typeof pause !== 'object' || pause === null) return undefined;
+      const d = pause.duration;
+      if (d === undefined || d === null) text += 'p';
+      else if (typeof d === 'string') text += `p${d.length}:${d}`; // the length keeps any text from reading as more steps
+      else if (typeof d === 'number') text += `pn${num(d)}`;
+      else return undefined;
+    }
+  }
+  return text;
+}
+
+/** String(x), but "-0" for -0: keys tell apart every number the plan could tell apart. */
+function num(x: number): string {
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
+import { simpleStepsKey } from '../src/_plan-model';
 import { CanaryService } from '../src/canary-service';
 import { PlanAnalysisKind, PlanGate, PlanMetricOutcome, RolloutPlan, RolloutPlanOptions } from '../src/rollout-plan';
 import { validateManifests } from './support/schema';
@@ -1079,5 +1080,83 @@ describe('steps and durations read as before', () => {
     expect(sixtySeconds.steps[1].minimumTime).toBe(minute.steps[1].minimumTime);
     expect(minute.steps[1].minimumTime!.toHumanString()).toBe('1 minute');
     expect(minute.minimumTimeToFullPromotion!.toSeconds()).toBe(60);
+  });
+});
+
+describe('steps that only set weights and pause are read once per distinct shape', () => {
+  const release = (name: string, replicas: number, steps: any[], canary: any = { trafficRouting: ISTIO }) =>
+    ({ kind: 'Rollout', metadata: { name, namespace: 'a' }, spec: { replicas, strategy: { canary: { ...canary, steps } } } });
+  const rows = (p: RolloutPlan) => p.steps.map(s => [s.action, s.weight, s.canaryReplicas, s.stableReplicas, s.gate, sec(s.minimumTime)]);
+
+  test('the pod counts follow the replicas, the routing and dynamicStableScale of each Rollout', () => {
+    // GIVEN: the same steps, four Rollouts
+    const steps = [{ setWeight: 25 }, { pause: { duration: '1m' } }, { setWeight: 50, pause: {} }];
+    const manifests = [
+      release('a', 4, steps),
+      release('b', 8, steps),
+      release('c', 4, steps, {}),
+      release('d', 4, steps, { trafficRouting: ISTIO, dynamicStableScale: true }),
+    ];
+
+    // WHEN
+    const [a, b, c, d] = RolloutPlan.allFromManifests(manifests);
+
+    // THEN: ceil(replicas × weight / 100); without routing stable = replicas − canary; dynamic: stable = ceil(replicas × (100 − weight) / 100)
+    expect(rows(a)).toEqual([
+      ['set weight 25%', 25, 1, 4, PlanGate.NONE, 0],
+      ['pause 1m', 25, 1, 4, PlanGate.TIMED_PAUSE, 60],
+      ['set weight 50%, pause until promoted', 50, 2, 4, PlanGate.MANUAL_PAUSE, undefined],
+    ]);
+    expect(rows(b).map(r => [r[2], r[3]])).toEqual([[2, 8], [2, 8], [4, 8]]);
+    expect(rows(c).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
+    expect(rows(d).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
+  });
+
+  test('invalid values fail each time, with the Rollout that has them', () => {
+    const steps = [{ setWeight: 120 }];
+    expect(() => RolloutPlan.fromManifests([release('a', 4, steps)])).toThrow(/'spec.strategy.canary.steps\[0\].setWeight' \(120\).*fix step 0 of Rollout "a"/);
+    expect(() => RolloutPlan.fromManifests([release('b', 4, steps)])).toThrow(/fix step 0 of Rollout "b"/);
+    const pause = [{ pause: { duration: 'soon' } }];
+    expect(() => RolloutPlan.fromManifests([release('c', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "c"/);
+    expect(() => RolloutPlan.fromManifests([release('d', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "d"/);
+  });
+});
+
+describe('simpleStepsKey', () => {
+  const key = (steps: any, replicas: unknown = 3, routed = true, dynamic = false, minPods?: unknown) =>
+    simpleStepsKey(steps, replicas, routed, dynamic, minPods);
+
+  test('tells apart every value the drafts depend on', () => {
+    const variants = [
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '60' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: 60 } }]),
+      key([{ setWeight: 10 }, { pause: {} }]),
+      key([{ setWeight: 10, pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m|w5' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }, { setWeight: 5 }]),
+      key([{ setWeight: 0 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: -0 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 4),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, false),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, true, true),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, true, false, 2),
+      key([{ setWeight: 10 }, {}]),
+      key([]),
+    ];
+    expect(variants.every(v => typeof v === 'string')).toBe(true);
+    expect(new Set(variants).size).toBe(variants.length);
+    // the same values, other objects: the same key
+    expect(key([{ pause: { duration: '1m' }, setWeight: 10 }])).toBe(key([{ setWeight: 10, pause: { duration: '1m' } }]));
+  });
+
+  test('leaves out any other step, and values of other types', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const others = [[{ setWeight: 10 }, , { pause: {} }], 'steps', [null], [{ setWeight: '10' }], [{ pause: null }], [{ pause: { duration: true } }],
+      [{ analysis: {} }], [{ experiment: {} }], [{ setCanaryScale: { replicas: 1 } }], [{ setHeaderRoute: { name: 'h' } }],
+      [{ setMirrorRoute: { name: 'm' } }], [{ plugin: { name: 'p' } }]];
+    for (const steps of others) expect(key(steps)).toBeUndefined();
+    expect(key([{ setWeight: 10 }], '3')).toBeUndefined();
+    expect(key([{ setWeight: 10 }], 3, true, false, '2')).toBeUndefined();
   });
 });
