@@ -207,7 +207,38 @@ function timeAt(seconds: number, afterUnbounded: boolean): string {
   return afterUnbounded ? `${formatSeconds(seconds)} + manual` : formatSeconds(seconds);
 }
 
+/** Steps tables of plans whose steps come from shared drafts, by source and by what else the table shows. */
+const STEPS_TABLES = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Appends the steps table. Fast path: plans with the same steps source (see MPlan.stepsSource) differ in the table only by the
+ * background analysis column and the delay of the old pods, so their table is kept by those two.
+ */
 function stepsTable(plan: MPlan, rows: string[]): void {
+  const source = plan.stepsSource;
+  const delay = plan.scaleDownDelaySeconds;
+  if (source === undefined || (delay !== undefined && typeof delay !== 'number')) {
+    stepsTableRows(plan, rows);
+    return;
+  }
+  let key = delay === undefined ? 'u|' : `${num(delay)}|`;
+  for (const s of plan.steps) key += s.backgroundAnalysisRunning ? '1' : '0';
+  let tables = STEPS_TABLES.get(source);
+  if (tables === undefined) {
+    tables = new Map();
+    STEPS_TABLES.set(source, tables);
+  }
+  let table = tables.get(key);
+  if (table === undefined) {
+    const lines: string[] = [];
+    stepsTableRows(plan, lines);
+    table = lines.join('\n');
+    tables.set(key, table);
+  }
+  rows.push(table);
+}
+
+function stepsTableRows(plan: MPlan, rows: string[]): void {
   rows.push(
     '| step | action | weight | canary pods | stable pods | gate | min. time | ends at | background analysis |',
     '|---:|---|---:|---:|---:|---|---:|---:|---|',

@@ -120,6 +120,11 @@ export interface MPlan {
   readonly minimumTimeExcludingUnbounded: number;
   readonly manualPauses: number;
   readonly requestsPerSecond?: number;
+  /**
+   * Set when the steps were read from the shared drafts of steps alike (see SIMPLE_STEPS): then the weights, pods, gates and
+   * times of the steps, the replicas and the minimum times are the same for every plan with this source.
+   */
+  readonly stepsSource?: object;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -715,22 +720,10 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const stepsKey = simpleStepsKey(specSteps, replicas, routed, dynamic, minPods);
   const drafts: StepDraft[] = stepsKey === undefined ? readSteps() : SIMPLE_STEPS.get(stepsKey, readSteps);
 
-  const timeline = new Timeline(mapped(drafts, d => ({ weight: d.weight, seconds: d.seconds })));
+  // the timeline of shared drafts is shared as well (nothing modifies it)
+  const shared = stepsKey !== undefined;
+  const { timeline, starts, unboundedBefore } = (shared ? STEP_TIMES.get(drafts) : undefined) ?? stepTimes(drafts, shared);
   const n = drafts.length;
-  const starts: number[] = [];
-  const unboundedBefore: boolean[] = [];
-  {
-    let t = 0;
-    let unbounded = false;
-    for (const d of drafts) {
-      starts.push(t);
-      unboundedBefore.push(unbounded);
-      if (Number.isFinite(d.seconds)) t += d.seconds;
-      else unbounded = true;
-    }
-    starts.push(t);
-    unboundedBefore.push(unbounded);
-  }
   const minimumTimeExcludingUnbounded = starts[n];
   const minimumTime = unboundedBefore[n] ? Infinity : starts[n];
 
@@ -925,7 +918,38 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     minimumTimeExcludingUnbounded,
     manualPauses: manual.length,
     requestsPerSecond: rps,
+    stepsSource: shared ? drafts : undefined,
   };
+}
+
+interface StepTimes {
+  readonly timeline: Timeline;
+  /** Start of each step on the minimum timeline, and the end of the last one. */
+  readonly starts: number[];
+  /** Whether an unbounded step comes before each step, and before the end. */
+  readonly unboundedBefore: boolean[];
+}
+
+/** The timelines of shared drafts (see SIMPLE_STEPS). */
+const STEP_TIMES = new WeakMap<StepDraft[], StepTimes>();
+
+function stepTimes(drafts: StepDraft[], shared: boolean): StepTimes {
+  const timeline = new Timeline(mapped(drafts, d => ({ weight: d.weight, seconds: d.seconds })));
+  const starts: number[] = [];
+  const unboundedBefore: boolean[] = [];
+  let t = 0;
+  let unbounded = false;
+  for (const d of drafts) {
+    starts.push(t);
+    unboundedBefore.push(unbounded);
+    if (Number.isFinite(d.seconds)) t += d.seconds;
+    else unbounded = true;
+  }
+  starts.push(t);
+  unboundedBefore.push(unbounded);
+  const times = { timeline, starts, unboundedBefore };
+  if (shared) STEP_TIMES.set(drafts, times);
+  return times;
 }
 
 /** The drafts of steps that only set weights and pause, by `simpleStepsKey`. */

@@ -1087,6 +1087,7 @@ describe('steps that only set weights and pause are read once per distinct shape
   const release = (name: string, replicas: number, steps: any[], canary: any = { trafficRouting: ISTIO }) =>
     ({ kind: 'Rollout', metadata: { name, namespace: 'a' }, spec: { replicas, strategy: { canary: { ...canary, steps } } } });
   const rows = (p: RolloutPlan) => p.steps.map(s => [s.action, s.weight, s.canaryReplicas, s.stableReplicas, s.gate, sec(s.minimumTime)]);
+  const withTemplate = (name: string, metrics: any[]) => ({ ...template(name, metrics), metadata: { name, namespace: 'a' } });
 
   test('the pod counts follow the replicas, the routing and dynamicStableScale of each Rollout', () => {
     // GIVEN: the same steps, four Rollouts
@@ -1110,6 +1111,30 @@ describe('steps that only set weights and pause are read once per distinct shape
     expect(rows(b).map(r => [r[2], r[3]])).toEqual([[2, 8], [2, 8], [4, 8]]);
     expect(rows(c).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
     expect(rows(d).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
+  });
+
+  test('plans with the same steps keep their own background analysis column, old-pod delay and times', () => {
+    // GIVEN: the same steps; a background analysis from step 2 for b only; a scaleDownDelaySeconds of 10 for c
+    const steps = [{ setWeight: 25 }, { pause: { duration: '1m' } }, { setWeight: 50 }, { pause: { duration: '2m' } }];
+    const bgTemplate = withTemplate('bg', [metric('m', { interval: '1m' })]);
+    const manifests = [
+      release('a', 4, steps),
+      release('b', 4, steps, { trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'bg' }], startingStep: 2 } }),
+      release('c', 4, steps, { trafficRouting: ISTIO, scaleDownDelaySeconds: 10 }),
+      bgTemplate,
+    ];
+
+    // WHEN
+    const [a, b, c] = RolloutPlan.allFromManifests(manifests);
+    const [ma, mb, mc] = [a, b, c].map(p => p.toMarkdown());
+
+    // THEN
+    expect(b.steps.map(s => s.backgroundAnalysisRunning)).toEqual([false, false, true, true]);
+    expect(ma).toContain('| 2 | set weight 50% | 50% | 2 | 4 | – | 0s | 1m |  |\n');
+    expect(mb).toContain('| 2 | set weight 50% | 50% | 2 | 4 | – | 0s | 1m | running |\n');
+    expect(ma).toContain('| end | full promotion | 100% | 4 | 0 (old pods removed 30s later) | – | – | 3m | |\n');
+    expect(mc).toContain('| end | full promotion | 100% | 4 | 0 (old pods removed 10s later) | – | – | 3m | |\n');
+    expect([a, b, c].map(p => sec(p.minimumTimeToFullPromotion))).toEqual([180, 180, 180]);
   });
 
   test('invalid values fail each time, with the Rollout that has them', () => {
