@@ -132,9 +132,13 @@ export interface MPlan {
 
 /** All canary Rollouts of a manifest set, ordered by namespace and name. */
 export function canaryRollouts(manifests: any[]): any[] {
-  return manifests
-    .filter(m => m && m.kind === 'Rollout' && m.spec?.strategy?.canary)
-    .sort((a, b) => compare(key(a), key(b)));
+  // a loop rather than filter: the manifests of a chart are many (an Argo CD chart of a fleet holds an Application per service)
+  const rollouts: any[] = [];
+  for (let i = 0; i < manifests.length; i++) {
+    const m = manifests[i];
+    if (m && m.kind === 'Rollout' && m.spec?.strategy?.canary) rollouts.push(m);
+  }
+  return rollouts.length > 1 ? rollouts.sort((a, b) => compare(key(a), key(b))) : rollouts;
 }
 
 /** Locale-independent string order, so that the output does not depend on the machine. */
@@ -887,9 +891,12 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   // PLAN004: a manual pause in an otherwise automatic release
-  const manual = drafts.filter(d => d.gate === 'manual-pause');
-  const automaticGates = drafts.filter(d => d.gate === 'analysis' || ((d.gate === 'timed-pause' || d.gate === 'experiment') && d.seconds > 0)).length
-    + (bg ? 1 : 0);
+  const manual: StepDraft[] = [];
+  let automaticGates = bg ? 1 : 0;
+  for (const d of drafts) {
+    if (d.gate === 'manual-pause') manual.push(d);
+    else if (d.gate === 'analysis' || ((d.gate === 'timed-pause' || d.gate === 'experiment') && d.seconds > 0)) automaticGates++;
+  }
   if (manual.length > 0 && automaticGates > 0) {
     for (const d of manual) {
       warn({
