@@ -1,6 +1,6 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
 import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_plan-model';
-import { formatCount, formatNumber, formatSeconds } from './_plan-time';
+import { formatCount, formatNumber, formatSeconds, StringMemo } from './_plan-time';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
   'none': '–',
@@ -23,26 +23,39 @@ const MAX_CHART_POINTS = 120;
 const MIN_CHART_POINTS = 48;
 const NICE_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
-/** Renders one plan; `level` is the heading level of its title. */
+/** The constant end of every plan: the assumptions and the pointer to the documentation (lines joined once). */
+const ASSUMPTIONS = [
+  '- Times are minimums: pod start-up, readiness and mesh propagation are left out, so a step that only sets a weight or a scale takes 0s.',
+  '- A manual pause lasts until someone promotes the release; times after it read "+ manual".',
+  '- A bad canary fails every measurement taken once it receives traffic, and the query isolates the canary\'s traffic. '
+    + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
+  '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
+  '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
+  '- Replica counts assume `spec.replicas` (or the minimum of the autoscaler that owns them); an autoscaler changes them.',
+  '',
+  'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
+].join('\n');
+
+/** Heading markers by level: '#'.repeat(level), precomputed. */
+const HASHES = ['', '#', '##', '###', '####', '#####', '######'];
+
+/** Renders one plan; `level` is the heading level of its title. The sections append their lines to one array. */
 export function renderPlan(plan: MPlan, title: string, level = 1): string {
-  const h = (k: number) => '#'.repeat(Math.min(level + k, 6));
-  const out: string[] = [];
-  out.push(`${h(0)} ${title}`, '');
-  out.push(intro(plan), '');
-  out.push(...summary(plan), '');
-
-  out.push(`${h(1)} Canary traffic weight over time`, '');
-  out.push(...chart(plan), '');
-
-  out.push(`${h(1)} Steps`, '');
-  out.push(...stepsTable(plan), '');
-
-  out.push(`${h(1)} Analysis`, '');
+  const h = (k: number) => {
+    const n = Math.min(level + k, 6);
+    return HASHES[n] ?? '#'.repeat(n);
+  };
+  const out: string[] = [`${h(0)} ${title}`, '', intro(plan), ''];
+  summary(plan, out);
+  out.push('', `${h(1)} Canary traffic weight over time`, '', chart(plan), '', `${h(1)} Steps`, '');
+  stepsTable(plan, out);
+  out.push('', `${h(1)} Analysis`, '');
   if (plan.analyses.length === 0) {
     out.push('No analysis: nothing stops a bad canary automatically; only the people watching the release can abort it.', '');
   }
   for (const a of plan.analyses) {
-    out.push(...analysisSection(plan, a, h(2)), '');
+    analysisSection(plan, a, h(2), out);
+    out.push('');
   }
 
   out.push(`${h(1)} Warnings`, '');
@@ -54,20 +67,19 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
     out.push('');
   }
 
-  out.push(`${h(1)} Assumptions`, '');
-  out.push(
-    '- Times are minimums: pod start-up, readiness and mesh propagation are left out, so a step that only sets a weight or a scale takes 0s.',
-    '- A manual pause lasts until someone promotes the release; times after it read "+ manual".',
-    '- A bad canary fails every measurement taken once it receives traffic, and the query isolates the canary\'s traffic. '
-      + '"Full window" rows show the later abort of a query that fails only when its whole range window holds bad canary traffic.',
-    '- At the moment a step starts, its (higher) weight counts: the worst case of a measurement and a step change racing.',
-    '- Exposure counts from the first canary traffic; canary requests = request rate × ∫ weight(t)/100 dt until the abort.',
-    '- Replica counts assume `spec.replicas` (or the minimum of the autoscaler that owns them); an autoscaler changes them.',
-    '',
-    'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
-    '',
-  );
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  out.push(`${h(1)} Assumptions`, '', ASSUMPTIONS, '');
+  return joinLines(out);
+}
+
+/**
+ * The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline.
+ * Fast path: the sections never emit two blank lines in a row and the document ends with a constant line, so unless a
+ * name or message brings its own newlines the joined text is already in that form and the normalization is skipped.
+ */
+export function joinLines(lines: string[]): string {
+  const text = lines.join('\n');
+  if (text.endsWith('`docs/plan.md`.\n') && !text.includes('\n\n\n')) return text;
+  return text.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
 function intro(plan: MPlan): string {
@@ -83,19 +95,25 @@ function intro(plan: MPlan): string {
   return `Canary release of Rollout \`${plan.rolloutName}\`${where}: ${pods}, ${routing}${dss}. ${rps}`;
 }
 
-function summary(plan: MPlan): string[] {
-  const rows: string[] = ['| | |', '|---|---|'];
+function summary(plan: MPlan, rows: string[]): void {
+  rows.push('| | |', '|---|---|');
   const min = Number.isFinite(plan.minimumTime)
     ? `**${formatSeconds(plan.minimumTime)}**`
     : `**unbounded**: ${plan.manualPauses === 0 ? 'an analysis step never ends'
       : `waits for ${plan.manualPauses === 1 ? 'a manual promotion' : `${plan.manualPauses} manual promotions`}`}`
       + ` (${formatSeconds(plan.minimumTimeExcludingUnbounded)} of timed steps)`;
   rows.push(`| Minimum time to 100% | ${min} |`);
-  const count = (g: GateKind) => plan.steps.filter(s => s.gate === g).length;
-  rows.push(`| Steps | ${plan.steps.length} (${count('timed-pause')} timed pause(s), ${count('manual-pause')} manual pause(s), `
-    + `${count('analysis')} analysis step(s)) |`);
+  let timed = 0;
+  let manual = 0;
+  let analysis = 0;
+  for (const s of plan.steps) {
+    if (s.gate === 'timed-pause') timed++;
+    else if (s.gate === 'manual-pause') manual++;
+    else if (s.gate === 'analysis') analysis++;
+  }
+  rows.push(`| Steps | ${plan.steps.length} (${timed} timed pause(s), ${manual} manual pause(s), ${analysis} analysis step(s)) |`);
   const bg = plan.analyses.find(a => a.kind === 'background');
-  rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${bg.templates.map(t => `\`${t}\``).join(', ')}` : 'none'} |`);
+  rows.push(`| Background analysis | ${bg ? `from step ${bg.stepIndex}: ${codeList(bg.templates)}` : 'none'} |`);
   let worst: { a: MAnalysis; e: MExposure } | undefined;
   for (const a of plan.analyses) {
     if (a.worst && (!worst || a.worst.sinceFirstTraffic > worst.e.sinceFirstTraffic)) worst = { a, e: a.worst };
@@ -108,9 +126,8 @@ function summary(plan: MPlan): string[] {
   } else {
     rows.push('| Worst-case exposure before an abort | no analysis can abort this release |');
   }
-  const codes = [...new Set(plan.warnings.map(w => w.code))].sort();
+  const codes = plan.warnings.length === 0 ? [] : [...new Set(plan.warnings.map(w => w.code))].sort();
   rows.push(`| Warnings | ${plan.warnings.length}${codes.length ? ` (${codes.join(', ')})` : ''} |`);
-  return rows;
 }
 
 function analysisName(a: MAnalysis): string {
@@ -128,7 +145,22 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-function chart(plan: MPlan): string[] {
+/** The weight chart depends on the steps' weights and times only: many plans share one (a fleet of services, all alike). */
+const CHARTS = new StringMemo<string>();
+
+/** The weight chart and its caption, as one text; computed once per distinct shape of the steps. */
+function chart(plan: MPlan): string {
+  let key = `${num(plan.minimumTime)}|`;
+  for (const s of plan.steps) key += `${num(s.weight)},${num(s.seconds)};`;
+  return CHARTS.get(key, () => chartLines(plan).join('\n'));
+}
+
+/** String(x), but "-0" for -0, so that the key tells apart all the numbers the chart could tell apart. */
+function num(x: number): string {
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+function chartLines(plan: MPlan): string[] {
   const { widths, manualWidth } = drawnWidths(plan);
   const end = widths.reduce((x, y) => x + y, 0);
   // sample at a divisor of every step length, so that each change of weight falls on a point
@@ -142,16 +174,16 @@ function chart(plan: MPlan): string[] {
   while (parts < needed * 2 && grid % parts !== 0) parts++; // prefer a whole number of seconds per point
   const step = grid / (grid % parts === 0 ? parts : needed);
   const points = Math.round(total / step);
-  const weightAt = (t: number): number => {
-    let acc = 0;
-    for (let i = 0; i < plan.steps.length; i++) {
-      if (t < acc + widths[i] - 1e-9) return plan.steps[i].weight;
-      acc += widths[i];
-    }
-    return 100;
-  };
+  // the weight at each point: the first step that has not ended yet, else 100. The points go forward in time, so the
+  // search resumes at the step found for the previous point (`acc` sums the widths in the same order as a fresh search).
   const values: number[] = [];
-  for (let k = 0; k <= points; k++) values.push(weightAt(k * step));
+  let i = 0;
+  let acc = 0;
+  for (let k = 0; k <= points; k++) {
+    const t = k * step;
+    while (i < plan.steps.length && !(t < acc + widths[i] - 1e-9)) acc += widths[i++];
+    values.push(i < plan.steps.length ? plan.steps[i].weight : 100);
+  }
   const hasManual = plan.steps.some(s => !Number.isFinite(s.seconds));
   const xTitle = `minutes since the update started${hasManual ? ` (each manual pause drawn ${formatSeconds(manualWidth)} wide)` : ''}`;
   const lines = [
@@ -175,11 +207,42 @@ function timeAt(seconds: number, afterUnbounded: boolean): string {
   return afterUnbounded ? `${formatSeconds(seconds)} + manual` : formatSeconds(seconds);
 }
 
-function stepsTable(plan: MPlan): string[] {
-  const rows = [
+/** Steps tables of plans whose steps come from shared drafts, by source and by what else the table shows. */
+const STEPS_TABLES = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Appends the steps table. Fast path: plans with the same steps source (see MPlan.stepsSource) differ in the table only by the
+ * background analysis column and the delay of the old pods, so their table is kept by those two.
+ */
+function stepsTable(plan: MPlan, rows: string[]): void {
+  const source = plan.stepsSource;
+  const delay = plan.scaleDownDelaySeconds;
+  if (source === undefined || (delay !== undefined && typeof delay !== 'number')) {
+    stepsTableRows(plan, rows);
+    return;
+  }
+  let key = delay === undefined ? 'u|' : `${num(delay)}|`;
+  for (const s of plan.steps) key += s.backgroundAnalysisRunning ? '1' : '0';
+  let tables = STEPS_TABLES.get(source);
+  if (tables === undefined) {
+    tables = new Map();
+    STEPS_TABLES.set(source, tables);
+  }
+  let table = tables.get(key);
+  if (table === undefined) {
+    const lines: string[] = [];
+    stepsTableRows(plan, lines);
+    table = lines.join('\n');
+    tables.set(key, table);
+  }
+  rows.push(table);
+}
+
+function stepsTableRows(plan: MPlan, rows: string[]): void {
+  rows.push(
     '| step | action | weight | canary pods | stable pods | gate | min. time | ends at | background analysis |',
     '|---:|---|---:|---:|---:|---|---:|---:|---|',
-  ];
+  );
   for (const s of plan.steps) {
     const own = Number.isFinite(s.seconds) ? formatSeconds(s.seconds) : s.gate === 'manual-pause' ? 'until promoted' : 'unbounded';
     const endsUnbounded = s.afterUnbounded || !Number.isFinite(s.seconds);
@@ -189,20 +252,19 @@ function stepsTable(plan: MPlan): string[] {
   const endUnbounded = !Number.isFinite(plan.minimumTime);
   const stable = plan.scaleDownDelaySeconds === undefined ? '0' : `0 (old pods removed ${formatSeconds(plan.scaleDownDelaySeconds)} later)`;
   rows.push(`| end | full promotion | 100% | ${plan.replicas} | ${stable} | – | – | ${timeAt(plan.minimumTimeExcludingUnbounded, endUnbounded)} | |`);
-  return rows;
 }
 
-function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
-  const out: string[] = [];
+/** Appends the section of one analysis, without a blank line at its end. */
+function analysisSection(plan: MPlan, a: MAnalysis, heading: string, out: string[]): void {
   out.push(`${heading} ${a.kind === 'background' ? `Background analysis (from step ${a.stepIndex})` : `Analysis step ${a.stepIndex}`}`, '');
-  const templates = a.templates.length ? a.templates.map(t => `\`${t}\``).join(', ') : 'none';
+  const templates = a.templates.length ? codeList(a.templates) : 'none';
   const starts = a.kind === 'background'
     ? `Runs alongside the steps from ${timeAt(a.start, a.afterUnbounded)} until full promotion (terminated as successful then).`
     : `Starts at ${timeAt(a.start, a.afterUnbounded)} and holds the release at ${plan.steps[a.stepIndex].weight}% until every metric completes.`;
   out.push(`Templates: ${templates}. ${starts}`, '');
   if (a.metrics.length === 0) {
     out.push('No metrics found for this analysis.');
-    return out;
+    return;
   }
   out.push('| metric | template | first measurement | interval | count | failureLimit | query window | completes after | outcome |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|');
@@ -213,34 +275,34 @@ function analysisSection(plan: MPlan, a: MAnalysis, heading: string): string[] {
       + `${Number.isFinite(m.completesAfter) ? formatSeconds(m.completesAfter) : 'never'} | ${OUTCOME_TEXT[m.outcome]} |`);
   }
   out.push('');
-  const exposureRows: string[] = [];
+  let exposureHeader = false;
   for (const m of a.metrics) {
-    if (m.failing) exposureRows.push(exposureRow(plan, m, 'fails every measurement', m.failing));
-    if (m.failingFullWindow && m.queryWindow !== undefined) {
-      exposureRows.push(exposureRow(plan, m, `fails once the ${formatSeconds(m.queryWindow)} window is full`, m.failingFullWindow));
+    const full = m.failingFullWindow && m.queryWindow !== undefined;
+    if (!m.failing && !full) continue;
+    if (!exposureHeader) {
+      exposureHeader = true;
+      out.push('Time to abort a bad canary and its exposure until then (times from the start of this analysis run and from the first canary traffic):', '',
+        '| metric | bad canary | abort after | after first canary traffic | weight at abort | average weight | canary requests |',
+        '|---|---|---:|---:|---:|---:|---:|');
     }
+    if (m.failing) out.push(exposureRow(plan, m, 'fails every measurement', m.failing));
+    if (full) out.push(exposureRow(plan, m, `fails once the ${formatSeconds(m.queryWindow!)} window is full`, m.failingFullWindow!));
   }
-  if (exposureRows.length) {
-    out.push('Time to abort a bad canary and its exposure until then (times from the start of this analysis run and from the first canary traffic):', '');
-    out.push('| metric | bad canary | abort after | after first canary traffic | weight at abort | average weight | canary requests |',
-      '|---|---|---:|---:|---:|---:|---:|');
-    out.push(...exposureRows, '');
-  }
-  const notes: string[] = [];
+  if (exposureHeader) out.push('');
   for (const m of a.metrics) {
-    const items = [...m.notes];
+    const bullet = `- \`${m.name}\`: `;
+    for (const note of m.notes) out.push(bullet + note);
     if (m.errorsAfter !== undefined) {
-      items.push(`if every measurement errors, the run errors and aborts ${formatSeconds(m.errorsAfter)} after it starts `
+      out.push(`${bullet}if every measurement errors, the run errors and aborts ${formatSeconds(m.errorsAfter)} after it starts `
         + `(consecutiveErrorLimit ${m.consecutiveErrorLimit}, a retry every 10s)`);
     }
     if (m.inconclusiveAfter !== undefined) {
-      items.push(`if measurements are inconclusive, the release pauses (it does not abort) ${formatSeconds(m.inconclusiveAfter)} after the run starts `
-        + `(inconclusiveLimit ${m.inconclusiveLimit})`);
+      out.push(`${bullet}if measurements are inconclusive, the release pauses (it does not abort) ${formatSeconds(m.inconclusiveAfter)} `
+        + `after the run starts (inconclusiveLimit ${m.inconclusiveLimit})`);
     }
-    for (const item of items) notes.push(`- \`${m.name}\`: ${item}`);
   }
-  if (notes.length) out.push(...notes);
-  return out;
+  // the caller separates the sections with a blank line
+  if (out[out.length - 1] === '') out.pop();
 }
 
 function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): string {
@@ -250,6 +312,15 @@ function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): stri
   return `| \`${m.name}\` | ${label} | ${formatSeconds(e.abortAfter)} | ${since} | ${e.weightAtAbort}% | ${avg} | ${req} |`;
 }
 
+/** "`a`, `b`": the items as code, comma-separated (a loop rather than map and join, see `mapped` in _plan-model.ts). */
+function codeList(items: string[]): string {
+  let list = '';
+  for (let i = 0; i < items.length; i++) list += `${i > 0 ? ', ' : ''}\`${items[i]}\``;
+  return list;
+}
+
 function cell(text: string): string {
+  // fast path: most texts have nothing to escape
+  if (!text.includes('|') && !text.includes('\n')) return text;
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

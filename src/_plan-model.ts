@@ -1,7 +1,7 @@
 // Internal computation of the rollout plan over plain manifests (ApiObject.toJson() output).
 // All times are seconds; Infinity means "unbounded" (a manual pause or an analysis that never ends).
 // The public, jsii-friendly view is built from this model in rollout-plan.ts.
-import { formatNumber, formatSeconds, metricDurationSeconds, pauseDurationSeconds, promqlWindowSeconds } from './_plan-time';
+import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds, StringMemo } from './_plan-time';
 import { assertIntInRange } from './_util';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
@@ -120,6 +120,11 @@ export interface MPlan {
   readonly minimumTimeExcludingUnbounded: number;
   readonly manualPauses: number;
   readonly requestsPerSecond?: number;
+  /**
+   * Set when the steps were read from the shared drafts of steps alike (see SIMPLE_STEPS): then the weights, pods, gates and
+   * times of the steps, the replicas and the minimum times are the same for every plan with this source.
+   */
+  readonly stepsSource?: object;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -127,9 +132,13 @@ export interface MPlan {
 
 /** All canary Rollouts of a manifest set, ordered by namespace and name. */
 export function canaryRollouts(manifests: any[]): any[] {
-  return manifests
-    .filter(m => m && m.kind === 'Rollout' && m.spec?.strategy?.canary)
-    .sort((a, b) => compare(key(a), key(b)));
+  // a loop rather than filter: the manifests of a chart are many (an Argo CD chart of a fleet holds an Application per service)
+  const rollouts: any[] = [];
+  for (let i = 0; i < manifests.length; i++) {
+    const m = manifests[i];
+    if (m && m.kind === 'Rollout' && m.spec?.strategy?.canary) rollouts.push(m);
+  }
+  return rollouts.length > 1 ? rollouts.sort((a, b) => compare(key(a), key(b))) : rollouts;
 }
 
 /** Locale-independent string order, so that the output does not depend on the machine. */
@@ -147,16 +156,18 @@ export function selectRollout(manifests: any[], rolloutName?: string): any {
     throw new Error(`'manifests' (${typeof manifests}) must be an array of manifests, as Chart.toJson() returns them`);
   }
   const rollouts = manifests.filter(m => m && m.kind === 'Rollout');
-  const names = rollouts.map(r => `"${r.metadata?.name}"`).join(', ');
+  const listNames = () => rollouts.map(r => `"${r.metadata?.name}"`).join(', '); // for the errors only
   if (rolloutName !== undefined) {
     const found = rollouts.filter(r => r.metadata?.name === rolloutName);
     if (found.length !== 1) {
+      const names = listNames();
       throw new Error(`'rolloutName' ("${rolloutName}") must name one Rollout of the manifests; found ${found.length} with that name `
         + `among ${rollouts.length} Rollout(s)${names ? ` (${names})` : ''}: pass the name of the Rollout to plan`);
     }
     return found[0];
   }
   if (rollouts.length !== 1) {
+    const names = listNames();
     throw new Error(`'rolloutName' is not set and the manifests contain ${rollouts.length} Rollouts${names ? ` (${names})` : ''}: `
       + 'pass the name of the Rollout to plan, or use RolloutPlan.allFromManifests() for all of them');
   }
@@ -180,8 +191,56 @@ interface ResolvedAnalysis {
   readonly metrics: RawMetric[];
 }
 
+/**
+ * The manifests a plan looks things up in, indexed on first use: the plans of a chart with many Rollouts look up
+ * templates and autoscalers once per Rollout, which would otherwise scan all manifests each time.
+ * Lookups return what `manifests.find` with the same condition returns: the first match in manifest order.
+ */
+export class ManifestIndex {
+  private byKind?: { [kind: string]: Map<string, any[]> };
+  private autoscalers?: any[];
+  private lookups = 0;
+
+  constructor(private readonly manifests: any[]) {}
+
+  /** The first AnalysisTemplate or ClusterAnalysisTemplate named `name` that `accept` accepts. */
+  public template(kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', name: unknown, accept: (m: any) => boolean): any {
+    // names in the index are strings; anything else is compared as the plain scan compares it. The first lookup scans too:
+    // a chart with one Rollout and one template needs no index
+    if (typeof name !== 'string' || this.lookups++ === 0) {
+      return this.manifests.find(m => m && m.kind === kind && m.metadata?.name === name && accept(m));
+    }
+    const byKind = this.byKind ?? this.indexTemplates();
+    const candidates = byKind[kind].get(name);
+    return candidates?.find(accept);
+  }
+
+  /** The first HorizontalPodAutoscaler that `accept` accepts. */
+  public autoscaler(accept: (m: any) => boolean): any {
+    this.autoscalers ??= this.manifests.filter(m => m && m.kind === 'HorizontalPodAutoscaler');
+    return this.autoscalers.find(accept);
+  }
+
+  private indexTemplates(): { [kind: string]: Map<string, any[]> } {
+    const byKind: { [kind: string]: Map<string, any[]> } = { AnalysisTemplate: new Map(), ClusterAnalysisTemplate: new Map() };
+    for (const m of this.manifests) {
+      const names = m && (m.kind === 'AnalysisTemplate' || m.kind === 'ClusterAnalysisTemplate') ? byKind[m.kind] : undefined;
+      const name = names ? m.metadata?.name : undefined;
+      if (typeof name !== 'string') continue;
+      const list = names!.get(name);
+      if (list) list.push(m);
+      else names!.set(name, [m]);
+    }
+    this.byKind = byKind;
+    return byKind;
+  }
+}
+
+/** Compiled dryRun rules (`metricName` is a regular expression), shared: a RegExp without flags keeps no state. */
+const DRY_RUN_RULES = new StringMemo<RegExp | undefined>(safeRegExp);
+
 class TemplateResolver {
-  constructor(private readonly manifests: any[], private readonly namespace: string | undefined) {}
+  constructor(private readonly index: ManifestIndex, private readonly namespace: string | undefined) {}
 
   /** Resolves a Rollout analysis block; adds PLAN007 for templates that are not in the manifests. */
   public resolve(block: any, where: string, warn: (w: MWarning) => void, stepIndex?: number): ResolvedAnalysis {
@@ -194,8 +253,8 @@ class TemplateResolver {
       const kind = cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
       const id = `${kind}/${name}`;
       if (seen.includes(id)) return;
-      const found = this.manifests.find(m => m && m.kind === kind && m.metadata?.name === name
-        && (cluster || m.metadata?.namespace === undefined || m.metadata?.namespace === this.namespace));
+      const found = this.index.template(kind, name,
+        m => cluster || m.metadata?.namespace === undefined || m.metadata?.namespace === this.namespace);
       if (!found) {
         warn({
           code: 'PLAN007',
@@ -223,7 +282,8 @@ class TemplateResolver {
     for (const a of block?.args ?? []) {
       if (a?.value !== undefined) args[a.name] = String(a.value);
     }
-    const dryRunRules: string[] = [
+    // fast path: no dryRun anywhere (the general expression gives no rules then)
+    const dryRunRules: string[] = block?.dryRun === undefined && collected.every(c => c.tspec.dryRun === undefined) ? [] : [
       ...(block?.dryRun ?? []).map((d: any) => d?.metricName),
       ...collected.flatMap(c => (c.tspec.dryRun ?? []).map((d: any) => d?.metricName)),
     ].filter((x: unknown): x is string => typeof x === 'string');
@@ -238,7 +298,7 @@ class TemplateResolver {
           owner: c.owner,
           spec: m ?? {},
           args,
-          dryRun: dryRunRules.some(rule => safeRegExp(rule)?.test(name) ?? false),
+          dryRun: dryRunRules.length > 0 && dryRunRules.some(rule => DRY_RUN_RULES.get(rule)?.test(name) ?? false),
         });
       });
     }
@@ -254,19 +314,61 @@ function safeRegExp(source: string): RegExp | undefined {
   }
 }
 
-function substituteArgs(text: string, args: { [name: string]: string }): string {
-  return text.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name) => args[name] ?? whole);
+/**
+ * A text split at its `{{args.name}}` placeholders: the literal parts, and between them the name and the whole placeholder.
+ * Split once per distinct text (the same template query serves every service of a fleet), so that substituting the
+ * arguments only concatenates.
+ */
+interface SplitText {
+  readonly literals: string[];
+  readonly names: string[];
+  readonly placeholders: string[];
 }
 
-function intOrString(prop: string, owner: string, value: unknown, args: { [name: string]: string }): number | undefined {
+const PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
+const SPLIT_TEXTS = new StringMemo<SplitText>(text => {
+  const split: SplitText = { literals: [], names: [], placeholders: [] };
+  let from = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    split.literals.push(text.slice(from, m.index));
+    split.names.push(m[1]);
+    split.placeholders.push(m[0]);
+    from = m.index! + m[0].length;
+  }
+  split.literals.push(text.slice(from));
+  return split;
+});
+
+/** The text with each `{{args.name}}` replaced by the argument's value; a placeholder without a value stays. */
+function substituteArgs(text: string, args: { [name: string]: string }): string {
+  if (!text.includes('{{')) return text; // fast path: no placeholder
+  // the same as text.replace(PLACEHOLDER, (whole, name) => args[name] ?? whole), with the matching done once per text
+  const { literals, names, placeholders } = SPLIT_TEXTS.get(text);
+  let out = literals[0];
+  for (let i = 0; i < names.length; i++) out += String(args[names[i]] ?? placeholders[i]) + literals[i + 1];
+  return out;
+}
+
+/** An integer field of a metric (`count`, `failureLimit`, ...): an integer, or a string that resolves to one. */
+function intOrString(raw: RawMetric, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') {
-    const resolved = substituteArgs(value, args).trim();
+    const resolved = substituteArgs(value, raw.args).trim();
     if (/^[-+]?\d+$/.test(resolved)) return parseInt(resolved, 10);
   }
-  throw new Error(`'${prop}' (${JSON.stringify(value)}) of ${owner} must be an integer, or a "{{args.name}}" placeholder whose `
-    + 'value is an integer: fix the metric or pass the argument a literal value');
+  throw new Error(`'spec.metrics[${raw.index}].${field}' (${JSON.stringify(value)}) of ${raw.owner} must be an integer, or a "{{args.name}}" `
+    + 'placeholder whose value is an integer: fix the metric or pass the argument a literal value');
+}
+
+/** A duration field of a metric (`interval`, `initialDelay`): a Go duration, after the arguments are substituted. */
+function metricDuration(raw: RawMetric, field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = substituteArgs(String(value), raw.args);
+  // fast path: a valid duration (the general function returns the same, and names the field only in its errors)
+  const seconds = text === '' ? undefined : parseGoDuration(text);
+  if (seconds !== undefined && seconds >= 0) return seconds;
+  return metricDurationSeconds(`spec.metrics[${raw.index}].${field}`, raw.owner, text);
 }
 
 interface MetricParams {
@@ -288,17 +390,14 @@ interface MetricParams {
 
 function metricParams(raw: RawMetric): MetricParams {
   const m = raw.spec;
-  const p = `spec.metrics[${raw.index}]`;
-  const interval = metricDurationSeconds(`${p}.interval`, raw.owner, m.interval === undefined ? undefined : substituteArgs(String(m.interval), raw.args));
-  const initialDelay = metricDurationSeconds(`${p}.initialDelay`, raw.owner,
-    m.initialDelay === undefined ? undefined : substituteArgs(String(m.initialDelay), raw.args)) ?? 0;
-  const countRaw = intOrString(`${p}.count`, raw.owner, m.count, raw.args);
+  const interval = metricDuration(raw, 'interval', m.interval);
+  const initialDelay = metricDuration(raw, 'initialDelay', m.initialDelay) ?? 0;
+  const countRaw = intOrString(raw, 'count', m.count);
   const count = countRaw === undefined || countRaw === 0 ? (interval === undefined ? 1 : Infinity) : countRaw;
-  const failureLimit = intOrString(`${p}.failureLimit`, raw.owner, m.failureLimit, raw.args) ?? 0;
-  const inconclusiveLimit = intOrString(`${p}.inconclusiveLimit`, raw.owner, m.inconclusiveLimit, raw.args) ?? 0;
-  const consecutiveErrorLimit = intOrString(`${p}.consecutiveErrorLimit`, raw.owner, m.consecutiveErrorLimit, raw.args)
-    ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
-  const consecutiveSuccessLimit = intOrString(`${p}.consecutiveSuccessLimit`, raw.owner, m.consecutiveSuccessLimit, raw.args) ?? 0;
+  const failureLimit = intOrString(raw, 'failureLimit', m.failureLimit) ?? 0;
+  const inconclusiveLimit = intOrString(raw, 'inconclusiveLimit', m.inconclusiveLimit) ?? 0;
+  const consecutiveErrorLimit = intOrString(raw, 'consecutiveErrorLimit', m.consecutiveErrorLimit) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+  const consecutiveSuccessLimit = intOrString(raw, 'consecutiveSuccessLimit', m.consecutiveSuccessLimit) ?? 0;
   const providers = Object.keys(m.provider ?? {}).sort();
   const provider = providers[0] ?? 'unknown';
   let queryWindow: number | undefined;
@@ -307,7 +406,7 @@ function metricParams(raw: RawMetric): MetricParams {
   if (typeof query === 'string') {
     const resolved = substituteArgs(query, raw.args);
     queryWindow = promqlWindowSeconds(resolved);
-    queryUnresolved = /\[[^\]]*\{\{[^\]]*\]/.test(resolved);
+    queryUnresolved = resolved.includes('{{') && /\[[^\]]*\{\{[^\]]*\]/.test(resolved); // fast path: no placeholder left
   }
   return {
     raw,
@@ -336,6 +435,9 @@ interface Segment {
 }
 
 class Timeline {
+  private increasesCache?: number[];
+  private firstTrafficCache?: number;
+
   constructor(private readonly segments: Segment[]) {}
 
   public get length(): number {
@@ -380,6 +482,8 @@ class Timeline {
 
   /** Indexes of segments whose weight is higher than the one before, plus the promotion (index = length) if it raises the weight. */
   public increases(): number[] {
+    // computed once: the warnings ask for it per metric (callers do not modify it)
+    if (this.increasesCache) return this.increasesCache;
     const out: number[] = [];
     let prev = 0;
     for (let i = 0; i < this.segments.length; i++) {
@@ -387,13 +491,16 @@ class Timeline {
       prev = this.segments[i].weight;
     }
     if (prev < 100) out.push(this.segments.length);
+    this.increasesCache = out;
     return out;
   }
 
   /** First segment with canary traffic (length if the canary gets traffic only at promotion). */
   public firstTraffic(): number {
+    if (this.firstTrafficCache !== undefined) return this.firstTrafficCache;
     const i = this.segments.findIndex(s => s.weight > 0);
-    return i < 0 ? this.segments.length : i;
+    this.firstTrafficCache = i < 0 ? this.segments.length : i;
+    return this.firstTrafficCache;
   }
 }
 
@@ -412,7 +519,7 @@ interface StepDraft {
 }
 
 /** Computes the plan of one canary Rollout against the manifests it was synthesized with. */
-export function computePlan(manifests: any[], rollout: any, options: ModelOptions = {}): MPlan {
+export function computePlan(manifests: any[], rollout: any, options: ModelOptions = {}, index = new ManifestIndex(manifests)): MPlan {
   const rps = options.requestsPerSecond;
   if (rps !== undefined && (typeof rps !== 'number' || !Number.isFinite(rps) || rps < 0)) {
     throw new Error(`'requestsPerSecond' (${rps}) must be a finite number of requests per second, 0 or more: `
@@ -428,16 +535,14 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
   // an autoscaler owns the replicas when spec.replicas is unset and an HPA targets the Rollout: plan with its minimum
   const hpa = rollout.spec.replicas === undefined
-    ? manifests.find(m => m && m.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.kind === 'Rollout'
-      && m.spec?.scaleTargetRef?.name === name && m.metadata?.namespace === namespace)
+    ? index.autoscaler(m => m.spec?.scaleTargetRef?.kind === 'Rollout' && m.spec?.scaleTargetRef?.name === name && m.metadata?.namespace === namespace)
     : undefined;
   const replicas: number = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
   const autoscaled = hpa !== undefined;
   const tr = canary.trafficRouting;
   const routed = !!tr;
   const trafficRouting = routed
-    ? Object.keys(tr).filter(k => !['managedRoutes', 'maxTrafficWeight'].includes(k)).sort().map(k => ROUTER_NAMES[k] ?? k).join(', ')
-      || 'traffic routing'
+    ? routerNames(tr) || 'traffic routing'
     : undefined;
   const dynamic = routed && !!canary.dynamicStableScale;
   const minPods: number | undefined = routed ? canary.minPodsPerReplicaSet : undefined;
@@ -445,7 +550,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     ?? (routed && !dynamic ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined);
   const warnings: MWarning[] = [];
   const warn = (w: MWarning) => warnings.push(w);
-  const resolver = new TemplateResolver(manifests, namespace);
+  const resolver = new TemplateResolver(index, namespace);
   const specSteps: any[] = canary.steps ?? [];
 
   if (!routed) {
@@ -457,14 +562,13 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   // 1. Steps: weight, replicas, gate, minimum time
-  const drafts: StepDraft[] = [];
   let weight = 0;
   let scale: { replicas?: number; weight?: number } | undefined;
   const routes = new Map<string, 'header' | 'mirror'>();
   const warnedRoutes = new Set<string>();
   const ceilPct = (w: number) => Math.ceil((replicas * w) / 100); // trafficWeightToReplicas
   const withMin = (count: number) => (count === 0 || minPods === undefined ? count : Math.max(count, minPods));
-  specSteps.forEach((step: any, i: number) => {
+  const planStep = (step: any, i: number) => {
     const p = `spec.strategy.canary.steps[${i}]`;
     const parts: string[] = [];
     let gate: GateKind = 'none';
@@ -485,7 +589,8 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       }
     }
     if (step?.setWeight !== undefined) {
-      assertIntInRange(`${p}.setWeight`, step.setWeight, 0, 100, `fix step ${i} of ${owner}`);
+      const w = step.setWeight;
+      if (!(Number.isInteger(w) && w >= 0 && w <= 100)) assertIntInRange(`${p}.setWeight`, w, 0, 100, `fix step ${i} of ${owner}`); // throws
       weight = step.setWeight;
       parts.push(`set weight ${weight}%`);
     }
@@ -503,7 +608,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     if (step?.analysis !== undefined) {
       gate = 'analysis';
       const resolved = resolver.resolve(step.analysis, `step ${i} (analysis)`, warn, i);
-      const params = resolved.metrics.map(metricParams);
+      const params = mapped(resolved.metrics, metricParams);
       seconds = params.reduce((max, m) => Math.max(max, m.completesAfter), 0);
       analysis = { resolved, params };
       parts.push(`analysis ${resolved.templates.join(', ')}`.trim());
@@ -585,7 +690,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       stableReplicas = Math.max(replicas - canaryReplicas, weight < 100 ? ceilPct(100 - weight) : 0);
     }
     // PLAN012: a managed route that sends requests to a canary without pods
-    for (const [routeName, kind] of [...routes.entries()].sort()) {
+    for (const [routeName, kind] of routes.size === 0 ? [] : [...routes.entries()].sort()) {
       if (canaryReplicas > 0 || warnedRoutes.has(routeName)) continue;
       warnedRoutes.add(routeName);
       warn({
@@ -598,7 +703,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
           + '(setCanaryScale with replicas or weight)',
       });
     }
-    drafts.push({
+    return {
       index: i,
       action: parts.join(', ') || 'no action',
       weight,
@@ -607,25 +712,22 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
       gate,
       seconds,
       analysis,
-    });
-  });
+    };
+  };
+  const readSteps = (): StepDraft[] => {
+    const out: StepDraft[] = [];
+    forEachStep(specSteps, (step, i) => out.push(planStep(step, i)));
+    return out;
+  };
+  // fast path: steps that only set weights and pause read the same for the same values and pod counts (a fleet of services,
+  // all alike), and they warn of nothing; the drafts are shared, never modified
+  const stepsKey = simpleStepsKey(specSteps, replicas, routed, dynamic, minPods);
+  const drafts: StepDraft[] = stepsKey === undefined ? readSteps() : SIMPLE_STEPS.get(stepsKey, readSteps);
 
-  const timeline = new Timeline(drafts.map(d => ({ weight: d.weight, seconds: d.seconds })));
+  // the timeline of shared drafts is shared as well (nothing modifies it)
+  const shared = stepsKey !== undefined;
+  const { timeline, starts, unboundedBefore } = (shared ? STEP_TIMES.get(drafts) : undefined) ?? stepTimes(drafts, shared);
   const n = drafts.length;
-  const starts: number[] = [];
-  const unboundedBefore: boolean[] = [];
-  {
-    let t = 0;
-    let unbounded = false;
-    for (const d of drafts) {
-      starts.push(t);
-      unboundedBefore.push(unbounded);
-      if (Number.isFinite(d.seconds)) t += d.seconds;
-      else unbounded = true;
-    }
-    starts.push(t);
-    unboundedBefore.push(unbounded);
-  }
   const minimumTimeExcludingUnbounded = starts[n];
   const minimumTime = unboundedBefore[n] ? Infinity : starts[n];
 
@@ -636,7 +738,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   if (bgBlock) {
     const startingStep: number = bgBlock.startingStep ?? 0;
     const resolved = resolver.resolve(bgBlock, 'the background analysis', warn);
-    const params = resolved.metrics.map(metricParams);
+    const params = mapped(resolved.metrics, metricParams);
     if (n > 0 && startingStep >= n) {
       warn({
         code: 'PLAN011',
@@ -655,7 +757,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   const bgRunningAt = (i: number): boolean => !!bg && i >= bg.start && starts[i] - starts[bg.start] < bg.end;
-  const steps: MStep[] = drafts.map(d => ({
+  const steps: MStep[] = mapped(drafts, d => ({
     index: d.index,
     action: d.action,
     weight: d.weight,
@@ -789,9 +891,12 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   }
 
   // PLAN004: a manual pause in an otherwise automatic release
-  const manual = drafts.filter(d => d.gate === 'manual-pause');
-  const automaticGates = drafts.filter(d => d.gate === 'analysis' || ((d.gate === 'timed-pause' || d.gate === 'experiment') && d.seconds > 0)).length
-    + (bg ? 1 : 0);
+  const manual: StepDraft[] = [];
+  let automaticGates = bg ? 1 : 0;
+  for (const d of drafts) {
+    if (d.gate === 'manual-pause') manual.push(d);
+    else if (d.gate === 'analysis' || ((d.gate === 'timed-pause' || d.gate === 'experiment') && d.seconds > 0)) automaticGates++;
+  }
   if (manual.length > 0 && automaticGates > 0) {
     for (const d of manual) {
       warn({
@@ -820,7 +925,115 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     minimumTimeExcludingUnbounded,
     manualPauses: manual.length,
     requestsPerSecond: rps,
+    stepsSource: shared ? drafts : undefined,
   };
+}
+
+interface StepTimes {
+  readonly timeline: Timeline;
+  /** Start of each step on the minimum timeline, and the end of the last one. */
+  readonly starts: number[];
+  /** Whether an unbounded step comes before each step, and before the end. */
+  readonly unboundedBefore: boolean[];
+}
+
+/** The timelines of shared drafts (see SIMPLE_STEPS). */
+const STEP_TIMES = new WeakMap<StepDraft[], StepTimes>();
+
+function stepTimes(drafts: StepDraft[], shared: boolean): StepTimes {
+  const timeline = new Timeline(mapped(drafts, d => ({ weight: d.weight, seconds: d.seconds })));
+  const starts: number[] = [];
+  const unboundedBefore: boolean[] = [];
+  let t = 0;
+  let unbounded = false;
+  for (const d of drafts) {
+    starts.push(t);
+    unboundedBefore.push(unbounded);
+    if (Number.isFinite(d.seconds)) t += d.seconds;
+    else unbounded = true;
+  }
+  starts.push(t);
+  unboundedBefore.push(unbounded);
+  const times = { timeline, starts, unboundedBefore };
+  if (shared) STEP_TIMES.set(drafts, times);
+  return times;
+}
+
+/** The drafts of steps that only set weights and pause, by `simpleStepsKey`. */
+const SIMPLE_STEPS = new StringMemo<StepDraft[]>(undefined, 256);
+
+/**
+ * A key that tells apart every input of the drafts of steps that only set weights and pause (`setWeight`, `pause`): the
+ * values of the steps and what the pod counts depend on. Undefined for any other steps (analysis, experiment, canary scale,
+ * routes, plugins, holes, values of unexpected types), which are read each time.
+ */
+export function simpleStepsKey(specSteps: any, replicas: unknown, routed: boolean, dynamic: boolean, minPods: unknown): string | undefined {
+  if (!Array.isArray(specSteps) || typeof replicas !== 'number' || (minPods !== undefined && typeof minPods !== 'number')) return undefined;
+  let text = `${num(replicas)}|${routed}|${dynamic}|${minPods === undefined ? '' : num(minPods)}`;
+  for (let i = 0; i < specSteps.length; i++) {
+    const step = specSteps[i];
+    if (!(i in specSteps) || typeof step !== 'object' || step === null) return undefined;
+    if (step.setCanaryScale || step.analysis !== undefined || step.experiment !== undefined || step.setHeaderRoute || step.setMirrorRoute
+      || step.plugin) {
+      return undefined;
+    }
+    text += '|';
+    const w = step.setWeight;
+    if (w !== undefined) {
+      if (typeof w !== 'number') return undefined;
+      text += `w${num(w)}`;
+    }
+    const pause = step.pause;
+    if (pause !== undefined) {
+      if (typeof pause !== 'object' || pause === null) return undefined;
+      const d = pause.duration;
+      if (d === undefined || d === null) text += 'p';
+      else if (typeof d === 'string') text += `p${d.length}:${d}`; // the length keeps any text from reading as more steps
+      else if (typeof d === 'number') text += `pn${num(d)}`;
+      else return undefined;
+    }
+  }
+  return text;
+}
+
+/** String(x), but "-0" for -0: keys tell apart every number the plan could tell apart. */
+function num(x: number): string {
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
+}
+
+/**
+ * `items.map(fn)` for arrays of this module, built with push. The arrays that the `map` builtin returns and those that
+ * optimized code makes differ in elements kind, and the optimized functions that read them then deoptimize ("wrong map")
+ * right after they are compiled, so they run unoptimized for the whole synth; arrays built with push look alike in every tier.
+ */
+export function mapped<T, U>(items: T[], fn: (item: T) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) out.push(fn(items[i]));
+  return out;
+}
+
+/** The traffic routers of `trafficRouting`, by name, sorted by key: "Istio", "NGINX, SMI", ... (empty when none). */
+function routerNames(trafficRouting: any): string {
+  const keys: string[] = [];
+  for (const k of Object.keys(trafficRouting)) {
+    if (k !== 'managedRoutes' && k !== 'maxTrafficWeight') keys.push(k);
+  }
+  keys.sort();
+  let names = '';
+  for (let i = 0; i < keys.length; i++) names += `${i > 0 ? ', ' : ''}${ROUTER_NAMES[keys[i]] ?? keys[i]}`;
+  return names;
+}
+
+/** `steps.forEach(fn)`, with a plain loop for an array (skipping holes, as forEach does). */
+function forEachStep(specSteps: any, fn: (step: any, i: number, steps: any) => void): void {
+  if (!Array.isArray(specSteps)) {
+    specSteps.forEach(fn); // whatever forEach does with it, including the error ("specSteps.forEach is not a function")
+    return;
+  }
+  const length = specSteps.length;
+  for (let i = 0; i < length; i++) {
+    if (i in specSteps) fn(specSteps[i], i, specSteps);
+  }
 }
 
 function dedupe(warnings: MWarning[]): MWarning[] {
@@ -864,7 +1077,7 @@ function analyseRun(kind: 'background' | 'step', start: number, resolved: Resolv
     };
   };
 
-  const metrics: MMetric[] = params.map(p => {
+  const metrics: MMetric[] = mapped(params, p => {
     const notes: string[] = [];
     // (k0 + limit)-th measurement, counting from the first one taken at or after `threshold`
     const nth = (threshold: number, limit: number): number | undefined => {

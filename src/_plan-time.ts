@@ -23,10 +23,46 @@ const PROMQL_UNITS: { [unit: string]: number } = {
 };
 
 /**
+ * The results of a pure function of a string, kept per input: a fleet repeats the same few durations thousands of times.
+ * Emptied when it holds `limit` entries, so that it stays small whatever the inputs.
+ */
+export class StringMemo<T> {
+  private readonly values = new Map<string, T>();
+
+  /**
+   * @param compute the function, of the key; or pass one to each `get` (it must give the same result for the same key)
+   * @param limit the number of results kept
+   */
+  constructor(private readonly compute?: (key: string) => T, private readonly limit = 1024) {}
+
+  /** The cached result for `key`, computed on the first call. */
+  public get(key: string, compute = this.compute!): T {
+    const hit = this.values.get(key);
+    if (hit !== undefined || this.values.has(key)) return hit as T;
+    const value = compute(key);
+    if (this.values.size >= this.limit) this.values.clear();
+    this.values.set(key, value);
+    return value;
+  }
+
+  /** Number of cached results. */
+  public get size(): number {
+    return this.values.size;
+  }
+}
+
+const GO_DURATIONS = new StringMemo<number | undefined>(parseGoDurationOnce);
+const PAUSE_DURATIONS = new StringMemo<number | undefined>(pauseStringSeconds);
+
+/**
  * Parses a Go duration string (`time.ParseDuration`: "30s", "1m30s", "1.5h", "500ms") into seconds.
  * Returns undefined when the string is not a Go duration.
  */
 export function parseGoDuration(value: string): number | undefined {
+  return GO_DURATIONS.get(value);
+}
+
+function parseGoDurationOnce(value: string): number | undefined {
   const s = value.trim();
   if (s === '0') return 0;
   const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
@@ -63,17 +99,21 @@ export function pauseDurationSeconds(prop: string, owner: string, value: unknown
   let seconds: number | undefined;
   if (typeof value === 'number' && Number.isInteger(value)) {
     seconds = value;
-  } else if (typeof value === 'string' && /^[-+]?\d+$/.test(value.trim())) {
-    seconds = parseInt(value.trim(), 10);
   } else if (typeof value === 'string') {
-    const parsed = parseGoDuration(value);
-    seconds = parsed === undefined ? undefined : Math.trunc(parsed);
+    seconds = PAUSE_DURATIONS.get(value);
   }
   if (seconds === undefined || seconds < 0) {
     throw new Error(`'${prop}' (${JSON.stringify(value)}) of ${owner} must be a non-negative number of seconds or a duration such as "30s", `
       + '"5m" or "1h": Argo Rollouts rejects it ("Duration needs to be greater than 0"); fix the pause step');
   }
   return seconds;
+}
+
+/** A string `pause.duration`: an integer is seconds, else a Go duration truncated to whole seconds; undefined if neither. */
+function pauseStringSeconds(value: string): number | undefined {
+  if (/^[-+]?\d+$/.test(value.trim())) return parseInt(value.trim(), 10);
+  const parsed = parseGoDuration(value);
+  return parsed === undefined ? undefined : Math.trunc(parsed);
 }
 
 /**
@@ -91,7 +131,13 @@ export function promqlWindowSeconds(query: string): number | undefined {
   return max;
 }
 
+const PROMQL_DURATIONS = new StringMemo<number | undefined>(parsePromqlDurationOnce);
+
 function parsePromqlDuration(value: string): number | undefined {
+  return PROMQL_DURATIONS.get(value);
+}
+
+function parsePromqlDurationOnce(value: string): number | undefined {
   if (!/^(?:\d+(?:ms|s|m|h|d|w|y))+$/.test(value)) return undefined;
   let total = 0;
   const part = /(\d+)(ms|s|m|h|d|w|y)/g;
@@ -107,6 +153,19 @@ function parsePromqlDuration(value: string): number | undefined {
  * 0.5 → "500ms". Infinity → "unbounded".
  */
 export function formatSeconds(seconds: number): string {
+  let text = FORMATTED_SECONDS.get(seconds);
+  if (text === undefined) {
+    text = formatSecondsOnce(seconds);
+    if (FORMATTED_SECONDS.size >= 1024) FORMATTED_SECONDS.clear();
+    FORMATTED_SECONDS.set(seconds, text);
+  }
+  return text;
+}
+
+/** formatSeconds results by value: a plan formats the same few times many times (a Map does not tell -0 from 0, nor does the text). */
+const FORMATTED_SECONDS = new Map<number, string>();
+
+function formatSecondsOnce(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'unbounded';
   const ms = Math.round(seconds * 1000);
   if (ms === 0) return '0s';
@@ -127,6 +186,9 @@ export function formatSeconds(seconds: number): string {
 
 /** A number with at most `digits` decimals and no trailing zeros ("12.5", "10"). */
 export function formatNumber(value: number, digits = 1): string {
+  // fast path: a safe integer prints as toFixed prints it, without the zero decimals (String(-0) is "0" as well);
+  // larger integers keep the slow path, where toFixed may switch to an exponent
+  if (Number.isSafeInteger(value)) return String(value);
   const fixed = value.toFixed(digits);
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

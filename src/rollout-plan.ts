@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { renderPlan } from './_plan-markdown';
-import { canaryRollouts, computePlan, MExposure, MPlan, selectRollout } from './_plan-model';
+import { canaryRollouts, computePlan, ManifestIndex, MExposure, MPlan, selectRollout } from './_plan-model';
 
 /**
  * What holds a canary step before the release moves on.
@@ -268,7 +268,8 @@ export class RolloutPlan {
    */
   public static allFromManifests(manifests: any[], options: RolloutPlanOptions = {}): RolloutPlan[] {
     if (!Array.isArray(manifests)) selectRollout(manifests);
-    return canaryRollouts(manifests).map(r => new RolloutPlan(computePlan(manifests, r, options)));
+    const index = new ManifestIndex(manifests); // one index for all the Rollouts
+    return canaryRollouts(manifests).map(r => new RolloutPlan(computePlan(manifests, r, options, index)));
   }
 
   /**
@@ -387,9 +388,19 @@ export class RolloutPlan {
   }
 }
 
+/** Durations are immutable: the plans share one per value (a fleet repeats the same few times thousands of times). */
+const DURATIONS = new Map<number, Duration>();
+
 function duration(seconds: number): Duration {
   const ms = Math.round(seconds * 1000);
-  return ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
+  if (ms === 0 && 1 / ms < 0) return Duration.seconds(ms / 1000); // -0: a Map does not tell it from 0
+  let d = DURATIONS.get(ms);
+  if (d === undefined) {
+    d = ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
+    if (DURATIONS.size >= 1024) DURATIONS.clear();
+    DURATIONS.set(ms, d);
+  }
+  return d;
 }
 
 function finite(seconds: number): Duration | undefined {

@@ -6,6 +6,7 @@ import {
   parseGoDuration,
   pauseDurationSeconds,
   promqlWindowSeconds,
+  StringMemo,
 } from '../src/_plan-time';
 
 describe('parseGoDuration', () => {
@@ -93,11 +94,90 @@ describe('formatting', () => {
     expect(formatSeconds(seconds)).toBe(text);
   });
 
+  test('formatSeconds gives the same text when asked again (the texts are kept by value)', () => {
+    for (let round = 0; round < 2; round++) {
+      expect([0, -0, 90, 0.5, -90, Infinity, NaN, 3725].map(formatSeconds)).toEqual(['0s', '0s', '1m30s', '500ms', '-1m30s', 'unbounded', 'unbounded', '1h2m5s']);
+    }
+  });
+
   test('formatNumber and formatCount do not depend on the locale', () => {
     expect(formatNumber(12.5)).toBe('12.5');
     expect(formatNumber(10)).toBe('10');
     expect(formatNumber(33.333)).toBe('33.3');
     expect(formatCount(1234567.4)).toBe('1,234,567');
     expect(formatCount(999)).toBe('999');
+  });
+
+  test('formatNumber prints integers as toFixed does, exponents included', () => {
+    expect([formatNumber(0), formatNumber(-0), formatNumber(100), formatNumber(-40, 2), formatNumber(2 ** 53 - 1)])
+      .toEqual(['0', '0', '100', '-40', '9007199254740991']);
+    // beyond the safe integers toFixed writes an exponent, whose trailing zeros are cut like decimals
+    expect([formatNumber(1e21), formatNumber(1.5e300)]).toEqual(['1e+21', '1.5e+3']);
+    expect(formatNumber(12.25, 2)).toBe('12.25');
+  });
+});
+
+describe('StringMemo (the cache of parsed durations)', () => {
+  test('computes each key once, undefined results included', () => {
+    // GIVEN
+    const calls: string[] = [];
+    const memo = new StringMemo<number | undefined>(k => {
+      calls.push(k);
+      return k === 'none' ? undefined : k.length;
+    });
+
+    // WHEN
+    const results = ['ab', 'none', 'ab', 'none', 'abc'].map(k => memo.get(k));
+
+    // THEN
+    expect(results).toEqual([2, undefined, 2, undefined, 3]);
+    expect(calls).toEqual(['ab', 'none', 'abc']);
+    expect(memo.size).toBe(3);
+  });
+
+  test('is emptied when full, and computes again what it no longer holds', () => {
+    // GIVEN
+    const calls: string[] = [];
+    const memo = new StringMemo<string>(k => {
+      calls.push(k);
+      return k.toUpperCase();
+    }, 2);
+
+    // WHEN
+    const results = ['a', 'b', 'c', 'a', 'c'].map(k => memo.get(k));
+
+    // THEN: 'c' finds the memo full (a, b) and empties it
+    expect(results).toEqual(['A', 'B', 'C', 'A', 'C']);
+    expect(calls).toEqual(['a', 'b', 'c', 'a']);
+    expect(memo.size).toBe(2);
+  });
+
+  test('takes the function from the call when the constructor has none', () => {
+    // GIVEN
+    const memo = new StringMemo<number>();
+    let calls = 0;
+    const compute = (k: string) => {
+      calls++;
+      return k.length;
+    };
+
+    // WHEN
+    const results = [memo.get('abc', compute), memo.get('abc', compute), memo.get('de', compute)];
+
+    // THEN
+    expect(results).toEqual([3, 3, 2]);
+    expect(calls).toBe(2);
+  });
+
+  test('parsing a duration again gives the same result, valid or not', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(parseGoDuration('1m30s')).toBe(90);
+      expect(parseGoDuration(' 2h ')).toBe(7200);
+      expect(parseGoDuration('5 m')).toBeUndefined();
+      expect(pauseDurationSeconds('p', 'Rollout "r"', '1.9s')).toBe(1);
+      expect(pauseDurationSeconds('p', 'Rollout "r"', ' 45 ')).toBe(45);
+      expect(() => pauseDurationSeconds('p', 'Rollout "r"', '-1m')).toThrow(/'p' \("-1m"\) of Rollout "r" must be a non-negative number/);
+      expect(() => pauseDurationSeconds('p', 'Rollout "r"', 'soon')).toThrow(/'p' \("soon"\)/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
+import { simpleStepsKey } from '../src/_plan-model';
 import { CanaryService } from '../src/canary-service';
 import { PlanAnalysisKind, PlanGate, PlanMetricOutcome, RolloutPlan, RolloutPlanOptions } from '../src/rollout-plan';
 import { validateManifests } from './support/schema';
@@ -795,5 +796,392 @@ describe('plan of a default CanaryService', () => {
     expect(p.steps[0].canaryReplicas).toBe(1); // ceil(4 × 0.10) = 1
     expect(p.steps[2].canaryReplicas).toBe(2); // ceil(4 × 0.30) = ceil(1.2) = 2
     expect(p.toMarkdown()).toContain('4 replicas (the autoscaler\'s minimum; pod counts below assume it)');
+  });
+});
+
+// The renderer and the model take fast paths for the common case (see the comments in src/_plan-*.ts); these tests pin
+// the uncommon inputs that must still take the general path and give the text the general path gives.
+describe('fast paths keep the general behaviour', () => {
+  test('a title or name with its own blank lines is normalized to single blank lines', () => {
+    // GIVEN
+    const p = plan(defaultRelease());
+
+    // WHEN
+    const md = p.toMarkdown('Rollout plan\n\n\n\nfor shop  ');
+
+    // THEN: the run of blank lines in the title collapses to one, as in any other place of the document
+    expect(md.startsWith('# Rollout plan\n\nfor shop  \n\nCanary release of Rollout `checkout`')).toBe(true);
+    expect(md).not.toContain('\n\n\n');
+    expect(md.endsWith('`docs/plan.md`.\n')).toBe(true);
+    expect(md).toBe(p.toMarkdown('Rollout plan\n\nfor shop  '));
+  });
+
+  test('sections are separated by exactly one blank line, also after an analysis that ends with its exposure table', () => {
+    // GIVEN: a background job metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
+    // it has no notes: its first measurement comes 60s after the first traffic, and it errors out only at 60 + 10 × 10 = 160s
+    const manifests = synth(
+      rollout({ trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'smoke' }] }, steps: [{ setWeight: 10 }, { pause: { duration: 100 } }] }),
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: { name: 'smoke', namespace: 'shop' },
+        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { job: { spec: { template: {} } } } }] },
+      },
+    );
+
+    // WHEN
+    const p = plan(manifests);
+    const md = p.toMarkdown();
+
+    // THEN
+    expect(p.analyses[0].metrics[0].notes).toEqual([]);
+    expect(sec(p.analyses[0].metrics[0].abortOnErrorsAfter)).toBeUndefined();
+    expect(md).not.toContain('\n\n\n');
+    expect(md).toContain('| `smoke` | fails every measurement | 1m | 1m | 10% | 10% | no rate declared |\n\n## Warnings\n');
+  });
+
+  test('table cells escape pipes and newlines of names and messages', () => {
+    // GIVEN: a metric name with a pipe, a plugin name with a newline
+    const manifests = synth(
+      rollout({
+        trafficRouting: ISTIO,
+        analysis: analysisRef('checkout-error-rate'),
+        steps: [{ setWeight: 10 }, { plugin: { name: 'a|b\nc' } }, { pause: { duration: '1m' } }],
+      }),
+      template('checkout-error-rate', [metric('error|rate', { interval: '1m' })]),
+    );
+
+    // WHEN
+    const md = plan(manifests).toMarkdown();
+
+    // THEN
+    expect(md).toContain('| 1 | plugin a\\|b c |');
+    expect(md).toContain('| PLAN010 | 1 | step 1: plugin step "a\\|b c" is opaque to the plan, which counts 0s for it |');
+  });
+});
+
+describe('template and autoscaler lookups (indexed once per call)', () => {
+  const withMetric = (name: string, namespace: string | undefined, metricName: string, kind = 'AnalysisTemplate') => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    metadata: { name, namespace },
+    spec: { metrics: [metric(metricName, { count: 1 }, 'up')] },
+  });
+  const ref = (templateName: unknown, clusterScope?: boolean) => ({ templates: [{ templateName, clusterScope }] });
+  const release = (name: string, namespace: string, analysis: any) => ({
+    kind: 'Rollout',
+    metadata: { name, namespace },
+    spec: { replicas: 2, strategy: { canary: { trafficRouting: ISTIO, steps: [{ setWeight: 10 }, { analysis }] } } },
+  });
+  const metricsOf = (p: RolloutPlan) => p.analyses.flatMap(a => a.metrics.map(m => m.name));
+
+  test('each Rollout of allFromManifests finds the first template of its own namespace, or one without namespace', () => {
+    // GIVEN: "checks" in namespace b (twice: the first counts), in namespace a, and without namespace
+    const manifests = [
+      release('api', 'a', ref('checks')),
+      withMetric('checks', 'b', 'b-first'),
+      withMetric('checks', 'b', 'b-second'),
+      release('web', 'b', ref('checks')),
+      withMetric('checks', 'a', 'a-only'),
+      release('jobs', 'c', ref('checks')),
+      withMetric('checks', undefined, 'any-namespace'),
+    ];
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN: ordered by namespace and name
+    expect(plans.map(p => [p.namespace, p.rolloutName, metricsOf(p), codes(p)])).toEqual([
+      ['a', 'api', ['a-only'], []],
+      ['b', 'web', ['b-first'], []],
+      ['c', 'jobs', ['any-namespace'], []],
+    ]);
+    // fromManifests finds the same
+    expect(metricsOf(RolloutPlan.fromManifests(manifests, 'web'))).toEqual(['b-first']);
+  });
+
+  test('a ClusterAnalysisTemplate is found by name in any namespace; the kinds do not mix', () => {
+    // GIVEN
+    const manifests = [
+      release('api', 'a', { templates: [{ templateName: 'checks', clusterScope: true }, { templateName: 'local' }] }),
+      withMetric('local', 'a', 'not-cluster', 'ClusterAnalysisTemplate'),
+      withMetric('checks', 'a', 'not-namespaced'),
+      withMetric('checks', 'z', 'cluster-wide', 'ClusterAnalysisTemplate'),
+      withMetric('local', 'a', 'namespaced'),
+    ];
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    expect(metricsOf(p)).toEqual(['cluster-wide', 'namespaced']);
+    expect(codes(p)).toEqual([]);
+  });
+
+  test('a template name that is not a string matches only the same value, as a plain comparison does', () => {
+    // GIVEN: templateName 7 (a number) and templates named 7 and "7"
+    const manifests = [
+      release('api', 'a', ref(7)),
+      withMetric('7', 'a', 'string-name'),
+      { ...withMetric('x', 'a', 'number-name'), metadata: { name: 7, namespace: 'a' } },
+    ];
+
+    // WHEN
+    const p = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    expect(metricsOf(p)).toEqual(['number-name']);
+    // and a missing one is still reported
+    const missing = RolloutPlan.fromManifests([release('api', 'a', ref(8)), ...manifests.slice(1)]);
+    expect(codes(missing)).toEqual(['PLAN007']);
+    expect(missing.warnings[0].message).toContain('refers to AnalysisTemplate "8"');
+  });
+
+  test('the autoscaler of each Rollout is the first one that targets it in its namespace', () => {
+    // GIVEN: two Rollouts without replicas; HPAs for api (twice), for web in another namespace, and for a Deployment
+    const hpa = (target: string, namespace: string, minReplicas: number, kind = 'Rollout') => ({
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: `${target}-${minReplicas}`, namespace },
+      spec: { minReplicas, scaleTargetRef: { kind, name: target } },
+    });
+    const noReplicas = (name: string) => {
+      const r = release(name, 'a', ref('checks'));
+      delete (r.spec as any).replicas;
+      return r;
+    };
+    const manifests = [hpa('web', 'b', 9), noReplicas('api'), hpa('api', 'a', 4), hpa('api', 'a', 6), noReplicas('web'), hpa('web', 'a', 5, 'Deployment')];
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN
+    expect(plans.map(p => [p.rolloutName, p.replicas, p.autoscaled])).toEqual([['api', 4, true], ['web', 1, false]]);
+  });
+
+  test('dryRun rules are regular expressions, compiled once and shared; an invalid one matches nothing', () => {
+    // GIVEN: the same rules for two analyses; "(" is not a valid regular expression
+    const dryRun = [{ metricName: '(' }, { metricName: '^lat' }];
+    const manifests = [
+      release('api', 'a', { ...ref('checks'), dryRun }),
+      {
+        ...withMetric('checks', 'a', 'latency'),
+        spec: { metrics: [metric('latency', { count: 1 }, 'up'), metric('errors', { count: 1 }, 'up'), metric('xlat', { count: 1 }, 'up')] },
+      },
+    ];
+
+    // WHEN
+    const first = RolloutPlan.fromManifests(manifests);
+    const second = RolloutPlan.fromManifests(manifests);
+
+    // THEN
+    for (const p of [first, second]) {
+      expect(p.analyses[0].metrics.map(m => [m.name, m.dryRun])).toEqual([['latency', true], ['errors', false], ['xlat', false]]);
+    }
+  });
+});
+
+describe('results shared between plans', () => {
+  const chartOf = (md: string) => md.slice(md.indexOf('```mermaid'), md.indexOf('## Steps'));
+
+  test('plans whose steps have the same weights and times share the weight chart; any other shape gets its own', () => {
+    // GIVEN: two services alike but for the name, and one with a longer second pause
+    const release = (name: string, pause: string) => synth(rollout({
+      trafficRouting: ISTIO,
+      steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 60 }, { pause: { duration: pause } }],
+    }, 4, name));
+
+    // WHEN
+    const a = plan(release('cart', '1m')).toMarkdown();
+    const b = plan(release('checkout', '1m')).toMarkdown();
+    const c = plan(release('search', '3m')).toMarkdown();
+
+    // THEN
+    expect(chartOf(b)).toBe(chartOf(a));
+    // a: 2m of steps (grid 1m) + a tail of 1m (10% of 2m, rounded up to the grid) = 3m
+    expect(chartOf(a)).toContain('  x-axis "minutes since the update started" 0 --> 3\n');
+    expect(chartOf(a)).toContain('It reaches 100% at 2m (full promotion).');
+    // c: 4m of steps + a tail of 1m = 5m
+    expect(chartOf(c)).toContain('  x-axis "minutes since the update started" 0 --> 5\n');
+    expect(chartOf(c)).toContain('It reaches 100% at 4m (full promotion).');
+    expect(a).toContain('Rollout `cart`');
+    expect(b).toContain('Rollout `checkout`');
+  });
+
+  test('a manual pause changes the chart even where the timed steps are the same', () => {
+    // GIVEN
+    const release = (pause: any) => synth(rollout({ trafficRouting: ISTIO, steps: [{ setWeight: 20 }, { pause }, { setWeight: 60 }] }, 4));
+
+    // WHEN
+    const timed = chartOf(plan(release({ duration: '1m' })).toMarkdown());
+    const manual = chartOf(plan(release({})).toMarkdown());
+
+    // THEN
+    expect(timed).not.toContain('manual pause');
+    expect(manual).toContain('(each manual pause drawn 1m wide)');
+    expect(manual).toContain('It reaches 100% at the end of the steps (full promotion). A manual pause really lasts');
+  });
+
+  test('a template query used with different argument values gives each its own query window', () => {
+    // GIVEN: one template query with the window as an argument; three Rollouts pass 5m, 10m and nothing
+    const query = 'sum(rate(istio_requests_total{revision="{{args.revision}}"}[{{ args.window }}]))';
+    const tpl = (name: string) => ({
+      ...template(name, [metric('error-rate', { interval: '1m', count: 3 }, query)]),
+      spec: { args: [{ name: 'revision' }, { name: 'window' }], metrics: [metric('error-rate', { interval: '1m', count: 3 }, query)] },
+    });
+    const release = (name: string, args: any[]) => rollout({
+      trafficRouting: ISTIO,
+      analysis: { templates: [{ templateName: name }], args },
+      steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }],
+    }, 10, name);
+    const manifests = synth(
+      release('a', [{ name: 'revision', value: 'v1' }, { name: 'window', value: '5m' }]), tpl('a'),
+      release('b', [{ name: 'revision', value: 'v1' }, { name: 'window', value: '10m' }]), tpl('b'),
+      release('c', [{ name: 'revision', value: 'v1' }]), tpl('c'),
+    );
+
+    // WHEN
+    const plans = RolloutPlan.allFromManifests(manifests);
+
+    // THEN
+    const metrics = plans.map(p => p.analyses[0].metrics[0]);
+    expect(metrics.map(m => sec(m.queryWindow))).toEqual([300, 600, undefined]);
+    expect(metrics[2].notes).toContain('the query window depends on an argument without a literal value');
+    expect(metrics[0].notes).not.toContain('the query window depends on an argument without a literal value');
+  });
+});
+
+describe('steps and durations read as before', () => {
+  const release = (steps: any) => [{ kind: 'Rollout', metadata: { name: 'api', namespace: 'a' }, spec: { replicas: 2, strategy: { canary: { trafficRouting: ISTIO, steps } } } }];
+
+  test('a hole in the steps array is skipped, as forEach skips it', () => {
+    // GIVEN: steps[1] is a hole
+    // eslint-disable-next-line no-sparse-arrays
+    const p = RolloutPlan.fromManifests(release([{ setWeight: 10 }, , { pause: { duration: 60 } }]));
+
+    // THEN
+    expect(p.steps.map(s => [s.index, s.action])).toEqual([[0, 'set weight 10%'], [2, 'pause 1m']]);
+  });
+
+  test('steps that are not an array fail as forEach fails on them', () => {
+    expect(() => RolloutPlan.fromManifests(release('10%'))).toThrow(/specSteps.forEach is not a function/);
+    expect(() => RolloutPlan.fromManifests(release({ 0: { setWeight: 10 } }))).toThrow(/specSteps.forEach is not a function/);
+  });
+
+  test('plans share equal durations, and keep a negative zero apart from zero', () => {
+    // GIVEN
+    const zero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '0' } }]));
+    const negativeZero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '-0' } }]));
+    const minute = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '1m' } }]));
+    const sixtySeconds = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: 60 } }]));
+
+    // THEN
+    expect(Object.is(zero.steps[1].minimumTime!.toSeconds(), 0)).toBe(true);
+    expect(Object.is(negativeZero.steps[1].minimumTime!.toSeconds(), -0)).toBe(true);
+    expect(sixtySeconds.steps[1].minimumTime).toBe(minute.steps[1].minimumTime);
+    expect(minute.steps[1].minimumTime!.toHumanString()).toBe('1 minute');
+    expect(minute.minimumTimeToFullPromotion!.toSeconds()).toBe(60);
+  });
+});
+
+describe('steps that only set weights and pause are read once per distinct shape', () => {
+  const release = (name: string, replicas: number, steps: any[], canary: any = { trafficRouting: ISTIO }) =>
+    ({ kind: 'Rollout', metadata: { name, namespace: 'a' }, spec: { replicas, strategy: { canary: { ...canary, steps } } } });
+  const rows = (p: RolloutPlan) => p.steps.map(s => [s.action, s.weight, s.canaryReplicas, s.stableReplicas, s.gate, sec(s.minimumTime)]);
+  const withTemplate = (name: string, metrics: any[]) => ({ ...template(name, metrics), metadata: { name, namespace: 'a' } });
+
+  test('the pod counts follow the replicas, the routing and dynamicStableScale of each Rollout', () => {
+    // GIVEN: the same steps, four Rollouts
+    const steps = [{ setWeight: 25 }, { pause: { duration: '1m' } }, { setWeight: 50, pause: {} }];
+    const manifests = [
+      release('a', 4, steps),
+      release('b', 8, steps),
+      release('c', 4, steps, {}),
+      release('d', 4, steps, { trafficRouting: ISTIO, dynamicStableScale: true }),
+    ];
+
+    // WHEN
+    const [a, b, c, d] = RolloutPlan.allFromManifests(manifests);
+
+    // THEN: ceil(replicas × weight / 100); without routing stable = replicas − canary; dynamic: stable = ceil(replicas × (100 − weight) / 100)
+    expect(rows(a)).toEqual([
+      ['set weight 25%', 25, 1, 4, PlanGate.NONE, 0],
+      ['pause 1m', 25, 1, 4, PlanGate.TIMED_PAUSE, 60],
+      ['set weight 50%, pause until promoted', 50, 2, 4, PlanGate.MANUAL_PAUSE, undefined],
+    ]);
+    expect(rows(b).map(r => [r[2], r[3]])).toEqual([[2, 8], [2, 8], [4, 8]]);
+    expect(rows(c).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
+    expect(rows(d).map(r => [r[2], r[3]])).toEqual([[1, 3], [1, 3], [2, 2]]);
+  });
+
+  test('plans with the same steps keep their own background analysis column, old-pod delay and times', () => {
+    // GIVEN: the same steps; a background analysis from step 2 for b only; a scaleDownDelaySeconds of 10 for c
+    const steps = [{ setWeight: 25 }, { pause: { duration: '1m' } }, { setWeight: 50 }, { pause: { duration: '2m' } }];
+    const bgTemplate = withTemplate('bg', [metric('m', { interval: '1m' })]);
+    const manifests = [
+      release('a', 4, steps),
+      release('b', 4, steps, { trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'bg' }], startingStep: 2 } }),
+      release('c', 4, steps, { trafficRouting: ISTIO, scaleDownDelaySeconds: 10 }),
+      bgTemplate,
+    ];
+
+    // WHEN
+    const [a, b, c] = RolloutPlan.allFromManifests(manifests);
+    const [ma, mb, mc] = [a, b, c].map(p => p.toMarkdown());
+
+    // THEN
+    expect(b.steps.map(s => s.backgroundAnalysisRunning)).toEqual([false, false, true, true]);
+    expect(ma).toContain('| 2 | set weight 50% | 50% | 2 | 4 | – | 0s | 1m |  |\n');
+    expect(mb).toContain('| 2 | set weight 50% | 50% | 2 | 4 | – | 0s | 1m | running |\n');
+    expect(ma).toContain('| end | full promotion | 100% | 4 | 0 (old pods removed 30s later) | – | – | 3m | |\n');
+    expect(mc).toContain('| end | full promotion | 100% | 4 | 0 (old pods removed 10s later) | – | – | 3m | |\n');
+    expect([a, b, c].map(p => sec(p.minimumTimeToFullPromotion))).toEqual([180, 180, 180]);
+  });
+
+  test('invalid values fail each time, with the Rollout that has them', () => {
+    const steps = [{ setWeight: 120 }];
+    expect(() => RolloutPlan.fromManifests([release('a', 4, steps)])).toThrow(/'spec.strategy.canary.steps\[0\].setWeight' \(120\).*fix step 0 of Rollout "a"/);
+    expect(() => RolloutPlan.fromManifests([release('b', 4, steps)])).toThrow(/fix step 0 of Rollout "b"/);
+    const pause = [{ pause: { duration: 'soon' } }];
+    expect(() => RolloutPlan.fromManifests([release('c', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "c"/);
+    expect(() => RolloutPlan.fromManifests([release('d', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "d"/);
+  });
+});
+
+describe('simpleStepsKey', () => {
+  const key = (steps: any, replicas: unknown = 3, routed = true, dynamic = false, minPods?: unknown) =>
+    simpleStepsKey(steps, replicas, routed, dynamic, minPods);
+
+  test('tells apart every value the drafts depend on', () => {
+    const variants = [
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '60' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: 60 } }]),
+      key([{ setWeight: 10 }, { pause: {} }]),
+      key([{ setWeight: 10, pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m|w5' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }, { setWeight: 5 }]),
+      key([{ setWeight: 0 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: -0 }, { pause: { duration: '1m' } }]),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 4),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, false),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, true, true),
+      key([{ setWeight: 10 }, { pause: { duration: '1m' } }], 3, true, false, 2),
+      key([{ setWeight: 10 }, {}]),
+      key([]),
+    ];
+    expect(variants.every(v => typeof v === 'string')).toBe(true);
+    expect(new Set(variants).size).toBe(variants.length);
+    // the same values, other objects: the same key
+    expect(key([{ pause: { duration: '1m' }, setWeight: 10 }])).toBe(key([{ setWeight: 10, pause: { duration: '1m' } }]));
+  });
+
+  test('leaves out any other step, and values of other types', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const others = [[{ setWeight: 10 }, , { pause: {} }], 'steps', [null], [{ setWeight: '10' }], [{ pause: null }], [{ pause: { duration: true } }],
+      [{ analysis: {} }], [{ experiment: {} }], [{ setCanaryScale: { replicas: 1 } }], [{ setHeaderRoute: { name: 'h' } }],
+      [{ setMirrorRoute: { name: 'm' } }], [{ plugin: { name: 'p' } }]];
+    for (const steps of others) expect(key(steps)).toBeUndefined();
+    expect(key([{ setWeight: 10 }], '3')).toBeUndefined();
+    expect(key([{ setWeight: 10 }], 3, true, false, '2')).toBeUndefined();
   });
 });
