@@ -109,6 +109,8 @@ export class CanaryApp extends App {
 
 /** The plans of the canary Rollouts of a chart, with the request rates their constructs declare. */
 function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
+  // a chart without a Rollout (such as a chart of Argo CD Applications) has no plan
+  if (!manifests.some(m => m?.kind === 'Rollout')) return [];
   const rates = new Map<string, number>();
   for (const c of sweepFindAll(chart)) {
     if (c instanceof ArgoRollout && c.expectedRequestsPerSecond !== undefined) rates.set(c.rolloutName, c.expectedRequestsPerSecond);
