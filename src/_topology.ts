@@ -3,7 +3,7 @@
 // arrays for every vertex and edge; on a fleet of a thousand charts that is a visible part of synth.
 import { DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { sweepFindAll } from './_sweep';
+import { sweepFindAll, sweepMemo } from './_sweep';
 
 /**
  * The constructs under `scope` (itself included) in the order `DependencyGraph(scope.node).topology()`
@@ -14,8 +14,21 @@ import { sweepFindAll } from './_sweep';
  */
 export function dependencyOrder(scope: IConstruct): IConstruct[] {
   const all = sweepFindAll(scope);
+  // The dependencies of each construct (most have none), then an index of the constructs they point to.
+  const depsOf: Array<IConstruct[] | undefined> = new Array(all.length);
+  const targets = new Set<IConstruct>();
+  all.forEach((c, i) => {
+    if (!hasDependencies(c)) return;
+    const deps = c.node.dependencies;
+    depsOf[i] = deps;
+    deps.forEach(d => targets.add(d));
+  });
   const index = new Map<IConstruct, number>();
-  all.forEach((c, i) => index.set(c, i));
+  if (targets.size > 0) {
+    all.forEach((c, i) => {
+      if (targets.has(c)) index.set(c, i);
+    });
+  }
   // cdk8s finds a dependency's vertex by path; inside one construct tree a path is unique, so only a
   // dependency on a construct outside the subtree needs the path (it matches nothing, unless another tree
   // has a construct at the same path).
@@ -31,25 +44,29 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
     }
     return byPath[dep.node.path];
   };
-  const outbound: number[][] = all.map(() => []);
+  const outbound: Array<number[] | undefined> = new Array(all.length);
   const hasInbound = new Uint8Array(all.length);
-  all.forEach((c, i) => {
-    for (const dep of c.node.dependencies) {
+  depsOf.forEach((deps, i) => {
+    const out: number[] = [];
+    for (const dep of deps!) {
       const j = lookup(dep);
       if (j === undefined) continue;
-      if (!outbound[i].includes(j)) outbound[i].push(j);
+      if (!out.includes(j)) out.push(j);
       hasInbound[j] = 1;
     }
+    outbound[i] = out;
   });
 
   // cdk8s keeps its vertices in a plain object keyed by path and takes the constructs nothing depends on in
   // that object's key order: keys that are array indices ("0", "12": only the ids of the tree root's
   // children can be) first, in numeric order, then the others in insertion (tree) order.
+  const root = scope.node.root;
+  const arrayIndexed = sweepMemo('dependencyOrder.arrayIndexed', root, () => new Set(root.node.children.filter(isArrayIndexId)));
   const indexLike: number[] = [];
   const others: number[] = [];
   all.forEach((c, i) => {
     if (hasInbound[i]) return;
-    (isArrayIndexPath(c) ? indexLike : others).push(i);
+    (arrayIndexed.has(c) ? indexLike : others).push(i);
   });
   indexLike.sort((a, b) => Number(all[a].node.id) - Number(all[b].node.id));
 
@@ -65,7 +82,7 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
       return;
     }
     state[i] = ACTIVE;
-    for (const j of outbound[i]) visit(j);
+    for (const j of outbound[i] ?? []) visit(j);
     state[i] = DONE;
     order.push(all[i]);
   };
@@ -75,10 +92,20 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
   return order;
 }
 
-/** Whether the construct's path is an array index ("0" … "4294967294"), which a plain object orders first. */
-function isArrayIndexPath(c: IConstruct): boolean {
-  const parent = c.node.scope;
-  if (!parent || parent.node.scope) return false; // the root's path is "", deeper paths contain "/"
+/**
+ * Whether the id of a child of the tree root is an array index ("0" … "4294967294"): its path is the id, which
+ * a plain object orders first (deeper paths contain "/").
+ */
+function isArrayIndexId(c: IConstruct): boolean {
   const id = c.node.id;
   return /^(0|[1-9][0-9]*)$/.test(id) && Number(id) < 4294967295;
+}
+
+/**
+ * Whether the construct has dependencies. `node.dependencies` builds an array for every construct, and most
+ * have none, so the set behind it (constructs 10 keeps it in `_dependencies`) is checked first when it is there.
+ */
+export function hasDependencies(c: IConstruct): boolean {
+  const set = (c.node as any)._dependencies;
+  return set instanceof Set ? set.size > 0 : c.node.dependencies.length > 0;
 }
