@@ -18,6 +18,9 @@ const POD_SPEC_RENAMES: { readonly [prop: string]: string } = {
   setHostnameAsFqdn: 'setHostnameAsFQDN',
 };
 
+/** The JSON names of POD_SPEC_RENAMES, back to the property names. */
+const POD_SPEC_PROPS: { readonly [json: string]: string } = Object.fromEntries(Object.entries(POD_SPEC_RENAMES).map(([k, v]) => [v, k]));
+
 /**
  * Every property that a `toJson_*` function of cdk8s-plus-28's Kubernetes bindings renames (a test reads the
  * bindings to keep this list complete).
@@ -34,14 +37,17 @@ export const RENAMED_PROPERTIES: ReadonlySet<string> = new Set([
 /** Thrown by `plain` when the generated mapping must be used. */
 const NEEDS_MAPPING = Symbol('needs the generated mapping');
 
-/** The JSON of a cdk8s-plus pod spec: the same value as `k8s.toJson_PodSpec(spec)` with IntOrString/Quantity values read. */
+/**
+ * The JSON of a cdk8s-plus pod spec: the same value as `k8s.toJson_PodSpec(spec)` with IntOrString/Quantity values read,
+ * keys sorted.
+ */
 export function podSpecJson(spec: kplus.k8s.PodSpec): any {
   try {
     const out: any = {};
-    for (const key of Object.keys(spec)) {
-      const v = (spec as any)[key];
+    for (const key of Object.keys(spec).map(k => POD_SPEC_RENAMES[k] ?? k).sort()) {
+      const v = (spec as any)[POD_SPEC_PROPS[key] ?? key];
       if (v === undefined) continue;
-      out[POD_SPEC_RENAMES[key] ?? key] = plain(v, true);
+      out[key] = plain(v, true);
     }
     return out;
   } catch (e) {
@@ -51,8 +57,9 @@ export function podSpecJson(spec: kplus.k8s.PodSpec): any {
 }
 
 /**
- * Converts cdk8s-plus values (IntOrString, Quantity) into plain JSON and drops undefined values. With `check`,
- * throws NEEDS_MAPPING at a property that the generated mapping would rename.
+ * Converts cdk8s-plus values (IntOrString, Quantity) into plain JSON with the keys of every object in sorted
+ * order (so that hashing it needs no sorted copy) and drops undefined values. With `check`, throws
+ * NEEDS_MAPPING at a property that the generated mapping would rename.
  */
 export function plain(value: any, check = false): any {
   if (Array.isArray(value)) return value.map(v => plain(v, check));
@@ -62,7 +69,7 @@ export function plain(value: any, check = false): any {
     return value.value;
   }
   const out: any = {};
-  for (const key of Object.keys(value)) {
+  for (const key of Object.keys(value).sort()) {
     const v = value[key];
     if (v === undefined) continue;
     if (check && RENAMED_PROPERTIES.has(key)) throw NEEDS_MAPPING;

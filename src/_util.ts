@@ -63,7 +63,32 @@ export function assertIntInRange(prop: string, value: number, min: number, max: 
 
 /** JSON with object keys sorted at every level: the same data always gives the same string. */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(isCanonical(value) ? value : sortKeys(value));
+}
+
+/**
+ * Whether `JSON.stringify(value)` already is the text `stableStringify` gives: plain objects with their keys in
+ * increasing order (as cdk8s renders them), plain arrays, primitives. Walks without
+ * allocating; the first object out of order ends it.
+ */
+function isCanonical(value: unknown): boolean {
+  // primitives, functions and undefined serialize the same way in both (undefined properties are left out)
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    if (!isPlainArray(value)) return false;
+    for (let i = 0; i < value.length; i++) {
+      if (!isCanonical(value[i])) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let previous: string | undefined;
+  for (const k in value as object) { // own keys in Object.keys order (plain objects inherit no enumerable key)
+    if ((previous !== undefined && !(previous < k)) || k === '__proto__' || !isCanonical((value as any)[k])) return false;
+    previous = k;
+  }
+  return true;
 }
 
 /**

@@ -411,8 +411,9 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** Renders the pod template with its labels and revision. */
   private renderTemplate(): { template: any; revision: string } {
-    const spec = podSpecJson(this._toPodSpec());
-    applySecureDefaults(spec);
+    const podSpec = this._toPodSpec();
+    applySecureDefaults(podSpec); // before the conversion, which sorts the keys (see below)
+    const spec = podSpecJson(podSpec);
     const meta = this.podMetadata.toJson();
     const labels: { [k: string]: string } = { ...meta.labels };
     delete labels['cdk8s.io/metadata.addr'];
@@ -425,7 +426,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     });
     delete labels[CanaryLabels.REVISION];
     const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);
-    const hash = contentHash({ labels, annotations, spec });
+    // keys in sorted order, so that the hash needs no sorted copy (the output is sorted by cdk8s anyway)
+    const hash = contentHash({ annotations: sortedCopy(annotations), labels: sortedCopy(labels), spec });
     const revision = `${version.slice(0, 52).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
     labels[CanaryLabels.REVISION] = revision;
     return { template: { metadata: { labels, annotations }, spec }, revision };
@@ -511,6 +513,13 @@ function versionOfImage(image: string): string {
 function metadata(labels?: { [k: string]: string }, annotations?: { [k: string]: string }): any {
   if (!labels && !annotations) return undefined;
   return { labels: undefinedIfEmpty(labels), annotations: undefinedIfEmpty(annotations) };
+}
+
+function sortedCopy(map: { [k: string]: string } | undefined): { [k: string]: string } | undefined {
+  if (map === undefined) return undefined;
+  const out: { [k: string]: string } = {};
+  for (const k of Object.keys(map).sort()) out[k] = map[k];
+  return out;
 }
 
 /** Seccomp RuntimeDefault for the pod and ALL capabilities dropped per container, unless set. */
