@@ -34,7 +34,8 @@ export function sweepMemo<T>(kind: string, key: object, compute: () => T): T {
     byKey = new Map();
     current.set(kind, byKey);
   }
-  if (byKey.has(key)) return byKey.get(key)!;
+  const known = byKey.get(key);
+  if (known !== undefined || byKey.has(key)) return known!;
   const value = compute();
   byKey.set(key, value);
   return value;
