@@ -269,11 +269,14 @@ function exactRegexp(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
+const PREREQUISITES_WAVE = String(SyncWave.PREREQUISITES);
+
 function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
-  return {
-    ...metadata,
-    annotations: { [SyncWave.ANNOTATION]: String(SyncWave.PREREQUISITES), ...metadata?.annotations },
-  };
+  // the same result as spreading `metadata` and its annotations, without spreading what is not there
+  const annotations = metadata?.annotations === undefined
+    ? { [SyncWave.ANNOTATION]: PREREQUISITES_WAVE }
+    : { [SyncWave.ANNOTATION]: PREREQUISITES_WAVE, ...metadata.annotations };
+  return metadata === undefined ? { annotations } : { ...metadata, annotations };
 }
 
 /**

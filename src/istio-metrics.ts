@@ -208,6 +208,9 @@ export interface IstioSuccessRateTemplateOptions extends IstioSuccessRateOptions
 }
 
 const REQUESTS = 'istio_requests_total';
+/** The enums' values, for the option checks (computed once, not per metric). */
+const REPORTERS: string[] = Object.values(IstioReporter);
+const ISOLATIONS: string[] = Object.values(CanaryIsolation);
 const DURATION_BUCKETS = 'istio_request_duration_milliseconds_bucket';
 
 /**
@@ -354,10 +357,10 @@ class QueryParts {
   constructor(private readonly options: IstioMetricOptions) {
     const reporter = options.reporter ?? IstioReporter.DESTINATION;
     const isolation = options.isolation ?? CanaryIsolation.CANONICAL_REVISION;
-    if (!Object.values(IstioReporter).includes(reporter)) {
+    if (!REPORTERS.includes(reporter)) {
       throw new Error(`'reporter' ("${reporter}") must be IstioReporter.DESTINATION or IstioReporter.SOURCE`);
     }
-    if (!Object.values(CanaryIsolation).includes(isolation)) {
+    if (!ISOLATIONS.includes(isolation)) {
       throw new Error(`'isolation' ("${isolation}") must be CanaryIsolation.CANONICAL_REVISION or CanaryIsolation.POD_TEMPLATE_HASH`);
     }
     if (isolation === CanaryIsolation.POD_TEMPLATE_HASH && reporter !== IstioReporter.DESTINATION) {
@@ -377,17 +380,15 @@ class QueryParts {
     }
     this.minimumRequests = min;
     this.window = promDuration(window);
-    const base = [
-      `reporter="${reporter}"`,
-      `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}"`,
-      `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`,
-    ];
+    const base = `reporter="${reporter}",`
+      + `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}",`
+      + `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`;
     if (isolation === CanaryIsolation.CANONICAL_REVISION) {
-      this.canary = [...base, `destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`].join(',');
-      this.stable = [...base, `destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`].join(',');
+      this.canary = `${base},destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`;
+      this.stable = `${base},destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`;
     } else {
-      this.canary = [...base, `rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`].join(',');
-      this.stable = [...base, `rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`].join(',');
+      this.canary = `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`;
+      this.stable = `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`;
     }
   }
 
