@@ -235,7 +235,7 @@ export class CanaryService extends Construct {
     assertPinnedImage('image', props.image);
     this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
     const routePort = this.resolveRoutePort(props.routePort);
-    this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
+    this.selectorLabels = props.selectorLabels === undefined ? { [CanaryLabels.APP]: this.name } : { ...props.selectorLabels };
     assertIdentityLabels('selectorLabels', this.selectorLabels);
 
     this.service = new ApiObject(this, 'Service', {
@@ -254,7 +254,7 @@ export class CanaryService extends Construct {
       hosts: props.hosts,
       mesh: props.mesh,
       trafficPolicy: props.trafficPolicy,
-      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
+      additionalPorts: this.ports.length === 1 ? [] : this.ports.filter(p => p !== routePort).map(p => ({ // one port: the route port
         port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
       })),
       additionalSubsets: props.additionalSubsets,
@@ -270,7 +270,7 @@ export class CanaryService extends Construct {
       // or mirrored requests, too few to judge (the release would pause as inconclusive).
       const steps = props.steps ?? ArgoRollout.DEFAULT_STEPS;
       const firstTraffic = steps.findIndex(st => st.kind === CanaryStepKind.SET_WEIGHT && st.trafficWeight! > 0);
-      analysis = { templates: [template], ...(firstTraffic > 0 ? { startingStep: firstTraffic } : {}) };
+      analysis = firstTraffic > 0 ? { templates: [template], startingStep: firstTraffic } : { templates: [template] };
     }
     this.analysisTemplates = [...(analysis?.templates ?? [])];
 

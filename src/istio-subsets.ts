@@ -185,19 +185,20 @@ export class IstioSubsets extends Construct {
     this.namespace = resolveNamespace(this, props.namespace);
     this.host = `${props.serviceName}.${this.namespace}.svc.cluster.local`;
     this.servicePort = props.servicePort;
+    // The defaults are valid names: only names given are checked (the default `name` is the serviceName, checked above).
     const name = props.name ?? props.serviceName;
-    assertDnsLabel('name', name);
+    if (props.name !== undefined) assertDnsLabel('name', name);
     this.destinationRuleName = name;
     this.virtualServiceName = name;
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
-    assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
+    if (props.stableSubsetName !== undefined) assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
+    if (props.canarySubsetName !== undefined) assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`'stableSubsetName' and 'canarySubsetName' are both "${this.stableSubsetName}": the stable and canary subsets need different names`);
     }
     this.routeName = props.routeName ?? 'primary';
-    assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
+    if (props.routeName !== undefined) assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
     this.mesh = props.mesh ?? true;
     this._gateways = [...(props.gateways ?? [])];
     this._subsetLabels = { ...props.subsetLabels };
@@ -226,7 +227,9 @@ export class IstioSubsets extends Construct {
     // weighted routes per port
     this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
     const seenPorts = new Set<number>([this.servicePort]);
-    for (const [i, p] of (props.additionalPorts ?? []).entries()) {
+    const additionalPorts = props.additionalPorts ?? [];
+    for (let i = 0; i < additionalPorts.length; i++) {
+      const p = additionalPorts[i];
       assertIntInRange(`additionalPorts[${i}].port`, p.port, 1, 65535);
       if (seenPorts.has(p.port)) {
         throw new Error(`'additionalPorts[${i}].port' (${p.port}) is already routed: list each Service port once (servicePort is ${this.servicePort})`);
@@ -264,7 +267,8 @@ export class IstioSubsets extends Construct {
     // subsets that keep their weight
     this._additionalSubsets = [...(props.additionalSubsets ?? [])];
     let fixed = 0;
-    for (const [i, sub] of this._additionalSubsets.entries()) {
+    for (let i = 0; i < this._additionalSubsets.length; i++) {
+      const sub = this._additionalSubsets[i];
       assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
       if ([this.stableSubsetName, this.canarySubsetName].includes(sub.name) || this._additionalSubsets.findIndex(x => x.name === sub.name) !== i) {
         throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);

@@ -382,6 +382,19 @@ describe('CanaryService', () => {
       })).toThrow(/^'routePort' \(443\) is a tls port: weighted HTTP routes only apply to HTTP, HTTP2, GRPC or GRPC-Web ports$/);
     });
 
+    test('keeps a copy of the selector labels given', () => {
+      // GIVEN
+      const chart = nsChart();
+      const selectorLabels: { [key: string]: string } = { app: 'shop', tier: 'web' };
+      // WHEN
+      new CanaryService(chart, 'shop', { image: IMAGE, selectorLabels });
+      selectorLabels.tier = 'changed';
+      // THEN
+      const manifests = synth(chart);
+      expect(findOne(manifests, 'Service').spec.selector).toEqual({ app: 'shop', tier: 'web' });
+      expect(findOne(manifests, 'Rollout').spec.selector.matchLabels).toEqual({ app: 'shop', tier: 'web' });
+    });
+
     test('fails if the selector labels are empty', () => {
       expect(() => new CanaryService(nsChart(), 'shop', { image: IMAGE, selectorLabels: {} })).toThrow(/^'selectorLabels' is empty/);
     });
