@@ -17,6 +17,10 @@ import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePor
 import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
 
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
+
 /** Props of `CanaryService`. Only `image` is required. */
 export interface CanaryServiceProps {
   /**
@@ -235,13 +239,18 @@ export class CanaryService extends Construct {
     assertPinnedImage('image', props.image);
     this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
     const routePort = this.resolveRoutePort(props.routePort);
-    this.selectorLabels = props.selectorLabels === undefined ? { [CanaryLabels.APP]: this.name } : { ...props.selectorLabels };
+    if (props.selectorLabels === undefined) {
+      this.selectorLabels = {};
+      this.selectorLabels[CanaryLabels.APP] = this.name; // a store to an empty object is cheaper than a computed key in a literal
+    } else {
+      this.selectorLabels = { ...props.selectorLabels };
+    }
     assertIdentityLabels('selectorLabels', this.selectorLabels);
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toService() }),
     });
 
@@ -316,7 +325,7 @@ export class CanaryService extends Construct {
       this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+        metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
         spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }

@@ -287,19 +287,19 @@ export class IstioSubsets extends Construct {
 
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
       ...istio.DestinationRule.GVK,
-      metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toDestinationRule() }),
     });
     this.virtualService = new ApiObject(this, 'VirtualService', {
       ...istio.VirtualService.GVK,
-      metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` } },
+      metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
     if (props.separateIngressVirtualService) {
       this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
         ...istio.VirtualService.GVK,
-        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` } },
+        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
         spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
       });
       this.ingressVirtualService.addDependency(this.destinationRule);
@@ -426,6 +426,11 @@ export class IstioSubsets extends Construct {
     ];
   }
 }
+
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
+const ROUTING_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` };
 
 /** Istio host matching: exact, or a `*.suffix` wildcard that matches one or more labels. */
 function hostMatches(pattern: string, host: string): boolean {

@@ -382,6 +382,24 @@ describe('CanaryService', () => {
       })).toThrow(/^'routePort' \(443\) is a tls port: weighted HTTP routes only apply to HTTP, HTTP2, GRPC or GRPC-Web ports$/);
     });
 
+    test('an annotation added to one object does not reach the objects of another service', () => {
+      // GIVEN two services (their objects start from the same sync-wave annotations)
+      const chart = nsChart();
+      const a = new CanaryService(chart, 'a', { image: IMAGE, strictMtls: true });
+      new CanaryService(chart, 'b', { image: IMAGE, strictMtls: true });
+      // WHEN
+      for (const o of [a.service, a.subsets.destinationRule, a.subsets.virtualService, a.peerAuthentication!, a.podDisruptionBudget!]) {
+        o.metadata.addAnnotation('argocd.argoproj.io/sync-wave', '7');
+        o.metadata.addAnnotation('owner', 'a');
+      }
+      // THEN
+      const manifests = synth(chart);
+      for (const o of manifests.filter((m: any) => m.metadata.name === 'b')) {
+        expect(o.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': o.kind === 'VirtualService' ? '-1' : o.kind === 'Rollout' ? '0' : '-2' });
+      }
+      expect(manifests.filter((m: any) => m.metadata.name === 'a' && m.metadata.annotations.owner === 'a').length).toBe(5);
+    });
+
     test('keeps a copy of the selector labels given', () => {
       // GIVEN
       const chart = nsChart();
