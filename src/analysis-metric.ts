@@ -283,11 +283,13 @@ export class AnalysisMetric {
           + 'for example Duration.seconds(30): Argo Rollouts takes the Prometheus timeout in seconds');
       }
     }
-    for (const [key, value] of Object.entries(props.headers ?? {})) {
-      if (!HEADER_NAME.test(key)) {
-        throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
+    if (props.headers) { // as `Object.entries(props.headers ?? {})`, without the empty object
+      for (const [key, value] of Object.entries(props.headers)) {
+        if (!HEADER_NAME.test(key)) {
+          throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
+        }
+        checkPlaceholders(where, `headers.${key}`, String(value));
       }
-      checkPlaceholders(where, `headers.${key}`, String(value));
     }
     if (props.authentication?._sigv4 && argPlaceholders(address).length === 0 && !address.includes('aps-workspaces')) {
       throw new Error(`${where}: 'authentication' is SigV4 but 'address' ("${address}") is not an Amazon Managed Prometheus workspace: `

@@ -21,6 +21,16 @@ import { TrafficPolicy } from './traffic-policy';
 // a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
 const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
 
+/** The default ports, resolved once (frozen: every CanaryService without `ports` shares them). */
+let defaultResolvedPorts: ResolvedServicePort[] | undefined;
+
+function defaultPorts(): ResolvedServicePort[] {
+  if (defaultResolvedPorts === undefined) {
+    defaultResolvedPorts = Object.freeze(resolveServicePorts([{ port: 80, targetPort: 8080 }]).map(p => Object.freeze(p))) as ResolvedServicePort[];
+  }
+  return defaultResolvedPorts;
+}
+
 /** Props of `CanaryService`. Only `image` is required. */
 export interface CanaryServiceProps {
   /**
@@ -237,7 +247,7 @@ export class CanaryService extends Construct {
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
     assertPinnedImage('image', props.image);
-    this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
+    this.ports = props.ports === undefined ? defaultPorts() : resolveServicePorts(props.ports);
     const routePort = this.resolveRoutePort(props.routePort);
     if (props.selectorLabels === undefined) {
       this.selectorLabels = {};
@@ -295,7 +305,8 @@ export class CanaryService extends Construct {
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
     });
-    const containerPorts = this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
+    const containerPorts = this.ports.length === 1 ? [this.ports[0].targetPort] // one port: nothing to deduplicate
+      : this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
     this.container = this.rollout.addContainer({
       name: 'main',
       image: props.image,

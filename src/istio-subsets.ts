@@ -210,7 +210,8 @@ export class IstioSubsets extends Construct {
     if (!this.mesh && this._gateways.length === 0) {
       throw new Error("'mesh' is false and no 'gateways' are given: the VirtualService would apply to no traffic. Bind a gateway or keep 'mesh' true");
     }
-    this._hosts = [...(props.hosts ?? this._gateways.flatMap(g => g.hosts))].filter((h, i, all) => all.indexOf(h) === i);
+    const hosts = props.hosts ?? (this._gateways.length === 0 ? [] : this._gateways.flatMap(g => g.hosts));
+    this._hosts = hosts.length === 0 ? [] : [...hosts].filter((h, i, all) => all.indexOf(h) === i);
     this._hosts.forEach(h => assertHost('hosts', h));
     if (this._gateways.length > 0 && this._hosts.length === 0) {
       throw new Error(`'hosts' is empty but the VirtualService is bound to ${refs.join(', ')}: a gateway routes by host. `
@@ -226,7 +227,8 @@ export class IstioSubsets extends Construct {
     this.separateIngress = props.separateIngressVirtualService ?? false;
     // weighted routes per port
     this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
-    const seenPorts = new Set<number>([this.servicePort]);
+    const seenPorts = new Set<number>();
+    seenPorts.add(this.servicePort); // cheaper than a Set built from an iterable
     const additionalPorts = props.additionalPorts ?? [];
     for (let i = 0; i < additionalPorts.length; i++) {
       const p = additionalPorts[i];

@@ -400,6 +400,22 @@ describe('CanaryService', () => {
       expect(manifests.filter((m: any) => m.metadata.name === 'a' && m.metadata.annotations.owner === 'a').length).toBe(5);
     });
 
+    test('services without ports share the default port; a service with ports gets its own', () => {
+      // GIVEN
+      const chart = nsChart();
+      // WHEN
+      new CanaryService(chart, 'a', { image: IMAGE });
+      new CanaryService(chart, 'b', { image: IMAGE, ports: [{ port: 8080 }, { port: 9090, protocol: ServicePortProtocol.GRPC }] });
+      new CanaryService(chart, 'c', { image: IMAGE });
+      // THEN
+      const manifests = synth(chart);
+      const ports = (name: string) => findOne(manifests, 'Service', name).spec.ports;
+      expect(ports('a')).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
+      expect(ports('c')).toEqual(ports('a'));
+      expect(ports('b')).toEqual([{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }, { name: 'grpc', port: 9090, targetPort: 9090, protocol: 'TCP' }]);
+      expect(findOne(manifests, 'Rollout', 'c').spec.template.spec.containers[0].ports).toEqual([{ containerPort: 8080 }]);
+    });
+
     test('keeps a copy of the selector labels given', () => {
       // GIVEN
       const chart = nsChart();
