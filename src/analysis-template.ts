@@ -269,11 +269,16 @@ function exactRegexp(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: String(SyncWave.PREREQUISITES) };
+
 function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
-  return {
-    ...metadata,
-    annotations: { [SyncWave.ANNOTATION]: String(SyncWave.PREREQUISITES), ...metadata?.annotations },
-  };
+  // the same result as spreading `metadata` and its annotations, without spreading what is not there
+  const annotations = metadata?.annotations === undefined
+    ? { ...PREREQUISITES_ANNOTATIONS }
+    : { ...PREREQUISITES_ANNOTATIONS, ...metadata.annotations };
+  return metadata === undefined ? { annotations } : { ...metadata, annotations };
 }
 
 /**

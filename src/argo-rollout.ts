@@ -232,7 +232,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
         ...props.metadata,
         name,
         namespace: props.subsets.namespace,
-        annotations: { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}`, ...props.metadata?.annotations },
+        annotations: { ...WORKLOAD_ANNOTATIONS, ...props.metadata?.annotations },
       },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -253,9 +253,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
       throw new Error(`'progressDeadline' (${this.progressDeadline.toSeconds()}s) must be greater than 'minReady' (${this.minReady.toSeconds()}s)`);
     }
-    for (const [prop, labels] of [['canaryLabels', props.canaryLabels], ['stableLabels', props.stableLabels]] as const) {
-      if (labels) assertLabels(prop, labels);
-    }
+    if (props.canaryLabels) assertLabels('canaryLabels', props.canaryLabels);
+    if (props.stableLabels) assertLabels('stableLabels', props.stableLabels);
     if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
     for (const c of props.containers ?? []) this.addContainer(c);
     for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
@@ -336,7 +335,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    */
   public addStep(step: CanaryStep): void {
     if (step.kind === CanaryStepKind.SET_WEIGHT) {
-      const previous = [...this._steps].reverse().find(s => s.kind === CanaryStepKind.SET_WEIGHT);
+      let previous: CanaryStep | undefined; // the last weight step so far
+      for (let i = this._steps.length - 1; i >= 0 && previous === undefined; i--) {
+        if (this._steps[i].kind === CanaryStepKind.SET_WEIGHT) previous = this._steps[i];
+      }
       if (previous && step.trafficWeight! <= previous.trafficWeight!) {
         throw new Error(`canary step ${this._steps.length}: weight ${step.trafficWeight} must be greater than the previous weight (${previous.trafficWeight}): `
           + 'weights only grow during a release; to send traffic back to stable, abort the rollout');
@@ -497,13 +499,19 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   }
 }
 
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const WORKLOAD_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}` };
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
 /** The release name an image gives (its tag, else its short digest), checked to be a label value. */
 function versionOfImage(image: string): string {
   const v = versionFromImage(parseImage(image));
   if (v === undefined) {
     throw new Error(`'image' ("${image}") has neither a tag nor a digest: pin it (for example "${image}:1.4.2")`);
   }
-  if (v.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v)) {
+  if (v.length > 63 || !LABEL_VALUE.test(v)) {
     throw new Error(`the image tag "${v}" of "${image}" cannot be a Kubernetes label value (at most 63 characters, starting and ending `
       + "with a letter or digit): set 'version' to a short release name");
   }

@@ -17,6 +17,20 @@ import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePor
 import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
 
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
+
+/** The default ports, resolved once (frozen: every CanaryService without `ports` shares them). */
+let defaultResolvedPorts: ResolvedServicePort[] | undefined;
+
+function defaultPorts(): ResolvedServicePort[] {
+  if (defaultResolvedPorts === undefined) {
+    defaultResolvedPorts = Object.freeze(resolveServicePorts([{ port: 80, targetPort: 8080 }]).map(p => Object.freeze(p))) as ResolvedServicePort[];
+  }
+  return defaultResolvedPorts;
+}
+
 /** Props of `CanaryService`. Only `image` is required. */
 export interface CanaryServiceProps {
   /**
@@ -233,15 +247,20 @@ export class CanaryService extends Construct {
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
     assertPinnedImage('image', props.image);
-    this.ports = resolveServicePorts(props.ports ?? [{ port: 80, targetPort: 8080 }]);
+    this.ports = props.ports === undefined ? defaultPorts() : resolveServicePorts(props.ports);
     const routePort = this.resolveRoutePort(props.routePort);
-    this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
+    if (props.selectorLabels === undefined) {
+      this.selectorLabels = {};
+      this.selectorLabels[CanaryLabels.APP] = this.name; // a store to an empty object is cheaper than a computed key in a literal
+    } else {
+      this.selectorLabels = { ...props.selectorLabels };
+    }
     assertIdentityLabels('selectorLabels', this.selectorLabels);
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toService() }),
     });
 
@@ -254,7 +273,7 @@ export class CanaryService extends Construct {
       hosts: props.hosts,
       mesh: props.mesh,
       trafficPolicy: props.trafficPolicy,
-      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
+      additionalPorts: this.ports.length === 1 ? [] : this.ports.filter(p => p !== routePort).map(p => ({ // one port: the route port
         port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
       })),
       additionalSubsets: props.additionalSubsets,
@@ -270,7 +289,7 @@ export class CanaryService extends Construct {
       // or mirrored requests, too few to judge (the release would pause as inconclusive).
       const steps = props.steps ?? ArgoRollout.DEFAULT_STEPS;
       const firstTraffic = steps.findIndex(st => st.kind === CanaryStepKind.SET_WEIGHT && st.trafficWeight! > 0);
-      analysis = { templates: [template], ...(firstTraffic > 0 ? { startingStep: firstTraffic } : {}) };
+      analysis = firstTraffic > 0 ? { templates: [template], startingStep: firstTraffic } : { templates: [template] };
     }
     this.analysisTemplates = [...(analysis?.templates ?? [])];
 
@@ -286,7 +305,8 @@ export class CanaryService extends Construct {
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
     });
-    const containerPorts = this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
+    const containerPorts = this.ports.length === 1 ? [this.ports[0].targetPort] // one port: nothing to deduplicate
+      : this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
     this.container = this.rollout.addContainer({
       name: 'main',
       image: props.image,
@@ -316,7 +336,7 @@ export class CanaryService extends Construct {
       this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+        metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
         spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }

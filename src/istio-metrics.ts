@@ -208,6 +208,9 @@ export interface IstioSuccessRateTemplateOptions extends IstioSuccessRateOptions
 }
 
 const REQUESTS = 'istio_requests_total';
+/** The enums' values, for the option checks (computed once, not per metric). */
+const REPORTERS: string[] = Object.values(IstioReporter);
+const ISOLATIONS: string[] = Object.values(CanaryIsolation);
 const DURATION_BUCKETS = 'istio_request_duration_milliseconds_bucket';
 
 /**
@@ -238,7 +241,7 @@ export class IstioMetrics {
       throw new Error(`'minSuccessRate' (${min}) must be a ratio above 0 and at most 1, for example 0.99 for 99 %`);
     }
     const q = new QueryParts(options);
-    const query = [
+    const query = q.cached('success-rate', '', () => [
       '(',
       `  sum(rate(${REQUESTS}{${q.canary},response_code!~"5.."}[${q.window}]))`,
       '  or on() vector(0)',
@@ -246,7 +249,7 @@ export class IstioMetrics {
       '/',
       `sum(rate(${REQUESTS}{${q.canary}}[${q.window}]))`,
       ...q.floor(),
-    ].join('\n');
+    ].join('\n'));
     return q.metric(options.name ?? 'success-rate', query, MetricCondition.atLeast(min));
   }
 
@@ -265,10 +268,10 @@ export class IstioMetrics {
     }
     const q = new QueryParts(options);
     const quantile = Number((percentile / 100).toFixed(6));
-    const query = [
+    const query = q.cached('latency', `${quantile}`, () => [
       `histogram_quantile(${quantile}, sum by (le) (rate(${DURATION_BUCKETS}{${q.canary}}[${q.window}])))`,
       ...q.floor(),
-    ].join('\n');
+    ].join('\n'));
     return q.metric(options.name ?? `latency-p${percentile}`, query, MetricCondition.atMost(maxMs));
   }
 
@@ -284,7 +287,7 @@ export class IstioMetrics {
       throw new Error(`'maxDifference' (${max}) must be a ratio of at least 0 and below 1, for example 0.01 for one percentage point`);
     }
     const q = new QueryParts(options);
-    const query = [
+    const query = q.cached('error-rate-vs-stable', '', () => [
       '(',
       `  (sum(rate(${REQUESTS}{${q.canary},response_code=~"5.."}[${q.window}])) or on() vector(0))`,
       '  /',
@@ -300,7 +303,7 @@ export class IstioMetrics {
       '  or on() vector(0)',
       ')',
       ...q.floor(),
-    ].join('\n');
+    ].join('\n'));
     return q.metric(options.name ?? 'error-rate-vs-stable', query, MetricCondition.atMost(max));
   }
 
@@ -311,7 +314,7 @@ export class IstioMetrics {
    */
   public static trafficFloor(options: IstioMetricOptions = {}): AnalysisMetric {
     const q = new QueryParts(options);
-    const query = `sum(increase(${REQUESTS}{${q.canary}}[${q.window}]))`;
+    const query = q.cached('canary-traffic', '', () => `sum(increase(${REQUESTS}{${q.canary}}[${q.window}]))`);
     return q.metric(options.name ?? 'canary-traffic', query, MetricCondition.inconclusiveBelow(q.minimumRequests));
   }
 
@@ -350,14 +353,15 @@ class QueryParts {
   public readonly stable: string;
   public readonly window: string;
   public readonly minimumRequests: number;
+  private readonly key: string;
 
   constructor(private readonly options: IstioMetricOptions) {
     const reporter = options.reporter ?? IstioReporter.DESTINATION;
     const isolation = options.isolation ?? CanaryIsolation.CANONICAL_REVISION;
-    if (!Object.values(IstioReporter).includes(reporter)) {
+    if (!REPORTERS.includes(reporter)) {
       throw new Error(`'reporter' ("${reporter}") must be IstioReporter.DESTINATION or IstioReporter.SOURCE`);
     }
-    if (!Object.values(CanaryIsolation).includes(isolation)) {
+    if (!ISOLATIONS.includes(isolation)) {
       throw new Error(`'isolation' ("${isolation}") must be CanaryIsolation.CANONICAL_REVISION or CanaryIsolation.POD_TEMPLATE_HASH`);
     }
     if (isolation === CanaryIsolation.POD_TEMPLATE_HASH && reporter !== IstioReporter.DESTINATION) {
@@ -377,18 +381,27 @@ class QueryParts {
     }
     this.minimumRequests = min;
     this.window = promDuration(window);
-    const base = [
-      `reporter="${reporter}"`,
-      `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}"`,
-      `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`,
-    ];
-    if (isolation === CanaryIsolation.CANONICAL_REVISION) {
-      this.canary = [...base, `destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`].join(',');
-      this.stable = [...base, `destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`].join(',');
-    } else {
-      this.canary = [...base, `rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`].join(',');
-      this.stable = [...base, `rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`].join(',');
+    // the query text depends on exactly these values, as they appear in it
+    this.key = `${reporter}|${isolation}|${this.window}|${min}`;
+    const matchers = matchersOf(reporter, isolation);
+    this.canary = matchers.canary;
+    this.stable = matchers.stable;
+  }
+
+  /**
+   * The query of preset `preset` for these parts (and `extra`, the preset's own values as they appear in the
+   * query), built by `build` once per distinct text: a fleet asks for the same few queries once per service,
+   * and one string shared by all of them is also checked once (see AnalysisMetric) and kept in memory once.
+   */
+  public cached(preset: string, extra: string, build: () => string): string {
+    const key = `${preset}|${extra}|${this.key}`;
+    let query = QUERIES.get(key);
+    if (query === undefined) {
+      query = build();
+      if (QUERIES.size >= QUERIES_MAX) QUERIES.clear();
+      QUERIES.set(key, query);
     }
+    return query;
   }
 
   /** `and on() sum(increase(...)) >= N`: no data below the traffic floor. */
@@ -416,6 +429,32 @@ class QueryParts {
       consecutiveErrorLimit: o.consecutiveErrorLimit,
     });
   }
+}
+
+/** Preset queries built so far, by preset and parts (bounded: cleared when full). */
+const QUERIES = new Map<string, string>();
+const QUERIES_MAX = 1000;
+
+/** The canary and stable matchers of each reporter and isolation (validated enum values: at most four pairs). */
+const MATCHERS = new Map<string, { readonly canary: string; readonly stable: string }>();
+
+function matchersOf(reporter: string, isolation: string): { readonly canary: string; readonly stable: string } {
+  const key = `${reporter}|${isolation}`;
+  let matchers = MATCHERS.get(key);
+  if (matchers === undefined) {
+    const base = `reporter="${reporter}",`
+      + `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}",`
+      + `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`;
+    matchers = isolation === CanaryIsolation.CANONICAL_REVISION ? {
+      canary: `${base},destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
+      stable: `${base},destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
+    } : {
+      canary: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`,
+      stable: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`,
+    };
+    MATCHERS.set(key, matchers);
+  }
+  return matchers;
 }
 
 /** PromQL duration: "2m", "90s", "1h". */

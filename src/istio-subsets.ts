@@ -185,19 +185,20 @@ export class IstioSubsets extends Construct {
     this.namespace = resolveNamespace(this, props.namespace);
     this.host = `${props.serviceName}.${this.namespace}.svc.cluster.local`;
     this.servicePort = props.servicePort;
+    // The defaults are valid names: only names given are checked (the default `name` is the serviceName, checked above).
     const name = props.name ?? props.serviceName;
-    assertDnsLabel('name', name);
+    if (props.name !== undefined) assertDnsLabel('name', name);
     this.destinationRuleName = name;
     this.virtualServiceName = name;
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
-    assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
+    if (props.stableSubsetName !== undefined) assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
+    if (props.canarySubsetName !== undefined) assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`'stableSubsetName' and 'canarySubsetName' are both "${this.stableSubsetName}": the stable and canary subsets need different names`);
     }
     this.routeName = props.routeName ?? 'primary';
-    assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
+    if (props.routeName !== undefined) assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
     this.mesh = props.mesh ?? true;
     this._gateways = [...(props.gateways ?? [])];
     this._subsetLabels = { ...props.subsetLabels };
@@ -209,7 +210,8 @@ export class IstioSubsets extends Construct {
     if (!this.mesh && this._gateways.length === 0) {
       throw new Error("'mesh' is false and no 'gateways' are given: the VirtualService would apply to no traffic. Bind a gateway or keep 'mesh' true");
     }
-    this._hosts = [...(props.hosts ?? this._gateways.flatMap(g => g.hosts))].filter((h, i, all) => all.indexOf(h) === i);
+    const hosts = props.hosts ?? (this._gateways.length === 0 ? [] : this._gateways.flatMap(g => g.hosts));
+    this._hosts = hosts.length === 0 ? [] : [...hosts].filter((h, i, all) => all.indexOf(h) === i);
     this._hosts.forEach(h => assertHost('hosts', h));
     if (this._gateways.length > 0 && this._hosts.length === 0) {
       throw new Error(`'hosts' is empty but the VirtualService is bound to ${refs.join(', ')}: a gateway routes by host. `
@@ -225,8 +227,11 @@ export class IstioSubsets extends Construct {
     this.separateIngress = props.separateIngressVirtualService ?? false;
     // weighted routes per port
     this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
-    const seenPorts = new Set<number>([this.servicePort]);
-    for (const [i, p] of (props.additionalPorts ?? []).entries()) {
+    const seenPorts = new Set<number>();
+    seenPorts.add(this.servicePort); // cheaper than a Set built from an iterable
+    const additionalPorts = props.additionalPorts ?? [];
+    for (let i = 0; i < additionalPorts.length; i++) {
+      const p = additionalPorts[i];
       assertIntInRange(`additionalPorts[${i}].port`, p.port, 1, 65535);
       if (seenPorts.has(p.port)) {
         throw new Error(`'additionalPorts[${i}].port' (${p.port}) is already routed: list each Service port once (servicePort is ${this.servicePort})`);
@@ -264,7 +269,8 @@ export class IstioSubsets extends Construct {
     // subsets that keep their weight
     this._additionalSubsets = [...(props.additionalSubsets ?? [])];
     let fixed = 0;
-    for (const [i, sub] of this._additionalSubsets.entries()) {
+    for (let i = 0; i < this._additionalSubsets.length; i++) {
+      const sub = this._additionalSubsets[i];
       assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
       if ([this.stableSubsetName, this.canarySubsetName].includes(sub.name) || this._additionalSubsets.findIndex(x => x.name === sub.name) !== i) {
         throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);
@@ -283,19 +289,19 @@ export class IstioSubsets extends Construct {
 
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
       ...istio.DestinationRule.GVK,
-      metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toDestinationRule() }),
     });
     this.virtualService = new ApiObject(this, 'VirtualService', {
       ...istio.VirtualService.GVK,
-      metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` } },
+      metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
     if (props.separateIngressVirtualService) {
       this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
         ...istio.VirtualService.GVK,
-        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` } },
+        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
         spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
       });
       this.ingressVirtualService.addDependency(this.destinationRule);
@@ -422,6 +428,11 @@ export class IstioSubsets extends Construct {
     ];
   }
 }
+
+// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
+// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
+const ROUTING_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` };
 
 /** Istio host matching: exact, or a `*.suffix` wildcard that matches one or more labels. */
 function hostMatches(pattern: string, host: string): boolean {

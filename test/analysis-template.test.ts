@@ -40,6 +40,25 @@ describe('AnalysisTemplate', () => {
     expect(manifests).toMatchSnapshot();
   });
 
+  test('keeps the metadata given, with the sync wave first among the annotations unless an annotation sets it', () => {
+    // GIVEN
+    const c = chart();
+    const metadata = { name: 'custom', labels: { team: 'shop' }, annotations: { owner: 'shop-team' } };
+    const waved = { name: 'waved', annotations: { 'argocd.argoproj.io/sync-wave': '-5' } };
+    // WHEN
+    new AnalysisTemplate(c, 'custom', { metadata, metrics: [IstioMetrics.successRate()] });
+    new AnalysisTemplate(c, 'waved', { metadata: waved, metrics: [IstioMetrics.successRate()] });
+    // THEN
+    const manifests = Testing.synth(c);
+    const obj = findOne(manifests, 'AnalysisTemplate', 'custom');
+    expect(obj.metadata.labels).toEqual({ team: 'shop' });
+    expect(Object.entries(obj.metadata.annotations)).toEqual([['argocd.argoproj.io/sync-wave', '-2'], ['owner', 'shop-team']]);
+    expect(findOne(manifests, 'AnalysisTemplate', 'waved').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-5' });
+    // the caller's objects are not changed
+    expect(metadata).toEqual({ name: 'custom', labels: { team: 'shop' }, annotations: { owner: 'shop-team' } });
+    expect(waved).toEqual({ name: 'waved', annotations: { 'argocd.argoproj.io/sync-wave': '-5' } });
+  });
+
   test('a generated name is exposed as templateName', () => {
     const c = chart();
     const t = new AnalysisTemplate(c, 'health', { metrics: [IstioMetrics.successRate()] });

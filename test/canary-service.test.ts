@@ -382,6 +382,53 @@ describe('CanaryService', () => {
       })).toThrow(/^'routePort' \(443\) is a tls port: weighted HTTP routes only apply to HTTP, HTTP2, GRPC or GRPC-Web ports$/);
     });
 
+    test('an annotation added to one object does not reach the objects of another service', () => {
+      // GIVEN two services (their objects start from the same sync-wave annotations)
+      const chart = nsChart();
+      const a = new CanaryService(chart, 'a', { image: IMAGE, strictMtls: true });
+      new CanaryService(chart, 'b', { image: IMAGE, strictMtls: true });
+      // WHEN
+      for (const o of [a.service, a.subsets.destinationRule, a.subsets.virtualService, a.peerAuthentication!, a.podDisruptionBudget!]) {
+        o.metadata.addAnnotation('argocd.argoproj.io/sync-wave', '7');
+        o.metadata.addAnnotation('owner', 'a');
+      }
+      // THEN
+      const manifests = synth(chart);
+      for (const o of manifests.filter((m: any) => m.metadata.name === 'b')) {
+        expect(o.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': o.kind === 'VirtualService' ? '-1' : o.kind === 'Rollout' ? '0' : '-2' });
+      }
+      expect(manifests.filter((m: any) => m.metadata.name === 'a' && m.metadata.annotations.owner === 'a').length).toBe(5);
+    });
+
+    test('services without ports share the default port; a service with ports gets its own', () => {
+      // GIVEN
+      const chart = nsChart();
+      // WHEN
+      new CanaryService(chart, 'a', { image: IMAGE });
+      new CanaryService(chart, 'b', { image: IMAGE, ports: [{ port: 8080 }, { port: 9090, protocol: ServicePortProtocol.GRPC }] });
+      new CanaryService(chart, 'c', { image: IMAGE });
+      // THEN
+      const manifests = synth(chart);
+      const ports = (name: string) => findOne(manifests, 'Service', name).spec.ports;
+      expect(ports('a')).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
+      expect(ports('c')).toEqual(ports('a'));
+      expect(ports('b')).toEqual([{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }, { name: 'grpc', port: 9090, targetPort: 9090, protocol: 'TCP' }]);
+      expect(findOne(manifests, 'Rollout', 'c').spec.template.spec.containers[0].ports).toEqual([{ containerPort: 8080 }]);
+    });
+
+    test('keeps a copy of the selector labels given', () => {
+      // GIVEN
+      const chart = nsChart();
+      const selectorLabels: { [key: string]: string } = { app: 'shop', tier: 'web' };
+      // WHEN
+      new CanaryService(chart, 'shop', { image: IMAGE, selectorLabels });
+      selectorLabels.tier = 'changed';
+      // THEN
+      const manifests = synth(chart);
+      expect(findOne(manifests, 'Service').spec.selector).toEqual({ app: 'shop', tier: 'web' });
+      expect(findOne(manifests, 'Rollout').spec.selector.matchLabels).toEqual({ app: 'shop', tier: 'web' });
+    });
+
     test('fails if the selector labels are empty', () => {
       expect(() => new CanaryService(nsChart(), 'shop', { image: IMAGE, selectorLabels: {} })).toThrow(/^'selectorLabels' is empty/);
     });

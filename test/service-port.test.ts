@@ -66,6 +66,12 @@ describe('resolveServicePorts', () => {
     expect(() => resolveServicePorts([{ port }])).toThrow(/^'ports\[0\]\.port' \(.*\) must be an integer between 1 and 65535$/);
   });
 
+  test('names the index of the failing port, also after valid ones', () => {
+    expect(() => resolveServicePorts([{ port: 80 }, { port: 81 }, { port: 'x' as any }])).toThrow(/^'ports\[2\]\.port' \("?x"?\) must be an integer/);
+    expect(() => resolveServicePorts([{ port: 80 }, { port: 81, name: 'http-b' }, { port: 82, name: 'Http' }]))
+      .toThrow(/^'ports\[2\]\.name' \("Http"\) must be a DNS-1123 label/);
+  });
+
   test.each([0, 70000, 1.5])('fails if the targetPort is out of range (%j)', (targetPort) => {
     expect(() => resolveServicePorts([{ port: 80 }, { port: 81, targetPort }])).toThrow(/^'ports\[1\]\.targetPort' \(.*\) must be an integer between 1 and 65535$/);
   });
