@@ -100,25 +100,35 @@ function isZero(v: any): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Steps (validation.go rules #20-#33)
 
+/** CR130: the step types that need traffic routing, and whether a canary's `trafficRouting` gives it. */
+const ROUTING_STEP_TYPES: ReadonlyArray<{ kind: string; ok: (tr: any) => boolean; upstream: string; what: string }> = [
+  { kind: 'setCanaryScale', ok: tr => !!tr, upstream: 'SetCanaryScale requires TrafficRouting to be set', what: 'trafficRouting' },
+  {
+    kind: 'setHeaderRoute',
+    ok: tr => !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins),
+    upstream: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix',
+    what: 'Istio traffic routing',
+  },
+  { kind: 'setMirrorRoute', ok: tr => !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
+];
+
+/** The path of step `i`. (Rules build paths only when they report: most Rollouts have no finding.) */
+function stepPath(i: number): string {
+  return `${CANARY}.steps[${i}]`;
+}
+
 function checkSteps(ctx: Context, ro: Obj, canary: any): void {
   const managed = canary.trafficRouting?.managedRoutes;
-  const managedNames = arr(managed).map((r: any) => r?.name);
-  // CR130: the step types that need traffic routing this canary does not have
+  let managedNames: any[] | undefined; // built on the first route step
   const tr = canary.trafficRouting;
-  const unsupported = [
-    { kind: 'setCanaryScale', ok: !!tr, upstream: 'SetCanaryScale requires TrafficRouting to be set', what: 'trafficRouting' },
-    { kind: 'setHeaderRoute', ok: !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins), upstream: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', what: 'Istio traffic routing' },
-    { kind: 'setMirrorRoute', ok: !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
-  ].filter(n => !n.ok);
   const steps = arr(canary.steps);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (!step || typeof step !== 'object') continue;
-    const path = `${CANARY}.steps[${i}]`;
-    checkStepType(ctx, ro, step, i, path);
+    checkStepType(ctx, ro, step, i);
     // CR111
     if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
-      ctx.report('CR111', ro, `${path}.setWeight`,
+      ctx.report('CR111', ro, `${stepPath(i)}.setWeight`,
         `'setWeight' (${show(step.setWeight)}) must be an integer between 0 and 100 ("SetWeight needs to be between 0 and 100")`,
         `set step ${i} to a percentage of traffic between 0 and 100 (for example ${typeof step.setWeight === 'number' && step.setWeight > 100 ? 100 : 20})`);
     }
@@ -126,15 +136,15 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     if (step.pause && step.pause.duration !== undefined) {
       const problem = pauseProblem(step.pause.duration);
       if (problem) {
-        ctx.report('CR112', ro, `${path}.pause.duration`,
+        ctx.report('CR112', ro, `${stepPath(i)}.pause.duration`,
           `'pause.duration' (${show(step.pause.duration)}) ${problem} ("Duration needs to be greater than 0")`,
           'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
       }
     }
     // CR130
-    for (const { kind, upstream, what } of unsupported) {
-      if (step[kind] !== undefined && step[kind] !== null) {
-        ctx.report('CR130', ro, `${path}.${kind}`,
+    for (const { kind, ok, upstream, what } of ROUTING_STEP_TYPES) {
+      if (step[kind] !== undefined && step[kind] !== null && !ok(tr)) {
+        ctx.report('CR130', ro, `${stepPath(i)}.${kind}`,
           `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
           `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
       }
@@ -142,7 +152,7 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     if (!tr) {
       arr(step.experiment?.templates).forEach((t: any, k: number) => {
         if (t?.weight !== undefined) {
-          ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
+          ctx.report('CR130', ro, `${stepPath(i)}.experiment.templates[${k}].weight`,
             `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
             + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
             "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
@@ -153,6 +163,8 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     for (const kind of ROUTE_STEP_TYPES) {
       const r = step[kind];
       if (!r) continue;
+      const path = stepPath(i);
+      managedNames ??= arr(managed).map((m: any) => m?.name);
       if (managed === undefined || managed === null) {
         ctx.report('CR113', ro, `${CANARY}.trafficRouting.managedRoutes`,
           `step ${i} uses '${kind}' (route ${show(r.name)}) but 'trafficRouting.managedRoutes' is not set ("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'")`,
@@ -182,7 +194,7 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
 }
 
 /** CR110: a step sets exactly one of the exclusive step types, and at least one step type. */
-function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string): void {
+function checkStepType(ctx: Context, ro: Obj, step: any, i: number): void {
   let exclusive: string[] | undefined; // the exclusive types it sets, in key order
   let typed = false;
   for (const k of Object.keys(step)) {
@@ -192,11 +204,11 @@ function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string
     if (STEP_TYPE_SET.has(k)) typed = true;
   }
   if (exclusive && exclusive.length > 1) {
-    ctx.report('CR110', ro, path,
+    ctx.report('CR110', ro, stepPath(i),
       `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
   } else if (!typed) {
-    ctx.report('CR110', ro, path,
+    ctx.report('CR110', ro, stepPath(i),
       `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
   }
@@ -216,9 +228,27 @@ function pauseProblem(duration: any): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Istio traffic routing (validation_references.go, trafficrouting/istio/istio.go)
 
-interface VsRef {
-  readonly path: string;
-  readonly ref: any;
+/** `SameValueZero`, the equality of `Set.has` and `Array.includes`. */
+function sameValueZero(a: any, b: any): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Whether `name` is the name of one of the `managedRoutes` (as `new Set(managedRoutes.map(r => r?.name)).has(name)`). */
+function isManagedRoute(managedRoutes: any[], name: any): boolean {
+  for (const r of managedRoutes) if (sameValueZero(r?.name, name)) return true;
+  return false;
+}
+
+/** The Service name of a destination's host: the host cut at the first dot (`String(host ?? '').split('.')[0]`). */
+function hostOf(d: any): string {
+  const host = String(d?.destination?.host ?? '');
+  const dot = host.indexOf('.');
+  return dot < 0 ? host : host.slice(0, dot);
+}
+
+/** The path of a VirtualService reference: `virtualService` (index -1) or `virtualServices[index]`. */
+function vsRefPath(index: number): string {
+  return index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
 }
 
 function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void {
@@ -233,103 +263,13 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         : "neither 'virtualService' nor 'virtualServices' is set (\"either VirtualService or VirtualServices must be configured\")",
       single ? "keep one: move 'virtualService' into 'virtualServices', or remove 'virtualServices'" : "set 'virtualService: { name: <VirtualService name>, routes: [<route name>] }'");
   }
-  const refs: VsRef[] = single ? [{ path: `${ISTIO}.virtualService`, ref: single }]
-    : arr(multi).map((ref: any, i: number) => ({ path: `${ISTIO}.virtualServices[${i}]`, ref }));
-  const managedNames = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
   const dr = istio.destinationRule;
-  const subsets = dr ? new Set([dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)]) : new Set<string>();
-  const hostServices = [canary.canaryService, canary.stableService].filter(s => s);
-
-  for (const { path, ref } of refs) {
-    if (!ref || typeof ref.name !== 'string') continue;
-    // CR116
-    arr(ref.routes).forEach((name: any, k: number) => {
-      if (managedNames.has(name)) {
-        ctx.report('CR116', ro, `${path}.routes[${k}]`,
-          `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
-          `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
-      }
-    });
-    const target = vsTarget(ref.name, ro.namespace);
-    const vs = ctx.find('VirtualService', target.namespace, target.name);
-    if (!vs) {
-      ctx.report('CR102', ro, `${path}.name`,
-        `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
-        'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
-      continue;
-    }
-    const http = arr(vs.raw.spec?.http);
-    const selected: Array<{ route: any; index: number }> = [];
-    const routes = arr(ref.routes);
-    if (routes.length > 0) {
-      routes.forEach((name: any, k: number) => {
-        const index = http.findIndex((r: any) => r?.name === name);
-        if (index < 0) {
-          // CR103
-          const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
-          const near = names.find((n: string) => editDistance(String(name), n) <= 2);
-          ctx.report('CR103', ro, `${path}.routes[${k}]`,
-            `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
-            near !== undefined
-              ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
-              : "rename the route in the VirtualService or fix the name in 'routes'");
-        } else {
-          selected.push({ route: http[index], index });
-        }
-      });
-    } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
-      const unmanaged = http.map((route: any, index: number) => ({ route, index })).filter(r => !managedNames.has(r.route?.name));
-      if (unmanaged.length !== 1) {
-        // CR104
-        ctx.report('CR104', ro, `${path}.routes`,
-          `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
-          + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
-          "name the weighted route in the VirtualService and list it in 'routes'");
-      } else {
-        selected.push(unmanaged[0]);
-      }
-    }
-    if (!dr) {
-      // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
-      for (const { route, index } of selected) {
-        const hosts = arr(route?.route).map((d: any) => String(d?.destination?.host ?? '').split('.')[0]);
-        for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
-          if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
-            ctx.report('CR105', vs, `spec.http[${index}].route`,
-              `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
-              + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
-              `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
-          }
-        }
-      }
-      continue;
-    }
-    for (const { route, index } of selected) {
-      const dests = arr(route?.route);
-      const hostOf = (d: any) => String(d?.destination?.host ?? '').split('.')[0];
-      // CR105
-      for (const [role, name, svc] of [['canary', dr.canarySubsetName, canary.canaryService], ['stable', dr.stableSubsetName, canary.stableService]]) {
-        const found = dests.some((d: any) => d?.destination?.subset === name || (svc && hostOf(d) === svc));
-        if (!found) {
-          ctx.report('CR105', vs, `spec.http[${index}].route`,
-            `route ${show(route?.name ?? '<unnamed>')} has no destination with subset ${show(name)} (the ${role} subset of ${ro.label}; subsets in the route: `
-            + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
-            + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
-            `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
-        }
-      }
-      // CR109
-      dests.forEach((d: any, j: number) => {
-        const host = d?.destination?.host;
-        if (!host) return;
-        const subset = d?.destination?.subset;
-        if (subset !== undefined && subsets.has(subset)) return;
-        if (hostServices.includes(hostOf(d))) return;
-        ctx.report('CR109', vs, `spec.http[${index}].route[${j}]`,
-          `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
-          'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
-      });
-    }
+  // the references, without building a list for the usual single one
+  if (single) {
+    checkVsRef(ctx, ro, canary, dr, single, -1);
+  } else {
+    const refs = arr(multi);
+    for (let i = 0; i < refs.length; i++) checkVsRef(ctx, ro, canary, dr, refs[i], i);
   }
 
   if (!dr) return;
@@ -347,15 +287,123 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
     }
     return;
   }
-  const names = arr(drObj.raw.spec?.subsets).map((s: any) => s?.name);
-  for (const [field, name] of [['canarySubsetName', dr.canarySubsetName], ['stableSubsetName', dr.stableSubsetName]]) {
-    if (!names.includes(name)) {
-      // CR108
-      ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
-        `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
-        `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
+  const subsets = arr(drObj.raw.spec?.subsets);
+  checkSubsetName(ctx, ro, drObj, subsets, 'canarySubsetName', dr.canarySubsetName);
+  checkSubsetName(ctx, ro, drObj, subsets, 'stableSubsetName', dr.stableSubsetName);
+}
+
+/** CR108: the subset the Rollout names is a subset of the DestinationRule. */
+function checkSubsetName(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], field: string, name: any): void {
+  for (const s of subsets) if (sameValueZero(s?.name, name)) return;
+  const names = subsets.map((s: any) => s?.name);
+  ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
+    `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
+    `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
+}
+
+/** The rules on one VirtualService reference of the Rollout (`index` -1: `virtualService`, else `virtualServices[index]`). */
+function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index: number): void {
+  if (!ref || typeof ref.name !== 'string') return;
+  const managedRoutes = arr(canary.trafficRouting?.managedRoutes);
+  // CR116
+  const routes = arr(ref.routes);
+  routes.forEach((name: any, k: number) => {
+    if (isManagedRoute(managedRoutes, name)) {
+      ctx.report('CR116', ro, `${vsRefPath(index)}.routes[${k}]`,
+        `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
+        `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
+    }
+  });
+  const target = vsTarget(ref.name, ro.namespace);
+  const vs = ctx.find('VirtualService', target.namespace, target.name);
+  if (!vs) {
+    ctx.report('CR102', ro, `${vsRefPath(index)}.name`,
+      `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
+      'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
+    return;
+  }
+  const http = arr(vs.raw.spec?.http);
+  const selected: Array<{ route: any; index: number }> = [];
+  if (routes.length > 0) {
+    routes.forEach((name: any, k: number) => {
+      const i = http.findIndex((r: any) => r?.name === name);
+      if (i < 0) {
+        // CR103
+        const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
+        const near = names.find((n: string) => editDistance(String(name), n) <= 2);
+        ctx.report('CR103', ro, `${vsRefPath(index)}.routes[${k}]`,
+          `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
+          near !== undefined
+            ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
+            : "rename the route in the VirtualService or fix the name in 'routes'");
+      } else {
+        selected.push({ route: http[i], index: i });
+      }
+    });
+  } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
+    const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !isManagedRoute(managedRoutes, r.route?.name));
+    if (unmanaged.length !== 1) {
+      // CR104
+      ctx.report('CR104', ro, `${vsRefPath(index)}.routes`,
+        `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
+        + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
+        "name the weighted route in the VirtualService and list it in 'routes'");
+    } else {
+      selected.push(unmanaged[0]);
     }
   }
+  if (!dr) {
+    // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
+    for (const { route, index: i } of selected) {
+      const hosts = arr(route?.route).map(hostOf);
+      for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
+        if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
+          ctx.report('CR105', vs, `spec.http[${i}].route`,
+            `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
+            + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
+            `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
+        }
+      }
+    }
+    return;
+  }
+  for (const { route, index: i } of selected) {
+    const dests = arr(route?.route);
+    // CR105
+    checkSubsetDestination(ctx, ro, vs, route, i, dests, 'canary', dr.canarySubsetName, canary.canaryService);
+    checkSubsetDestination(ctx, ro, vs, route, i, dests, 'stable', dr.stableSubsetName, canary.stableService);
+    // CR109
+    for (let j = 0; j < dests.length; j++) {
+      const d = dests[j];
+      const host = d?.destination?.host;
+      if (!host) continue;
+      const subset = d?.destination?.subset;
+      if (subset !== undefined && isRolloutSubset(dr, subset)) continue;
+      const h = hostOf(d);
+      // `[canaryService, stableService].filter(s => s).includes(h)`
+      if ((canary.canaryService && canary.canaryService === h) || (canary.stableService && canary.stableService === h)) continue;
+      ctx.report('CR109', vs, `spec.http[${i}].route[${j}]`,
+        `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
+        'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
+    }
+  }
+}
+
+/** Whether a subset is one of the Rollout's (`new Set([canarySubsetName, stableSubsetName, ...additionalSubsetNames]).has(subset)`). */
+function isRolloutSubset(dr: any, subset: any): boolean {
+  if (sameValueZero(dr.canarySubsetName, subset) || sameValueZero(dr.stableSubsetName, subset)) return true;
+  for (const s of arr(dr.additionalSubsetNames)) if (sameValueZero(s, subset)) return true;
+  return false;
+}
+
+/** CR105 in subset mode: the route has a destination with the role's subset (or the role's Service as host). */
+function checkSubsetDestination(ctx: Context, ro: Obj, vs: Obj, route: any, index: number, dests: any[], role: string, name: any, svc: any): void {
+  if (dests.some((d: any) => d?.destination?.subset === name || (svc && hostOf(d) === svc))) return;
+  ctx.report('CR105', vs, `spec.http[${index}].route`,
+    `route ${show(route?.name ?? '<unnamed>')} has no destination with subset ${show(name)} (the ${role} subset of ${ro.label}; subsets in the route: `
+    + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
+    + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
+    `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
 }
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
