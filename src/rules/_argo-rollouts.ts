@@ -437,10 +437,14 @@ interface Run {
   readonly args: any[];
 }
 
+/** The path of the background analysis. */
+const BACKGROUND_ANALYSIS = `${CANARY}.analysis`;
+
 function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
   const runs: Run[] = [];
   if (canary.analysis) {
-    runs.push({ path: `${CANARY}.analysis`, spec: canary.analysis, inline: false, templates: arr(canary.analysis.templates), args: arr(canary.analysis.args) });
+    const a = canary.analysis;
+    runs.push({ path: BACKGROUND_ANALYSIS, spec: a, inline: false, templates: arr(a.templates), args: arr(a.args) });
   }
   arr(canary.steps).forEach((step: any, i: number) => {
     if (step?.analysis) {
@@ -461,12 +465,14 @@ function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
 
 function checkRun(ctx: Context, ro: Obj, run: Run): void {
   const templates: Obj[] = [];
-  const visit = (ref: any, path: string, from: Obj | undefined) => {
+  // `index`: of the reference in the run's `templates`, or in the `spec.templates` of `from` (the path is built only to report)
+  const visit = (ref: any, index: number, from: Obj | undefined) => {
     const name = ref?.templateName;
     if (typeof name !== 'string') return;
     const cluster = ref.clusterScope === true;
     const found = cluster ? ctx.find('ClusterAnalysisTemplate', '', name) : ctx.find('AnalysisTemplate', from?.namespace ?? ro.namespace, name);
     if (!found) {
+      const path = from ? `spec.templates[${index}].templateName` : `${run.path}.templates[${index}].templateName`;
       const where = from ? `${from.label} ${path}` : path;
       if (cluster) {
         ctx.report('CR123', ro, run.path,
@@ -481,9 +487,9 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
     }
     if (templates.includes(found)) return;
     templates.push(found);
-    arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, `spec.templates[${j}].templateName`, found));
+    arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, j, found));
   };
-  run.templates.forEach((ref, k) => visit(ref, `${run.path}.templates[${k}].templateName`, undefined));
+  run.templates.forEach((ref, k) => visit(ref, k, undefined));
   if (templates.length === 0) return;
 
   // CR124
@@ -491,8 +497,9 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   for (const t of templates) {
     arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
   }
+  // a name can only repeat with two metrics or more
   const byName = new Map<string, typeof metrics>();
-  for (const m of metrics) pushTo(byName, m.name, m);
+  if (metrics.length > 1) for (const m of metrics) pushTo(byName, m.name, m);
   for (const [name, list] of byName) {
     if (list.length > 1) {
       ctx.report('CR124', ro, run.path,
@@ -503,15 +510,14 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   }
 
   // CR125, CR126
-  const supplied = new Map<string, any>();
-  run.args.forEach((a: any) => supplied.set(a?.name, a));
   const declared = new Map<string, Array<{ arg: any; template: Obj }>>();
   for (const t of templates) {
     for (const arg of arr(t.raw.spec?.args)) pushTo(declared, arg?.name, { arg, template: t });
   }
   for (const [name, list] of declared) {
-    const valued = list.filter(d => d.arg?.value !== undefined);
-    const values = [...new Set(valued.map(d => String(d.arg.value)))];
+    // different values need two declarations or more
+    const valued = list.length > 1 ? list.filter(d => d.arg?.value !== undefined) : [];
+    const values = valued.length > 1 ? [...new Set(valued.map(d => String(d.arg.value)))] : [];
     if (values.length > 1) {
       ctx.report('CR126', ro, run.path,
         `argument ${show(name)} has different values in the templates of this analysis (${valued.map(d => `${d.template.label}: ${show(d.arg.value)}`).join(', ')}); `
@@ -519,9 +525,10 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
         `give ${show(name)} the same value in every template, or remove the value from the templates and pass it in the Rollout's 'args'`);
     }
     const hasDefault = list.some(d => d.arg?.value !== undefined || d.arg?.valueFrom !== undefined);
-    const given = supplied.get(name);
+    if (hasDefault) continue;
+    const given = suppliedArg(run.args, name);
     const rolloutGives = given !== undefined && (given.value !== undefined || given.valueFrom !== undefined);
-    if (!hasDefault && !rolloutGives) {
+    if (!rolloutGives) {
       ctx.report('CR125', ro, `${run.path}.args`,
         `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
         + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says: argument "${name}" was not supplied`,
@@ -544,14 +551,14 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   }
 
   // CR128
-  const metricNames = metrics.map(m => m.name);
   const rules: Array<{ obj: Obj; path: string; pattern: any; kind: string }> = [];
-  for (const kind of ['dryRun', 'measurementRetention']) {
+  for (const kind of METRIC_RULE_KINDS) {
     arr(run.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: ro, path: `${run.path}.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
     for (const t of templates) {
       arr(t.raw.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: t, path: `spec.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
     }
   }
+  const metricNames = rules.length > 0 ? metrics.map(m => m.name) : [];
   for (const r of rules) {
     let re: RegExp | undefined;
     try {
@@ -566,6 +573,17 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
         'fix the pattern (it is an unanchored regular expression over metric names, for example ".*" or "^error-rate$"), or remove it');
     }
   }
+}
+
+/** The fields of an analysis (and of its templates) that hold rules over metric names (CR128). */
+const METRIC_RULE_KINDS = ['dryRun', 'measurementRetention'];
+
+/** The last of the args with this name (what a Map filled from the args in order returns), skipping holes as `forEach` does. */
+function suppliedArg(args: any[], name: any): any {
+  for (let i = args.length - 1; i >= 0; i--) {
+    if (i in args && sameValueZero(args[i]?.name, name)) return args[i];
+  }
+  return undefined;
 }
 
 /** Appends `value` to the list of `key`. */
@@ -591,9 +609,9 @@ function checkTemplatePlaceholders(ctx: Context): void {
     };
     collect(t, new Set());
     arr(t.raw.spec?.metrics).forEach((metric: any, i: number) => {
-      const missing = new Set<string>();
-      for (const name of placeholderNames(metric)) if (!names.has(name)) missing.add(name);
-      for (const name of missing) {
+      let missing: Set<string> | undefined; // made for the first unknown name only
+      for (const name of placeholderNames(metric)) if (!names.has(name)) (missing ??= new Set()).add(name);
+      for (const name of missing ?? []) {
         ctx.report('CR129', t, `spec.metrics[${i}]`,
           `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `
           + `the controller fails the analysis with "failed to resolve {{args.${name}}}"`,
@@ -624,9 +642,8 @@ function checkTemplateMetrics(ctx: Context): void {
       continue;
     }
     metrics.forEach((m: any, i: number) => {
-      const path = `spec.metrics[${i}]`;
-      const name = show(m?.name);
-      const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `${path}${field ? `.${field}` : ''}`, `metric ${name}: ${message}`, fix);
+      // (the path and the quoted name are built only for a finding)
+      const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `spec.metrics[${i}]${field ? `.${field}` : ''}`, `metric ${show(m?.name)}: ${message}`, fix);
       const providers = m?.provider && typeof m.provider === 'object' ? Object.keys(m.provider).filter(k => m.provider[k] !== undefined && m.provider[k] !== null) : [];
       if (providers.length !== 1) {
         bad('provider', providers.length === 0 ? "'provider' is empty (\"no provider specified\")" : `'provider' sets ${providers.join(' and ')} ("multiple providers specified")`,
@@ -650,9 +667,12 @@ function checkTemplateMetrics(ctx: Context): void {
       if (failureLimit !== undefined && failureLimit < -1) {
         bad('failureLimit', `'failureLimit' (${failureLimit}) is below -1 ("failureLimit must be >= 0, or -1 to be disabled")`, "set 'failureLimit' to 0 or more, or -1 to disable it");
       }
-      for (const [field, v] of [['inconclusiveLimit', inconclusiveLimit], ['consecutiveSuccessLimit', successLimit], ['consecutiveErrorLimit', intOf(m?.consecutiveErrorLimit)]] as Array<[string, number | undefined]>) {
+      const negative = (field: string, v: number | undefined) => {
         if (v !== undefined && v < 0) bad(field, `'${field}' (${v}) is negative ("${field} must be >= 0")`, `set '${field}' to 0 or more`);
-      }
+      };
+      negative('inconclusiveLimit', inconclusiveLimit);
+      negative('consecutiveSuccessLimit', successLimit);
+      negative('consecutiveErrorLimit', intOf(m?.consecutiveErrorLimit));
       if (failureLimit === -1 && successLimit === 0) {
         bad('failureLimit', "'failureLimit' is -1 and 'consecutiveSuccessLimit' is not set, so nothing can decide the metric "
           + '("failureLimit and consecutiveSuccessLimit cannot both be disabled")', "set 'failureLimit' to 0 or more, or 'consecutiveSuccessLimit' above 0");

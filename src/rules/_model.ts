@@ -104,9 +104,12 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Array or empty array. */
+/** The empty array `arr()` returns for anything that is not an array (frozen: callers only read). */
+const EMPTY: any[] = Object.freeze([]) as unknown as any[];
+
+/** Array or empty array. The empty array is shared and frozen: callers must not modify the result. */
 export function arr(value: any): any[] {
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? value : EMPTY;
 }
 
 /** A value for messages: strings quoted, the rest as JSON. */
