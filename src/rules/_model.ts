@@ -43,10 +43,12 @@ export class Context {
   private workloadList?: readonly Obj[];
 
   constructor(manifests: any[]) {
-    this.objects = (manifests ?? [])
-      .filter(m => m && typeof m === 'object' && typeof m.kind === 'string')
-      .map(m => toObj(m));
-    for (const o of this.objects) {
+    const withKind = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string');
+    // the objects and their index by kind, in one pass
+    this.objects = [];
+    for (const m of withKind) {
+      const o = toObj(m);
+      this.objects.push(o);
       const list = this.byKind.get(o.kind);
       if (list) list.push(o);
       else this.byKind.set(o.kind, [o]);
