@@ -1,5 +1,5 @@
 // The index of the rule engine's Context and the duration cache: the same answers as a scan of all objects.
-import { cachedDurationCount, Context, DURATION_CACHE_LIMIT, parseGoDuration } from '../../src/rules/_model';
+import { arr, cachedDurationCount, Context, DURATION_CACHE_LIMIT, parseGoDuration } from '../../src/rules/_model';
 
 const obj = (kind: string, name: string, namespace?: string, extra: any = {}) => ({ apiVersion: 'v1', kind, metadata: { name, namespace }, ...extra });
 
@@ -49,5 +49,17 @@ describe('parseGoDuration', () => {
   test('the cache stays bounded', () => {
     for (let i = 0; i < DURATION_CACHE_LIMIT * 3; i++) expect(parseGoDuration(`${i}s`)).toBe(i);
     expect(cachedDurationCount()).toBeLessThanOrEqual(DURATION_CACHE_LIMIT);
+  });
+});
+
+describe('arr', () => {
+  test('gives arrays back as they are, and one shared frozen empty array for anything else', () => {
+    const list = [1, 2];
+    expect(arr(list)).toBe(list);
+    const empty = arr(undefined);
+    expect(empty).toEqual([]);
+    expect(Object.isFrozen(empty)).toBe(true);
+    expect(arr('x')).toBe(empty);
+    expect(arr({ length: 1 })).toBe(empty);
   });
 });
