@@ -65,11 +65,11 @@ class EntryCollector {
       entry = { group, kind: m.kind, name: m.metadata?.name, namespace: target.namespace };
       this.entries.set(key, entry);
     }
-    for (const p of paths.pointers ?? []) {
+    for (const p of paths.pointers ?? NONE) {
       entry.jsonPointers = entry.jsonPointers ?? [];
       if (!entry.jsonPointers.includes(p)) entry.jsonPointers.push(p);
     }
-    for (const p of paths.jq ?? []) {
+    for (const p of paths.jq ?? NONE) {
       entry.jqPathExpressions = entry.jqPathExpressions ?? [];
       if (!entry.jqPathExpressions.includes(p)) entry.jqPathExpressions.push(p);
     }
@@ -82,9 +82,15 @@ class EntryCollector {
   }
 }
 
+/** The fields of an entry, in the order they are rendered. */
+const ENTRY_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'];
+
+/** An empty list for the internal path lists (shared and frozen: only read). */
+const NONE: any[] = Object.freeze([]) as unknown as any[];
+
 function dropUndefined(e: IgnoreEntry): IgnoreEntry {
   const out: any = {};
-  for (const k of ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers']) {
+  for (const k of ENTRY_FIELDS) {
     const v = (e as any)[k];
     if (v !== undefined) out[k] = v;
   }
