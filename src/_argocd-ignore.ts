@@ -27,11 +27,8 @@ const HASH_LABEL_JQ = '.spec.subsets[].labels["rollouts-pod-template-hash"]';
 /** The API group of a manifest's apiVersion (`''` for the core group). */
 export function groupOf(apiVersion: string | undefined): string {
   if (!apiVersion || !apiVersion.includes('/')) return '';
-  return apiVersion.split('/')[0];
-}
-
-function isKind(m: any, group: string, kind: string): boolean {
-  return m && m.kind === kind && groupOf(m.apiVersion) === group;
+  // apiVersion.split('/')[0] without the array (anything but a string, from a JSON patch, takes the split)
+  return typeof apiVersion === 'string' ? apiVersion.slice(0, apiVersion.indexOf('/')) : (apiVersion as any).split('/')[0];
 }
 
 /** jq string literal (JSON string syntax is valid jq). */
@@ -68,11 +65,11 @@ class EntryCollector {
       entry = { group, kind: m.kind, name: m.metadata?.name, namespace: target.namespace };
       this.entries.set(key, entry);
     }
-    for (const p of paths.pointers ?? []) {
+    for (const p of paths.pointers ?? NONE) {
       entry.jsonPointers = entry.jsonPointers ?? [];
       if (!entry.jsonPointers.includes(p)) entry.jsonPointers.push(p);
     }
-    for (const p of paths.jq ?? []) {
+    for (const p of paths.jq ?? NONE) {
       entry.jqPathExpressions = entry.jqPathExpressions ?? [];
       if (!entry.jqPathExpressions.includes(p)) entry.jqPathExpressions.push(p);
     }
@@ -85,9 +82,15 @@ class EntryCollector {
   }
 }
 
+/** The fields of an entry, in the order they are rendered. */
+const ENTRY_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'];
+
+/** An empty list for the internal path lists (shared and frozen: only read). */
+const NONE: any[] = Object.freeze([]) as unknown as any[];
+
 function dropUndefined(e: IgnoreEntry): IgnoreEntry {
   const out: any = {};
-  for (const k of ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers']) {
+  for (const k of ENTRY_FIELDS) {
     const v = (e as any)[k];
     if (v !== undefined) out[k] = v;
   }
@@ -106,9 +109,24 @@ function dropUndefined(e: IgnoreEntry): IgnoreEntry {
  */
 export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry[] {
   const collector = new EntryCollector();
-  const rollouts = objects
-    .filter(o => isKind(o.manifest, ROLLOUTS_GROUP, 'Rollout'))
-    .sort((a, b) => compareKeys([a.namespace ?? '', a.manifest.metadata?.name ?? ''], [b.namespace ?? '', b.manifest.metadata?.name ?? '']));
+  // the objects of the kinds read below, in input order, found in one pass (instead of a filter or a find over all
+  // the objects per kind and per reference)
+  const rollouts: PlacedManifest[] = [];
+  const virtualServices: PlacedManifest[] = [];
+  const destinationRules: PlacedManifest[] = [];
+  const autoscalers: PlacedManifest[] = [];
+  let missing = false; // an object without manifest (cannot come from ApiObject.toJson())
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m === undefined || m === null) missing = true;
+    if (!m) continue;
+    const group = groupOf(m.apiVersion);
+    if (m.kind === 'Rollout' && group === ROLLOUTS_GROUP) rollouts.push(o);
+    else if (m.kind === 'VirtualService' && group === ISTIO_GROUP) virtualServices.push(o);
+    else if (m.kind === 'DestinationRule' && group === ISTIO_GROUP) destinationRules.push(o);
+    else if (m.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') autoscalers.push(o);
+  }
+  rollouts.sort((a, b) => compareKeys([a.namespace ?? '', a.manifest.metadata?.name ?? ''], [b.namespace ?? '', b.manifest.metadata?.name ?? '']));
 
   for (const rollout of rollouts) {
     const canary = rollout.manifest.spec?.strategy?.canary;
@@ -119,8 +137,7 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
     const weightedExperiment = steps.some(s => (s?.experiment?.templates ?? []).some((t: any) => t?.weight !== undefined && t?.weight !== null));
 
     for (const ref of virtualServiceRefs(istio, rollout.namespace)) {
-      const vs = objects.find(o => isKind(o.manifest, ISTIO_GROUP, 'VirtualService')
-        && o.manifest.metadata?.name === ref.name && sameNamespace(o.namespace, ref.namespace));
+      const vs = virtualServices.find(o => o.manifest.metadata?.name === ref.name && sameNamespace(o.namespace, ref.namespace));
       if (!vs) continue;
       collector.add(vs, { jq: virtualServicePaths(vs.manifest, ref, managedRoutes, weightedExperiment, istio.destinationRule !== undefined) });
     }
@@ -128,8 +145,7 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
     const drName: string | undefined = istio.destinationRule?.name;
     if (drName) {
       // the controller looks the DestinationRule up in the Rollout's namespace, by its plain name
-      const dr = objects.find(o => isKind(o.manifest, ISTIO_GROUP, 'DestinationRule')
-        && o.manifest.metadata?.name === drName && sameNamespace(o.namespace, rollout.namespace));
+      const dr = destinationRules.find(o => o.manifest.metadata?.name === drName && sameNamespace(o.namespace, rollout.namespace));
       if (dr) {
         const jq = [HASH_LABEL_JQ];
         if (weightedExperiment) {
@@ -142,7 +158,9 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
   }
 
   // Rollout replicas owned by an autoscaler
-  for (const hpa of objects.filter(o => groupOf(o.manifest.apiVersion) === 'autoscaling' && o.manifest.kind === 'HorizontalPodAutoscaler')) {
+  // (with a missing manifest, the filter over all objects throws its TypeError, as it always did)
+  const hpas = missing ? objects.filter(o => groupOf(o.manifest.apiVersion) === 'autoscaling' && o.manifest.kind === 'HorizontalPodAutoscaler') : autoscalers;
+  for (const hpa of hpas) {
     const target = hpa.manifest.spec?.scaleTargetRef;
     if (!target || target.kind !== 'Rollout' || groupOf(target.apiVersion) !== ROLLOUTS_GROUP) continue;
     const rollout = rollouts.find(r => r.manifest.metadata?.name === target.name && sameNamespace(r.namespace, hpa.namespace));

@@ -485,7 +485,7 @@ export class ArgoCdApplication extends Construct {
   public _toKube(): any {
     const ignoreDifferences: IgnoreEntry[] = [
       ...computeIgnoreDifferences(this.placedManifests()),
-      ...this._ignoreDifferences.map(e => JSON.parse(JSON.stringify(e))),
+      ...(this._ignoreDifferences.length > 0 ? this._ignoreDifferences.map(e => JSON.parse(JSON.stringify(e))) : []),
     ];
     return {
       project: this.project,
@@ -531,32 +531,31 @@ export class ArgoCdApplication extends Construct {
     return this.destinationServer !== undefined ? `server ${this.destinationServer}` : `cluster ${this.destinationName}`;
   }
 
-  /** Every API object of the charts, except Argo CD Applications (nothing mutates them, and rendering one could recurse). */
-  private apiObjects(): ApiObject[] {
-    const objects: ApiObject[] = [];
+  /**
+   * The API objects of the charts with their final JSON, except Argo CD Applications (nothing mutates them, and
+   * rendering one could recurse). One loop over the charts' constructs, without intermediate lists.
+   */
+  private placedManifests(): PlacedManifest[] {
+    const placed: PlacedManifest[] = [];
     for (const chart of this._charts) {
       for (const c of sweepFindAll(chart)) {
-        if (ApiObject.isApiObject(c)) objects.push(c);
+        if (!ApiObject.isApiObject(c) || (c.kind === 'Application' && c.apiGroup === 'argoproj.io')) continue;
+        const manifest = sweepJson(c);
+        placed.push({ manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace });
       }
     }
-    return objects;
+    return placed;
   }
 
-  private placedManifests(): PlacedManifest[] {
-    return this.apiObjects()
-      .filter(o => !(o.kind === 'Application' && o.apiGroup === 'argoproj.io'))
-      .map(o => {
-        const manifest = sweepJson(o);
-        return { manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace };
-      });
-  }
-
-  /** Identity of each object in the target cluster: group/kind/namespace/name. */
+  /** Identity of each API object of the charts in the target cluster: group/kind/namespace/name. */
   private objectKeys(): Map<string, IConstruct> {
     const keys = new Map<string, IConstruct>();
-    for (const o of this.apiObjects()) {
-      const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
-      keys.set(`${groupOf(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
+    for (const chart of this._charts) {
+      for (const o of sweepFindAll(chart)) {
+        if (!ApiObject.isApiObject(o)) continue;
+        const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
+        keys.set(`${groupOf(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
+      }
     }
     return keys;
   }

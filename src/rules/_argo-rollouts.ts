@@ -100,25 +100,35 @@ function isZero(v: any): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Steps (validation.go rules #20-#33)
 
+/** CR130: the step types that need traffic routing, and whether a canary's `trafficRouting` gives it. */
+const ROUTING_STEP_TYPES: ReadonlyArray<{ kind: string; ok: (tr: any) => boolean; upstream: string; what: string }> = [
+  { kind: 'setCanaryScale', ok: tr => !!tr, upstream: 'SetCanaryScale requires TrafficRouting to be set', what: 'trafficRouting' },
+  {
+    kind: 'setHeaderRoute',
+    ok: tr => !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins),
+    upstream: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix',
+    what: 'Istio traffic routing',
+  },
+  { kind: 'setMirrorRoute', ok: tr => !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
+];
+
+/** The path of step `i`. (Rules build paths only when they report: most Rollouts have no finding.) */
+function stepPath(i: number): string {
+  return `${CANARY}.steps[${i}]`;
+}
+
 function checkSteps(ctx: Context, ro: Obj, canary: any): void {
   const managed = canary.trafficRouting?.managedRoutes;
-  const managedNames = arr(managed).map((r: any) => r?.name);
-  // CR130: the step types that need traffic routing this canary does not have
+  let managedNames: any[] | undefined; // built on the first route step
   const tr = canary.trafficRouting;
-  const unsupported = [
-    { kind: 'setCanaryScale', ok: !!tr, upstream: 'SetCanaryScale requires TrafficRouting to be set', what: 'trafficRouting' },
-    { kind: 'setHeaderRoute', ok: !!(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins), upstream: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', what: 'Istio traffic routing' },
-    { kind: 'setMirrorRoute', ok: !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
-  ].filter(n => !n.ok);
   const steps = arr(canary.steps);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (!step || typeof step !== 'object') continue;
-    const path = `${CANARY}.steps[${i}]`;
-    checkStepType(ctx, ro, step, i, path);
+    checkStepType(ctx, ro, step, i);
     // CR111
     if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
-      ctx.report('CR111', ro, `${path}.setWeight`,
+      ctx.report('CR111', ro, `${stepPath(i)}.setWeight`,
         `'setWeight' (${show(step.setWeight)}) must be an integer between 0 and 100 ("SetWeight needs to be between 0 and 100")`,
         `set step ${i} to a percentage of traffic between 0 and 100 (for example ${typeof step.setWeight === 'number' && step.setWeight > 100 ? 100 : 20})`);
     }
@@ -126,15 +136,15 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     if (step.pause && step.pause.duration !== undefined) {
       const problem = pauseProblem(step.pause.duration);
       if (problem) {
-        ctx.report('CR112', ro, `${path}.pause.duration`,
+        ctx.report('CR112', ro, `${stepPath(i)}.pause.duration`,
           `'pause.duration' (${show(step.pause.duration)}) ${problem} ("Duration needs to be greater than 0")`,
           'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
       }
     }
     // CR130
-    for (const { kind, upstream, what } of unsupported) {
-      if (step[kind] !== undefined && step[kind] !== null) {
-        ctx.report('CR130', ro, `${path}.${kind}`,
+    for (const { kind, ok, upstream, what } of ROUTING_STEP_TYPES) {
+      if (step[kind] !== undefined && step[kind] !== null && !ok(tr)) {
+        ctx.report('CR130', ro, `${stepPath(i)}.${kind}`,
           `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
           `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
       }
@@ -142,7 +152,7 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     if (!tr) {
       arr(step.experiment?.templates).forEach((t: any, k: number) => {
         if (t?.weight !== undefined) {
-          ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
+          ctx.report('CR130', ro, `${stepPath(i)}.experiment.templates[${k}].weight`,
             `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
             + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
             "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
@@ -153,6 +163,8 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
     for (const kind of ROUTE_STEP_TYPES) {
       const r = step[kind];
       if (!r) continue;
+      const path = stepPath(i);
+      managedNames ??= arr(managed).map((m: any) => m?.name);
       if (managed === undefined || managed === null) {
         ctx.report('CR113', ro, `${CANARY}.trafficRouting.managedRoutes`,
           `step ${i} uses '${kind}' (route ${show(r.name)}) but 'trafficRouting.managedRoutes' is not set ("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'")`,
@@ -182,7 +194,7 @@ function checkSteps(ctx: Context, ro: Obj, canary: any): void {
 }
 
 /** CR110: a step sets exactly one of the exclusive step types, and at least one step type. */
-function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string): void {
+function checkStepType(ctx: Context, ro: Obj, step: any, i: number): void {
   let exclusive: string[] | undefined; // the exclusive types it sets, in key order
   let typed = false;
   for (const k of Object.keys(step)) {
@@ -192,21 +204,42 @@ function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string
     if (STEP_TYPE_SET.has(k)) typed = true;
   }
   if (exclusive && exclusive.length > 1) {
-    ctx.report('CR110', ro, path,
+    ctx.report('CR110', ro, stepPath(i),
       `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
   } else if (!typed) {
-    ctx.report('CR110', ro, path,
+    ctx.report('CR110', ro, stepPath(i),
       `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
   }
 }
 
-function pauseProblem(duration: any): string | undefined {
+/** What is wrong with a pause duration (CR112), or undefined. */
+export function pauseProblem(duration: any): string | undefined {
   if (typeof duration === 'number') {
     return duration < 0 ? 'is negative' : Number.isInteger(duration) ? undefined : 'is not a whole number of seconds';
   }
   if (typeof duration !== 'string') return 'is neither a number of seconds nor a duration string';
+  // the same few texts ("5m") come back in every step of every Rollout: one lookup instead of a trim, a regex and a parse
+  const cached = pauseProblems.get(duration);
+  if (cached !== undefined || pauseProblems.has(duration)) return cached;
+  const problem = textPauseProblem(duration);
+  if (pauseProblems.size >= PAUSE_CACHE_LIMIT) pauseProblems.clear();
+  pauseProblems.set(duration, problem);
+  return problem;
+}
+
+/** `pauseProblem` of duration texts, by text. */
+const pauseProblems = new Map<string, string | undefined>();
+/** More distinct texts than this in one process only clears the cache (it stays small whatever the input). */
+export const PAUSE_CACHE_LIMIT = 256;
+
+/** The number of texts `pauseProblem` has cached (for tests). */
+export function cachedPauseCount(): number {
+  return pauseProblems.size;
+}
+
+function textPauseProblem(duration: string): string | undefined {
   if (/^[-+]?\d+$/.test(duration.trim())) return parseInt(duration, 10) < 0 ? 'is negative' : undefined;
   const seconds = parseGoDuration(duration);
   if (seconds === undefined) return 'does not parse as a duration';
@@ -216,9 +249,27 @@ function pauseProblem(duration: any): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Istio traffic routing (validation_references.go, trafficrouting/istio/istio.go)
 
-interface VsRef {
-  readonly path: string;
-  readonly ref: any;
+/** `SameValueZero`, the equality of `Set.has` and `Array.includes`. */
+function sameValueZero(a: any, b: any): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Whether `name` is the name of one of the `managedRoutes` (as `new Set(managedRoutes.map(r => r?.name)).has(name)`). */
+function isManagedRoute(managedRoutes: any[], name: any): boolean {
+  for (const r of managedRoutes) if (sameValueZero(r?.name, name)) return true;
+  return false;
+}
+
+/** The Service name of a destination's host: the host cut at the first dot (`String(host ?? '').split('.')[0]`). */
+function hostOf(d: any): string {
+  const host = String(d?.destination?.host ?? '');
+  const dot = host.indexOf('.');
+  return dot < 0 ? host : host.slice(0, dot);
+}
+
+/** The path of a VirtualService reference: `virtualService` (index -1) or `virtualServices[index]`. */
+function vsRefPath(index: number): string {
+  return index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
 }
 
 function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void {
@@ -233,103 +284,13 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
         : "neither 'virtualService' nor 'virtualServices' is set (\"either VirtualService or VirtualServices must be configured\")",
       single ? "keep one: move 'virtualService' into 'virtualServices', or remove 'virtualServices'" : "set 'virtualService: { name: <VirtualService name>, routes: [<route name>] }'");
   }
-  const refs: VsRef[] = single ? [{ path: `${ISTIO}.virtualService`, ref: single }]
-    : arr(multi).map((ref: any, i: number) => ({ path: `${ISTIO}.virtualServices[${i}]`, ref }));
-  const managedNames = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
   const dr = istio.destinationRule;
-  const subsets = dr ? new Set([dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)]) : new Set<string>();
-  const hostServices = [canary.canaryService, canary.stableService].filter(s => s);
-
-  for (const { path, ref } of refs) {
-    if (!ref || typeof ref.name !== 'string') continue;
-    // CR116
-    arr(ref.routes).forEach((name: any, k: number) => {
-      if (managedNames.has(name)) {
-        ctx.report('CR116', ro, `${path}.routes[${k}]`,
-          `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
-          `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
-      }
-    });
-    const target = vsTarget(ref.name, ro.namespace);
-    const vs = ctx.find('VirtualService', target.namespace, target.name);
-    if (!vs) {
-      ctx.report('CR102', ro, `${path}.name`,
-        `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
-        'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
-      continue;
-    }
-    const http = arr(vs.raw.spec?.http);
-    const selected: Array<{ route: any; index: number }> = [];
-    const routes = arr(ref.routes);
-    if (routes.length > 0) {
-      routes.forEach((name: any, k: number) => {
-        const index = http.findIndex((r: any) => r?.name === name);
-        if (index < 0) {
-          // CR103
-          const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
-          const near = names.find((n: string) => editDistance(String(name), n) <= 2);
-          ctx.report('CR103', ro, `${path}.routes[${k}]`,
-            `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
-            near !== undefined
-              ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
-              : "rename the route in the VirtualService or fix the name in 'routes'");
-        } else {
-          selected.push({ route: http[index], index });
-        }
-      });
-    } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
-      const unmanaged = http.map((route: any, index: number) => ({ route, index })).filter(r => !managedNames.has(r.route?.name));
-      if (unmanaged.length !== 1) {
-        // CR104
-        ctx.report('CR104', ro, `${path}.routes`,
-          `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
-          + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
-          "name the weighted route in the VirtualService and list it in 'routes'");
-      } else {
-        selected.push(unmanaged[0]);
-      }
-    }
-    if (!dr) {
-      // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
-      for (const { route, index } of selected) {
-        const hosts = arr(route?.route).map((d: any) => String(d?.destination?.host ?? '').split('.')[0]);
-        for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
-          if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
-            ctx.report('CR105', vs, `spec.http[${index}].route`,
-              `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
-              + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
-              `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
-          }
-        }
-      }
-      continue;
-    }
-    for (const { route, index } of selected) {
-      const dests = arr(route?.route);
-      const hostOf = (d: any) => String(d?.destination?.host ?? '').split('.')[0];
-      // CR105
-      for (const [role, name, svc] of [['canary', dr.canarySubsetName, canary.canaryService], ['stable', dr.stableSubsetName, canary.stableService]]) {
-        const found = dests.some((d: any) => d?.destination?.subset === name || (svc && hostOf(d) === svc));
-        if (!found) {
-          ctx.report('CR105', vs, `spec.http[${index}].route`,
-            `route ${show(route?.name ?? '<unnamed>')} has no destination with subset ${show(name)} (the ${role} subset of ${ro.label}; subsets in the route: `
-            + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
-            + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
-            `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
-        }
-      }
-      // CR109
-      dests.forEach((d: any, j: number) => {
-        const host = d?.destination?.host;
-        if (!host) return;
-        const subset = d?.destination?.subset;
-        if (subset !== undefined && subsets.has(subset)) return;
-        if (hostServices.includes(hostOf(d))) return;
-        ctx.report('CR109', vs, `spec.http[${index}].route[${j}]`,
-          `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
-          'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
-      });
-    }
+  // the references, without building a list for the usual single one
+  if (single) {
+    checkVsRef(ctx, ro, canary, dr, single, -1);
+  } else {
+    const refs = arr(multi);
+    for (let i = 0; i < refs.length; i++) checkVsRef(ctx, ro, canary, dr, refs[i], i);
   }
 
   if (!dr) return;
@@ -347,15 +308,123 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
     }
     return;
   }
-  const names = arr(drObj.raw.spec?.subsets).map((s: any) => s?.name);
-  for (const [field, name] of [['canarySubsetName', dr.canarySubsetName], ['stableSubsetName', dr.stableSubsetName]]) {
-    if (!names.includes(name)) {
-      // CR108
-      ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
-        `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
-        `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
+  const subsets = arr(drObj.raw.spec?.subsets);
+  checkSubsetName(ctx, ro, drObj, subsets, 'canarySubsetName', dr.canarySubsetName);
+  checkSubsetName(ctx, ro, drObj, subsets, 'stableSubsetName', dr.stableSubsetName);
+}
+
+/** CR108: the subset the Rollout names is a subset of the DestinationRule. */
+function checkSubsetName(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], field: string, name: any): void {
+  for (const s of subsets) if (sameValueZero(s?.name, name)) return;
+  const names = subsets.map((s: any) => s?.name);
+  ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
+    `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
+    `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
+}
+
+/** The rules on one VirtualService reference of the Rollout (`index` -1: `virtualService`, else `virtualServices[index]`). */
+function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index: number): void {
+  if (!ref || typeof ref.name !== 'string') return;
+  const managedRoutes = arr(canary.trafficRouting?.managedRoutes);
+  // CR116
+  const routes = arr(ref.routes);
+  routes.forEach((name: any, k: number) => {
+    if (isManagedRoute(managedRoutes, name)) {
+      ctx.report('CR116', ro, `${vsRefPath(index)}.routes[${k}]`,
+        `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
+        `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
+    }
+  });
+  const target = vsTarget(ref.name, ro.namespace);
+  const vs = ctx.find('VirtualService', target.namespace, target.name);
+  if (!vs) {
+    ctx.report('CR102', ro, `${vsRefPath(index)}.name`,
+      `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
+      'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
+    return;
+  }
+  const http = arr(vs.raw.spec?.http);
+  const selected: Array<{ route: any; index: number }> = [];
+  if (routes.length > 0) {
+    routes.forEach((name: any, k: number) => {
+      const i = http.findIndex((r: any) => r?.name === name);
+      if (i < 0) {
+        // CR103
+        const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
+        const near = names.find((n: string) => editDistance(String(name), n) <= 2);
+        ctx.report('CR103', ro, `${vsRefPath(index)}.routes[${k}]`,
+          `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
+          near !== undefined
+            ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
+            : "rename the route in the VirtualService or fix the name in 'routes'");
+      } else {
+        selected.push({ route: http[i], index: i });
+      }
+    });
+  } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
+    const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !isManagedRoute(managedRoutes, r.route?.name));
+    if (unmanaged.length !== 1) {
+      // CR104
+      ctx.report('CR104', ro, `${vsRefPath(index)}.routes`,
+        `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
+        + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
+        "name the weighted route in the VirtualService and list it in 'routes'");
+    } else {
+      selected.push(unmanaged[0]);
     }
   }
+  if (!dr) {
+    // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
+    for (const { route, index: i } of selected) {
+      const hosts = arr(route?.route).map(hostOf);
+      for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
+        if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
+          ctx.report('CR105', vs, `spec.http[${i}].route`,
+            `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
+            + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
+            `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
+        }
+      }
+    }
+    return;
+  }
+  for (const { route, index: i } of selected) {
+    const dests = arr(route?.route);
+    // CR105
+    checkSubsetDestination(ctx, ro, vs, route, i, dests, 'canary', dr.canarySubsetName, canary.canaryService);
+    checkSubsetDestination(ctx, ro, vs, route, i, dests, 'stable', dr.stableSubsetName, canary.stableService);
+    // CR109
+    for (let j = 0; j < dests.length; j++) {
+      const d = dests[j];
+      const host = d?.destination?.host;
+      if (!host) continue;
+      const subset = d?.destination?.subset;
+      if (subset !== undefined && isRolloutSubset(dr, subset)) continue;
+      const h = hostOf(d);
+      // `[canaryService, stableService].filter(s => s).includes(h)`
+      if ((canary.canaryService && canary.canaryService === h) || (canary.stableService && canary.stableService === h)) continue;
+      ctx.report('CR109', vs, `spec.http[${i}].route[${j}]`,
+        `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
+        'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
+    }
+  }
+}
+
+/** Whether a subset is one of the Rollout's (`new Set([canarySubsetName, stableSubsetName, ...additionalSubsetNames]).has(subset)`). */
+function isRolloutSubset(dr: any, subset: any): boolean {
+  if (sameValueZero(dr.canarySubsetName, subset) || sameValueZero(dr.stableSubsetName, subset)) return true;
+  for (const s of arr(dr.additionalSubsetNames)) if (sameValueZero(s, subset)) return true;
+  return false;
+}
+
+/** CR105 in subset mode: the route has a destination with the role's subset (or the role's Service as host). */
+function checkSubsetDestination(ctx: Context, ro: Obj, vs: Obj, route: any, index: number, dests: any[], role: string, name: any, svc: any): void {
+  if (dests.some((d: any) => d?.destination?.subset === name || (svc && hostOf(d) === svc))) return;
+  ctx.report('CR105', vs, `spec.http[${index}].route`,
+    `route ${show(route?.name ?? '<unnamed>')} has no destination with subset ${show(name)} (the ${role} subset of ${ro.label}; subsets in the route: `
+    + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
+    + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
+    `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
 }
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
@@ -389,10 +458,14 @@ interface Run {
   readonly args: any[];
 }
 
+/** The path of the background analysis. */
+const BACKGROUND_ANALYSIS = `${CANARY}.analysis`;
+
 function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
   const runs: Run[] = [];
   if (canary.analysis) {
-    runs.push({ path: `${CANARY}.analysis`, spec: canary.analysis, inline: false, templates: arr(canary.analysis.templates), args: arr(canary.analysis.args) });
+    const a = canary.analysis;
+    runs.push({ path: BACKGROUND_ANALYSIS, spec: a, inline: false, templates: arr(a.templates), args: arr(a.args) });
   }
   arr(canary.steps).forEach((step: any, i: number) => {
     if (step?.analysis) {
@@ -413,12 +486,14 @@ function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
 
 function checkRun(ctx: Context, ro: Obj, run: Run): void {
   const templates: Obj[] = [];
-  const visit = (ref: any, path: string, from: Obj | undefined) => {
+  // `index`: of the reference in the run's `templates`, or in the `spec.templates` of `from` (the path is built only to report)
+  const visit = (ref: any, index: number, from: Obj | undefined) => {
     const name = ref?.templateName;
     if (typeof name !== 'string') return;
     const cluster = ref.clusterScope === true;
     const found = cluster ? ctx.find('ClusterAnalysisTemplate', '', name) : ctx.find('AnalysisTemplate', from?.namespace ?? ro.namespace, name);
     if (!found) {
+      const path = from ? `spec.templates[${index}].templateName` : `${run.path}.templates[${index}].templateName`;
       const where = from ? `${from.label} ${path}` : path;
       if (cluster) {
         ctx.report('CR123', ro, run.path,
@@ -433,9 +508,9 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
     }
     if (templates.includes(found)) return;
     templates.push(found);
-    arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, `spec.templates[${j}].templateName`, found));
+    arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, j, found));
   };
-  run.templates.forEach((ref, k) => visit(ref, `${run.path}.templates[${k}].templateName`, undefined));
+  run.templates.forEach((ref, k) => visit(ref, k, undefined));
   if (templates.length === 0) return;
 
   // CR124
@@ -443,8 +518,9 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   for (const t of templates) {
     arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
   }
+  // a name can only repeat with two metrics or more
   const byName = new Map<string, typeof metrics>();
-  for (const m of metrics) pushTo(byName, m.name, m);
+  if (metrics.length > 1) for (const m of metrics) pushTo(byName, m.name, m);
   for (const [name, list] of byName) {
     if (list.length > 1) {
       ctx.report('CR124', ro, run.path,
@@ -455,15 +531,14 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   }
 
   // CR125, CR126
-  const supplied = new Map<string, any>();
-  run.args.forEach((a: any) => supplied.set(a?.name, a));
   const declared = new Map<string, Array<{ arg: any; template: Obj }>>();
   for (const t of templates) {
     for (const arg of arr(t.raw.spec?.args)) pushTo(declared, arg?.name, { arg, template: t });
   }
   for (const [name, list] of declared) {
-    const valued = list.filter(d => d.arg?.value !== undefined);
-    const values = [...new Set(valued.map(d => String(d.arg.value)))];
+    // different values need two declarations or more
+    const valued = list.length > 1 ? list.filter(d => d.arg?.value !== undefined) : [];
+    const values = valued.length > 1 ? [...new Set(valued.map(d => String(d.arg.value)))] : [];
     if (values.length > 1) {
       ctx.report('CR126', ro, run.path,
         `argument ${show(name)} has different values in the templates of this analysis (${valued.map(d => `${d.template.label}: ${show(d.arg.value)}`).join(', ')}); `
@@ -471,9 +546,10 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
         `give ${show(name)} the same value in every template, or remove the value from the templates and pass it in the Rollout's 'args'`);
     }
     const hasDefault = list.some(d => d.arg?.value !== undefined || d.arg?.valueFrom !== undefined);
-    const given = supplied.get(name);
+    if (hasDefault) continue;
+    const given = suppliedArg(run.args, name);
     const rolloutGives = given !== undefined && (given.value !== undefined || given.valueFrom !== undefined);
-    if (!hasDefault && !rolloutGives) {
+    if (!rolloutGives) {
       ctx.report('CR125', ro, `${run.path}.args`,
         `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
         + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says: argument "${name}" was not supplied`,
@@ -496,14 +572,14 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
   }
 
   // CR128
-  const metricNames = metrics.map(m => m.name);
   const rules: Array<{ obj: Obj; path: string; pattern: any; kind: string }> = [];
-  for (const kind of ['dryRun', 'measurementRetention']) {
+  for (const kind of METRIC_RULE_KINDS) {
     arr(run.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: ro, path: `${run.path}.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
     for (const t of templates) {
       arr(t.raw.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: t, path: `spec.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
     }
   }
+  const metricNames = rules.length > 0 ? metrics.map(m => m.name) : [];
   for (const r of rules) {
     let re: RegExp | undefined;
     try {
@@ -518,6 +594,17 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
         'fix the pattern (it is an unanchored regular expression over metric names, for example ".*" or "^error-rate$"), or remove it');
     }
   }
+}
+
+/** The fields of an analysis (and of its templates) that hold rules over metric names (CR128). */
+const METRIC_RULE_KINDS = ['dryRun', 'measurementRetention'];
+
+/** The last of the args with this name (what a Map filled from the args in order returns), skipping holes as `forEach` does. */
+function suppliedArg(args: any[], name: any): any {
+  for (let i = args.length - 1; i >= 0; i--) {
+    if (i in args && sameValueZero(args[i]?.name, name)) return args[i];
+  }
+  return undefined;
 }
 
 /** Appends `value` to the list of `key`. */
@@ -543,9 +630,9 @@ function checkTemplatePlaceholders(ctx: Context): void {
     };
     collect(t, new Set());
     arr(t.raw.spec?.metrics).forEach((metric: any, i: number) => {
-      const missing = new Set<string>();
-      for (const name of placeholderNames(metric)) if (!names.has(name)) missing.add(name);
-      for (const name of missing) {
+      let missing: Set<string> | undefined; // made for the first unknown name only
+      for (const name of placeholderNames(metric)) if (!names.has(name)) (missing ??= new Set()).add(name);
+      for (const name of missing ?? []) {
         ctx.report('CR129', t, `spec.metrics[${i}]`,
           `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `
           + `the controller fails the analysis with "failed to resolve {{args.${name}}}"`,
@@ -576,9 +663,8 @@ function checkTemplateMetrics(ctx: Context): void {
       continue;
     }
     metrics.forEach((m: any, i: number) => {
-      const path = `spec.metrics[${i}]`;
-      const name = show(m?.name);
-      const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `${path}${field ? `.${field}` : ''}`, `metric ${name}: ${message}`, fix);
+      // (the path and the quoted name are built only for a finding)
+      const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `spec.metrics[${i}]${field ? `.${field}` : ''}`, `metric ${show(m?.name)}: ${message}`, fix);
       const providers = m?.provider && typeof m.provider === 'object' ? Object.keys(m.provider).filter(k => m.provider[k] !== undefined && m.provider[k] !== null) : [];
       if (providers.length !== 1) {
         bad('provider', providers.length === 0 ? "'provider' is empty (\"no provider specified\")" : `'provider' sets ${providers.join(' and ')} ("multiple providers specified")`,
@@ -602,9 +688,12 @@ function checkTemplateMetrics(ctx: Context): void {
       if (failureLimit !== undefined && failureLimit < -1) {
         bad('failureLimit', `'failureLimit' (${failureLimit}) is below -1 ("failureLimit must be >= 0, or -1 to be disabled")`, "set 'failureLimit' to 0 or more, or -1 to disable it");
       }
-      for (const [field, v] of [['inconclusiveLimit', inconclusiveLimit], ['consecutiveSuccessLimit', successLimit], ['consecutiveErrorLimit', intOf(m?.consecutiveErrorLimit)]] as Array<[string, number | undefined]>) {
+      const negative = (field: string, v: number | undefined) => {
         if (v !== undefined && v < 0) bad(field, `'${field}' (${v}) is negative ("${field} must be >= 0")`, `set '${field}' to 0 or more`);
-      }
+      };
+      negative('inconclusiveLimit', inconclusiveLimit);
+      negative('consecutiveSuccessLimit', successLimit);
+      negative('consecutiveErrorLimit', intOf(m?.consecutiveErrorLimit));
       if (failureLimit === -1 && successLimit === 0) {
         bad('failureLimit', "'failureLimit' is -1 and 'consecutiveSuccessLimit' is not set, so nothing can decide the metric "
           + '("failureLimit and consecutiveSuccessLimit cannot both be disabled")', "set 'failureLimit' to 0 or more, or 'consecutiveSuccessLimit' above 0");

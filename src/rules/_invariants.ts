@@ -96,10 +96,17 @@ function isPositiveDuration(d: any): boolean {
 }
 
 const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
+/** No keys (shared, never modified). */
+const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
 
 // CR303
 function checkReleaseLabels(ctx: Context): void {
-  const bad = (labels: any) => Object.keys(labels ?? {}).filter(k => RELEASE_VARYING.has(k));
+  // (Object.keys, then the matching keys: a list only when one matches)
+  const bad = (labels: any) => {
+    let found: string[] | undefined;
+    for (const k of Object.keys(labels ?? {})) if (RELEASE_VARYING.has(k)) (found ??= []).push(k);
+    return found ?? NO_KEYS;
+  };
   const why = (k: string) => k === 'rollouts-pod-template-hash' || k === 'pod-template-hash'
     ? 'the controllers write this label themselves'
     : 'its value changes with every release, so after promotion it points at pods that no longer exist '
@@ -115,9 +122,8 @@ function checkReleaseLabels(ctx: Context): void {
   }
   for (const ro of ctx.ofKind('Rollout')) {
     const sel = ro.raw.spec?.selector ?? {};
-    const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)]
-      .filter(k => RELEASE_VARYING.has(k));
-    for (const k of [...new Set(keys)]) {
+    const keys = [...bad(sel.matchLabels), ...arr(sel.matchExpressions).map((e: any) => e?.key).filter(k => RELEASE_VARYING.has(k))];
+    for (const k of keys.length > 0 ? [...new Set(keys)] : keys) {
       ctx.report('CR303', ro, 'spec.selector',
         `the selector uses the label ${show(k)}; ${why(k)}, and a Rollout selector cannot be changed later`,
         `remove ${show(k)} from 'selector': select the pods by identity labels only (for example "app"); keep ${show(k)} on the pod template if you want it in metrics`);
@@ -140,7 +146,7 @@ function checkReadiness(ctx: Context): void {
   for (const w of ctx.workloads()) {
     const labels = w.raw.spec?.template?.metadata?.labels ?? {};
     const containers = arr(w.raw.spec?.template?.spec?.containers);
-    const serving = new Map<number, string[]>();
+    let serving: Map<number, Array<[Obj, any]>> | undefined; // the Service ports each container serves (made on the first one)
     for (const svc of services) {
       const selector = svc.raw.spec?.selector;
       if (svc.namespace !== w.namespace || !selector || Object.keys(selector).length === 0 || !mapSelects(selector, labels)) continue;
@@ -149,16 +155,17 @@ function checkReadiness(ctx: Context): void {
         let index = containers.findIndex((c: any) => arr(c?.ports).some((cp: any) => (typeof target === 'number' ? cp?.containerPort === target : cp?.name === target)));
         if (index < 0 && containers.length === 1) index = 0;
         if (index < 0) continue;
+        serving ??= new Map();
         const ports = serving.get(index);
-        const port = `${svc.label} port ${p?.port}`;
-        if (ports) ports.push(port);
-        else serving.set(index, [port]);
+        if (ports) ports.push([svc, p]);
+        else serving.set(index, [[svc, p]]);
       }
     }
-    if (serving.size === 0) continue;
-    for (const [index, ports] of [...serving].sort((a, b) => a[0] - b[0])) {
+    if (!serving) continue;
+    for (const [index, servedPorts] of [...serving].sort((a, b) => a[0] - b[0])) {
       const c = containers[index];
       if (c?.readinessProbe) continue;
+      const ports = servedPorts.map(([svc, p]) => `${svc.label} port ${p?.port}`);
       ctx.report('CR305', w, `spec.template.spec.containers[${index}].readinessProbe`,
         `container ${show(c?.name)} serves ${ports.join(', ')} but has no readinessProbe, so new pods get traffic before they can answer and a broken canary counts as available`,
         `add a readinessProbe to container ${show(c?.name)} (for example an HTTP GET on its health endpoint)`);
@@ -216,8 +223,7 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
   if (typeof revision !== 'string') return;
   const m = LIBRARY_REVISION.exec(revision);
   if (m) {
-    const rest = { ...labels };
-    delete rest[REVISION_LABEL];
+    const rest = withoutRevision(labels);
     const annotations = template.metadata?.annotations;
     // what the library hashes (argo-rollout.ts), with the keys in sorted order so that contentHash can skip the sorted copy
     const hash = contentHash({
@@ -237,6 +243,23 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
   checkRevisionArgs(ctx, ro, canary.analysis, revision, -1);
   const steps = arr(canary.steps);
   for (let i = 0; i < steps.length; i++) checkRevisionArgs(ctx, ro, steps[i]?.analysis, revision, i);
+}
+
+/**
+ * The labels without the revision label, in the same key order. (`{ ...labels }` followed by `delete` gives the same
+ * keys, but turns the copy into a dictionary object, which the hash then serializes more slowly.)
+ */
+function withoutRevision(labels: { [k: string]: string }): { [k: string]: string } {
+  const rest: { [k: string]: string } = {};
+  for (const k of Object.keys(labels)) {
+    if (k === '__proto__') { // an assignment would set the prototype: copy as a spread does
+      const copy = { ...labels };
+      delete copy[REVISION_LABEL];
+      return copy;
+    }
+    if (k !== REVISION_LABEL) rest[k] = labels[k];
+  }
+  return rest;
 }
 
 /** CR307 for the args of one analysis: the background one (step -1) or that of step `step`. */

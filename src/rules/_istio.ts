@@ -55,10 +55,34 @@ export function portProtocol(port: any): string {
 // ---------------------------------------------------------------------------------------------------
 // VirtualService
 
+/**
+ * A destination of a route. Its path (`spec.http[i].route[j].destination`, ...) is built from `where`, `i` and `j`
+ * only when a finding is reported.
+ */
 interface Dest {
-  readonly path: string;
+  /** `route`, `mirror` or `mirrors` of `spec.http[i]`, or the `tcp` or `tls` route list. */
+  readonly where: 'route' | 'mirror' | 'mirrors' | 'tcp' | 'tls';
+  readonly i: number;
+  readonly j: number;
   readonly destination: any;
   readonly http: boolean;
+}
+
+function destPath(d: Dest): string {
+  switch (d.where) {
+    case 'route': return `spec.http[${d.i}].route[${d.j}].destination`;
+    case 'mirror': return `spec.http[${d.i}].mirror`;
+    case 'mirrors': return `spec.http[${d.i}].mirrors[${d.j}].destination`;
+    default: return `spec.${d.where}[${d.i}].route[${d.j}].destination`;
+  }
+}
+
+/** The ways an HTTP route can send its requests (CR215). */
+const HTTP_ROUTE_KINDS = ['route', 'redirect', 'directResponse', 'delegate'];
+
+/** Whether an HTTP route sets `k` (an empty `route` list counts as unset). */
+function setsRouteKind(route: any, k: string): boolean {
+  return route?.[k] !== undefined && route?.[k] !== null && !(k === 'route' && Array.isArray(route.route) && route.route.length === 0);
 }
 
 function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
@@ -112,12 +136,12 @@ function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
   // HTTP routes
   const dests: Dest[] = [];
   arr(spec.http).forEach((route: any, i: number) => {
-    const path = `spec.http[${i}]`;
-    // CR215
-    const kinds = ['route', 'redirect', 'directResponse', 'delegate'].filter(k => route?.[k] !== undefined && route?.[k] !== null
-      && !(k === 'route' && Array.isArray(route.route) && route.route.length === 0));
-    if (kinds.length !== 1) {
-      ctx.report('CR215', vs, path,
+    // CR215 (the list of kinds is made only when the route does not set exactly one)
+    let count = 0;
+    for (const k of HTTP_ROUTE_KINDS) if (setsRouteKind(route, k)) count++;
+    const kinds = count === 1 ? [] : HTTP_ROUTE_KINDS.filter(k => setsRouteKind(route, k));
+    if (count !== 1) {
+      ctx.report('CR215', vs, `spec.http[${i}]`,
         kinds.length === 0
           ? `HTTP route ${show(route?.name ?? i)} has no 'route', 'redirect' or 'directResponse'; Istio says "HTTP route, redirect or direct_response is required"`
           : `HTTP route ${show(route?.name ?? i)} sets ${kinds.map(k => `'${k}'`).join(' and ')}; Istio accepts only one of them`,
@@ -127,7 +151,7 @@ function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
     const rd = arr(route?.route);
     rd.forEach((d: any, j: number) => {
       if (typeof d?.weight === 'number' && d.weight < 0) {
-        ctx.report('CR214', vs, `${path}.route[${j}].weight`,
+        ctx.report('CR214', vs, `spec.http[${i}].route[${j}].weight`,
           `weight (${d.weight}) is negative; Istio says "weight ${d.weight} < 0"`,
           'use a weight of 0 or more (the initial split is stable 100 / canary 0)');
       }
@@ -135,19 +159,19 @@ function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
     if (rd.length > 1) {
       const total = rd.reduce((s: number, d: any) => s + (typeof d?.weight === 'number' ? d.weight : 0), 0);
       if (total === 0) {
-        ctx.report('CR214', vs, `${path}.route`,
+        ctx.report('CR214', vs, `spec.http[${i}].route`,
           `the ${rd.length} destinations of HTTP route ${show(route?.name ?? i)} have weights ${show(rd.map((d: any) => d?.weight ?? null))}, which total 0; `
           + 'Istio says "total destination weight = 0"',
           'give the stable destination weight 100 and the canary destination weight 0');
       }
     }
-    rd.forEach((d: any, j: number) => dests.push({ path: `${path}.route[${j}].destination`, destination: d?.destination, http: true }));
-    if (route?.mirror) dests.push({ path: `${path}.mirror`, destination: route.mirror, http: true });
-    arr(route?.mirrors).forEach((m: any, j: number) => dests.push({ path: `${path}.mirrors[${j}].destination`, destination: m?.destination, http: true }));
+    rd.forEach((d: any, j: number) => dests.push({ where: 'route', i, j, destination: d?.destination, http: true }));
+    if (route?.mirror) dests.push({ where: 'mirror', i, j: 0, destination: route.mirror, http: true });
+    arr(route?.mirrors).forEach((m: any, j: number) => dests.push({ where: 'mirrors', i, j, destination: m?.destination, http: true }));
   });
-  for (const kind of ['tcp', 'tls']) {
+  for (const kind of ['tcp', 'tls'] as const) {
     arr(spec[kind]).forEach((route: any, i: number) => arr(route?.route).forEach((d: any, j: number) =>
-      dests.push({ path: `spec.${kind}[${i}].route[${j}].destination`, destination: d?.destination, http: false })));
+      dests.push({ where: kind, i, j, destination: d?.destination, http: false })));
   }
   for (const d of dests) checkDestination(ctx, vs, d, mesh, lookup);
 }
@@ -225,13 +249,13 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup:
   if (dest.subset !== undefined) {
     const rules = lookup.destinationRules(host);
     if (rules.length === 0) {
-      ctx.report('CR202', vs, `${d.path}.subset`,
+      ctx.report('CR202', vs, `${destPath(d)}.subset`,
         `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(dest.subset)} is not checked`,
         `make sure a DestinationRule with host ${show(host)} and a subset named ${show(dest.subset)} exists in the cluster, or add it to the app`);
     } else {
       const names = lookup.subsetNames(host);
       if (!names.includes(dest.subset)) {
-        ctx.report('CR201', vs, `${d.path}.subset`,
+        ctx.report('CR201', vs, `${destPath(d)}.subset`,
           `subset ${show(dest.subset)} is not defined in ${rules.map(r => r.label).join(', ')} for host ${show(host)} (its subsets: ${showList(names)}); `
           + 'requests to it fail with 503 and istioctl analyze reports IST0101 "Referenced host+subset in destinationrule not found"',
           `add a subset named ${show(dest.subset)} to the DestinationRule, or fix the subset name in the route`);
@@ -246,7 +270,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup:
   let port: any;
   if (dest.port?.number === undefined) {
     if (ports.length > 1) {
-      ctx.report('CR209', vs, `${d.path}.port`,
+      ctx.report('CR209', vs, `${destPath(d)}.port`,
         `the destination has no 'port', but ${svc.label} exposes ${ports.length} ports (${showList(ports.map((p: any) => p?.port))}); `
         + 'istioctl analyze reports IST0112 "Specifying a port in the destination is required to disambiguate"',
         'set \'port: { number: <port> }\' on the destination to the Service port that serves this traffic');
@@ -256,7 +280,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup:
   } else {
     port = ports.find((p: any) => p?.port === dest.port.number);
     if (!port) {
-      ctx.report('CR210', vs, `${d.path}.port.number`,
+      ctx.report('CR210', vs, `${destPath(d)}.port.number`,
         `port ${show(dest.port.number)} is not a port of ${svc.label} (its ports: ${showList(ports.map((p: any) => p?.port))}); `
         + 'istioctl analyze reports IST0101 "Referenced host:port not found"',
         'use one of the Service ports (the Service port, not the container port)');
@@ -266,7 +290,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup:
   if (d.http && mesh && port) {
     const protocol = portProtocol(port);
     if (protocol !== 'Unsupported' && !HTTP_PROTOCOLS.has(protocol)) {
-      ctx.report('CR219', vs, d.path,
+      ctx.report('CR219', vs, destPath(d),
         `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
         + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
         'name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set \'appProtocol: http\' on it');
@@ -279,7 +303,11 @@ function checkMeshHostConflicts(ctx: Context): void {
   for (const vs of ctx.ofKind('VirtualService')) {
     if (!isMeshBound(vs.raw)) continue;
     const hosts = new Set(arr(vs.raw.spec?.hosts).map((h: any) => fqdn(String(h), vs.namespace)));
-    for (const h of hosts) byHost.set(h, [...(byHost.get(h) ?? []), vs]);
+    for (const h of hosts) {
+      const list = byHost.get(h);
+      if (list) list.push(vs);
+      else byHost.set(h, [vs]);
+    }
   }
   for (const [host, list] of byHost) {
     if (list.length < 2) continue;
@@ -313,7 +341,8 @@ function checkDestinationRule(ctx: Context, dr: Obj): void {
         'give every subset its own name, or remove the duplicate');
     }
     if (typeof name === 'string') seen.add(name);
-    checkTrafficPolicy(ctx, dr, `spec.subsets[${i}].trafficPolicy`, s?.trafficPolicy);
+    // (checkTrafficPolicy ignores an unset policy: the path is built only for a set one)
+    if (s?.trafficPolicy !== undefined && s?.trafficPolicy !== null) checkTrafficPolicy(ctx, dr, `spec.subsets[${i}].trafficPolicy`, s.trafficPolicy);
   });
 }
 

@@ -43,10 +43,12 @@ export class Context {
   private workloadList?: readonly Obj[];
 
   constructor(manifests: any[]) {
-    this.objects = (manifests ?? [])
-      .filter(m => m && typeof m === 'object' && typeof m.kind === 'string')
-      .map(m => toObj(m));
-    for (const o of this.objects) {
+    const withKind = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string');
+    // the objects and their index by kind, in one pass
+    this.objects = [];
+    for (const m of withKind) {
+      const o = toObj(m);
+      this.objects.push(o);
       const list = this.byKind.get(o.kind);
       if (list) list.push(o);
       else this.byKind.set(o.kind, [o]);
@@ -104,9 +106,12 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Array or empty array. */
+/** The empty array `arr()` returns for anything that is not an array (frozen: callers only read). */
+const EMPTY: any[] = Object.freeze([]) as unknown as any[];
+
+/** Array or empty array. The empty array is shared and frozen: callers must not modify the result. */
 export function arr(value: any): any[] {
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? value : EMPTY;
 }
 
 /** A value for messages: strings quoted, the rest as JSON. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BAD, GOOD } from './cases';
+import { contentHash } from '../../src/_util';
 import { CanaryRules } from '../../src/rules/engine';
 import { RuleFinding, RuleSeverity } from '../../src/rules/finding';
 import { canaryManifests, get } from '../support/canary-fixture';
@@ -257,5 +258,45 @@ describe('catalog and docs', () => {
     (CanaryRules.ALL[0] as any).severity = 'x';
     expect(CanaryRules.info('CR101').severity).toEqual(before);
     (CanaryRules.ALL[0] as any).severity = before;
+  });
+});
+
+// The rules compare and look values up without building Sets, Maps or lists when nothing is reported: the answers
+// are those of the Set, Map and Array lookups they replace, including the corner cases below.
+describe('lookups without intermediate collections', () => {
+  test('CR116 compares route names as a Set does (NaN equals NaN)', () => {
+    const findings = check(m => {
+      const canary = get(m, 'Rollout').spec.strategy.canary;
+      canary.trafficRouting.managedRoutes = [{ name: NaN }];
+      canary.trafficRouting.istio.virtualService.routes = [NaN];
+    });
+    expect(findings.filter(f => f.code === 'CR116').map(f => f.path)).toEqual(['spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]']);
+  });
+
+  test('CR125 reads the last of two Rollout args with the same name, as a Map filled in order does', () => {
+    const withArgs = (args: any[]) => check(m => {
+      get(m, 'Rollout').spec.strategy.canary.analysis.args = args;
+    }).filter(f => f.code === 'CR125').map(f => f.message);
+    expect(withArgs([{ name: 'canary-revision', value: 'x' }, { name: 'canary-revision' }])).toEqual([expect.stringMatching(/argument "canary-revision" of/)]);
+    expect(withArgs([{ name: 'canary-revision' }, { name: 'canary-revision', value: 'x' }])).toEqual([]);
+  });
+
+  test('CR307 hashes labels with an own "__proto__" key as the spread copy does', () => {
+    // JSON.parse makes "__proto__" an own key; the rule hashes the labels without the revision label as `{ ...labels }`
+    // followed by `delete` gives them
+    const REVISION_LABEL = 'service.istio.io/canonical-revision';
+    const template = get(canaryManifests(), 'Rollout').spec.template;
+    const labels = JSON.parse(JSON.stringify(template.metadata.labels).replace('{', '{"__proto__":{"a":"b"},'));
+    expect(Object.keys(labels)).toContain('__proto__');
+    const rest = { ...labels };
+    delete rest[REVISION_LABEL];
+    const hash = contentHash({ annotations: template.metadata.annotations, labels: rest, spec: template.spec });
+    const withRevision = (revision: string) => check(m => {
+      const t = get(m, 'Rollout').spec.template;
+      t.metadata.labels = JSON.parse(JSON.stringify(labels));
+      t.metadata.labels[REVISION_LABEL] = revision;
+    }).filter(f => f.code === 'CR307' && f.path.startsWith('spec.template'));
+    expect(withRevision(`1.4.2-${hash}`)).toEqual([]);
+    expect(withRevision('1.4.2-0000000000').map(f => f.message)).toEqual([expect.stringContaining(`hashes to "${hash}"`)]);
   });
 });

@@ -1,5 +1,6 @@
 // The index of the rule engine's Context and the duration cache: the same answers as a scan of all objects.
-import { cachedDurationCount, Context, DURATION_CACHE_LIMIT, parseGoDuration } from '../../src/rules/_model';
+import { cachedPauseCount, PAUSE_CACHE_LIMIT, pauseProblem } from '../../src/rules/_argo-rollouts';
+import { arr, cachedDurationCount, Context, DURATION_CACHE_LIMIT, parseGoDuration } from '../../src/rules/_model';
 
 const obj = (kind: string, name: string, namespace?: string, extra: any = {}) => ({ apiVersion: 'v1', kind, metadata: { name, namespace }, ...extra });
 
@@ -49,5 +50,32 @@ describe('parseGoDuration', () => {
   test('the cache stays bounded', () => {
     for (let i = 0; i < DURATION_CACHE_LIMIT * 3; i++) expect(parseGoDuration(`${i}s`)).toBe(i);
     expect(cachedDurationCount()).toBeLessThanOrEqual(DURATION_CACHE_LIMIT);
+  });
+});
+
+describe('arr', () => {
+  test('gives arrays back as they are, and one shared frozen empty array for anything else', () => {
+    const list = [1, 2];
+    expect(arr(list)).toBe(list);
+    const empty = arr(undefined);
+    expect(empty).toEqual([]);
+    expect(Object.isFrozen(empty)).toBe(true);
+    expect(arr('x')).toBe(empty);
+    expect(arr({ length: 1 })).toBe(empty);
+  });
+});
+
+describe('pauseProblem', () => {
+  test('gives the same answer from its cache, and the cache stays bounded', () => {
+    const texts = ['5m', ' 30s ', '300', '-5', '-1m', '1.5h', 'soon', '', '0', '+0', '10x'];
+    const first = texts.map(t => pauseProblem(t));
+    expect(first).toEqual([undefined, undefined, undefined, 'is negative', 'is negative', undefined, 'does not parse as a duration',
+      'does not parse as a duration', undefined, undefined, 'does not parse as a duration']);
+    expect(texts.map(t => pauseProblem(t))).toEqual(first); // cached
+    for (let i = 0; i < PAUSE_CACHE_LIMIT * 3; i++) expect(pauseProblem(`${i}m`)).toBeUndefined();
+    expect(cachedPauseCount()).toBeLessThanOrEqual(PAUSE_CACHE_LIMIT);
+    expect(pauseProblem(-3)).toBe('is negative');
+    expect(pauseProblem(2.5)).toBe('is not a whole number of seconds');
+    expect(pauseProblem({})).toBe('is neither a number of seconds nor a duration string');
   });
 });
