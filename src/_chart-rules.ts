@@ -7,9 +7,6 @@ import { RuleFinding, RuleSeverity } from './rules/finding';
 
 const ATTACHED = Symbol.for('cdk8s-canary.rules-attached');
 
-/** The JSON of each object as the last rule run saw it; CanaryApp renders from it instead of serializing twice. */
-export const renderedJson = new WeakMap<ApiObject, any>();
-
 /** Warnings of the last rule run, per chart. */
 const warningsByChart = new WeakMap<Chart, RuleFinding[]>();
 
@@ -55,11 +52,7 @@ function manifestsToCheck(chart: Chart): any[] | undefined {
   // A Rollout without a container cannot be rendered: its own validation says what to do; the rules
   // would only add cdk8s-plus's less helpful error.
   if (objects.some(o => o.kind === 'Rollout' && (o.node.scope as any)?.containers?.length === 0)) return undefined;
-  return objects.map(o => {
-    const json = sweepJson(o);
-    renderedJson.set(o, json);
-    return json;
-  });
+  return objects.map(o => sweepJson(o)); // in a sweep, CanaryApp writes the same JSON (serialized once)
 }
 
 // ---------------------------------------------------------------------------------------------------

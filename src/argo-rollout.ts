@@ -420,12 +420,13 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     const labels: { [k: string]: string } = { ...meta.labels };
     delete labels['cdk8s.io/metadata.addr'];
     const version = this.version;
-    Object.assign(labels, this.subsets.subsetLabels, {
-      [CanaryLabels.NAME]: labels[CanaryLabels.NAME] ?? this.subsets.serviceName,
-      [CanaryLabels.VERSION]: version,
-      [CanaryLabels.ISTIO_VERSION]: version,
-      [CanaryLabels.SIDECAR_INJECT]: labels[CanaryLabels.SIDECAR_INJECT] ?? 'true',
-    });
+    const name = labels[CanaryLabels.NAME] ?? this.subsets.serviceName;
+    const inject = labels[CanaryLabels.SIDECAR_INJECT] ?? 'true';
+    Object.assign(labels, this.subsets.subsetLabels);
+    labels[CanaryLabels.NAME] = name;
+    labels[CanaryLabels.VERSION] = version;
+    labels[CanaryLabels.ISTIO_VERSION] = version;
+    labels[CanaryLabels.SIDECAR_INJECT] = inject;
     delete labels[CanaryLabels.REVISION];
     const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);
     // keys in sorted order, so that the hash needs no sorted copy (the output is sorted by cdk8s anyway)
@@ -481,13 +482,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** Renders steps and background analysis, collecting the analysis wiring errors. */
   private renderAnalysisAndSteps(revision: string, errors: string[]): { steps: any[]; analysis?: any } {
-    const wellKnown = {
-      [CanaryArgs.SERVICE_NAME]: AnalysisArg.fromValue(CanaryArgs.SERVICE_NAME, this.subsets.serviceName),
-      [CanaryArgs.NAMESPACE]: AnalysisArg.fromValue(CanaryArgs.NAMESPACE, this.subsets.namespace),
-      [CanaryArgs.CANARY_REVISION]: AnalysisArg.fromValue(CanaryArgs.CANARY_REVISION, revision),
-      [CanaryArgs.CANARY_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.CANARY_POD_TEMPLATE_HASH, PodTemplateHashValue.LATEST),
-      [CanaryArgs.STABLE_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.STABLE_POD_TEMPLATE_HASH, PodTemplateHashValue.STABLE),
-    };
+    const wellKnown: { [name: string]: AnalysisArg } = { ...POD_TEMPLATE_HASH_ARGS };
+    wellKnown[CanaryArgs.SERVICE_NAME] = AnalysisArg.fromValue(CanaryArgs.SERVICE_NAME, this.subsets.serviceName);
+    wellKnown[CanaryArgs.NAMESPACE] = AnalysisArg.fromValue(CanaryArgs.NAMESPACE, this.subsets.namespace);
+    wellKnown[CanaryArgs.CANARY_REVISION] = AnalysisArg.fromValue(CanaryArgs.CANARY_REVISION, revision);
     const steps = this._steps.map((st, i) => st.kind === CanaryStepKind.ANALYSIS
       ? { analysis: renderAnalysis(`step ${i} analysis`, st.analysisOptions!, wellKnown, true, errors) }
       : st._toKube());
@@ -504,6 +502,12 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 const WORKLOAD_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}` };
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** The well-known arguments that are the same for every Rollout (AnalysisArg is immutable). */
+const POD_TEMPLATE_HASH_ARGS: { readonly [name: string]: AnalysisArg } = {
+  [CanaryArgs.CANARY_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.CANARY_POD_TEMPLATE_HASH, PodTemplateHashValue.LATEST),
+  [CanaryArgs.STABLE_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.STABLE_POD_TEMPLATE_HASH, PodTemplateHashValue.STABLE),
+};
 
 /** The release name an image gives (its tag, else its short digest), checked to be a label value. */
 function versionOfImage(image: string): string {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { chartWarnings, renderedJson } from './_chart-rules';
-import { inSweep, sweepDnsLabel, sweepFindAll } from './_sweep';
+import { chartWarnings } from './_chart-rules';
+import { inSweep, sweepDnsLabel, sweepFindAll, sweepJson } from './_sweep';
 import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './rollout-plan';
@@ -89,7 +89,7 @@ export class CanaryApp extends App {
       if (files[name] !== undefined) {
         throw new Error(`two charts render to the same file "${name}": give the charts distinct ids`);
       }
-      const manifests = chartObjects(chart).map(o => renderedJson.get(o) ?? o.toJson());
+      const manifests = chartObjects(chart).map(o => sweepJson(o)); // serialized once per render, rules included
       files[name] = Yaml.stringify(...manifests);
       warnings.push(...chartWarnings(chart).map(f => `[${chart.node.path}] ${CanaryRules.format(f)}`));
       if (this.plans) {
