@@ -1,6 +1,7 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
+import { BoundedMemo } from './_memo';
 import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_plan-model';
-import { formatCount, formatNumber, formatSeconds, StringMemo } from './_plan-time';
+import { formatCount, formatNumber, formatSeconds } from './_plan-time';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
   'none': '–',
@@ -146,7 +147,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** The weight chart depends on the steps' weights and times only: many plans share one (a fleet of services, all alike). */
-const CHARTS = new StringMemo<string>();
+const CHARTS = new BoundedMemo<string, string>();
 
 /** The weight chart and its caption, as one text; computed once per distinct shape of the steps. */
 function chart(plan: MPlan): string {

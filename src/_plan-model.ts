@@ -1,7 +1,8 @@
 // Internal computation of the rollout plan over plain manifests (ApiObject.toJson() output).
 // All times are seconds; Infinity means "unbounded" (a manual pause or an analysis that never ends).
 // The public, jsii-friendly view is built from this model in rollout-plan.ts.
-import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds, StringMemo } from './_plan-time';
+import { BoundedMemo } from './_memo';
+import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds } from './_plan-time';
 import { assertIntInRange } from './_util';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
@@ -237,7 +238,7 @@ export class ManifestIndex {
 }
 
 /** Compiled dryRun rules (`metricName` is a regular expression), shared: a RegExp without flags keeps no state. */
-const DRY_RUN_RULES = new StringMemo<RegExp | undefined>(safeRegExp);
+const DRY_RUN_RULES = new BoundedMemo<string, RegExp | undefined>(safeRegExp);
 
 class TemplateResolver {
   constructor(private readonly index: ManifestIndex, private readonly namespace: string | undefined) {}
@@ -326,7 +327,7 @@ interface SplitText {
 }
 
 const PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
-const SPLIT_TEXTS = new StringMemo<SplitText>(text => {
+const SPLIT_TEXTS = new BoundedMemo<string, SplitText>(text => {
   const split: SplitText = { literals: [], names: [], placeholders: [] };
   let from = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
@@ -371,21 +372,11 @@ function metricDuration(raw: RawMetric, field: string, value: unknown): number |
   return metricDurationSeconds(`spec.metrics[${raw.index}].${field}`, raw.owner, text);
 }
 
-interface MetricParams {
+/** What a metric's own fields give, before its run is placed on the timeline (the first fields of MMetric). */
+interface MetricParams extends Pick<MMetric, 'name' | 'provider' | 'initialDelay' | 'interval' | 'count' | 'failureLimit'
+| 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit' | 'queryWindow' | 'canBeInconclusive' | 'completesAfter'> {
   readonly raw: RawMetric;
-  readonly name: string;
-  readonly provider: string;
-  readonly initialDelay: number;
-  readonly interval?: number;
-  readonly count: number;
-  readonly failureLimit: number;
-  readonly inconclusiveLimit: number;
-  readonly consecutiveErrorLimit: number;
-  readonly consecutiveSuccessLimit: number;
-  readonly queryWindow?: number;
   readonly queryUnresolved: boolean;
-  readonly canBeInconclusive: boolean;
-  readonly completesAfter: number;
 }
 
 function metricParams(raw: RawMetric): MetricParams {
@@ -960,7 +951,7 @@ function stepTimes(drafts: StepDraft[], shared: boolean): StepTimes {
 }
 
 /** The drafts of steps that only set weights and pause, by `simpleStepsKey`. */
-const SIMPLE_STEPS = new StringMemo<StepDraft[]>(undefined, 256);
+const SIMPLE_STEPS = new BoundedMemo<string, StepDraft[]>(undefined, 256);
 
 /**
  * A key that tells apart every input of the drafts of steps that only set weights and pause (`setWeight`, `pause`): the

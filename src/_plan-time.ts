@@ -1,5 +1,6 @@
 // Internal helpers of the rollout plan: parsing Argo Rollouts / Go / PromQL durations into seconds and
 // formatting seconds for people. Not exported from the package.
+import { BoundedMemo } from './_memo';
 
 const GO_UNITS: { [unit: string]: number } = {
   ns: 1e-9,
@@ -22,37 +23,8 @@ const PROMQL_UNITS: { [unit: string]: number } = {
   y: 365 * 86400,
 };
 
-/**
- * The results of a pure function of a string, kept per input: a fleet repeats the same few durations thousands of times.
- * Emptied when it holds `limit` entries, so that it stays small whatever the inputs.
- */
-export class StringMemo<T> {
-  private readonly values = new Map<string, T>();
-
-  /**
-   * @param compute the function, of the key; or pass one to each `get` (it must give the same result for the same key)
-   * @param limit the number of results kept
-   */
-  constructor(private readonly compute?: (key: string) => T, private readonly limit = 1024) {}
-
-  /** The cached result for `key`, computed on the first call. */
-  public get(key: string, compute = this.compute!): T {
-    const hit = this.values.get(key);
-    if (hit !== undefined || this.values.has(key)) return hit as T;
-    const value = compute(key);
-    if (this.values.size >= this.limit) this.values.clear();
-    this.values.set(key, value);
-    return value;
-  }
-
-  /** Number of cached results. */
-  public get size(): number {
-    return this.values.size;
-  }
-}
-
-const GO_DURATIONS = new StringMemo<number | undefined>(parseGoDurationOnce);
-const PAUSE_DURATIONS = new StringMemo<number | undefined>(pauseStringSeconds);
+const GO_DURATIONS = new BoundedMemo<string, number | undefined>(parseGoDurationOnce);
+const PAUSE_DURATIONS = new BoundedMemo<string, number | undefined>(pauseStringSeconds);
 
 /**
  * Parses a Go duration string (`time.ParseDuration`: "30s", "1m30s", "1.5h", "500ms") into seconds.
@@ -131,7 +103,7 @@ export function promqlWindowSeconds(query: string): number | undefined {
   return max;
 }
 
-const PROMQL_DURATIONS = new StringMemo<number | undefined>(parsePromqlDurationOnce);
+const PROMQL_DURATIONS = new BoundedMemo<string, number | undefined>(parsePromqlDurationOnce);
 
 function parsePromqlDuration(value: string): number | undefined {
   return PROMQL_DURATIONS.get(value);
@@ -153,17 +125,11 @@ function parsePromqlDurationOnce(value: string): number | undefined {
  * 0.5 → "500ms". Infinity → "unbounded".
  */
 export function formatSeconds(seconds: number): string {
-  let text = FORMATTED_SECONDS.get(seconds);
-  if (text === undefined) {
-    text = formatSecondsOnce(seconds);
-    if (FORMATTED_SECONDS.size >= 1024) FORMATTED_SECONDS.clear();
-    FORMATTED_SECONDS.set(seconds, text);
-  }
-  return text;
+  return FORMATTED_SECONDS.get(seconds);
 }
 
 /** formatSeconds results by value: a plan formats the same few times many times (a Map does not tell -0 from 0, nor does the text). */
-const FORMATTED_SECONDS = new Map<number, string>();
+const FORMATTED_SECONDS = new BoundedMemo<number, string>(formatSecondsOnce);
 
 function formatSecondsOnce(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'unbounded';

@@ -8,6 +8,8 @@ interface SyntaxTree {
 }
 
 // The package is an ES module with a CommonJS build; require() picks the CommonJS one (`exports.require`).
+import { BoundedMemo } from './_memo';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(text: string): SyntaxTree } };
 
@@ -21,21 +23,17 @@ const ANY_PLACEHOLDER = /\{\{([^}]*)\}\}/g;
 export function argPlaceholders(text: string): string[] {
   // Construction, validation and the rules ask for the same few queries' names many times: each distinct
   // string is scanned once (bounded cache; callers get a copy).
-  let names = PLACEHOLDERS.get(text);
-  if (names === undefined) {
-    names = [];
-    for (const m of text.matchAll(ARG_PLACEHOLDER)) {
-      if (!names.includes(m[1])) names.push(m[1]);
-    }
-    if (PLACEHOLDERS.size >= PLACEHOLDERS_MAX) PLACEHOLDERS.clear();
-    PLACEHOLDERS.set(text, names);
-  }
-  return [...names];
+  return [...PLACEHOLDERS.get(text)];
 }
 
 /** Strings scanned by argPlaceholders() so far and their names (bounded: cleared when full). */
-const PLACEHOLDERS = new Map<string, string[]>();
-const PLACEHOLDERS_MAX = 1000;
+const PLACEHOLDERS = new BoundedMemo<string, string[]>(text => {
+  const names: string[] = [];
+  for (const m of text.matchAll(ARG_PLACEHOLDER)) {
+    if (!names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}, 1000);
 
 /** `{{...}}` tags that are not `{{args.<name>}}` placeholders (Argo fails with "failed to resolve {{...}}"). */
 export function unsupportedPlaceholders(text: string): string[] {
@@ -115,19 +113,12 @@ export function neutralizePlaceholders(query: string): string {
 export function findPromqlError(query: string): PromqlError | undefined {
   // A fleet repeats the same few queries (a preset's query only differs in its placeholders' arguments), so
   // each distinct query is parsed once. The result is a pure function of the string.
-  if (PARSED.has(query)) {
-    const known = PARSED.get(query);
-    return known && { ...known };
-  }
-  const found = parsePromqlError(query);
-  if (PARSED.size >= PARSED_MAX) PARSED.clear();
-  PARSED.set(query, found);
+  const found = PARSED.get(query);
   return found && { ...found };
 }
 
 /** Queries parsed so far and their first error (bounded: cleared when full). */
-const PARSED = new Map<string, PromqlError | undefined>();
-const PARSED_MAX = 1000;
+const PARSED = new BoundedMemo<string, PromqlError | undefined>(query => parsePromqlError(query), 1000);
 
 function parsePromqlError(query: string): PromqlError | undefined {
   const text = neutralizePlaceholders(query);

@@ -1,5 +1,6 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { BoundedMemo } from './_memo';
 import { CanaryArgs } from './analysis-arg';
 import { MetricCondition } from './analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from './analysis-metric';
@@ -395,13 +396,7 @@ class QueryParts {
    */
   public cached(preset: string, extra: string, build: () => string): string {
     const key = `${preset}|${extra}|${this.key}`;
-    let query = QUERIES.get(key);
-    if (query === undefined) {
-      query = build();
-      if (QUERIES.size >= QUERIES_MAX) QUERIES.clear();
-      QUERIES.set(key, query);
-    }
-    return query;
+    return QUERIES.get(key, build);
   }
 
   /** `and on() sum(increase(...)) >= N`: no data below the traffic floor. */
@@ -432,8 +427,7 @@ class QueryParts {
 }
 
 /** Preset queries built so far, by preset and parts (bounded: cleared when full). */
-const QUERIES = new Map<string, string>();
-const QUERIES_MAX = 1000;
+const QUERIES = new BoundedMemo<string, string>(undefined, 1000);
 
 /** The canary and stable matchers of each reporter and isolation (validated enum values: at most four pairs). */
 const MATCHERS = new Map<string, { readonly canary: string; readonly stable: string }>();

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { BoundedMemo } from './_memo';
 import { renderPlan } from './_plan-markdown';
 import { canaryRollouts, computePlan, ManifestIndex, MExposure, MPlan, selectRollout } from './_plan-model';
 
@@ -389,18 +390,12 @@ export class RolloutPlan {
 }
 
 /** Durations are immutable: the plans share one per value (a fleet repeats the same few times thousands of times). */
-const DURATIONS = new Map<number, Duration>();
+const DURATIONS = new BoundedMemo<number, Duration>(ms => (ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms)));
 
 function duration(seconds: number): Duration {
   const ms = Math.round(seconds * 1000);
   if (ms === 0 && 1 / ms < 0) return Duration.seconds(ms / 1000); // -0: a Map does not tell it from 0
-  let d = DURATIONS.get(ms);
-  if (d === undefined) {
-    d = ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
-    if (DURATIONS.size >= 1024) DURATIONS.clear();
-    DURATIONS.set(ms, d);
-  }
-  return d;
+  return DURATIONS.get(ms);
 }
 
 function finite(seconds: number): Duration | undefined {

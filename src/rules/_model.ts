@@ -1,6 +1,7 @@
 // Internal model of the rule engine: an index over plain manifests and the finding collector.
 // Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
 // that edits made through escape hatches are seen as well.
+import { BoundedMemo } from '../_memo';
 
 /** The namespace Kubernetes uses when a namespaced object has none (the usual `kubectl` context). */
 export const DEFAULT_NAMESPACE = 'default';
@@ -202,18 +203,13 @@ export const WORKLOAD_KINDS = ['Rollout', 'Deployment', 'StatefulSet', 'DaemonSe
 const DURATION_UNITS: { [u: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Results of `parseGoDuration` by text: the same few durations ("5m", "1m") come back in every Rollout and template. */
-const parsedDurations = new Map<string, number | undefined>();
 /** More distinct durations than this in one process only clears the cache (it stays small whatever the input). */
 export const DURATION_CACHE_LIMIT = 512;
+const parsedDurations = new BoundedMemo<string, number | undefined>(text => parseDuration(text), DURATION_CACHE_LIMIT);
 
 /** Go's `time.ParseDuration`, in seconds; undefined when Go would not parse it. */
 export function parseGoDuration(text: string): number | undefined {
-  const cached = parsedDurations.get(text);
-  if (cached !== undefined || parsedDurations.has(text)) return cached;
-  const seconds = parseDuration(text);
-  if (parsedDurations.size >= DURATION_CACHE_LIMIT) parsedDurations.clear();
-  parsedDurations.set(text, seconds);
-  return seconds;
+  return parsedDurations.get(text);
 }
 
 /** The number of texts `parseGoDuration` has cached (for tests). */

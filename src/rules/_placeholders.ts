@@ -7,6 +7,7 @@
 // attempt runs past the end of a string (only the argument name can, even when it starts there: it may contain
 // `"`): such a metric takes the full scan. The result per string is cached, since the same queries come back in
 // every template of a fleet.
+import { BoundedMemo } from '../_memo';
 
 /** A placeholder in the JSON text of a metric; the group is the argument name. */
 const PLACEHOLDER = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
@@ -17,9 +18,12 @@ const PLACEHOLDER = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
 const OPEN_AT_END = /\{\{\s*args\.[^}\s]*$/;
 
 /** Argument names found in one string, or `undefined` when the string needs the full scan. */
-const namesByString = new Map<string, readonly string[] | undefined>();
 /** More distinct strings than this only clears the cache (it stays small whatever the input). */
 export const PLACEHOLDER_CACHE_LIMIT = 256;
+const namesByString = new BoundedMemo<string, readonly string[] | undefined>(text => {
+  const escaped = JSON.stringify(text).slice(1, -1); // the string as it appears in the JSON text
+  return OPEN_AT_END.test(escaped) ? undefined : scan(escaped);
+}, PLACEHOLDER_CACHE_LIMIT);
 
 /**
  * The argument names of the placeholders in `JSON.stringify(metric ?? {})`, in text order, with repeats: exactly
@@ -79,13 +83,7 @@ function collect(value: any, names: string[]): boolean {
 /** Adds the names in one string (a key or a value); false if it needs the full scan. */
 function addNames(text: string, names: string[]): boolean {
   if (!text.includes('{{')) return true;
-  let found = namesByString.get(text);
-  if (found === undefined && !namesByString.has(text)) {
-    const escaped = JSON.stringify(text).slice(1, -1); // the string as it appears in the JSON text
-    found = OPEN_AT_END.test(escaped) ? undefined : scan(escaped);
-    if (namesByString.size >= PLACEHOLDER_CACHE_LIMIT) namesByString.clear();
-    namesByString.set(text, found);
-  }
+  const found = namesByString.get(text);
   if (found === undefined) return false;
   for (const name of found) names.push(name);
   return true;
