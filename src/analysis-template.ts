@@ -1,9 +1,9 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertArgName } from './_analysis';
+import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
-import { SyncWave } from './sync-wave';
 import * as argo from '../imports/argoproj.io';
 
 /**
@@ -269,9 +269,6 @@ function exactRegexp(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
-// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
-// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
-const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: String(SyncWave.PREREQUISITES) };
 
 function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
   // the same result as spreading `metadata` and its annotations, without spreading what is not there

@@ -6,12 +6,12 @@ import { assertPinnedImage, parseImage, versionFromImage } from './_image';
 import { podSpecJson } from './_pod-spec';
 import { sweepMemo } from './_sweep';
 import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
+import { WORKLOAD_ANNOTATIONS } from './_wave-annotations';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
 import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
-import { SyncWave } from './sync-wave';
 import * as argo from '../imports/argoproj.io';
 
 /**
@@ -300,7 +300,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       metadata: {
         name: this.rolloutName,
         namespace: this.subsets.namespace,
-        annotations: { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}` },
+        annotations: { ...WORKLOAD_ANNOTATIONS },
       },
       target: this,
       maxReplicas: options.maxReplicas,
@@ -497,9 +497,6 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   }
 }
 
-// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
-// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
-const WORKLOAD_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.WORKLOAD}` };
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
 import { assertPinnedImage } from './_image';
 import { assertDnsLabel, resolveNamespace } from './_util';
+import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import { IAnalysisTemplate } from './analysis-template';
 import { ArgoRollout, RolloutAntiAffinity } from './argo-rollout';
 import { CanaryLabels, assertIdentityLabels } from './canary-labels';
@@ -14,12 +15,8 @@ import { AdditionalSubset, IstioSubsets } from './istio-subsets';
 import { CanaryAuthorizationOptions, defineMeshSecurity } from './mesh-security';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
-import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
 
-// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
-// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
-const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
 
 /** The default ports, resolved once (frozen: every CanaryService without `ports` shares them). */
 let defaultResolvedPorts: ResolvedServicePort[] | undefined;

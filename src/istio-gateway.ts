@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, resolveNamespace } from './_util';
-import { SyncWave } from './sync-wave';
+import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import * as istio from '../imports/networking.istio.io';
 
 /** An Istio Gateway that VirtualServices can bind to. */
@@ -112,7 +112,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.apiObject = new ApiObject(this, 'Resource', {
       ...istio.Gateway.GVK,
-      metadata: { name: this.name, namespace: this.namespace, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
+      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

@@ -2,10 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
 import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
+import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './_wave-annotations';
 import { assertIdentityLabels } from './canary-labels';
 import { IIstioGateway, assertHost } from './istio-gateway';
 import { ServicePortProtocol, isHttpFamily } from './service-port';
-import { SyncWave } from './sync-wave';
 import { TrafficPolicy } from './traffic-policy';
 import * as istio from '../imports/networking.istio.io';
 
@@ -429,10 +429,6 @@ export class IstioSubsets extends Construct {
   }
 }
 
-// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
-// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
-const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
-const ROUTING_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.ROUTING}` };
 
 /** Istio host matching: exact, or a `*.suffix` wildcard that matches one or more labels. */
 function hostMatches(pattern: string, host: string): boolean {

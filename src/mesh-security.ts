@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
-import { SyncWave } from './sync-wave';
+import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import * as sec from '../imports/security.istio.io';
 
 /** Who may call the service, for an Istio AuthorizationPolicy (ALLOW) on its pods. */
@@ -109,9 +109,6 @@ export function defineMeshSecurity(scope: Construct, props: MeshSecurityProps): 
   return out;
 }
 
-// The sync-wave annotations, built once and copied into each object: `{ ...X }` is cheaper than an object literal with
-// a computed key (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
-const PREREQUISITES_ANNOTATIONS: { [key: string]: string } = { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` };
 
 function dedupe(values: string[]): string[] {
   return values.filter((v, i) => values.indexOf(v) === i);
