@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { assertArgName, goDuration } from './_analysis';
 import { argPlaceholders, findPromqlError, unsupportedPlaceholders } from './_promql';
+import { compareCodeUnits } from './_util';
 import { MetricCondition } from './analysis-condition';
 
 /** Options for `PrometheusAuthentication.sigv4()`. */
@@ -396,7 +397,7 @@ export class AnalysisMetric {
     if (p.insecure) prometheus.insecure = true;
     const headers = Object.entries(p.headers ?? {});
     if (headers.length > 0) {
-      prometheus.headers = headers.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value: String(value) }));
+      prometheus.headers = headers.sort(([a], [b]) => compareCodeUnits(a, b)).map(([key, value]) => ({ key, value: String(value) }));
     }
     if (p.authentication) prometheus.authentication = p.authentication._toKube();
     const metric: any = { name: this.name };

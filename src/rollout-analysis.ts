@@ -1,3 +1,4 @@
+import { compareCodeUnits } from './_util';
 import { AnalysisArg } from './analysis-arg';
 import { IAnalysisTemplate } from './analysis-template';
 
@@ -88,7 +89,7 @@ export function renderAnalysis(where: string, options: RolloutAnalysisOptions, w
     }
   }
   const args: any[] = [];
-  for (const [name, d] of [...declared.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, d] of [...declared.entries()].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const value = supplied.get(name) ?? (d.required ? wellKnown[name] : undefined);
     if (value) {
       args.push(value._toKube());

@@ -50,6 +50,11 @@ describe('AnalysisMetric.prometheus', () => {
     expect(m.unbounded).toBe(false);
   });
 
+  test('headers are ordered by code units, whatever the locale (uppercase before lowercase)', () => {
+    const k = metric({ headers: { 'x-b': '1', 'X-A': '2', 'accept': '3' } })._toKube();
+    expect(k.provider.prometheus.headers.map((h: any) => h.key)).toEqual(['X-A', 'accept', 'x-b']);
+  });
+
   test('hours render as Go durations', () => {
     expect(metric({ interval: Duration.hours(1) })._toKube().interval).toBe('1h');
   });

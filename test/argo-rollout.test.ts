@@ -1,5 +1,9 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { AnalysisArg } from '../src/analysis-arg';
+import { MetricCondition } from '../src/analysis-condition';
+import { AnalysisMetric } from '../src/analysis-metric';
+import { AnalysisTemplate, AnalysisTemplateArg } from '../src/analysis-template';
 import { ArgoRollout, ArgoRolloutProps, RolloutAntiAffinity } from '../src/argo-rollout';
 import { CanaryStep } from '../src/canary-step';
 import { IstioMetrics } from '../src/istio-metrics';
@@ -364,6 +368,20 @@ describe('ArgoRollout', () => {
       ]));
       expect(r.analysis?.templates).toEqual([template]);
       expect(manifests).toMatchSnapshot();
+    });
+    test('analysis args are ordered by code units, whatever the locale (uppercase before lowercase)', () => {
+      // GIVEN a template that declares 'alpha' and 'Zone' (localeCompare would put alpha first)
+      const chart = nsChart();
+      const template = new AnalysisTemplate(chart, 'custom', {
+        metadata: { name: 'custom' },
+        args: [AnalysisTemplateArg.required('alpha'), AnalysisTemplateArg.required('Zone')],
+        metrics: [AnalysisMetric.prometheus({ name: 'm', query: 'sum(x{a="{{args.alpha}}",z="{{args.Zone}}"})', condition: MetricCondition.atLeast(1) })],
+      });
+      // WHEN
+      rollout(chart, { analysis: { templates: [template], args: [AnalysisArg.fromValue('alpha', 'a'), AnalysisArg.fromValue('Zone', 'z')] } });
+      // THEN
+      const args = rolloutOf(synth(chart)).spec.strategy.canary.analysis.args;
+      expect(args.map((a: any) => a.name)).toEqual(['Zone', 'alpha']);
     });
   });
 
