@@ -197,8 +197,14 @@ function application(chart: Chart, name: string): ApiObject {
   });
 }
 
-/** Builds the floor graph of N services and renders it: file name → YAML. */
-export function renderFloor(n: number): { [fileName: string]: string } {
+/** The floor graph of N services: the app, the Application objects and each service chart's objects. */
+interface FloorGraph {
+  readonly app: App;
+  readonly applications: ApiObject[];
+  readonly perChart: Array<[string, ApiObject[]]>;
+}
+
+function buildFloor(n: number): FloorGraph {
   const app = new App();
   const argocd = new Chart(app, 'argocd');
   const perChart: Array<[string, ApiObject[]]> = [];
@@ -209,8 +215,23 @@ export function renderFloor(n: number): { [fileName: string]: string } {
     perChart.push([name, serviceObjects(chart, name, serviceTag(i))]);
     applications.push(application(argocd, name));
   }
+  return { app, applications, perChart };
+}
+
+/** Builds the floor graph of N services and renders it: file name → YAML. */
+export function renderFloor(n: number): { [fileName: string]: string } {
+  const { applications, perChart } = buildFloor(n);
   const files: { [fileName: string]: string } = {};
   files['argocd.k8s.yaml'] = Yaml.stringify(...applications.map(o => o.toJson()));
   for (const [name, objects] of perChart) files[`${name}.k8s.yaml`] = Yaml.stringify(...objects.map(o => o.toJson()));
   return files;
+}
+
+/**
+ * Builds the same graph and synthesizes it the way plain cdk8s does, with `App.synthYaml()` (validation of
+ * every construct, dependency resolution and ordering, then the same serializer): all charts in one YAML
+ * stream, in memory. Context for the floor, not a target.
+ */
+export function synthFloorWithCdk8s(n: number): string {
+  return buildFloor(n).app.synthYaml();
 }

@@ -5,7 +5,9 @@
 //   library-noplans  the same with `plans: false` (YAML only, as the floor)
 //   phases           `library`, instrumented: time inside construct validations (which include the rules) and
 //                    inside CanaryRules.check; not used for the time columns
-//   check            renders `library-noplans` and `floor` and compares the YAML files byte by byte
+//   cdk8s-synth      the floor's objects synthesized by plain cdk8s, `App.synthYaml()` (context, not a target)
+//   check            renders `library-noplans` and `floor` and compares the YAML files byte by byte, and
+//                    compares `cdk8s-synth`'s stream with the floor's files joined in chart order
 import { createHash } from 'crypto';
 import { performance } from 'perf_hooks';
 
@@ -77,8 +79,8 @@ function main(): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`usage: worker.js <variant> <n>, got "${nArg}"`);
   const tStart = performance.now();
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const fleet = variant === 'floor' ? undefined : require('./fleet') as typeof import('./fleet');
-  const floor = variant === 'floor' || variant === 'check' ? require('./floor') as typeof import('./floor') : undefined;
+  const fleet = variant === 'floor' || variant === 'cdk8s-synth' ? undefined : require('./fleet') as typeof import('./fleet');
+  const floor = variant === 'floor' || variant === 'check' || variant === 'cdk8s-synth' ? require('./floor') as typeof import('./floor') : undefined;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const phases = variant === 'phases' ? instrument() : undefined;
   const tLoaded = performance.now();
@@ -97,6 +99,11 @@ function main(): void {
       const line = a.findIndex((l, i) => l !== b[i]);
       throw new Error(`N=${n}: ${name} differs at line ${line + 1}:\n  library: ${a[line]}\n  floor:   ${b[line]}`);
     }
+    // the cdk8s-synth variant writes the same documents, all charts in one stream (the argocd chart first)
+    const ordered = ['argocd.k8s.yaml', ...names.filter(f => f !== 'argocd.k8s.yaml')];
+    if (floor!.synthFloorWithCdk8s(n) !== ordered.map(f => raw[f]).join('---\n')) {
+      throw new Error(`N=${n}: App.synthYaml() of the floor's objects differs from the floor's files`);
+    }
     process.stdout.write(`${JSON.stringify({ variant, n, identical: true, ...digest(lib) })}\n`);
     return;
   }
@@ -106,12 +113,15 @@ function main(): void {
   if (variant === 'floor') {
     files = floor!.renderFloor(n);
     buildMs = NaN; // the floor builds and renders in one function
+  } else if (variant === 'cdk8s-synth') {
+    files = { 'all.k8s.yaml': floor!.synthFloorWithCdk8s(n) };
+    buildMs = NaN;
   } else if (variant === 'library' || variant === 'library-noplans' || variant === 'phases') {
     const app = fleet!.libraryFleet(n, variant !== 'library-noplans');
     buildMs = performance.now() - tLoaded;
     files = app.renderFiles();
   } else {
-    throw new Error(`unknown variant "${variant}": use floor, library, library-noplans, phases or check`);
+    throw new Error(`unknown variant "${variant}": use floor, cdk8s-synth, library, library-noplans, phases or check`);
   }
   const tEnd = performance.now();
   const usage = process.resourceUsage();
