@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertArgName } from './_analysis';
+import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './_gvk';
 import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
-import * as argo from '../imports/argoproj.io';
 
 /**
  * An argument declared by an analysis template, as the Rollout wiring sees it. An argument with
@@ -297,7 +297,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     // a plain ApiObject with the generated GVK: the generated toJson would drop int-or-string fields
     // (count, failureLimit, ...) given as numbers
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: argo.AnalysisTemplate.GVK.apiVersion,
+      apiVersion: ANALYSIS_TEMPLATE.apiVersion,
       kind,
       metadata: metadataWithWave(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
@@ -368,7 +368,7 @@ export class AnalysisTemplate extends AnalysisTemplateBase {
   public readonly clusterScope: boolean = false;
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
-    super(scope, id, props, argo.AnalysisTemplate.GVK.kind);
+    super(scope, id, props, ANALYSIS_TEMPLATE.kind);
   }
 }
 
@@ -388,7 +388,7 @@ export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
       throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") cannot be set on a ClusterAnalysisTemplate: it is cluster-scoped; `
         + 'remove it, or use AnalysisTemplate for a namespaced template');
     }
-    super(scope, id, props, argo.ClusterAnalysisTemplate.GVK.kind);
+    super(scope, id, props, CLUSTER_ANALYSIS_TEMPLATE.kind);
     if (Chart.of(this).namespace !== undefined) {
       // cluster-scoped: drop the namespace the chart gives every object
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

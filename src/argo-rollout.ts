@@ -2,6 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
+import { ROLLOUT } from './_gvk';
 import { assertPinnedImage, parseImage, versionFromImage } from './_image';
 import { podSpecJson } from './_pod-spec';
 import { sweepMemo } from './_sweep';
@@ -12,7 +13,7 @@ import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
-import * as argo from '../imports/argoproj.io';
+import type * as argo from '../imports/argoproj.io';
 
 /**
  * Anti-affinity between the pods of the new and the previous ReplicaSet, so that a bad canary node does not
@@ -227,7 +228,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
         + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
     }
     this.apiObject = new ApiObject(this, 'Resource', {
-      ...argo.Rollout.GVK,
+      ...ROLLOUT,
       metadata: {
         ...props.metadata,
         name,

@@ -1,9 +1,10 @@
 import { ApiObject, App, Chart, Duration, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
+import { APPLICATION } from './_gvk';
 import { sweepDnsLabel, sweepFindAll, sweepJson, sweepMemo } from './_sweep';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
-import * as argo from '../imports/argoproj.io';
+import type * as argo from '../imports/argoproj.io';
 
 const APPLICATION_SYMBOL = Symbol.for('cdk8s-canary.ArgoCdApplication');
 
@@ -377,7 +378,7 @@ export class ArgoCdApplication extends Construct {
     for (const entry of props.ignoreDifferences ?? []) this.addIgnoreDifference(entry);
 
     this.resource = new ApiObject(this, 'Resource', {
-      ...argo.Application.GVK,
+      ...APPLICATION,
       metadata: {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: this.namespace,

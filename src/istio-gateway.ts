@@ -1,9 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
+import { GATEWAY } from './_gvk';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, resolveNamespace } from './_util';
 import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
-import * as istio from '../imports/networking.istio.io';
+import type * as istio from '../imports/networking.istio.io';
 
 /** An Istio Gateway that VirtualServices can bind to. */
 export interface IIstioGateway {
@@ -111,7 +112,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
     this.props = props;
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.apiObject = new ApiObject(this, 'Resource', {
-      ...istio.Gateway.GVK,
+      ...GATEWAY,
       metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -136,7 +137,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
       servers.push({
         port: { number: 443, name: 'https', protocol: 'HTTPS' },
         hosts,
-        tls: { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: tls.credentialName },
+        tls: { mode: 'SIMPLE' as istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: tls.credentialName },
       });
     } else {
       servers.push({ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts });

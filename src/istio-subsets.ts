@@ -1,13 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { attachRules } from './_chart-rules';
+import { DESTINATION_RULE, VIRTUAL_SERVICE } from './_gvk';
 import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
 import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './_wave-annotations';
 import { assertIdentityLabels } from './canary-labels';
 import { IIstioGateway, assertHost } from './istio-gateway';
 import { ServicePortProtocol, isHttpFamily } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
-import * as istio from '../imports/networking.istio.io';
+import type * as istio from '../imports/networking.istio.io';
 
 /** Another Service port whose traffic the canary splits too. */
 export interface RoutedServicePort {
@@ -288,19 +289,19 @@ export class IstioSubsets extends Construct {
     }
 
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
-      ...istio.DestinationRule.GVK,
+      ...DESTINATION_RULE,
       metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toDestinationRule() }),
     });
     this.virtualService = new ApiObject(this, 'VirtualService', {
-      ...istio.VirtualService.GVK,
+      ...VIRTUAL_SERVICE,
       metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
     if (props.separateIngressVirtualService) {
       this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
-        ...istio.VirtualService.GVK,
+        ...VIRTUAL_SERVICE,
         metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
         spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
       });

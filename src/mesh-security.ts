@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AUTHORIZATION_POLICY, PEER_AUTHENTICATION } from './_gvk';
 import { assertDnsLabel, assertDnsSubdomain } from './_util';
 import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
-import * as sec from '../imports/security.istio.io';
+import type * as sec from '../imports/security.istio.io';
 
 /** Who may call the service, for an Istio AuthorizationPolicy (ALLOW) on its pods. */
 export interface CanaryAuthorizationOptions {
@@ -57,10 +58,10 @@ export function defineMeshSecurity(scope: Construct, props: MeshSecurityProps): 
   if (props.strictMtls) {
     const spec: sec.PeerAuthenticationSpec = {
       selector: { matchLabels: { ...props.selector } },
-      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.STRICT },
+      mtls: { mode: 'STRICT' as sec.PeerAuthenticationSpecMtlsMode.STRICT },
     };
     out.peerAuthentication = new ApiObject(scope, 'PeerAuthentication', {
-      ...sec.PeerAuthentication.GVK,
+      ...PEER_AUTHENTICATION,
       metadata: { name: props.name, namespace: props.namespace, annotations },
       spec,
     });
@@ -97,11 +98,11 @@ export function defineMeshSecurity(scope: Construct, props: MeshSecurityProps): 
     if (namespaces.length > 0) from.push({ source: { namespaces: dedupe(namespaces) } });
     const spec: sec.AuthorizationPolicySpec = {
       selector: { matchLabels: { ...props.selector } },
-      action: sec.AuthorizationPolicySpecAction.ALLOW,
+      action: 'ALLOW' as sec.AuthorizationPolicySpecAction.ALLOW,
       rules: [{ from, to: [{ operation: { ports: dedupe(props.ports.map(p => `${p}`)) } }] }],
     };
     out.authorizationPolicy = new ApiObject(scope, 'AuthorizationPolicy', {
-      ...sec.AuthorizationPolicy.GVK,
+      ...AUTHORIZATION_POLICY,
       metadata: { name: props.name, namespace: props.namespace, annotations },
       spec,
     });
