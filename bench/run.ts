@@ -15,6 +15,8 @@ interface Sample {
   readonly variant: string;
   readonly n: number;
   readonly ms: number;
+  /** Garbage collection pauses inside the timed part. */
+  readonly gcMs: number;
   readonly loadMs: number;
   readonly buildMs: number | null;
   readonly maxRssKiB: number;
@@ -101,6 +103,8 @@ function main(): void {
       ratio: lib / floor,
       ratioNoPlans: noplans / floor,
       cdk8sSynthMs: cdk8sSynth,
+      floorGcMs: med('floor', n, s => s.gcMs),
+      libraryNoPlansGcMs: med('library-noplans', n, s => s.gcMs),
       plansMsPerService: (lib - noplans) / n,
       libraryMsPerService: lib / n,
       floorMsPerService: floor / n,
@@ -137,11 +141,11 @@ function main(): void {
   lines.push(`Machine: ${machine()}. Load average at the end: ${os.loadavg().map(l => fmt(l, 2)).join(' ')}.`);
   lines.push(`Started ${started.toISOString()}; ${reps} repetitions per (N, variant), each in a fresh process; medians.`);
   lines.push('');
-  lines.push('| N | floor ms | library, same files ms | same files/floor | library ms/service | with plans ms | with plans/floor | validation share | rules share | floor MiB | library MiB | plain cdk8s synth ms |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| N | floor ms | library, same files ms | same files/floor | library ms/service | with plans ms | with plans/floor | validation share | rules share | floor MiB | library MiB | floor GC ms | same files GC ms | plain cdk8s synth ms |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     lines.push(`| ${r.n} | ${fmt(r.floorMs)} | ${fmt(r.libraryNoPlansMs)} | ${fmt(r.ratioNoPlans, 2)} | ${fmt(r.libraryNoPlansMs / r.n, 2)} | ${fmt(r.libraryMs)} `
-      + `| ${fmt(r.ratio, 2)} | ${fmt(r.validationShare * 100)}% | ${fmt(r.rulesShare * 100)}% | ${fmt(r.floorRssMiB)} | ${fmt(r.libraryRssMiB)} | ${fmt(r.cdk8sSynthMs)} |`);
+      + `| ${fmt(r.ratio, 2)} | ${fmt(r.validationShare * 100)}% | ${fmt(r.rulesShare * 100)}% | ${fmt(r.floorRssMiB)} | ${fmt(r.libraryRssMiB)} | ${fmt(r.floorGcMs)} | ${fmt(r.libraryNoPlansGcMs)} | ${fmt(r.cdk8sSynthMs)} |`);
   }
   lines.push('');
   lines.push(`Module loading (not in the times above), median: library ${fmt(median(rows.map(r => r.libraryLoadMs)))} ms, floor ${fmt(median(rows.map(r => r.floorLoadMs)))} ms.`);
