@@ -294,7 +294,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
   protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, kind: string) {
     super(scope, id);
     this.spec.init(props);
-    // a plain ApiObject with the generated GVK: the generated toJson would drop int-or-string fields
+    // a plain ApiObject with the AnalysisTemplate GVK (src/_gvk.ts), not the generated class: its toJson would drop int-or-string fields
     // (count, failureLimit, ...) given as numbers
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ANALYSIS_TEMPLATE.apiVersion,
