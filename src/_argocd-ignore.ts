@@ -1,6 +1,7 @@
 // Internal: computes the Argo CD `ignoreDifferences` entries for the fields the Argo Rollouts controller
 // changes at runtime, from the synthesized objects (plain JSON manifests) an Application deploys.
 // Not exported from the package.
+import { compareCodeUnits } from './_util';
 
 /** One rendered `spec.ignoreDifferences[]` entry (the JSON Argo CD reads). */
 export interface IgnoreEntry {
@@ -77,7 +78,7 @@ class EntryCollector {
 
   public sorted(): IgnoreEntry[] {
     return [...this.entries.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([, e]) => dropUndefined(e));
   }
 }

@@ -3,7 +3,7 @@
 // The public, jsii-friendly view is built from this model in rollout-plan.ts.
 import { BoundedMemo } from './_memo';
 import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds } from './_plan-time';
-import { assertIntInRange } from './_util';
+import { assertIntInRange, compareCodeUnits } from './_util';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
 export const ERROR_RETRY_SECONDS = 10;
@@ -139,12 +139,7 @@ export function canaryRollouts(manifests: any[]): any[] {
     const m = manifests[i];
     if (m && m.kind === 'Rollout' && m.spec?.strategy?.canary) rollouts.push(m);
   }
-  return rollouts.length > 1 ? rollouts.sort((a, b) => compare(key(a), key(b))) : rollouts;
-}
-
-/** Locale-independent string order, so that the output does not depend on the machine. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return rollouts.length > 1 ? rollouts.sort((a, b) => compareCodeUnits(key(a), key(b))) : rollouts;
 }
 
 function key(m: any): string {
@@ -899,7 +894,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     }
   }
 
-  warnings.sort((x, y) => (x.stepIndex ?? -1) - (y.stepIndex ?? -1) || compare(x.code, y.code) || compare(x.message, y.message));
+  warnings.sort((x, y) => (x.stepIndex ?? -1) - (y.stepIndex ?? -1) || compareCodeUnits(x.code, y.code) || compareCodeUnits(x.message, y.message));
 
   return {
     rolloutName: name,

@@ -2,6 +2,7 @@
 // Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
 // that edits made through escape hatches are seen as well.
 import { BoundedMemo } from '../_memo';
+import { compareCodeUnits as cmp } from '../_util';
 
 /** The namespace Kubernetes uses when a namespaced object has none (the usual `kubectl` context). */
 export const DEFAULT_NAMESPACE = 'default';
@@ -101,10 +102,6 @@ function toObj(m: any): Obj {
   const namespace = clusterScoped ? '' : String(rawNs ?? DEFAULT_NAMESPACE);
   const label = clusterScoped || rawNs === undefined ? `${m.kind} ${name}` : `${m.kind} ${rawNs}/${name}`;
   return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label, raw: m };
-}
-
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The empty array `arr()` returns for anything that is not an array (frozen: callers only read). */

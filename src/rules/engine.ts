@@ -4,7 +4,8 @@ import { checkArgoRollouts } from './_argo-rollouts';
 import { CATALOG, ruleInfo } from './_catalog';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
-import { cmp, Context } from './_model';
+import { compareCodeUnits as cmp } from '../_util';
+import { Context } from './_model';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 
 /**

@@ -5,19 +5,11 @@ import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { contentHash } from '../../src/_util';
 import { CanaryService } from '../../src/canary-service';
 import { CanaryRules } from '../../src/rules/engine';
+import { sortedCopyJson } from '../support/sorted-json';
 
-/** contentHash as first written: sha256 of JSON.stringify of a complete copy with sorted keys. */
+/** contentHash as first written: sha256 of the JSON of a complete copy with sorted keys. */
 function referenceHash(value: unknown): string {
-  const copy = (x: any): any => {
-    if (Array.isArray(x)) return x.map(copy);
-    if (x && typeof x === 'object') {
-      const out: any = {};
-      for (const k of Object.keys(x).sort()) if (x[k] !== undefined) out[k] = copy(x[k]);
-      return out;
-    }
-    return x;
-  };
-  return createHash('sha256').update(JSON.stringify(copy(value))).digest('hex').slice(0, 10);
+  return createHash('sha256').update(sortedCopyJson(value)).digest('hex').slice(0, 10);
 }
 
 function rolloutOf(patch?: (ro: ApiObject) => void): any {
