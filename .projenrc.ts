@@ -30,7 +30,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1',
     'yaml@^2.5.0',
   ],
-  gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp', '/.dist.staging-*'],
+  gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp'],
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],

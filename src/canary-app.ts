@@ -1,11 +1,12 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartWarnings } from './_chart-rules';
 import { inSweep, sweepDnsLabel, sweepFindAll, sweepJson } from './_sweep';
 import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
+import { libraryVersion } from './private/synth/library-version';
+import { writeOutputFolder } from './private/synth/output-folder';
+import { addManifests, checkLayout, OutputFiles, OutputLayout } from './private/synth/output-layout';
 import { RolloutPlan } from './rollout-plan';
 import { CanaryRules } from './rules/engine';
 
@@ -20,44 +21,65 @@ export interface CanaryAppProps extends AppProps {
 }
 
 /**
- * A cdk8s `App` whose `synth()` is all-or-nothing: it validates the whole app and renders every chart in
- * memory first, and only then replaces the output folder. A failed synth (any validation error) writes
- * nothing and leaves the previous output byte-identical, so a GitOps pipeline never commits a half
- * written `dist/`.
+ * A cdk8s `App` for an output folder that is shared with the user: a GitOps repository folder, or its root.
  *
- * It also validates the app once, instead of once per chart as `App.synth()` does.
+ * - **It changes only what it wrote.** `synth()` records the files it writes, with their sha256, in
+ *   `cdk8s-canary.owned.txt` in the output folder (commit it with the manifests). The next synth rewrites those
+ *   files and removes the ones it no longer produces (a removed chart or service), and never changes, replaces or
+ *   deletes anything else in the folder: `.git/`, a README, a `kustomization.yaml`, another team's folder. It
+ *   refuses to overwrite a file it has no record of writing (unless the file already has the content it would
+ *   write), and warns when it overwrites or removes a file edited since the last synth.
+ * - **All or nothing.** It validates the whole app and renders every file in memory first, then stages the
+ *   files inside the output folder and renames them into place, putting everything back on an error: a failed
+ *   synth (a validation error, a conflict, an I/O error part-way) leaves the folder byte-identical.
+ * - A symlinked output folder is written through (the link stays a link); new folders get the umask's mode;
+ *   `CDK8S_OUTDIR=.` works.
+ * - It validates the app once, instead of once per chart as `App.synth()` does, and writes a rollout plan
+ *   (`<chart>.plan.md`) per chart that holds a canary Rollout.
  *
- * Note: `cdk8s synth` (the CLI) deletes its output folder before it runs the app; run the compiled app with
- * `node` (as the README's synth command does) to keep the previous output on failure.
+ * Every `App` prop is honoured. Output names follow `App.synth()` for each `yamlOutputType` (one
+ * `<chart>.k8s.yaml` per chart by default), except that charts that depend on each other are not given
+ * cdk8s's numeric prefixes; two outputs with the same name are an error.
  *
- * Output names follow cdk8s: one `<chart>.k8s.yaml` per chart (charts that depend on each other are not
- * given cdk8s's numeric prefixes).
+ * Run the program with `node` (or `npx ts-node`) and `CDK8S_OUTDIR`, not with the `cdk8s synth` CLI, for a
+ * folder that holds anything else: `cdk8s synth` deletes its output folder before it runs the app (see
+ * docs/gitops-layout.md, "The output folder").
  */
 export class CanaryApp extends App {
   /** Whether rollout plans are written next to the manifests. */
   public readonly plans: boolean;
+  private readonly layout: OutputLayout;
   private _warnings: string[] = [];
 
   constructor(props: CanaryAppProps = {}) {
     super(props);
     this.plans = props.plans ?? true;
+    this.layout = {
+      yamlOutputType: this.yamlOutputType,
+      outputFileExtension: this.outputFileExtension,
+      constructMetadata: props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true', // as App does
+    };
+    checkLayout(this.layout);
   }
 
   /**
-   * The warnings of the last render: rule warnings (see docs/rules.md) and rollout plan warnings (see
-   * docs/plan.md). They never fail synth.
+   * The warnings of the last render or synth: rule warnings (see docs/rules.md), rollout plan warnings (see
+   * docs/plan.md) and, after a synth, what it did to files edited by hand. They never fail synth.
    */
   public get warnings(): string[] {
     return [...this._warnings];
   }
 
   /**
-   * Validates and renders every chart, then writes them to `outdir`, replacing its previous content.
-   * Warnings are printed to stderr.
+   * Validates and renders every chart, then writes the files to `outdir`: it creates or rewrites the files it
+   * owns, removes those it owned and no longer produces, and updates its record (`cdk8s-canary.owned.txt`), leaving
+   * every other file in the folder as it is. Throws, changing nothing, when the app is invalid or a file it must
+   * write belongs to someone else. Warnings are printed to stderr.
    */
   public synth(): void {
     const files = this.renderFiles();
-    writeFolderAtomically(this.outdir, files);
+    const written = writeOutputFolder(this.outdir, files, { libraryVersion: libraryVersion() });
+    this._warnings.push(...written.warnings);
     for (const w of this._warnings) {
       // eslint-disable-next-line no-console
       console.warn(w);
@@ -65,8 +87,9 @@ export class CanaryApp extends App {
   }
 
   /**
-   * Validates the app and renders the output files in memory (file name → content). Throws, listing every
-   * validation error, when the app is invalid.
+   * Validates the app and renders the output files in memory (path in the output folder → content): the
+   * manifests, the rollout plans and, with `recordConstructMetadata`, `construct-metadata.json` (not the
+   * ownership record, which `synth()` adds). Throws, listing every validation error, when the app is invalid.
    */
   public renderFiles(): { [fileName: string]: string } {
     return inSweep(() => this.renderFilesOnce());
@@ -81,29 +104,25 @@ export class CanaryApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    const files: { [fileName: string]: string } = {};
+    const charts = dependencyOrder(this).filter((x): x is Chart => x instanceof Chart).map(chart => { // = this.charts, in linear time
+      const objects = chartObjects(chart);
+      return { chart, name: sweepDnsLabel(chart), objects, manifests: objects.map(o => sweepJson(o)) }; // serialized once per render, rules included
+    });
+    const out = new OutputFiles(this.layout);
+    addManifests(out, charts, this.layout);
     const warnings: string[] = [];
-    for (const chart of dependencyOrder(this).filter((x): x is Chart => x instanceof Chart)) { // = this.charts, in linear time
-      const base = sweepDnsLabel(chart);
-      const name = `${base}${this.outputFileExtension}`;
-      if (files[name] !== undefined) {
-        throw new Error(`two charts render to the same file "${name}": give the charts distinct ids`);
-      }
-      const manifests = chartObjects(chart).map(o => sweepJson(o)); // serialized once per render, rules included
-      files[name] = Yaml.stringify(...manifests);
+    for (const { chart, name, manifests } of charts) {
       warnings.push(...chartWarnings(chart).map(f => `[${chart.node.path}] ${CanaryRules.format(f)}`));
-      if (this.plans) {
-        const plans = chartPlans(chart, manifests);
-        if (plans.length > 0) {
-          files[`${base}.plan.md`] = RolloutPlan.renderMarkdown(plans, `Rollout plan: ${base}`);
-          for (const p of plans) {
-            warnings.push(...p.warnings.map(w => `[${chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
-          }
+      const plans = this.plans ? chartPlans(chart, manifests) : [];
+      if (plans.length > 0) {
+        out.add(`${name}.plan.md`, RolloutPlan.renderMarkdown(plans, `Rollout plan: ${name}`), `the rollout plan of chart "${chart.node.path}"`);
+        for (const p of plans) {
+          warnings.push(...p.warnings.map(w => `[${chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
         }
       }
     }
     this._warnings = warnings;
-    return files;
+    return out.toObject();
   }
 }
 
@@ -125,32 +144,4 @@ export function chartObjects(chart: Chart): ApiObject[] {
   return dependencyOrder(chart)
     .filter((x: IConstruct): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);
-}
-
-/**
- * Writes `files` into a staging folder next to `outdir`, then swaps it in with renames. If anything fails
- * before the swap, `outdir` is untouched.
- */
-function writeFolderAtomically(outdir: string, files: { [fileName: string]: string }): void {
-  const parent = path.dirname(path.resolve(outdir));
-  fs.mkdirSync(parent, { recursive: true });
-  const base = path.basename(path.resolve(outdir));
-  const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
-  try {
-    for (const [name, content] of Object.entries(files)) {
-      fs.writeFileSync(path.join(staging, name), content);
-    }
-    const old = `${staging}.old`;
-    const exists = fs.existsSync(outdir);
-    if (exists) fs.renameSync(outdir, old);
-    try {
-      fs.renameSync(staging, outdir);
-    } catch (e) {
-      if (exists) fs.renameSync(old, outdir); // put the previous output back
-      throw e;
-    }
-    if (exists) fs.rmSync(old, { recursive: true, force: true });
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
 }

@@ -29,9 +29,9 @@ beforeAll(() => {
   }
 });
 
-test('writes one manifest file and one plan per environment, and the Argo CD Applications', () => {
+test('writes one manifest file and one plan per environment, the Argo CD Applications, and the ownership record', () => {
   expect(Object.keys(files)).toEqual([
-    'argocd.k8s.yaml', 'shop-production.k8s.yaml', 'shop-production.plan.md', 'shop-staging.k8s.yaml', 'shop-staging.plan.md',
+    'argocd.k8s.yaml', 'cdk8s-canary.owned.txt', 'shop-production.k8s.yaml', 'shop-production.plan.md', 'shop-staging.k8s.yaml', 'shop-staging.plan.md',
   ]);
 });
 
