@@ -2,9 +2,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { RECORD_FILE } from '../src/private/synth/output-record';
 
 // Runs scripts/check-manifests.sh against a tiny synth command: a node script that writes the files described by
-// the MANIFESTS env var (JSON: file name -> content) into $CDK8S_OUTDIR, like a cdk8s App does.
+// the MANIFESTS env var (JSON: file name -> content) into $CDK8S_OUTDIR, like a cdk8s App does, and with RECORD=1
+// an ownership record listing them, like CanaryApp does.
 
 const SCRIPT = path.join(__dirname, '..', 'scripts', 'check-manifests.sh');
 
@@ -18,8 +20,14 @@ beforeEach(() => {
     "const fs = require('fs'); const path = require('path');",
     "const out = process.env.CDK8S_OUTDIR || 'dist';",
     'fs.mkdirSync(out, { recursive: true });',
-    "for (const [name, content] of Object.entries(JSON.parse(process.env.MANIFESTS || '{}'))) {",
+    "const files = JSON.parse(process.env.MANIFESTS || '{}');",
+    'for (const [name, content] of Object.entries(files)) {',
     '  fs.writeFileSync(path.join(out, name), content);',
+    '}',
+    "if (process.env.RECORD === '1') {",
+    "  const sha = c => require('crypto').createHash('sha256').update(c).digest('hex');",
+    '  const lines = Object.keys(files).sort().map(f => `${sha(files[f])}  ${f}`);',
+    `  fs.writeFileSync(path.join(out, '${RECORD_FILE}'), ['# cdk8s-canary output record, format 1.', ...lines, ''].join('\\n'));`,
     '}',
   ].join('\n'));
   synthCommand = `node ${JSON.stringify(synth)}`;
@@ -39,8 +47,8 @@ function committed(files: { [name: string]: string }): string {
   return dir;
 }
 
-function run(args: string[], manifests: { [name: string]: string }) {
-  const r = spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, MANIFESTS: JSON.stringify(manifests) }, encoding: 'utf-8' });
+function run(args: string[], manifests: { [name: string]: string }, env: { [name: string]: string } = {}) {
+  const r = spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, MANIFESTS: JSON.stringify(manifests), ...env }, encoding: 'utf-8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -126,6 +134,61 @@ test('works with a real cdk8s App, which writes to CDK8S_OUTDIR when it has no o
   expect(same.status).toBe(0);
   expect(changed.status).toBe(1);
   expect(changed.stdout).toMatch(/^\+  greeting: hi$/m);
+});
+
+describe('with an ownership record (CanaryApp)', () => {
+  /** The committed directory as a GitOps repository holds it: the files and record of an earlier synth, and the user's files. */
+  function committedWithRecord(files: { [name: string]: string }): string {
+    const dir = path.join(work, 'repo');
+    const out = spawnSync('node', [path.join(work, 'synth.js')], { env: { ...process.env, CDK8S_OUTDIR: dir, MANIFESTS: JSON.stringify(files), RECORD: '1' } });
+    expect(out.status).toBe(0);
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# GitOps\n');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: []\n');
+    return dir;
+  }
+
+  test('compares only the files synth owns: the user\'s files next to them are left out', () => {
+    const dir = committedWithRecord({ 'shop.k8s.yaml': SHOP, 'argocd.k8s.yaml': ARGOCD });
+    const r = run([synthCommand, dir], { 'shop.k8s.yaml': SHOP, 'argocd.k8s.yaml': ARGOCD }, { RECORD: '1' });
+    expect(r.stderr).toEqual('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`ok: the files synth owns in '${dir}' match a fresh synth (other files there are not synth's and are left out)`);
+  });
+
+  test('fails if an owned file differs, and prints the diff', () => {
+    const dir = committedWithRecord({ 'shop.k8s.yaml': SHOP });
+    const r = run([synthCommand, dir], { 'shop.k8s.yaml': SHOP.replace('name: shop', 'name: shop-v2') }, { RECORD: '1' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^\+ {2}name: shop-v2$/m);
+    expect(r.stderr).toContain(`error: the files synth owns in '${dir}' differ from a fresh synth (diff above: '-' committed, '+' fresh).`);
+    expect(r.stderr).toContain(`regenerate them by running the synth command with CDK8S_OUTDIR='${dir}' (it removes the files of removed charts itself)`);
+  });
+
+  test('fails if a file the committed record lists is no longer produced, or a new one is not committed', () => {
+    const dir = committedWithRecord({ 'shop.k8s.yaml': SHOP, 'old.k8s.yaml': SHOP });
+    const r = run([synthCommand, dir], { 'shop.k8s.yaml': SHOP, 'argocd.k8s.yaml': ARGOCD }, { RECORD: '1' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`Only in ${dir}: old.k8s.yaml`);
+    expect(r.stdout).toMatch(/Only in .*synth: argocd\.k8s\.yaml/);
+    expect(r.stdout).not.toContain('README.md');
+  });
+
+  test('fails if the record is not committed', () => {
+    const dir = committed({ 'shop.k8s.yaml': SHOP });
+    const r = run([synthCommand, dir], { 'shop.k8s.yaml': SHOP }, { RECORD: '1' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`Only in .*synth: ${RECORD_FILE.replace(/\./g, '\\.')}`));
+  });
+
+  test('fails if the committed record lists a path outside the directory', () => {
+    const dir = committedWithRecord({ 'shop.k8s.yaml': SHOP });
+    fs.appendFileSync(path.join(dir, RECORD_FILE), `${'0'.repeat(64)}  ../../etc/hostname\n`);
+    const r = run([synthCommand, dir], { 'shop.k8s.yaml': SHOP }, { RECORD: '1' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('lists "../../etc/hostname", which is not a plain path inside the directory; restore the record from git');
+  });
 });
 
 test('fails if the arguments are missing', () => {
