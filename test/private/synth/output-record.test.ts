@@ -28,6 +28,12 @@ describe('renderRecord', () => {
     expect(text).toMatchSnapshot();
   });
 
+  test('docs/gitops-layout.md shows the header renderRecord writes', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'gitops-layout.md'), 'utf-8');
+    const header = renderRecord(record({}), '0.0.0').trimEnd();
+    expect(doc).toContain(`\`\`\`text\n${header}\n`);
+  });
+
   test('the same record gives the same bytes, whatever the insertion order', () => {
     const one = renderRecord(record({ 'a.yaml': [A], 'b.yaml': [B] }, ['x', 'y']), '1.0.0');
     const two = renderRecord(record({ 'b.yaml': [B], 'a.yaml': [A] }, ['y', 'x']), '1.0.0');
