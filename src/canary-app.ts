@@ -23,6 +23,7 @@ export interface CanaryAppProps extends AppProps {
 /**
  * A cdk8s `App` for an output folder that is shared with the user: a GitOps repository folder, or its root.
  *
+ * What `synth()` guarantees:
  * - **It changes only what it wrote.** `synth()` records the files it writes, with their sha256, in
  *   `cdk8s-canary.owned.txt` in the output folder (commit it with the manifests). The next synth rewrites those
  *   files and removes the ones it no longer produces (a removed chart or service), and never changes, replaces or
@@ -71,10 +72,12 @@ export class CanaryApp extends App {
   }
 
   /**
-   * Validates and renders every chart, then writes the files to `outdir`: it creates or rewrites the files it
-   * owns, removes those it owned and no longer produces, and updates its record (`cdk8s-canary.owned.txt`), leaving
-   * every other file in the folder as it is. Throws, changing nothing, when the app is invalid or a file it must
-   * write belongs to someone else. Warnings are printed to stderr.
+   * Validates and renders every chart, then updates the files it owns in `outdir`.
+   *
+   * It creates or rewrites its files, removes those it wrote before and no longer produces, and updates its
+   * record (`cdk8s-canary.owned.txt`), leaving every other file in the folder as it is. Throws, changing nothing,
+   * when the app is invalid, a file it must write belongs to someone else, or an I/O error occurs. Warnings are
+   * printed to stderr.
    */
   public synth(): void {
     const files = this.renderFiles();
@@ -87,9 +90,11 @@ export class CanaryApp extends App {
   }
 
   /**
-   * Validates the app and renders the output files in memory (path in the output folder → content): the
-   * manifests, the rollout plans and, with `recordConstructMetadata`, `construct-metadata.json` (not the
-   * ownership record, which `synth()` adds). Throws, listing every validation error, when the app is invalid.
+   * Validates the app and renders the output files in memory (path in the output folder → content).
+   *
+   * The files are the manifests, the rollout plans and, with `recordConstructMetadata`,
+   * `construct-metadata.json` (not the ownership record, which `synth()` adds). Throws, listing every validation
+   * error, when the app is invalid.
    */
   public renderFiles(): { [fileName: string]: string } {
     return inSweep(() => this.renderFilesOnce());

@@ -242,8 +242,10 @@ function planFolderRemovals(desired: Desired, owned: OutputRecord, removes: stri
     if (others.length === 0) {
       rmdirs.push(f);
       gone.add(f);
+    } else {
+      const listed = `${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}`;
+      kept.push(`"${f}/" was created by synth, which no longer uses it, but it holds files synth did not write (${listed}): synth left it and no longer owns it.`);
     }
-    else kept.push(`"${f}/" was created by synth, which no longer uses it, but it holds files synth did not write (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}): synth left it and no longer owns it.`);
   }
   return { rmdirs, kept };
 }
