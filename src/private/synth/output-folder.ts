@@ -59,7 +59,7 @@ interface Folder {
 function openFolder(outdir: string): Folder {
   const st = lstatOrUndefined(outdir);
   if (!st) return { shown: outdir, root: path.resolve(outdir), exists: false };
-  const target = st.isSymbolicLink() ? statOrUndefined(outdir) : st;
+  const target = st.isSymbolicLink() ? lstatOrUndefined(outdir, true) : st;
   if (!target) {
     throw new Error(`The output folder "${outdir}" is a symbolic link to "${fs.readlinkSync(outdir)}", which does not exist. `
       + 'Synth writes through a link to a folder, but does not create its target. Fix: create the folder the link points to, or fix the link.');
@@ -483,18 +483,10 @@ function describe(kind: Kind): string {
   return { file: 'a file', dir: 'a folder', link: 'a symbolic link', other: 'a special file (socket, FIFO or device)' }[kind];
 }
 
-function lstatOrUndefined(p: string): fs.Stats | undefined {
+/** What is at `p` (the link itself, unless `follow`), or undefined when nothing is. */
+function lstatOrUndefined(p: string, follow = false): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
-
-function statOrUndefined(p: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(p);
+    return follow ? fs.statSync(p) : fs.lstatSync(p);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw e;
