@@ -41,7 +41,7 @@ beforeEach(() => {
     'gitops/kustomization.yaml': 'resources:\n  - shop.k8s.yaml\n',
     'gitops/payments/payments.k8s.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
   });
-  git(['init', '-q', '-b', 'main']);
+  git(['init', '-q']);
   commit('the user\'s files');
 });
 
