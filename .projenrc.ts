@@ -28,6 +28,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/argo-cd@^2.7.2',
     'kubernetes-models@^4.5.1',
     'ajv@^8.17.1',
+    'ajv-formats@^2.1.1',
     'yaml@^2.5.0',
   ],
   gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp'],
@@ -42,12 +43,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
-  // Transpile-only in jest: jsii type-checks the library, and the big generated imports make type-checked
-  // test runs slow.
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  // Transpile-only in jest (test/tsconfig.json has isolatedModules, which ts-jest reads): jsii type-checks the
+  // library.
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // compiles the schema validators once per run (test/support/schema-cache.ts)
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
       testTimeout: 120_000,
       collectCoverage: false,
     },

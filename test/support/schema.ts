@@ -1,23 +1,20 @@
-// Test oracles: validate synthesized manifests against upstream schemas that are independent of our
-// generated bindings.
-//  1. @kubernetes-models/* (the upstream CRD and Kubernetes JSON schemas, as published on npm).
-//  2. When the pinned CRDs are present (../shared/crds, or $CRD_DIR), a strict check with ajv against
-//     their openAPIV3Schema in which unknown fields are errors, as `kubectl apply` with strict field
-//     validation and `kubectl argo rollouts lint` would report them.
+// Test oracles: validate synthesized manifests against upstream schemas.
+//  1. @kubernetes-models/* (the upstream CRD and Kubernetes JSON schemas, as published on npm; independent of our
+//     generated bindings, but of older upstream versions than the pinned CRDs, and they accept unknown fields).
+//  2. A strict check in which unknown fields are errors, as `kubectl apply` with strict field validation and
+//     `kubectl argo rollouts lint` would report them: schemas derived from the bindings in imports/, which
+//     `cdk8s import` generated from the pinned CRDs (binding-schemas.ts).
+// Both are compiled once per content and kept on disk (schema-cache.ts), so a suite only loads them.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
-import { AnalysisTemplate, ClusterAnalysisTemplate, Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1';
-import { DestinationRule, Gateway, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
-import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
-import Ajv from 'ajv';
 import * as appsV1 from 'kubernetes-models/apps/v1';
 import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
 import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import * as YAML from 'yaml';
+import { MODEL_SCHEMAS, schemaCacheDir } from './schema-cache';
 
 const k8sModels: { [group: string]: any } = {
   'v1': coreV1,
@@ -27,36 +24,43 @@ const k8sModels: { [group: string]: any } = {
   'batch/v1': batchV1,
 };
 
-const CRD_DIR = process.env.CRD_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'crds');
+/** The @kubernetes-models oracle of a kind: a schema compiled in schema-cache.ts, or a class with its own validator. */
+type ModelOracle = { readonly schemaId: string; readonly apiVersion: string } | { readonly cls: any };
+
+function modelOracle(apiVersion: string, kind: string): ModelOracle | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const compiled = (id: string, asVersion: string): ModelOracle | undefined =>
+    Object.values(MODEL_SCHEMAS).includes(id) ? { schemaId: id, apiVersion: asVersion } : undefined;
+  if (group === 'argoproj.io') {
+    return kind === 'Application' ? { cls: Application } : compiled(`argoproj.io.v1alpha1.${kind}`, apiVersion);
+  } else if (group === 'networking.istio.io') {
+    // @kubernetes-models/istio 2.3 has no v1 classes; Istio serves identical schemas for v1, v1beta1 and v1alpha3.
+    return compiled(`networking.istio.io.v1beta1.${kind}`, 'networking.istio.io/v1beta1');
+  } else if (group === 'security.istio.io') {
+    // @kubernetes-models/istio 2.3 has PeerAuthentication only as v1beta1 (Istio serves identical schemas for v1 and v1beta1).
+    if (kind === 'PeerAuthentication') return compiled('security.istio.io.v1beta1.PeerAuthentication', 'security.istio.io/v1beta1');
+    return compiled(`security.istio.io.v1.${kind}`, apiVersion);
+  }
+  const cls = k8sModels[apiVersion]?.[kind];
+  return cls ? { cls } : undefined;
+}
 
 /** Validates one manifest; throws with the failing path. */
 export function validateManifest(obj: any): void {
   const { apiVersion, kind } = obj;
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  let model: any;
-  if (group === 'argoproj.io') {
-    const classes: { [k: string]: any } = { Rollout, AnalysisTemplate, ClusterAnalysisTemplate, Application };
-    model = classes[kind];
-  } else if (group === 'networking.istio.io') {
-    // @kubernetes-models/istio 2.3 has no v1 classes; Istio serves identical schemas for v1, v1beta1 and v1alpha3.
-    const classes: { [k: string]: any } = { VirtualService, DestinationRule, Gateway };
-    model = classes[kind] && { cls: classes[kind], apiVersion: 'networking.istio.io/v1beta1' };
-  } else if (group === 'security.istio.io') {
-    // @kubernetes-models/istio 2.3 has PeerAuthentication only as v1beta1 (Istio serves identical schemas for v1 and v1beta1).
-    if (kind === 'PeerAuthentication') model = { cls: PeerAuthentication, apiVersion: 'security.istio.io/v1beta1' };
-    if (kind === 'AuthorizationPolicy') model = AuthorizationPolicy;
-  } else if (k8sModels[apiVersion]) {
-    model = k8sModels[apiVersion][kind];
-  }
+  const model = modelOracle(apiVersion, kind);
   if (!model) {
     throw new Error(`no schema oracle for ${apiVersion} ${kind}`);
   }
-  if (model.cls) {
-    new model.cls({ ...obj, apiVersion: model.apiVersion }).validate();
+  if ('cls' in model) {
+    new model.cls(obj).validate();
   } else {
-    new model(obj).validate();
+    const validate = compiledValidator('models', model.schemaId)!;
+    if (!validate({ ...obj, apiVersion: model.apiVersion })) {
+      throw new Error(`not valid against the @kubernetes-models ${model.schemaId} schema:\n  ${formatErrors(withoutNullableRefErrors(validate.errors))}`);
+    }
   }
-  strictCrdCheck(obj);
+  validateStrict(obj);
 }
 
 /** Validates every manifest of a synthesized chart. Returns the manifests for chaining. */
@@ -72,70 +76,80 @@ export function validateManifests(manifests: any[]): any[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Strict check against the pinned CRDs.
+// Strict check: the schemas derived from the bindings of the pinned CRDs.
 
-const validators = new Map<string, any>();
-let loaded = false;
-let warned = false;
+/** Groups whose objects have a strict schema (the CRDs in imports/); core kinds are checked by kubernetes-models. */
+const CRD_GROUPS = ['argoproj.io', 'networking.istio.io', 'security.istio.io'];
 
-function loadCrds() {
-  loaded = true;
-  if (!fs.existsSync(CRD_DIR)) return;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
-  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap(e => e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []);
-  for (const file of walk(CRD_DIR)) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf-8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const v of crd.spec.versions) {
-        const root = structuredClone(v.schema.openAPIV3Schema);
-        // every object has these, whether the CRD schema lists them or not
-        root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-        const schema = closeObjects(root);
-        validators.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+/**
+ * The strict check alone (validateManifest runs it after the @kubernetes-models check): throws when an object of a
+ * CRD group has a field its pinned CRD does not define, a wrong type, a missing required field or a value outside
+ * an enum. Core kinds have no strict schema here.
+ */
+export function validateStrict(obj: any): void {
+  const [group, version] = obj.apiVersion.split('/');
+  if (!CRD_GROUPS.includes(group)) return;
+  // the bindings hold the version the library emits; Istio serves identical schemas for all of its versions
+  const bound = group.endsWith('.istio.io') ? `${group}/v1` : `${group}/${version}`;
+  const validate = compiledValidator('strict', `${bound}/${obj.kind}`);
+  if (!validate) {
+    throw new Error(`no strict schema for ${obj.apiVersion} ${obj.kind} (imports/ has no binding for it)`);
+  }
+  if (!validate({ ...obj, apiVersion: bound })) {
+    throw new Error(`not valid against the pinned ${obj.apiVersion} ${obj.kind} CRD schema (strict, derived from imports/):\n  ${formatErrors(validate.errors)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The compiled validators (schema-cache.ts), loaded when first used.
+
+interface CompiledValidator {
+  (data: any): boolean;
+  errors?: any[] | null;
+}
+
+let cacheDir: string | undefined;
+let cacheIndex: { [set: string]: { [key: string]: string } } | undefined;
+const loadedValidators = new Map<string, CompiledValidator>();
+
+function compiledValidator(set: 'strict' | 'models', key: string): CompiledValidator | undefined {
+  if (!cacheDir) {
+    cacheDir = schemaCacheDir();
+    cacheIndex = JSON.parse(fs.readFileSync(path.join(cacheDir, 'index.json'), 'utf-8'));
+  }
+  const file = cacheIndex![set][key];
+  if (!file) return undefined;
+  const id = `${set}/${file}`;
+  let validate = loadedValidators.get(id);
+  if (!validate) {
+    // a generated CommonJS module whose path is known only at run time
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    validate = require(path.join(cacheDir, set, file)) as CompiledValidator;
+    loadedValidators.set(id, validate);
+  }
+  return validate;
+}
+
+function formatErrors(errors: any[] | null | undefined): string {
+  return (errors ?? []).map((e: any) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`).join('\n  ');
+}
+
+/**
+ * Drops the errors of a `oneOf: [{$ref}, {type: null}]` whose null branch is the one that failed, as
+ * @kubernetes-models/validate does before it reports.
+ */
+function withoutNullableRefErrors(errors: any[] | null | undefined): any[] {
+  const excluded = new Set<string>();
+  const result: any[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'oneOf' && Array.isArray(e.schema)) {
+      const nullIndex = e.schema.findIndex((x: any) => x.type === 'null');
+      if (nullIndex > -1) {
+        excluded.add(`${e.schemaPath}/${nullIndex}/type`);
+        continue;
       }
     }
+    result.push(e);
   }
-}
-
-/** Makes every object schema with `properties` reject unknown fields (unless it preserves them). */
-function closeObjects(schema: any): any {
-  if (!schema || typeof schema !== 'object') return schema;
-  delete schema['x-kubernetes-validations'];
-  if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties === undefined) {
-    schema.additionalProperties = false;
-  }
-  for (const k of ['properties', 'patternProperties']) {
-    if (schema[k]) for (const p of Object.keys(schema[k])) closeObjects(schema[k][p]);
-  }
-  for (const k of ['items', 'additionalProperties', 'not']) {
-    if (schema[k] && typeof schema[k] === 'object') closeObjects(schema[k]);
-  }
-  for (const k of ['anyOf', 'oneOf', 'allOf']) {
-    if (Array.isArray(schema[k])) schema[k].forEach(closeObjects);
-  }
-  if (schema['x-kubernetes-int-or-string']) {
-    delete schema.type;
-    schema.anyOf = [{ type: 'integer' }, { type: 'string' }];
-  }
-  return schema;
-}
-
-function strictCrdCheck(obj: any) {
-  if (!loaded) loadCrds();
-  const [group, version] = obj.apiVersion.split('/');
-  const validate = validators.get(`${group}/${version}/${obj.kind}`);
-  if (!validate) {
-    if (validators.size === 0 && !warned) {
-      warned = true;
-      // eslint-disable-next-line no-console
-      console.warn(`NOTE: pinned CRDs not found in ${CRD_DIR}; only the @kubernetes-models schema checks ran (set CRD_DIR)`);
-    }
-    return;
-  }
-  if (!validate(obj)) {
-    const errors = validate.errors.map((e: any) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
-    throw new Error(`not valid against the pinned ${obj.apiVersion} ${obj.kind} CRD schema:\n  ${errors.join('\n  ')}`);
-  }
+  return result.filter(e => !excluded.has(e.schemaPath));
 }
