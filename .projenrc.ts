@@ -65,10 +65,14 @@ project.npmignore?.exclude('/imports/', '/examples/', '/bench/', '/build/', '/sc
 project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
 
-// Regenerate the CRD bindings from the pinned upstream schemas (offline, see scripts/import-crds.js).
+// Regenerate the CRD bindings from the pinned upstream CRDs (offline). The CRDs are not part of the repository:
+// CRD_DIR names a folder holding them, and scripts/pinned-crds.json their upstream URLs, tags and sha256.
 project.addTask('import', {
-  description: 'Regenerate imports/ from the pinned CRDs (CRD_DIR = folder holding them, default ../shared/crds)',
-  exec: 'node scripts/import-crds.js',
+  description: 'Regenerate imports/ from the pinned CRDs in $CRD_DIR (see scripts/pinned-crds.json), then check the strict test schemas against them',
+  steps: [
+    { exec: 'node scripts/import-crds.js' },
+    { exec: 'ts-node --transpile-only scripts/check-binding-schemas.ts' },
+  ],
 });
 
 // The main job: compile the example app once (incremental), then synthesize it with plain node.

@@ -1,59 +1,81 @@
 #!/usr/bin/env node
-// Regenerates imports/ from the pinned upstream CRDs with `cdk8s import` (offline).
+// Regenerates imports/ from the pinned upstream CRDs with `cdk8s import` (offline): `npx projen import`.
 //
-// One TypeScript module per API group. CRDs that serve several versions with identical schemas
-// (Istio: v1, v1beta1, v1alpha3) are reduced to the version the library emits, so that the generated
-// module holds one class per kind and the bare class name binds to that version.
+// The CRDs are not part of the repository. scripts/pinned-crds.json lists each one (upstream URL, tag, commit and
+// the sha256 of the file this script reads); CRD_DIR names the folder that holds them under their `file` paths.
+// The import fails, before it changes anything, when CRD_DIR is not set, a file is missing or its sha256 differs.
 //
-// Usage: node scripts/import-crds.js [crd-dir]   (default: $CRD_DIR or ../shared/crds)
+// One TypeScript module per API group. CRDs that serve several versions with identical schemas (Istio: v1,
+// v1beta1, v1alpha3) are reduced to the version the library emits, so that the generated module holds one class
+// per kind and the bare class name binds to that version.
+//
+// Usage: CRD_DIR=<folder> node scripts/import-crds.js
 'use strict';
 const { execFileSync } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
 
-const crdDir = process.argv[2] ?? process.env.CRD_DIR ?? path.join('..', 'shared', 'crds');
+const PINNED = JSON.parse(fs.readFileSync(path.join(__dirname, 'pinned-crds.json'), 'utf-8')).crds;
 
-/** group module -> [file, version to keep] */
-const GROUPS = {
-  'argoproj.io': [
-    ['argo-rollouts/v1.9.1/rollout-crd.yaml', 'v1alpha1'],
-    ['argo-rollouts/v1.9.1/analysis-template-crd.yaml', 'v1alpha1'],
-    ['argo-rollouts/v1.9.1/cluster-analysis-template-crd.yaml', 'v1alpha1'],
-    ['argo-cd/v3.5.1/application-crd.yaml', 'v1alpha1'],
-  ],
-  'networking.istio.io': [
-    ['istio/1.30.3/virtualservices.networking.istio.io.yaml', 'v1'],
-    ['istio/1.30.3/destinationrules.networking.istio.io.yaml', 'v1'],
-    ['istio/1.30.3/gateways.networking.istio.io.yaml', 'v1'],
-  ],
-  'security.istio.io': [
-    ['istio/1.30.3/peerauthentications.security.istio.io.yaml', 'v1'],
-    ['istio/1.30.3/authorizationpolicies.security.istio.io.yaml', 'v1'],
-  ],
-};
-
-const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cdk8s-canary-crds-'));
-fs.rmSync('imports', { recursive: true, force: true });
-fs.mkdirSync('imports');
-for (const [group, files] of Object.entries(GROUPS)) {
-  const docs = [];
-  for (const [file, version] of files) {
-    const full = path.join(crdDir, file);
+/** The text of every pinned CRD, checked against its recorded sha256; exits with a message naming what to fetch. */
+function readPinnedCrds(crdDir) {
+  const problems = [];
+  const texts = new Map();
+  for (const crd of PINNED) {
+    const full = path.join(crdDir, crd.file);
     if (!fs.existsSync(full)) {
-      throw new Error(`CRD file not found: ${full}. Pass the folder that holds the pinned CRDs (see README "Generated bindings").`);
+      problems.push(`missing: ${full}\n    get it from ${crd.url}${crd.document ? ` (the document of ${crd.document})` : ''}`);
+      continue;
     }
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(full, 'utf-8'))) {
-      const crd = doc.toJS();
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-      const kept = crd.spec.versions.filter((v) => v.name === version);
-      if (kept.length !== 1) throw new Error(`${file}: version ${version} not found`);
-      crd.spec.versions = kept;
-      docs.push(YAML.stringify(crd));
+    const bytes = fs.readFileSync(full);
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== crd.sha256) {
+      problems.push(`sha256 differs: ${full}\n    is ${sha256}, pinned ${crd.sha256} (${crd.repository} ${crd.tag})`);
+      continue;
+    }
+    texts.set(crd.file, bytes.toString('utf-8'));
+  }
+  if (problems.length > 0) {
+    console.error(`error: the pinned CRDs in CRD_DIR=${crdDir} do not match scripts/pinned-crds.json; imports/ was not changed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  return texts;
+}
+
+function main() {
+  const crdDir = process.env.CRD_DIR;
+  if (!crdDir) {
+    console.error('error: set CRD_DIR to the folder that holds the pinned CRDs (scripts/pinned-crds.json lists them with their upstream URLs, tags and sha256).\n'
+      + '  Only `npx projen import` needs them; the build and the tests do not.');
+    process.exit(1);
+  }
+  const texts = readPinnedCrds(crdDir);
+  const groups = new Map();
+  for (const crd of PINNED) {
+    for (const doc of YAML.parseAllDocuments(texts.get(crd.file))) {
+      const parsed = doc.toJS();
+      if (!parsed || parsed.kind !== 'CustomResourceDefinition') continue;
+      const kept = parsed.spec.versions.filter((v) => v.name === crd.version);
+      if (kept.length !== 1) throw new Error(`${crd.file}: version ${crd.version} not found`);
+      parsed.spec.versions = kept;
+      groups.set(crd.module, [...groups.get(crd.module) ?? [], YAML.stringify(parsed)]);
     }
   }
-  const combined = path.join(tmp, `${group}.yaml`);
-  fs.writeFileSync(combined, docs.join('---\n'));
-  execFileSync('npx', ['cdk8s', 'import', combined, '--language', 'typescript', '--output', 'imports', '--no-check-upgrade', '--no-save'], { stdio: 'inherit' });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-canary-crds-'));
+  try {
+    fs.rmSync('imports', { recursive: true, force: true });
+    fs.mkdirSync('imports');
+    for (const [module, docs] of groups) {
+      const combined = path.join(tmp, `${module}.yaml`);
+      fs.writeFileSync(combined, docs.join('---\n'));
+      execFileSync('npx', ['cdk8s', 'import', combined, '--language', 'typescript', '--output', 'imports', '--no-check-upgrade', '--no-save'], { stdio: 'inherit' });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
-fs.rmSync(tmp, { recursive: true, force: true });
+
+main();
