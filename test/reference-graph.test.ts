@@ -1,26 +1,25 @@
 // A minimal CanaryService must give the object graph of the upstream Argo Rollouts example
-// "istio-subset-split" (../shared/reference/argo-rollouts/istio-subset-split.yaml): the same kinds, the same
+// "istio-subset-split" (argoproj/argo-rollouts v1.9.1 examples/istio/istio-subset-split.yaml, read from
+// UPSTREAM_EXAMPLES_DIR, see support/upstream-examples.ts): the same kinds, the same
 // references between them and the same initial weights, plus what the library adds on purpose.
-import * as fs from 'fs';
-import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { CanaryService } from '../src/canary-service';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { UPSTREAM_EXAMPLES_DIR, upstreamExample } from './support/upstream-examples';
 
-const REFERENCE = path.join(__dirname, '..', '..', 'shared', 'reference', 'argo-rollouts', 'istio-subset-split.yaml');
-const HAVE_REFERENCE = fs.existsSync(REFERENCE);
+const HAVE_REFERENCE = UPSTREAM_EXAMPLES_DIR !== undefined;
 
 if (!HAVE_REFERENCE) {
   // eslint-disable-next-line no-console
-  console.warn(`\n*** reference-graph.test.ts: ${REFERENCE} not found: the comparison with the upstream example was SKIPPED ***\n`);
+  console.warn('\n*** reference-graph.test.ts: UPSTREAM_EXAMPLES_DIR is not set: the comparison with the upstream example was SKIPPED ***\n');
 }
 
 const GRAPH_KINDS = ['Service', 'VirtualService', 'DestinationRule', 'Rollout'];
 
 function reference(): any[] {
-  return YAML.parseAllDocuments(fs.readFileSync(REFERENCE, 'utf-8')).map(d => d.toJS()).filter(d => d);
+  return YAML.parseAllDocuments(upstreamExample('istio-subset-split.yaml')).map(d => d.toJS()).filter(d => d);
 }
 
 function library(): any[] {

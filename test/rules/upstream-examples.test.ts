@@ -1,16 +1,20 @@
-// The upstream Argo Rollouts examples (read from the shared reference folder, not copied into the project)
+// The upstream Argo Rollouts examples (read from UPSTREAM_EXAMPLES_DIR, see support/upstream-examples.ts; not copied
+// into the project)
 // must pass every controller and Istio rule: a check that the CR1xx/CR2xx rules do not report what the
 // controllers accept.
-import * as fs from 'fs';
-import * as path from 'path';
 import * as YAML from 'yaml';
 import { CanaryRules } from '../../src/rules/engine';
+import { UPSTREAM_EXAMPLES_DIR, upstreamExample } from '../support/upstream-examples';
 
-const DIR = path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'argo-rollouts');
-const present = fs.existsSync(DIR);
+const present = UPSTREAM_EXAMPLES_DIR !== undefined;
+
+if (!present) {
+  // eslint-disable-next-line no-console
+  console.warn('\n*** rules/upstream-examples.test.ts: UPSTREAM_EXAMPLES_DIR is not set: the upstream examples were SKIPPED ***\n');
+}
 
 function load(...files: string[]): any[] {
-  return files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(DIR, f), 'utf-8')).map(d => d.toJS()).filter(Boolean));
+  return files.flatMap(f => YAML.parseAllDocuments(upstreamExample(f)).map(d => d.toJS()).filter(Boolean));
 }
 
 (present ? describe : describe.skip)('upstream examples', () => {
