@@ -44,7 +44,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
   // Transpile-only in jest (test/tsconfig.json has isolatedModules, which ts-jest reads): jsii type-checks the
-  // library.
+  // library, `npx projen typecheck` the examples and scripts.
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -61,6 +61,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 project.npmignore?.exclude('/imports/', '/examples/', '/bench/', '/build/', '/scripts/', '/docs/', '/.ci/', '/dist/');
 
+// Every task gets node_modules/.bin on its PATH. projen's default evaluates `npx -c "node --print process.env.PATH"`
+// for every task and subtask (about 1 s each on this machine kind); this asks node alone.
+project.tasks.addEnvironment('PATH', '$(node --print "require(\'path\').resolve(\'node_modules/.bin\') + require(\'path\').delimiter + process.env.PATH")');
+
 // jsii emits lib/src/index.js because the root dir holds both src/ and imports/.
 project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
@@ -71,30 +75,47 @@ project.addTask('import', {
   description: 'Regenerate imports/ from the pinned CRDs in $CRD_DIR (see scripts/pinned-crds.json), then check the strict test schemas against them',
   steps: [
     { exec: 'node scripts/import-crds.js' },
-    { exec: 'ts-node --transpile-only scripts/check-binding-schemas.ts' },
+    { exec: 'node scripts/run-ts.js scripts/check-binding-schemas.ts' },
   ],
 });
 
-// The main job: compile the example app once (incremental), then synthesize it with plain node.
+// The example app is run from its TypeScript sources without type checking (scripts/run-ts.js: each file is
+// transpiled once per content and cached), so that a synth takes about a second; `typecheck` (part of `build`)
+// checks the examples and scripts against the library sources.
+const runExample = 'node scripts/run-ts.js examples/shop/main.ts';
 project.addTask('synth', {
-  description: 'Synthesize the example app into dist/ (compiles it first, incrementally)',
-  steps: [
-    { exec: 'tsc -b tsconfig.examples.json' },
-    { exec: 'node build/examples/shop/main.js' },
-  ],
+  description: 'Synthesize the example app into dist/ (transpiled, not type-checked: `npx projen typecheck` checks it)',
+  exec: runExample,
 });
 
 // The example's committed output: what a GitOps repository would hold (checked in CI by scripts/check-manifests.sh).
 project.addTask('manifests', {
   description: 'Synthesize the example app into examples/shop/manifests/ (its committed GitOps output)',
-  steps: [
-    { exec: 'tsc -b tsconfig.examples.json' },
-    { exec: 'node build/examples/shop/main.js', env: { CDK8S_OUTDIR: 'examples/shop/manifests' } },
-  ],
+  exec: runExample,
+  env: { CDK8S_OUTDIR: 'examples/shop/manifests' },
 });
 project.addTask('manifests:check', {
   description: 'Fail when examples/shop/manifests/ differs from a fresh synth of the example app',
-  exec: "scripts/check-manifests.sh 'npx tsc -b tsconfig.examples.json && node build/examples/shop/main.js' examples/shop/manifests",
+  exec: `scripts/check-manifests.sh '${runExample}' examples/shop/manifests`,
+});
+
+// Type checking of everything jsii does not compile: the example apps and the scripts (incremental, into build/).
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the examples and scripts (jsii type-checks the library)',
+  exec: 'tsc -b tsconfig.examples.json',
+});
+project.postCompileTask.spawn(typecheck);
+
+// The tests without the real-Prometheus suites, for a quicker loop; `npx projen test` runs all of them.
+project.addTask('test:unit', {
+  description: 'Run the jest suites except the real-Prometheus ones (*.prometheus.test.ts)',
+  exec: 'jest --testPathIgnorePatterns "\\.prometheus\\.test\\.ts$"',
+  receiveArgs: true,
+});
+project.addTask('test:prometheus', {
+  description: 'Run the real-Prometheus suites (*.prometheus.test.ts; need prometheus and promtool)',
+  exec: 'jest --testPathPatterns "\\.prometheus\\.test\\.ts$"',
+  receiveArgs: true,
 });
 
 // The synth benchmark (docs/benchmarks.md): 1 to 1,000 services, library against the raw-ApiObject floor.
@@ -109,7 +130,7 @@ project.addTask('bench', {
 // Docs: the code and YAML shown in docs/*.md come from the programs in examples/docs/.
 project.addTask('docs:render', {
   description: 'Regenerate the code and YAML blocks of docs/*.md from examples/docs/',
-  exec: 'ts-node --transpile-only scripts/render-docs.ts',
+  exec: 'node scripts/run-ts.js scripts/render-docs.ts',
 });
 
 project.synth();

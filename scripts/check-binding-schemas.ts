@@ -3,7 +3,7 @@
 // places, the same required fields, enums and scalar types. Run by `npx projen import` after it regenerates
 // imports/, because that is the only task that has the CRDs (CRD_DIR).
 //
-// Usage: CRD_DIR=<folder> npx ts-node --transpile-only scripts/check-binding-schemas.ts
+// Usage: CRD_DIR=<folder> node scripts/run-ts.js scripts/check-binding-schemas.ts
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';

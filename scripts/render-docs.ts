@@ -2,7 +2,7 @@
 //   <!-- code: examples/docs/x.ts -->            is followed by a ```ts block holding that file, and every
 //   <!-- yaml: examples/docs/x.ts Kind,Kind -->  is followed by a ```yaml block holding what that program
 //                                                synthesizes (only the given kinds, when listed).
-// Usage: npx ts-node --transpile-only scripts/render-docs.ts [--check] [docs/x.md ...]
+// Usage: node scripts/run-ts.js scripts/render-docs.ts [--check] [docs/x.md ...]
 // (npx projen docs:render)
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,25 +14,23 @@ const ROOT = path.join(__dirname, '..');
 const MARKER = /^<!-- (code|yaml): (\S+)(?: (\S+))? -->$/;
 const cache = new Map<string, any[]>();
 
-let compiled = false;
-
-/** Compiles the example programs (incrementally) with tsconfig.examples.json into build/. */
-export function compileExamples(): void {
-  if (compiled) return;
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.examples.json'], { cwd: ROOT, stdio: 'inherit' });
-  compiled = true;
+/**
+ * Runs an example program from its TypeScript source with its output redirected to `outdir` (CDK8S_OUTDIR).
+ * scripts/run-ts.js transpiles each file once per content and does not type-check (`npx projen typecheck` does).
+ */
+export function runProgram(program: string, outdir: string): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), program], {
+    cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
-/** Runs a compiled example program with its output redirected to a temp dir; returns the synthesized objects. */
+/** Runs a docs example program with its output in a temp dir; returns the synthesized objects. */
 export function synthesize(program: string): any[] {
   const cached = cache.get(program);
   if (cached) return cached;
-  compileExamples();
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-synth-'));
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'build', program.replace(/\.ts$/, '.js'))], {
-      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    runProgram(program, outdir);
     const objects = fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()
       .flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map(d => d.toJS()));
     cache.set(program, objects);

@@ -1,12 +1,12 @@
 // End to end, as a team uses the library: a separate program (plain JavaScript, outside this repository) loads the
-// compiled library and synthesizes, with `node` and CDK8S_OUTDIR, into the root of a real git repository that
-// also holds a README, a kustomization.yaml and another team's folder. Three synths, a service removed in
-// between, and an invalid one; git shows exactly the expected changes and nothing of the user's is lost.
+// library (transpiled from its sources by scripts/run-ts.js, as `npx projen synth` does) and synthesizes, with `node`
+// and CDK8S_OUTDIR, into the root of a real git repository that also holds a README, a kustomization.yaml and
+// another team's folder. Three synths, a service removed in between, and an invalid one; git shows exactly the
+// expected changes and nothing of the user's is lost.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compileExamples } from '../scripts/render-docs';
 import { pick, snapshotTree, writeFiles } from './support/tree';
 import { RECORD_FILE } from '../src/private/synth/output-record';
 
@@ -15,10 +15,6 @@ let work: string;
 let repo: string;
 let program: string;
 
-beforeAll(() => {
-  compileExamples(); // the library, compiled to build/src/ (as `npx projen synth` does)
-});
-
 beforeEach(() => {
   work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-repo-')));
   repo = path.join(work, 'gitops');
@@ -26,7 +22,8 @@ beforeEach(() => {
   writeFiles(work, {
     'app/main.js': [
       `const { Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
-      `const { ArgoCdApplication, CanaryApp, CanaryService } = require(${JSON.stringify(path.join(ROOT, 'build', 'src', 'index.js'))});`,
+      `require(${JSON.stringify(path.join(ROOT, 'scripts', 'run-ts.js'))}); // loads .ts files of the repository`,
+      `const { ArgoCdApplication, CanaryApp, CanaryService } = require(${JSON.stringify(path.join(ROOT, 'src', 'index.ts'))});`,
       'const app = new CanaryApp(); // writes to $CDK8S_OUTDIR',
       'const argocd = new Chart(app, "argocd");',
       'for (const name of process.env.SERVICES.split(",")) {',

@@ -2,12 +2,11 @@
 // schema-valid objects, consistent references, secure defaults, header routing and mirroring with managed
 // routes that the Argo CD Applications ignore exactly, sync waves, and plans whose numbers match a hand
 // computation from the Rollouts and AnalysisTemplates in the output.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { compileExamples } from '../scripts/render-docs';
+import { runProgram } from '../scripts/render-docs';
 import { CanaryRules, RolloutPlan } from '../src';
 import { findAll, findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
@@ -17,12 +16,9 @@ let files: { [name: string]: string } = {};
 const objects = (file: string): any[] => YAML.parseAllDocuments(files[file]).map(d => d.toJS());
 
 beforeAll(() => {
-  compileExamples();
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-app-'));
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'build', 'examples', 'shop', 'main.js')], {
-      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    runProgram('examples/shop/main.ts', outdir);
     files = Object.fromEntries(fs.readdirSync(outdir).sort().map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
