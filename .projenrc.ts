@@ -59,7 +59,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   artifactsDirectory: 'artifacts',
 });
 
-project.npmignore?.exclude('/imports/', '/examples/', '/bench/', '/build/', '/scripts/', '/docs/', '/.ci/', '/dist/');
+// The package holds what users need and nothing else (README "The package"): an allow-list after projen's defaults.
+const npmignore = project.npmignore!;
+npmignore.exclude('/*', '/.*');
+npmignore.include('/lib/', '/lib/**/*.js', '/lib/**/*.d.ts', '/docs/', '/API.md', '/README.md', '/LICENSE', '.jsii');
+// The generated bindings are used for their types only: the library never loads their JavaScript (test/_gvk.test.ts
+// fails if it does), while their declarations are referenced by the library's.
+npmignore.exclude('/lib/imports/*.js');
+// jsii-pacmak (`package:js`) appends its output folder to .npmignore unless the file names it exactly; without this
+// line every build rewrote the committed file.
+npmignore.exclude('artifacts');
 
 // Every task gets node_modules/.bin on its PATH. projen's default evaluates `npx -c "node --print process.env.PATH"`
 // for every task and subtask (about 1 s each on this machine kind); this asks node alone.
@@ -116,6 +125,12 @@ project.addTask('test:prometheus', {
   description: 'Run the real-Prometheus suites (*.prometheus.test.ts; need prometheus and promtool)',
   exec: 'jest --testPathPatterns "\\.prometheus\\.test\\.ts$"',
   receiveArgs: true,
+});
+
+// The package as a user gets it: pack, install into a fresh cdk8s app, synthesize, check (CI runs it).
+project.addTask('package:smoke', {
+  description: 'Pack the library, install it into a fresh cdk8s TypeScript app in a temporary folder, synthesize and check',
+  exec: 'scripts/consumer-smoke.sh',
 });
 
 // The synth benchmark (docs/benchmarks.md): 1 to 1,000 services, library against the raw-ApiObject floor.
