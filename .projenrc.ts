@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, TextFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-canary',
@@ -16,6 +16,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
+  // Node 20 is the oldest release this machine kind and CI run; `engines` and .nvmrc say so (README "Node.js").
+  minNodeVersion: '20.0.0',
+  // commit-and-tag-version 13 (projen's default for the release `bump` task) and its conventional-changelog
+  // dependencies require Node >= 22: on Node 20 `npm ci` printed an EBADENGINE warning for each of them. 12.x
+  // requires Node >= 18.
+  bumpPackage: 'commit-and-tag-version@^12',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Runtime dependency that is not a jsii module: bundled into the package.
   bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
@@ -73,6 +79,8 @@ npmignore.exclude('artifacts');
 // Every task gets node_modules/.bin on its PATH. projen's default evaluates `npx -c "node --print process.env.PATH"`
 // for every task and subtask (about 1 s each on this machine kind); this asks node alone.
 project.tasks.addEnvironment('PATH', '$(node --print "require(\'path\').resolve(\'node_modules/.bin\') + require(\'path\').delimiter + process.env.PATH")');
+
+new TextFile(project, '.nvmrc', { lines: ['20'] });
 
 // jsii emits lib/src/index.js because the root dir holds both src/ and imports/.
 project.package.addField('main', 'lib/src/index.js');
