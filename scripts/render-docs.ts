@@ -81,7 +81,7 @@ if (require.main === module) {
     const rendered = renderDoc(f);
     if (rendered !== fs.readFileSync(f, 'utf-8')) {
       stale++;
-      if (check) console.error(`stale: ${path.relative(ROOT, f)} (run: npx ts-node --transpile-only scripts/render-docs.ts)`);
+      if (check) console.error(`stale: ${path.relative(ROOT, f)} (run: npx projen docs:render)`);
       else fs.writeFileSync(f, rendered);
     }
   }
