@@ -60,6 +60,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // compiles the schema validators once per run (test/support/schema-cache.ts)
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // One worker per core. jest's default (cores - 1) runs every suite in one process on a 2-core machine; two
+      // workers overlap the long Argo CD scenario suite with the rest (docs/benchmarks.md, "The development loop").
+      maxWorkers: '100%',
       testTimeout: 120_000,
       collectCoverage: false,
     },
