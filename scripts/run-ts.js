@@ -8,7 +8,7 @@
 // Type checking is not lost: `npx projen build` type-checks the library (jsii) and the examples, scripts and bench
 // (the `typecheck` task). Use this runner where a program is run, not where it is checked.
 //
-// Usage: node scripts/run-ts.js <file.ts> [args...]
+// Usage: node [--enable-source-maps] scripts/run-ts.js <file.ts> [args...]
 //   or, in a JavaScript program: require('<repository>/scripts/run-ts.js'), then require any .ts file of the repository.
 'use strict';
 const crypto = require('crypto');
@@ -68,7 +68,9 @@ require.extensions['.ts'] = function loadTs(module, filename) {
   if (filename.includes(`${path.sep}node_modules${path.sep}`)) throw new Error(`run-ts: not transpiling a dependency's TypeScript source: ${filename}`);
   module._compile(compiled(filename), filename);
 };
-process.setSourceMapsEnabled(true);
+// The transpiled files carry inline source maps, but node reads them only when asked (`node --enable-source-maps
+// scripts/run-ts.js ...`, or NODE_OPTIONS=--enable-source-maps): reading them for every module cost about 0.12 s of
+// a 0.65 s run. Without it, stack traces point into the cached JavaScript.
 
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);
