@@ -18,12 +18,13 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-canary-ts');
 
-// tsconfig.json's options, emitted as CommonJS (the module kind its node16 setting gives this package)
-const TSCONFIG = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf-8'));
-const OVERRIDES = { module: 'commonjs', inlineSourceMap: true, inlineSources: false, sourceMap: false, declaration: false };
+// tsconfig.json's options, emitted as CommonJS (the module kind its node16 setting gives this package), next to
+// the source as far as the source map is concerned (no outDir/rootDir: the map's paths are relative to the .ts file)
+const { outDir: _outDir, rootDir: _rootDir, ...TSCONFIG_OPTIONS } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf-8')).compilerOptions;
+const OPTIONS = { ...TSCONFIG_OPTIONS, module: 'commonjs', inlineSourceMap: true, inlineSources: false, sourceMap: false, declaration: false };
 const KEY_PREFIX = [
   require('typescript/package.json').version,
-  JSON.stringify({ ...TSCONFIG.compilerOptions, ...OVERRIDES }),
+  JSON.stringify(OPTIONS),
   fs.readFileSync(__filename, 'utf-8'),
 ].join('\0');
 
@@ -33,7 +34,7 @@ let compilerOptions;
 function transpile(source, filename) {
   if (!ts) {
     ts = require('typescript');
-    const converted = ts.convertCompilerOptionsFromJson({ ...TSCONFIG.compilerOptions, ...OVERRIDES }, ROOT);
+    const converted = ts.convertCompilerOptionsFromJson(OPTIONS, ROOT);
     if (converted.errors.length > 0) throw new Error(ts.flattenDiagnosticMessageText(converted.errors[0].messageText, '\n'));
     compilerOptions = converted.options;
   }
