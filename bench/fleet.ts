@@ -1,20 +1,20 @@
-// The benchmark fleet: N canary services built with the library. See docs/benchmarks.md.
+// The benchmark fleet: N canary services built with the library, as a user writes them. See docs/benchmarks.md.
 //
 // Layout (what a realistic fleet looks like): one chart per service (an app in one environment), in the
-// namespace `fleet`, plus one `argocd` chart that holds one Argo CD Application per service chart.
+// namespace `fleet`, plus one `argocd` chart that holds one Argo CD Application per service chart. Every
+// construct id is the service's own name, as users name their constructs.
 import { Chart } from 'cdk8s';
 import { ArgoCdApplication, CanaryApp, CanaryService } from '../src';
 import { NAMESPACE, REPO, SERVER, serviceName, serviceTag } from './names';
 
-/** N canary services with the library, in a `CanaryApp` (validation and rules on, as in every synth). */
-export function libraryFleet(n: number, plans: boolean): CanaryApp {
-  const app = new CanaryApp({ plans });
+/** N canary services with the library, in a `CanaryApp` writing to `outdir` (validation and rules on, as in every synth). */
+export function libraryFleet(n: number, plans: boolean, outdir?: string): CanaryApp {
+  const app = new CanaryApp({ plans, outdir });
   const argocd = new Chart(app, 'argocd');
   for (let i = 0; i < n; i++) {
     const name = serviceName(i);
     const chart = new Chart(app, name, { namespace: NAMESPACE });
-    new CanaryService(chart, 'service', {
-      name,
+    new CanaryService(chart, name, {
       image: `ghcr.io/acme/${name}:${serviceTag(i)}`,
       replicas: 3,
     });

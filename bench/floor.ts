@@ -1,11 +1,15 @@
-// The floor of the benchmark: the same charts and objects as bench/fleet.ts, built from raw cdk8s
-// `ApiObject`s with literal JSON (no library code, no validation), rendered with the same serializer
-// (`ApiObject.toJson()` + `Yaml.stringify`). It is what producing this YAML with cdk8s costs at least.
-// bench/run.ts checks that its files are byte-identical to the library's.
+// What a user writes without the library, for the same YAML as bench/fleet.ts: the same charts and objects as
+// raw cdk8s `ApiObject`s with literal JSON (no library code, no validation), written two ways:
+// - `writeFloor`: each chart rendered with `ApiObject.toJson()` + `Yaml.stringify` into one file (the least
+//   cdk8s can do, the *floor*);
+// - `synthWithCdk8s`: the same objects under a plain cdk8s `App`, written by `App.synth()` (one file per chart).
+// bench/run.ts checks that both write files byte-identical to the library's.
 //
 // Keep it in step with what the library renders: when CanaryService changes its output, the byte
 // comparison fails and names the first differing line.
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { NAMESPACE, REPO, SERVER, serviceName, serviceTag } from './names';
 
@@ -204,8 +208,8 @@ interface FloorGraph {
   readonly perChart: Array<[string, ApiObject[]]>;
 }
 
-function buildFloor(n: number): FloorGraph {
-  const app = new App();
+function buildFloor(n: number, outdir?: string): FloorGraph {
+  const app = new App({ outdir });
   const argocd = new Chart(app, 'argocd');
   const perChart: Array<[string, ApiObject[]]> = [];
   const applications: ApiObject[] = [];
@@ -218,20 +222,21 @@ function buildFloor(n: number): FloorGraph {
   return { app, applications, perChart };
 }
 
-/** Builds the floor graph of N services and renders it: file name → YAML. */
-export function renderFloor(n: number): { [fileName: string]: string } {
+/** Builds the floor graph of N services and writes one YAML file per chart into `outdir`. */
+export function writeFloor(n: number, outdir: string): void {
   const { applications, perChart } = buildFloor(n);
-  const files: { [fileName: string]: string } = {};
-  files['argocd.k8s.yaml'] = Yaml.stringify(...applications.map(o => o.toJson()));
-  for (const [name, objects] of perChart) files[`${name}.k8s.yaml`] = Yaml.stringify(...objects.map(o => o.toJson()));
-  return files;
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'argocd.k8s.yaml'), Yaml.stringify(...applications.map(o => o.toJson())));
+  for (const [name, objects] of perChart) {
+    fs.writeFileSync(path.join(outdir, `${name}.k8s.yaml`), Yaml.stringify(...objects.map(o => o.toJson())));
+  }
 }
 
 /**
- * Builds the same graph and synthesizes it the way plain cdk8s does, with `App.synthYaml()` (validation of
- * every construct, dependency resolution and ordering, then the same serializer): all charts in one YAML
- * stream, in memory. Context for the floor, not a target.
+ * Builds the same graph under a plain cdk8s `App` and writes it with `App.synth()` (validation of every construct,
+ * dependency resolution and ordering, then the same serializer, one file per chart).
  */
-export function synthFloorWithCdk8s(n: number): string {
-  return buildFloor(n).app.synthYaml();
+export function synthWithCdk8s(n: number, outdir: string): void {
+  const app = buildFloor(n, outdir).app;
+  app.synth();
 }
