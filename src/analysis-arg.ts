@@ -1,4 +1,4 @@
-import { assertArgName } from './_analysis';
+import { assertArgName } from './private/argo';
 
 /**
  * Which ReplicaSet's `rollouts-pod-template-hash` an analysis argument receives.

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
-import { assertArgName, goDuration } from './_analysis';
-import { argPlaceholders, findPromqlError, unsupportedPlaceholders } from './_promql';
-import { compareCodeUnits } from './_util';
 import { MetricCondition } from './analysis-condition';
+import { assertArgName, goDuration } from './private/argo';
+import { compareCodeUnits } from './private/format';
+import { argPlaceholders, findPromqlError, unsupportedPlaceholders } from './private/promql';
 
 /** Options for `PrometheusAuthentication.sigv4()`. */
 export interface PrometheusSigv4Options {

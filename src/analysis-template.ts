@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertArgName } from './_analysis';
-import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './_gvk';
-import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
+import { assertArgName } from './private/argo';
+import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './private/gvk';
 
 /**
  * An argument declared by an analysis template, as the Rollout wiring sees it. An argument with
@@ -294,7 +294,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
   protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, kind: string) {
     super(scope, id);
     this.spec.init(props);
-    // a plain ApiObject with the AnalysisTemplate GVK (src/_gvk.ts), not the generated class: its toJson would drop int-or-string fields
+    // a plain ApiObject with the AnalysisTemplate GVK (src/private/gvk.ts), not the generated class: its toJson would drop int-or-string fields
     // (count, failureLimit, ...) given as numbers
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ANALYSIS_TEMPLATE.apiVersion,

@@ -1,19 +1,21 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { attachRules } from './_chart-rules';
-import { ROLLOUT } from './_gvk';
-import { assertPinnedImage, parseImage, versionFromImage } from './_image';
-import { podSpecJson } from './_pod-spec';
-import { sweepMemo } from './_sweep';
-import { assertDnsLabel, assertIntInRange, assertLabels, assertLabelValue, contentHash, undefinedIfEmpty } from './_util';
-import { WORKLOAD_ANNOTATIONS } from './_wave-annotations';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
 import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
-import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
 import type * as argo from '../imports/argoproj.io';
+import { podSpecJson } from './private/constructs/pod-spec';
+import { undefinedIfEmpty } from './private/constructs/render';
+import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { ROLLOUT } from './private/gvk';
+import { contentHash } from './private/hash';
+import { assertDnsLabel, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
+import { attachRules } from './private/synth/chart-rules';
+import { sweepMemo } from './private/synth/sweep';
+import { assertIntInRange } from './private/validate';
+import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
 
 /**
  * Anti-affinity between the pods of the new and the previous ReplicaSet, so that a bad canary node does not

@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart, Duration, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './_argocd-ignore';
-import { APPLICATION } from './_gvk';
-import { sweepDnsLabel, sweepFindAll, sweepJson, sweepMemo } from './_sweep';
-import { assertDnsLabel, assertDnsSubdomain } from './_util';
+import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './private/argocd-ignore';
+import { APPLICATION } from './private/gvk';
+import { assertDnsLabel, assertDnsSubdomain } from './private/k8s';
 import type * as argo from '../imports/argoproj.io';
+import { sweepDnsLabel, sweepFindAll, sweepJson, sweepMemo } from './private/synth/sweep';
 
 const APPLICATION_SYMBOL = Symbol.for('cdk8s-canary.ArgoCdApplication');
 
@@ -586,7 +586,7 @@ export class ArgoCdApplication extends Construct {
     return errors;
   }
 
-  /** `objectKeys()`, computed once per validation sweep of a `CanaryApp` (see `_sweep.ts`). */
+  /** `objectKeys()`, computed once per validation sweep of a `CanaryApp` (see `private/synth/sweep.ts`). */
   private memoObjectKeys(): Map<string, IConstruct> {
     return sweepMemo('ArgoCdApplication.objectKeys', this, () => this.objectKeys());
   }

@@ -1,14 +1,14 @@
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { chartWarnings } from './_chart-rules';
-import { inSweep, sweepDnsLabel, sweepFindAll, sweepJson } from './_sweep';
-import { dependencyOrder } from './_topology';
 import { ArgoRollout } from './argo-rollout';
+import { RolloutPlan } from './plan/rollout-plan';
+import { chartWarnings } from './private/synth/chart-rules';
+import { dependencyOrder } from './private/synth/dependency-order';
 import { libraryVersion } from './private/synth/library-version';
 import { writeOutputFolder } from './private/synth/output-folder';
 import { addManifests, checkLayout, OutputFiles, OutputLayout } from './private/synth/output-layout';
-import { RolloutPlan } from './rollout-plan';
-import { CanaryRules } from './rules/engine';
+import { inSweep, sweepDnsLabel, sweepFindAll, sweepJson } from './private/synth/sweep';
+import { CanaryRules } from './rules/canary-rules';
 
 /** Props of `CanaryApp`. */
 export interface CanaryAppProps extends AppProps {
@@ -100,7 +100,7 @@ export class CanaryApp extends App {
     return inSweep(() => this.renderFilesOnce());
   }
 
-  /** `renderFiles()` inside one sweep: the tree does not change while it runs (see `_sweep.ts`). */
+  /** `renderFiles()` inside one sweep: the tree does not change while it runs (see `private/synth/sweep.ts`). */
   private renderFilesOnce(): { [fileName: string]: string } {
     const errors: string[] = [];
     for (const c of sweepFindAll(this)) {

@@ -1,4 +1,4 @@
-import { assertLabels } from './_util';
+import { assertLabels } from './private/k8s';
 
 /**
  * The label keys the library reads and writes on pods, Services and DestinationRule subsets.

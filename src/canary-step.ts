@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { assertIntInRange } from './_util';
 import { ExperimentOptions, renderExperiment } from './experiment';
+import { assertIntInRange } from './private/validate';
 import { RolloutAnalysisOptions } from './rollout-analysis';
 import { StringMatch } from './string-match';
 

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
-import { assertDnsLabel, assertIntInRange } from './_util';
 import { AnalysisArg } from './analysis-arg';
 import { IAnalysisTemplate } from './analysis-template';
+import { assertDnsLabel } from './private/k8s';
+import { assertIntInRange } from './private/validate';
 
 /** Which pod template an experiment ReplicaSet runs. */
 export enum ExperimentSpecRef {

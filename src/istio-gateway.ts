@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { attachRules } from './_chart-rules';
-import { GATEWAY } from './_gvk';
-import { assertDnsLabel, assertDnsSubdomain, assertLabels, resolveNamespace } from './_util';
-import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
+import { resolveNamespace } from './private/constructs/namespace';
+import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { GATEWAY } from './private/gvk';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels } from './private/k8s';
 import type * as istio from '../imports/networking.istio.io';
+import { attachRules } from './private/synth/chart-rules';
 
 /** An Istio Gateway that VirtualServices can bind to. */
 export interface IIstioGateway {

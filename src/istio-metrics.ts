@@ -1,10 +1,10 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BoundedMemo } from './_memo';
 import { CanaryArgs } from './analysis-arg';
 import { MetricCondition } from './analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from './analysis-metric';
 import { AnalysisTemplate } from './analysis-template';
+import { BoundedMemo } from './private/memo';
 
 /**
  * How the Istio presets tell the canary's traffic apart from the stable pods' traffic. In subset mode

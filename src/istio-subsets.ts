@@ -1,11 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { attachRules } from './_chart-rules';
-import { DESTINATION_RULE, VIRTUAL_SERVICE } from './_gvk';
-import { assertDnsLabel, assertIntInRange, assertLabels, resolveNamespace } from './_util';
-import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './_wave-annotations';
 import { assertIdentityLabels } from './canary-labels';
 import { IIstioGateway, assertHost } from './istio-gateway';
+import { resolveNamespace } from './private/constructs/namespace';
+import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { DESTINATION_RULE, VIRTUAL_SERVICE } from './private/gvk';
+import { assertDnsLabel, assertLabels } from './private/k8s';
+import { attachRules } from './private/synth/chart-rules';
+import { assertIntInRange } from './private/validate';
 import { ServicePortProtocol, isHttpFamily } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 import type * as istio from '../imports/networking.istio.io';

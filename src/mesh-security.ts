@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AUTHORIZATION_POLICY, PEER_AUTHENTICATION } from './_gvk';
-import { assertDnsLabel, assertDnsSubdomain } from './_util';
-import { PREREQUISITES_ANNOTATIONS } from './_wave-annotations';
+import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { AUTHORIZATION_POLICY, PEER_AUTHENTICATION } from './private/gvk';
+import { assertDnsLabel, assertDnsSubdomain } from './private/k8s';
 import type * as sec from '../imports/security.istio.io';
 
 /** Who may call the service, for an Istio AuthorizationPolicy (ALLOW) on its pods. */

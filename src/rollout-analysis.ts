@@ -1,6 +1,6 @@
-import { compareCodeUnits } from './_util';
 import { AnalysisArg } from './analysis-arg';
 import { IAnalysisTemplate } from './analysis-template';
+import { compareCodeUnits } from './private/format';
 
 /** An analysis run the Rollout starts: which templates, with which argument values. */
 export interface RolloutAnalysisOptions {

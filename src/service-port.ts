@@ -1,4 +1,5 @@
-import { assertDnsLabel, assertIntInRange } from './_util';
+import { assertDnsLabel } from './private/k8s';
+import { assertIntInRange } from './private/validate';
 
 /**
  * The application protocol of a Service port, as Istio selects it from the port name

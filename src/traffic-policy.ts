@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { assertIntInRange } from './_util';
+import { assertIntInRange } from './private/validate';
 
 /** Load-balancing algorithm for the canary's DestinationRule. */
 export enum LoadBalancerAlgorithm {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
-import { computeIgnoreDifferences, groupOf } from '../src/_argocd-ignore';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
 import { jqAvailable, normalize } from './support/argocd-diff';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { computeIgnoreDifferences, groupOf } from '../src/private/argocd-ignore';
 
 // ---------------------------------------------------------------------------------------------------
 // Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).

@@ -1,7 +1,7 @@
 // CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
-import { BoundedMemo } from '../_memo';
-import { arr, Context, Obj, parseGoDuration, selectorMatches, show, showList } from './_model';
+import { arr, Context, Obj, parseGoDuration, selectorMatches, show, showList } from './_context';
 import { placeholderNames } from './_placeholders';
+import { BoundedMemo } from '../private/memo';
 
 const CANARY = 'spec.strategy.canary';
 const ISTIO = `${CANARY}.trafficRouting.istio`;

@@ -1,6 +1,6 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
-import { contentHash } from '../_util';
-import { arr, Context, mapSelects, Obj, show } from './_model';
+import { arr, Context, mapSelects, Obj, show } from './_context';
+import { contentHash } from '../private/hash';
 
 const CANARY = 'spec.strategy.canary';
 

@@ -1,5 +1,5 @@
 // CR2xx: what Istio's validating webhook rejects and what `istioctl analyze` reports, for VS / DR / Gateway / Service.
-import { arr, Context, fqdn, hostsMatch, isMeshBound, Obj, serviceOfHost, show, showList } from './_model';
+import { arr, Context, fqdn, hostsMatch, isMeshBound, Obj, serviceOfHost, show, showList } from './_context';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -7,7 +7,7 @@
 // attempt runs past the end of a string (only the argument name can, even when it starts there: it may contain
 // `"`): such a metric takes the full scan. The result per string is cached, since the same queries come back in
 // every template of a fleet.
-import { BoundedMemo } from '../_memo';
+import { BoundedMemo } from '../private/memo';
 
 /** A placeholder in the JSON text of a metric; the group is the argument name. */
 const PLACEHOLDER = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;

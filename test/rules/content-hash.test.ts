@@ -2,9 +2,9 @@
 // values already in canonical form (cdk8s output). It must give exactly what hashing a full sorted copy gives.
 import { createHash } from 'crypto';
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { contentHash } from '../../src/_util';
 import { CanaryService } from '../../src/canary-service';
-import { CanaryRules } from '../../src/rules/engine';
+import { contentHash } from '../../src/private/hash';
+import { CanaryRules } from '../../src/rules/canary-rules';
 import { sortedCopyJson } from '../support/sorted-json';
 
 /** contentHash as first written: sha256 of the JSON of a complete copy with sorted keys. */

@@ -2,7 +2,7 @@
 // revision check (CR307) follows the library's way of computing the revision label.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { CanaryService } from '../../src/canary-service';
-import { CanaryRules } from '../../src/rules/engine';
+import { CanaryRules } from '../../src/rules/canary-rules';
 import { validateManifests } from '../support/schema';
 
 function build() {

@@ -1,7 +1,7 @@
 // CR129 finds placeholders string by string (cached) instead of scanning JSON.stringify(metric); the result must
 // always be the full scan's.
 import { cachedStringCount, PLACEHOLDER_CACHE_LIMIT, placeholderNames, placeholderNamesByString, scan } from '../../src/rules/_placeholders';
-import { CanaryRules } from '../../src/rules/engine';
+import { CanaryRules } from '../../src/rules/canary-rules';
 import { analysisTemplate, canaryManifests, get } from '../support/canary-fixture';
 
 const full = (metric: any) => scan(JSON.stringify(metric ?? {}));

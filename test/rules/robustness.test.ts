@@ -1,4 +1,4 @@
-import { CanaryRules } from '../../src/rules/engine';
+import { CanaryRules } from '../../src/rules/canary-rules';
 import { canaryManifests } from '../support/canary-fixture';
 
 /** Every path (as a list of keys) to a value inside the manifests. */

@@ -3,7 +3,7 @@
 // must pass every controller and Istio rule: a check that the CR1xx/CR2xx rules do not report what the
 // controllers accept.
 import * as YAML from 'yaml';
-import { CanaryRules } from '../../src/rules/engine';
+import { CanaryRules } from '../../src/rules/canary-rules';
 import { UPSTREAM_EXAMPLES_DIR, upstreamExample } from '../support/upstream-examples';
 
 const present = UPSTREAM_EXAMPLES_DIR !== undefined;

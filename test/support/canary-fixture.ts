@@ -1,7 +1,7 @@
 // A valid subset-level canary as plain manifests (Service, DestinationRule, VirtualService, Gateway,
 // AnalysisTemplate, Rollout), written for the rule tests. Every call returns fresh objects, so a test can
 // mutate them freely.
-import { contentHash } from '../../src/_util';
+import { contentHash } from '../../src/private/hash';
 
 export const NS = 'shop';
 export const FQDN = 'shop.shop.svc.cluster.local';

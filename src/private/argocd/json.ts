@@ -1,6 +1,6 @@
 // Plain-JSON helpers shared by the Argo CD sync model (src/private/argocd). Values are what JSON.parse returns:
 // objects, arrays, strings, numbers, booleans and null.
-import { stableStringify } from '../../_util';
+import { stableStringify } from '../hash';
 
 /** A JSON object (not an array, not null). */
 export function isObject(value: any): boolean {

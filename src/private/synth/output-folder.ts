@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputRecord, parseRecord, RECORD_FILE, renderRecord, sha256, unionRecord, unsafePathReason } from './output-record';
-import { compareCodeUnits } from '../../_util';
+import { compareCodeUnits } from '../format';
 
 /** The name prefix of the staging folder a synth creates (and removes) inside the output folder. */
 export const STAGING_PREFIX = '.cdk8s-canary-staging-';

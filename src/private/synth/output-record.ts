@@ -6,7 +6,7 @@
 // directory source as a manifest (argoproj/argo-cd, reposerver/repository/repository.go, `manifestFile`), so a
 // JSON or YAML record in a synced folder would break the sync.
 import { createHash } from 'crypto';
-import { compareCodeUnits } from '../../_util';
+import { compareCodeUnits } from '../format';
 
 /** The record's file name, at the top of the output folder. */
 export const RECORD_FILE = 'cdk8s-canary.owned.txt';
