@@ -76,7 +76,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 const npmignore = project.npmignore!;
 npmignore.exclude('/*', '/.*');
 npmignore.include('/lib/', '/lib/**/*.js', '/lib/**/*.d.ts', '/docs/', '/API.md', '/README.md', '/LICENSE', '.jsii');
-// The generated bindings are used for their types only: the library never loads their JavaScript (test/_gvk.test.ts
+// The generated bindings are used for their types only: the library never loads their JavaScript (test/private/gvk.test.ts
 // fails if it does), while their declarations are referenced by the library's.
 npmignore.exclude('/lib/imports/*.js');
 // jsii-pacmak (`package:js`) appends its output folder to .npmignore unless the file names it exactly; without this
@@ -88,6 +88,42 @@ npmignore.exclude('artifacts');
 project.tasks.addEnvironment('PATH', '$(node --print "require(\'path\').resolve(\'node_modules/.bin\') + require(\'path\').delimiter + process.env.PATH")');
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
+
+// The layers of src/ (docs/ARCHITECTURE.md): the two engines over plain manifests (rules/, plan/) and the domain
+// modules they share (private/*.ts) import nothing from the construct files, the construct helpers (private/constructs/)
+// or the synth plumbing (private/synth/). The public files export no free functions (they would leak into the
+// TypeScript declarations of the package entry point; helpers live in private/).
+const CONSTRUCT_LAYER = ['./src/*.ts', './src/private/constructs/**', './src/private/synth/**'];
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      {
+        target: './src/rules',
+        from: [...CONSTRUCT_LAYER, './src/plan/**'],
+        message: 'rules/ reads plain manifests: it may import only rules/ and the domain modules of private/',
+      },
+      {
+        target: './src/plan',
+        from: [...CONSTRUCT_LAYER, './src/rules/**'],
+        message: 'plan/ reads plain manifests: it may import only plan/ and the domain modules of private/',
+      },
+      {
+        target: './src/private/*.ts',
+        from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
+        message: 'a domain module of private/ is shared by constructs, rules and plan: it may import only other domain modules',
+      },
+    ],
+  }],
+});
+project.eslint?.addOverride({
+  files: ['src/*.ts', 'src/rules/canary-rules.ts', 'src/rules/finding.ts', 'src/plan/rollout-plan.ts'],
+  rules: {
+    'no-restricted-syntax': ['error', {
+      selector: 'Program > ExportNamedDeclaration > FunctionDeclaration',
+      message: 'a public file exports no free function: it would be importable from the package entry point; put helpers in src/private/',
+    }],
+  },
+});
 
 // jsii emits lib/src/index.js because the root dir holds both src/ and imports/.
 project.package.addField('main', 'lib/src/index.js');

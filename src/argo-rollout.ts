@@ -6,6 +6,7 @@ import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import type * as argo from '../imports/argoproj.io';
+import { renderAnalysis } from './private/constructs/analysis';
 import { podSpecJson } from './private/constructs/pod-spec';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
@@ -15,7 +16,7 @@ import { assertDnsLabel, assertLabels, assertLabelValue, assertPinnedImage, pars
 import { attachRules } from './private/synth/chart-rules';
 import { sweepMemo } from './private/synth/sweep';
 import { assertIntInRange } from './private/validate';
-import { BackgroundAnalysisOptions, renderAnalysis } from './rollout-analysis';
+import { BackgroundAnalysisOptions } from './rollout-analysis';
 
 /**
  * Anti-affinity between the pods of the new and the previous ReplicaSet, so that a bad canary node does not

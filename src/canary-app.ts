@@ -1,9 +1,8 @@
-import { ApiObject, App, AppProps, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { App, AppProps, Chart } from 'cdk8s';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './plan/rollout-plan';
 import { chartWarnings } from './private/synth/chart-rules';
-import { dependencyOrder } from './private/synth/dependency-order';
+import { chartObjects, dependencyOrder } from './private/synth/dependency-order';
 import { libraryVersion } from './private/synth/library-version';
 import { writeOutputFolder } from './private/synth/output-folder';
 import { addManifests, checkLayout, OutputFiles, OutputLayout } from './private/synth/output-layout';
@@ -142,11 +141,4 @@ function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
   return RolloutPlan.allFromManifests(manifests).map(p => rates.has(p.rolloutName)
     ? RolloutPlan.fromManifests(manifests, p.rolloutName, { requestsPerSecond: rates.get(p.rolloutName) })
     : p);
-}
-
-/** The ApiObjects of a chart, in dependency order (as cdk8s orders them). @internal */
-export function chartObjects(chart: Chart): ApiObject[] {
-  return dependencyOrder(chart)
-    .filter((x: IConstruct): x is ApiObject => x instanceof ApiObject)
-    .filter(x => Chart.of(x) === chart);
 }

@@ -1,4 +1,4 @@
-import { assertLabels } from './private/k8s';
+import { RELEASE_VARYING_LABELS } from './private/k8s';
 
 /**
  * The label keys the library reads and writes on pods, Services and DestinationRule subsets.
@@ -36,34 +36,7 @@ export class CanaryLabels {
    * Label keys whose values change from one release to the next. None of them may appear in a
    * selector or in a DestinationRule subset.
    */
-  public static readonly RELEASE_VARYING: string[] = [
-    CanaryLabels.VERSION,
-    CanaryLabels.ISTIO_VERSION,
-    CanaryLabels.REVISION,
-    CanaryLabels.POD_TEMPLATE_HASH,
-    'pod-template-hash',
-    'controller-revision-hash',
-    'helm.sh/chart',
-  ];
+  public static readonly RELEASE_VARYING: string[] = [...RELEASE_VARYING_LABELS];
 
   private constructor() {}
-}
-
-/**
- * Validates identity labels: well-formed, non-empty, and none of the keys that vary per release.
- * @internal
- */
-export function assertIdentityLabels(prop: string, labels: { [key: string]: string }): void {
-  if (Object.keys(labels).length === 0) {
-    throw new Error(`'${prop}' is empty: at least one identity label (for example { app: "shop" }) is needed to select the pods`);
-  }
-  assertLabels(prop, labels);
-  for (const key of Object.keys(labels)) {
-    if (CanaryLabels.RELEASE_VARYING.includes(key)) {
-      throw new Error(`'${prop}' contains the label "${key}", whose value changes with every release: `
-        + 'selectors and DestinationRule subsets must use identity labels only. Argo Rollouts tells stable from canary by writing '
-        + `"${CanaryLabels.POD_TEMPLATE_HASH}" into each subset at runtime; a subset labelled "${key}" would keep pointing at the `
-        + `old pods after promotion. Remove "${key}" from '${prop}' (the library already puts version labels on the pod template)`);
-    }
-  }
 }

@@ -3,18 +3,20 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAnalysisTemplate } from './analysis-template';
 import { ArgoRollout, RolloutAntiAffinity } from './argo-rollout';
-import { CanaryLabels, assertIdentityLabels } from './canary-labels';
+import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
 import { AdditionalSubset, IstioSubsets } from './istio-subsets';
-import { CanaryAuthorizationOptions, defineMeshSecurity } from './mesh-security';
+import { CanaryAuthorizationOptions } from './mesh-security';
+import { defineMeshSecurity } from './private/constructs/mesh-security';
 import { resolveNamespace } from './private/constructs/namespace';
+import { ResolvedServicePort, isHttpFamily, resolveServicePorts } from './private/constructs/service-ports';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
-import { assertDnsLabel, assertPinnedImage } from './private/k8s';
+import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
-import { CanaryServicePort, ResolvedServicePort, isHttpFamily, resolveServicePorts } from './service-port';
+import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 
 

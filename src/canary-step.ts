@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { ExperimentOptions, renderExperiment } from './experiment';
+import { ExperimentOptions } from './experiment';
+import { renderExperiment } from './private/constructs/experiment';
 import { assertIntInRange } from './private/validate';
 import { RolloutAnalysisOptions } from './rollout-analysis';
 import { StringMatch } from './string-match';

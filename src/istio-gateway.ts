@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { resolveNamespace } from './private/constructs/namespace';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { GATEWAY } from './private/gvk';
+import { assertHost } from './private/istio';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels } from './private/k8s';
 import type * as istio from '../imports/networking.istio.io';
 import { attachRules } from './private/synth/chart-rules';
@@ -147,11 +148,3 @@ export class IstioGateway extends Construct implements IIstioGateway {
   }
 }
 
-/** Validates an external host name (a DNS name, optionally with a leading `*.` wildcard). @internal */
-export function assertHost(prop: string, host: string): void {
-  if (host === '*') {
-    throw new Error(`'${prop}' contains "*": Istio does not allow a wildcard host on VirtualServices bound to the mesh, `
-      + 'and a catch-all host would capture every request of the gateway. Name the hosts, for example "shop.example.com"');
-  }
-  assertDnsSubdomain(prop, host.startsWith('*.') ? host.slice(2) : host);
-}

@@ -1,14 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertIdentityLabels } from './canary-labels';
-import { IIstioGateway, assertHost } from './istio-gateway';
+import { IIstioGateway } from './istio-gateway';
 import { resolveNamespace } from './private/constructs/namespace';
+import { isHttpFamily } from './private/constructs/service-ports';
 import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from './private/gvk';
-import { assertDnsLabel, assertLabels } from './private/k8s';
+import { assertHost } from './private/istio';
+import { assertIdentityLabels, assertDnsLabel, assertLabels } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
 import { assertIntInRange } from './private/validate';
-import { ServicePortProtocol, isHttpFamily } from './service-port';
+import { ServicePortProtocol } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 import type * as istio from '../imports/networking.istio.io';
 

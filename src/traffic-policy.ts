@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { istioDuration } from './private/istio';
 import { assertIntInRange } from './private/validate';
 
 /** Load-balancing algorithm for the canary's DestinationRule. */
@@ -174,13 +175,6 @@ export class TrafficPolicy {
       loadBalancer: this.options.loadBalancer ? { simple: this.options.loadBalancer } : undefined,
     });
   }
-}
-
-/** Istio's duration string (`5s`, `250ms`). @internal */
-export function istioDuration(d: Duration | undefined): string | undefined {
-  if (d === undefined) return undefined;
-  const ms = d.toMilliseconds();
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function strip(obj: { [k: string]: any }): any {

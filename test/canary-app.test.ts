@@ -5,12 +5,13 @@ import { ApiObject, App, AppProps, Chart, IResolver, Names, ResolutionContext, T
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { ArgoRollout } from '../src/argo-rollout';
-import { CanaryApp, chartObjects } from '../src/canary-app';
+import { CanaryApp } from '../src/canary-app';
 import { CanaryService } from '../src/canary-service';
 import { CanaryStep } from '../src/canary-step';
 import { IstioGateway } from '../src/istio-gateway';
 import { IstioMetrics } from '../src/istio-metrics';
 import { IstioSubsets } from '../src/istio-subsets';
+import { chartObjects } from '../src/private/synth/dependency-order';
 import { RECORD_FILE } from '../src/private/synth/output-record';
 import { ServicePortProtocol } from '../src/service-port';
 import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';

@@ -1,9 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
-import { CanaryLabels, assertIdentityLabels } from '../src/canary-labels';
+import { CanaryLabels } from '../src/canary-labels';
 import { CanaryService } from '../src/canary-service';
 import { IstioSubsets } from '../src/istio-subsets';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { assertIdentityLabels } from '../src/private/k8s';
 
 function synth(chart: Chart): any[] {
   return validateManifests(Testing.synth(chart));

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import { IstioGateway, assertHost } from '../src/istio-gateway';
+import { IstioGateway } from '../src/istio-gateway';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { assertHost } from '../src/private/istio';
 
 function synth(chart: Chart): any[] {
   return validateManifests(Testing.synth(chart));

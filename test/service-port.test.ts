@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { CanaryService } from '../src/canary-service';
-import { ServicePortProtocol, isHttpFamily, protocolFromName, resolveServicePorts } from '../src/service-port';
+import { isHttpFamily, protocolFromName, resolveServicePorts } from '../src/private/constructs/service-ports';
+import { ServicePortProtocol } from '../src/service-port';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 

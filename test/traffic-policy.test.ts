@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { IstioSubsets } from '../src/istio-subsets';
-import { LoadBalancerAlgorithm, TrafficPolicy, istioDuration } from '../src/traffic-policy';
+import { istioDuration } from '../src/private/istio';
+import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 

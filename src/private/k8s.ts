@@ -123,3 +123,39 @@ export function versionFromImage(parsed: ParsedImage): string | undefined {
   }
   return undefined;
 }
+
+/** The label Argo Rollouts writes into each DestinationRule subset (and its pods) at runtime. */
+const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+
+/**
+ * Label keys whose values change from one release to the next, or that a controller writes itself. None of them may
+ * select pods (a Service or Rollout selector, a DestinationRule subset): after a release the selector would point at
+ * pods that no longer exist. `CanaryLabels.RELEASE_VARYING` and rule CR303 both use this list.
+ */
+export const RELEASE_VARYING_LABELS: readonly string[] = Object.freeze([
+  'app.kubernetes.io/version',
+  'version',
+  'service.istio.io/canonical-revision',
+  POD_TEMPLATE_HASH_LABEL,
+  'pod-template-hash',
+  'controller-revision-hash',
+  'helm.sh/chart',
+]);
+
+/**
+ * Validates identity labels: well-formed, non-empty, and none of the keys that vary per release.
+ */
+export function assertIdentityLabels(prop: string, labels: { [key: string]: string }): void {
+  if (Object.keys(labels).length === 0) {
+    throw new Error(`'${prop}' is empty: at least one identity label (for example { app: "shop" }) is needed to select the pods`);
+  }
+  assertLabels(prop, labels);
+  for (const key of Object.keys(labels)) {
+    if (RELEASE_VARYING_LABELS.includes(key)) {
+      throw new Error(`'${prop}' contains the label "${key}", whose value changes with every release: `
+        + 'selectors and DestinationRule subsets must use identity labels only. Argo Rollouts tells stable from canary by writing '
+        + `"${POD_TEMPLATE_HASH_LABEL}" into each subset at runtime; a subset labelled "${key}" would keep pointing at the `
+        + `old pods after promotion. Remove "${key}" from '${prop}' (the library already puts version labels on the pod template)`);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Internal: the order in which cdk8s writes constructs (`new DependencyGraph(scope.node).topology()`),
 // computed in linear time. cdk8s's own graph re-walks shared dependencies and builds path strings and
 // arrays for every vertex and edge; on a fleet of a thousand charts that is a visible part of synth.
-import { DependencyGraph } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { sweepFindAll, sweepMemo } from './sweep';
 
@@ -108,4 +108,11 @@ function isArrayIndexId(c: IConstruct): boolean {
 export function hasDependencies(c: IConstruct): boolean {
   const set = (c.node as any)._dependencies;
   return set instanceof Set ? set.size > 0 : c.node.dependencies.length > 0;
+}
+
+/** The ApiObjects of a chart, in dependency order (as cdk8s orders them). */
+export function chartObjects(chart: Chart): ApiObject[] {
+  return dependencyOrder(chart)
+    .filter((x: IConstruct): x is ApiObject => x instanceof ApiObject)
+    .filter(x => Chart.of(x) === chart);
 }
