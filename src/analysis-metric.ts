@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { MetricCondition } from './analysis-condition';
-import { assertArgName, goDuration } from './private/argo';
+import { argoTags, argPlaceholders, assertArgName, goDuration, unsupportedPlaceholders } from './private/argo';
 import { compareCodeUnits } from './private/format';
-import { argPlaceholders, findPromqlError, unsupportedPlaceholders } from './private/promql';
+import { findPromqlError } from './private/promql';
 
 /** Options for `PrometheusAuthentication.sigv4()`. */
 export interface PrometheusSigv4Options {
@@ -458,6 +458,11 @@ function checkQuery(where: string, query: string): void {
 }
 
 function checkPlaceholders(where: string, prop: string, text: string): void {
+  const unclosed = argoTags(text).unclosedAt;
+  if (unclosed !== undefined) {
+    throw new Error(`${where}: '${prop}' opens a placeholder with "{{" at offset ${unclosed} and never closes it with "}}": Argo Rollouts `
+      + 'fails the analysis ("Cannot find end tag"). Close the placeholder ({{args.<name>}}) or remove the braces');
+  }
   const bad = unsupportedPlaceholders(text);
   if (bad.length > 0) {
     throw new Error(`${where}: '${prop}' uses ${bad.map(b => `"${b}"`).join(', ')}, which Argo Rollouts cannot resolve: `

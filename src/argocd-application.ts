@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, Duration, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { goDuration } from './private/argo';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './private/argocd-ignore';
 import { APPLICATION } from './private/gvk';
 import { assertDnsLabel, assertDnsSubdomain } from './private/k8s';
@@ -707,14 +708,6 @@ function assertDestination(server: string | undefined, name: string | undefined)
   if (name !== undefined && !/^\S+$/.test(name)) {
     throw new Error(`'destinationName' ("${name}") must be the name of a cluster registered in Argo CD, for example "in-cluster"`);
   }
-}
-
-/** A whole number of seconds in Go's duration syntax, in the largest exact unit: "5s", "3m", "1h". */
-function goDuration(d: Duration): string {
-  const s = d.toSeconds({ integral: false });
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }
 
 function assertWholeSeconds(prop: string, d: Duration): void {

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ExperimentOptions } from './experiment';
+import { goDuration } from './private/argo';
 import { renderExperiment } from './private/constructs/experiment';
 import { assertIntInRange } from './private/validate';
 import { RolloutAnalysisOptions } from './rollout-analysis';
@@ -146,7 +147,7 @@ export class CanaryStep {
         + 'Argo Rollouts truncates pause durations to seconds. Use Duration.seconds(n) or Duration.minutes(n), '
         + 'or CanaryStep.pause() without a duration to wait for a manual promotion');
     }
-    return new CanaryStep(CanaryStepKind.PAUSE, { pause: { duration: formatPause(duration) } }, undefined, duration);
+    return new CanaryStep(CanaryStepKind.PAUSE, { pause: { duration: goDuration(duration) } }, undefined, duration);
   }
 
   /**
@@ -302,12 +303,4 @@ function assertHeaderName(where: string, name: string): void {
     throw new Error(`${where}: header name "${name}" must be lowercase letters, digits or '-' (Istio matches lowercase header keys), `
       + `for example "${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
   }
-}
-
-/** Argo's pause duration string: the largest whole unit (`30s`, `5m`, `1h`). */
-function formatPause(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

@@ -4,6 +4,7 @@ import { CanaryArgs } from './analysis-arg';
 import { MetricCondition } from './analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from './analysis-metric';
 import { AnalysisTemplate } from './analysis-template';
+import { goDuration } from './private/argo';
 import { BoundedMemo } from './private/memo';
 
 /**
@@ -381,7 +382,7 @@ class QueryParts {
       throw new Error(`'minimumRequests' (${min}) must be a number of at least 0 (0 disables the traffic floor), for example 10`);
     }
     this.minimumRequests = min;
-    this.window = promDuration(window);
+    this.window = goDuration(window); // a whole-second duration reads the same in PromQL
     // the query text depends on exactly these values, as they appear in it
     this.key = `${reporter}|${isolation}|${this.window}|${min}`;
     const matchers = matchersOf(reporter, isolation);
@@ -449,12 +450,4 @@ function matchersOf(reporter: string, isolation: string): { readonly canary: str
     MATCHERS.set(key, matchers);
   }
   return matchers;
-}
-
-/** PromQL duration: "2m", "90s", "1h". */
-function promDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

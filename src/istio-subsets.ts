@@ -5,7 +5,7 @@ import { resolveNamespace } from './private/constructs/namespace';
 import { isHttpFamily } from './private/constructs/service-ports';
 import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from './private/gvk';
-import { assertHost } from './private/istio';
+import { assertHost, hostsMatch } from './private/istio';
 import { assertIdentityLabels, assertDnsLabel, assertLabels } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
 import { assertIntInRange } from './private/validate';
@@ -222,7 +222,7 @@ export class IstioSubsets extends Construct {
         + "Set 'hosts' (for example ['shop.example.com']) or pass the gateway's hosts to IstioGateway.fromGatewayRef()");
     }
     for (const g of this._gateways) {
-      if (g.hosts.length > 0 && !this._hosts.some(h => g.hosts.some(gh => hostMatches(gh, h)))) {
+      if (g.hosts.length > 0 && !this._hosts.some(h => g.hosts.some(gh => hostsMatch(gh, h)))) {
         throw new Error(`none of the 'hosts' (${this._hosts.join(', ')}) is served by gateway ${g.gatewayRef} (${g.hosts.join(', ')}): `
           + 'Istio ignores a VirtualService whose hosts the gateway does not serve (IST0132). Use one of the gateway hosts');
       }
@@ -431,15 +431,4 @@ export class IstioSubsets extends Construct {
       ...this._additionalSubsets.map(x => ({ destination: destination(x.name), weight: x.weight })),
     ];
   }
-}
-
-
-/** Istio host matching: exact, or a `*.suffix` wildcard that matches one or more labels. */
-function hostMatches(pattern: string, host: string): boolean {
-  const bare = pattern.includes('/') ? pattern.split('/')[1] : pattern;
-  if (bare === '*' || bare === host) return true;
-  if (bare.startsWith('*.') && host.endsWith(bare.slice(1))) return true;
-  // a wildcard VirtualService host overlaps the gateway hosts it covers (Istio's host.Name.Matches is symmetric)
-  if (host.startsWith('*.')) return bare.endsWith(host.slice(1));
-  return false;
 }

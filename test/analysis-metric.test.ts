@@ -131,6 +131,17 @@ describe('AnalysisMetric.prometheus', () => {
       .toThrow(/metric 'success-rate': 'query' uses "\{\{namespace\}\}", which Argo Rollouts cannot resolve/);
   });
 
+  test('fails if a placeholder is not closed (Argo Rollouts finds no end tag and fails the analysis)', () => {
+    expect(() => metric({ query: 'sum(x{ns="{{args.namespace"})' }))
+      .toThrow(/metric 'success-rate': 'query' opens a placeholder with "\{\{" at offset 10 and never closes it with "\}\}": Argo Rollouts fails the analysis/);
+  });
+
+  test('fails if a placeholder names no valid argument, read as Argo Rollouts reads it (up to the first "}}")', () => {
+    expect(() => metric({ query: 'sum(x{ns="{{args.a}b}}"})' })).toThrow(/'query placeholder \{\{args.a\}b\}\}' \("a\}b"\) is not a valid analysis argument name/);
+    expect(() => metric({ query: 'sum(x{ns="{{args.}}"})' })).toThrow(/'query placeholder \{\{args.\}\}' \(""\) is not a valid analysis argument name/);
+    expect(() => metric({ query: 'sum(x{ns="{{args.a:b}}"})' })).toThrow(/'query placeholder \{\{args.a:b\}\}' \("a:b"\) is not a valid analysis argument name/);
+  });
+
   test('a query or address checked once is accepted again; an invalid one fails every time, naming its metric', () => {
     // the checks remember the texts that passed (a fleet repeats the same query): a valid text is accepted under any metric name
     const query = 'sum(rate(checked_once_total{ns="{{args.namespace}}"}[5m]))';

@@ -2,9 +2,11 @@ import { Chart, Testing } from 'cdk8s';
 import { CanaryLabels } from '../src/canary-labels';
 import { CanaryService } from '../src/canary-service';
 import { IstioSubsets } from '../src/istio-subsets';
+import { canaryManifests, get } from './support/canary-fixture';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 import { assertIdentityLabels } from '../src/private/k8s';
+import { CanaryRules } from '../src/rules/canary-rules';
 
 function synth(chart: Chart): any[] {
   return validateManifests(Testing.synth(chart));
@@ -24,6 +26,17 @@ describe('CanaryLabels', () => {
     expect(CanaryLabels.RELEASE_VARYING).toEqual(expect.arrayContaining([
       'app.kubernetes.io/version', 'version', 'service.istio.io/canonical-revision', 'rollouts-pod-template-hash', 'pod-template-hash',
     ]));
+  });
+
+  test('the constructs refuse and rule CR303 reports the same release-varying labels', () => {
+    for (const key of CanaryLabels.RELEASE_VARYING) {
+      expect(() => assertIdentityLabels('selectorLabels', { app: 'shop', [key]: 'x' })).toThrow(`contains the label "${key}"`);
+      const m = canaryManifests();
+      get(m, 'Service', 'shop').spec.selector[key] = 'x';
+      expect(CanaryRules.check(m).filter(f => f.code === 'CR303').map(f => f.message)).toEqual([expect.stringContaining(`the label "${key}"`)]);
+    }
+    expect(CanaryLabels.RELEASE_VARYING).toContain('helm.sh/chart');
+    expect(CanaryLabels.RELEASE_VARYING).toContain('controller-revision-hash');
   });
 
   test('identity labels are used, unchanged, as Service selector, Rollout selector and DestinationRule subsets', () => {

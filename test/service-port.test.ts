@@ -19,11 +19,14 @@ describe('protocolFromName', () => {
     ['grpc-internal', ServicePortProtocol.GRPC],
     ['grpc-web', ServicePortProtocol.GRPC_WEB],
     ['grpc-web-public', ServicePortProtocol.GRPC_WEB],
+    ['grpc-webx', ServicePortProtocol.GRPC_WEB], // Istio: any name starting with "grpc-web"
     ['https', ServicePortProtocol.HTTPS],
     ['tls-db', ServicePortProtocol.TLS],
     ['tcp', ServicePortProtocol.TCP],
     ['web', undefined],
     ['httpx', undefined],
+    ['mongo', undefined], // an Istio protocol the library does not route
+    ['udp', undefined],
   ])('%j → %j', (name, protocol) => {
     expect(protocolFromName(name)).toEqual(protocol);
   });

@@ -1,9 +1,11 @@
 // Internal computation of the rollout plan over plain manifests (ApiObject.toJson() output).
 // All times are seconds; Infinity means "unbounded" (a manual pause or an analysis that never ends).
 // The public, jsii-friendly view is built from this model in rollout-plan.ts.
-import { formatNumber, formatSeconds, metricDurationSeconds, parseGoDuration, pauseDurationSeconds, promqlWindowSeconds } from './_time';
-import { compareCodeUnits } from '../private/format';
+import { metricDurationSeconds, pauseDurationSeconds } from './_time';
+import { substituteArgs } from '../private/argo';
+import { formatNumber, formatSeconds, compareCodeUnits } from '../private/format';
 import { BoundedMemo } from '../private/memo';
+import { promqlWindowSeconds } from '../private/promql';
 import { assertIntInRange } from '../private/validate';
 
 /** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
@@ -311,41 +313,6 @@ function safeRegExp(source: string): RegExp | undefined {
   }
 }
 
-/**
- * A text split at its `{{args.name}}` placeholders: the literal parts, and between them the name and the whole placeholder.
- * Split once per distinct text (the same template query serves every service of a fleet), so that substituting the
- * arguments only concatenates.
- */
-interface SplitText {
-  readonly literals: string[];
-  readonly names: string[];
-  readonly placeholders: string[];
-}
-
-const PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
-const SPLIT_TEXTS = new BoundedMemo<string, SplitText>(text => {
-  const split: SplitText = { literals: [], names: [], placeholders: [] };
-  let from = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    split.literals.push(text.slice(from, m.index));
-    split.names.push(m[1]);
-    split.placeholders.push(m[0]);
-    from = m.index! + m[0].length;
-  }
-  split.literals.push(text.slice(from));
-  return split;
-});
-
-/** The text with each `{{args.name}}` replaced by the argument's value; a placeholder without a value stays. */
-function substituteArgs(text: string, args: { [name: string]: string }): string {
-  if (!text.includes('{{')) return text; // fast path: no placeholder
-  // the same as text.replace(PLACEHOLDER, (whole, name) => args[name] ?? whole), with the matching done once per text
-  const { literals, names, placeholders } = SPLIT_TEXTS.get(text);
-  let out = literals[0];
-  for (let i = 0; i < names.length; i++) out += String(args[names[i]] ?? placeholders[i]) + literals[i + 1];
-  return out;
-}
-
 /** An integer field of a metric (`count`, `failureLimit`, ...): an integer, or a string that resolves to one. */
 function intOrString(raw: RawMetric, field: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -361,11 +328,7 @@ function intOrString(raw: RawMetric, field: string, value: unknown): number | un
 /** A duration field of a metric (`interval`, `initialDelay`): a Go duration, after the arguments are substituted. */
 function metricDuration(raw: RawMetric, field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const text = substituteArgs(String(value), raw.args);
-  // fast path: a valid duration (the general function returns the same, and names the field only in its errors)
-  const seconds = text === '' ? undefined : parseGoDuration(text);
-  if (seconds !== undefined && seconds >= 0) return seconds;
-  return metricDurationSeconds(`spec.metrics[${raw.index}].${field}`, raw.owner, text);
+  return metricDurationSeconds(`spec.metrics[${raw.index}].${field}`, raw.owner, substituteArgs(String(value), raw.args));
 }
 
 /** What a metric's own fields give, before its run is placed on the timeline (the first fields of MMetric). */
@@ -393,7 +356,7 @@ function metricParams(raw: RawMetric): MetricParams {
   if (typeof query === 'string') {
     const resolved = substituteArgs(query, raw.args);
     queryWindow = promqlWindowSeconds(resolved);
-    queryUnresolved = resolved.includes('{{') && /\[[^\]]*\{\{[^\]]*\]/.test(resolved); // fast path: no placeholder left
+    queryUnresolved = /\[[^\]]*\{\{[^\]]*\]/.test(resolved);
   }
   return {
     raw,

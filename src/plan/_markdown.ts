@@ -1,6 +1,6 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
 import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_compute';
-import { formatCount, formatNumber, formatSeconds } from './_time';
+import { formatCount, formatNumber, formatSeconds } from '../private/format';
 import { BoundedMemo } from '../private/memo';
 
 const GATE_TEXT: { [k in GateKind]: string } = {

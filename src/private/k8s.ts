@@ -159,3 +159,32 @@ export function assertIdentityLabels(prop: string, labels: { [key: string]: stri
     }
   }
 }
+
+/** Whether a label selector (`matchLabels`, `matchExpressions`) selects a label set. */
+export function selectorMatches(selector: any, labels: { [k: string]: string }): boolean {
+  const matchLabels = selector?.matchLabels ?? {};
+  for (const k of Object.keys(matchLabels)) {
+    if (labels[k] !== matchLabels[k]) return false;
+  }
+  for (const e of Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values = Array.isArray(e?.values) ? e.values : [];
+    switch (e.operator) {
+      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a plain label map (Service selector, subset labels) selects a label set. */
+export function mapSelects(selector: { [k: string]: string } | undefined, labels: { [k: string]: string }): boolean {
+  const map: any = selector ?? {};
+  for (const k of Object.keys(map)) {
+    if (labels[k] !== map[k]) return false;
+  }
+  return true;
+}

@@ -1,6 +1,8 @@
-// Internal: synth-time PromQL syntax check with the Prometheus project's own grammar
-// (@prometheus-io/lezer-promql), and helpers for Argo Rollouts' `{{args.x}}` placeholders.
-// Not exported from the package.
+// PromQL: the synth-time syntax check with the Prometheus project's own grammar (@prometheus-io/lezer-promql), and the
+// range windows of a query. Not exported from the package.
+
+import { argoTags } from './argo';
+import { BoundedMemo } from './memo';
 
 /** The part of lezer's `Tree` API used here. */
 interface SyntaxTree {
@@ -8,41 +10,8 @@ interface SyntaxTree {
 }
 
 // The package is an ES module with a CommonJS build; require() picks the CommonJS one (`exports.require`).
-import { BoundedMemo } from './memo';
-
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(text: string): SyntaxTree } };
-
-/** Matches an Argo Rollouts argument placeholder; whitespace inside the braces is allowed, as Argo trims it. */
-const ARG_PLACEHOLDER = /\{\{\s*args\.([^}\s]*)\s*\}\}/g;
-
-/** Any `{{ ... }}` tag. */
-const ANY_PLACEHOLDER = /\{\{([^}]*)\}\}/g;
-
-/** The arg names that a string references through `{{args.<name>}}`, in order of first use. */
-export function argPlaceholders(text: string): string[] {
-  // Construction, validation and the rules ask for the same few queries' names many times: each distinct
-  // string is scanned once (bounded cache; callers get a copy).
-  return [...PLACEHOLDERS.get(text)];
-}
-
-/** Strings scanned by argPlaceholders() so far and their names (bounded: cleared when full). */
-const PLACEHOLDERS = new BoundedMemo<string, string[]>(text => {
-  const names: string[] = [];
-  for (const m of text.matchAll(ARG_PLACEHOLDER)) {
-    if (!names.includes(m[1])) names.push(m[1]);
-  }
-  return names;
-}, 1000);
-
-/** `{{...}}` tags that are not `{{args.<name>}}` placeholders (Argo fails with "failed to resolve {{...}}"). */
-export function unsupportedPlaceholders(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(ANY_PLACEHOLDER)) {
-    if (!/^\s*args\.[^}\s]+\s*$/.test(m[1])) out.push(m[0]);
-  }
-  return out;
-}
 
 /** A PromQL syntax error, with a 1-based line and column in the query as written. */
 export interface PromqlError {
@@ -61,15 +30,15 @@ export interface PromqlError {
  * - elsewhere: a number (`> {{args.t}}` → `> 1         `).
  */
 export function neutralizePlaceholders(query: string): string {
+  const placeholders = new Map(argoTags(query).tags.filter(t => t.arg !== undefined).map(t => [t.start, t]));
   let out = '';
   let quote: string | undefined;
   let bracketDepth = 0;
   let i = 0;
   while (i < query.length) {
-    const rest = query.slice(i);
-    const m = /^\{\{\s*args\.[^}\s]*\s*\}\}/.exec(rest);
-    if (m) {
-      const len = m[0].length;
+    const placeholder = placeholders.get(i);
+    if (placeholder) {
+      const len = placeholder.end - placeholder.start;
       let literal: string;
       if (quote) literal = 'a'.repeat(len);
       else if (bracketDepth > 0) literal = '1m'.padEnd(len, ' ');
@@ -147,4 +116,42 @@ function parsePromqlError(query: string): PromqlError | undefined {
     column: lines[lines.length - 1].length + 1,
     near: query.slice(errorAt, errorAt + 20).split('\n')[0],
   };
+}
+
+/** Seconds per unit of a PromQL duration. */
+const PROMQL_UNITS: { [unit: string]: number } = {
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 7 * 86400,
+  y: 365 * 86400,
+};
+
+/**
+ * The longest range or subquery window (`[5m]`, `[1h:30s]`) in a PromQL query, in seconds; undefined when
+ * the query has none or still contains unresolved placeholders in a window.
+ */
+export function promqlWindowSeconds(query: string): number | undefined {
+  let max: number | undefined;
+  const re = /\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*\s*)?\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(query)) !== null) {
+    const seconds = parsePromqlDuration(m[1]);
+    if (seconds !== undefined && (max === undefined || seconds > max)) max = seconds;
+  }
+  return max;
+}
+
+/** A PromQL duration ("5m", "1h30m", "1d") in seconds, or undefined. */
+function parsePromqlDuration(value: string): number | undefined {
+  if (!/^(?:\d+(?:ms|s|m|h|d|w|y))+$/.test(value)) return undefined;
+  let total = 0;
+  const part = /(\d+)(ms|s|m|h|d|w|y)/g;
+  let p: RegExpExecArray | null;
+  while ((p = part.exec(value)) !== null) {
+    total += parseInt(p[1], 10) * PROMQL_UNITS[p[2]];
+  }
+  return total;
 }

@@ -1,7 +1,7 @@
 // CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
-import { arr, Context, Obj, parseGoDuration, selectorMatches, show, showList } from './_context';
-import { placeholderNames } from './_placeholders';
-import { BoundedMemo } from '../private/memo';
+import { arr, Context, Obj, show, showList } from './_context';
+import { argoPauseSeconds, argoTags, parseGoDuration } from '../private/argo';
+import { selectorMatches } from '../private/k8s';
 
 const CANARY = 'spec.strategy.canary';
 const ISTIO = `${CANARY}.trafficRouting.istio`;
@@ -215,29 +215,11 @@ function checkStepType(ctx: Context, ro: Obj, step: any, i: number): void {
   }
 }
 
-/** What is wrong with a pause duration (CR112), or undefined. */
+/** What is wrong with a pause duration (CR112), as the controller reads it (`argoPauseSeconds`), or undefined. */
 export function pauseProblem(duration: any): string | undefined {
-  if (typeof duration === 'number') {
-    return duration < 0 ? 'is negative' : Number.isInteger(duration) ? undefined : 'is not a whole number of seconds';
-  }
-  if (typeof duration !== 'string') return 'is neither a number of seconds nor a duration string';
-  // the same few texts ("5m") come back in every step of every Rollout: one lookup instead of a trim, a regex and a parse
-  return pauseProblems.get(duration);
-}
-
-/** `pauseProblem` of duration texts, by text. */
-/** More distinct texts than this in one process only clears the cache (it stays small whatever the input). */
-export const PAUSE_CACHE_LIMIT = 256;
-const pauseProblems = new BoundedMemo<string, string | undefined>(text => textPauseProblem(text), PAUSE_CACHE_LIMIT);
-
-/** The number of texts `pauseProblem` has cached (for tests). */
-export function cachedPauseCount(): number {
-  return pauseProblems.size;
-}
-
-function textPauseProblem(duration: string): string | undefined {
-  if (/^[-+]?\d+$/.test(duration.trim())) return parseInt(duration, 10) < 0 ? 'is negative' : undefined;
-  const seconds = parseGoDuration(duration);
+  if (typeof duration === 'number' && !Number.isInteger(duration)) return 'is not a whole number of seconds';
+  if (typeof duration !== 'number' && typeof duration !== 'string') return 'is neither a number of seconds nor a duration string';
+  const seconds = argoPauseSeconds(duration);
   if (seconds === undefined) return 'does not parse as a duration';
   return seconds < 0 ? 'is negative' : undefined;
 }
@@ -627,7 +609,10 @@ function checkTemplatePlaceholders(ctx: Context): void {
     collect(t, new Set());
     arr(t.raw.spec?.metrics).forEach((metric: any, i: number) => {
       let missing: Set<string> | undefined; // made for the first unknown name only
-      for (const name of placeholderNames(metric)) if (!names.has(name)) (missing ??= new Set()).add(name);
+      // the controller resolves the placeholders in the JSON text of the metric (utils/analysis/factory.go ResolveMetricArgs)
+      for (const tag of argoTags(JSON.stringify(metric ?? {})).tags) {
+        if (tag.arg !== undefined && !names.has(tag.arg)) (missing ??= new Set()).add(tag.arg);
+      }
       for (const name of missing ?? []) {
         ctx.report('CR129', t, `spec.metrics[${i}]`,
           `metric ${show(metric?.name)} uses {{args.${name}}}, but the template declares no argument ${show(name)} (its arguments: ${showList([...names])}); `

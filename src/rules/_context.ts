@@ -2,7 +2,6 @@
 // Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
 // that edits made through escape hatches are seen as well.
 import { compareCodeUnits as cmp } from '../private/format';
-import { BoundedMemo } from '../private/memo';
 
 /** The namespace Kubernetes uses when a namespaced object has none (the usual `kubectl` context). */
 export const DEFAULT_NAMESPACE = 'default';
@@ -125,105 +124,7 @@ export function showList(values: any[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Istio hosts
-
-/** The cluster DNS suffix Istio assumes (`svc.<domain>`). */
-const DOMAIN = 'cluster.local';
-
-/**
- * Istio's short-name rule: a host without a dot is expanded with the namespace of the object that names it;
- * a host with a dot is taken as it is (`reviews.prod` is not expanded).
- */
-export function fqdn(host: string, namespace: string): string {
-  if (!host || host.includes('.') || host.includes('*')) return host;
-  return `${host}.${namespace}.svc.${DOMAIN}`;
-}
-
-/** The Service an FQDN host designates (`<name>.<ns>.svc.cluster.local`), if it has that form. */
-export function serviceOfHost(host: string): { name: string; namespace: string } | undefined {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\.cluster\.local$/.exec(host);
-  return m ? { name: m[1], namespace: m[3] } : undefined;
-}
-
-/** Istio host matching with wildcards (`*`, `*.example.com`), in both directions. */
-export function hostsMatch(a: string, b: string): boolean {
-  if (a === b || a === '*' || b === '*') return true;
-  const wild = (w: string, h: string) => w.startsWith('*.') && (h.endsWith(w.slice(1)) || (h.startsWith('*.') && h.endsWith(w.slice(1))));
-  return wild(a, b) || wild(b, a);
-}
-
-/** VirtualServices with no `gateways`, or with `mesh` among them, apply to the sidecars. */
-export function isMeshBound(vs: any): boolean {
-  const gws = arr(vs?.spec?.gateways);
-  return gws.length === 0 || gws.includes('mesh');
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Labels and selectors
-
-/** Whether a label selector (`matchLabels`, `matchExpressions`) selects a label set. */
-export function selectorMatches(selector: any, labels: { [k: string]: string }): boolean {
-  const matchLabels = selector?.matchLabels ?? {};
-  for (const k of Object.keys(matchLabels)) {
-    if (labels[k] !== matchLabels[k]) return false;
-  }
-  for (const e of arr(selector?.matchExpressions)) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = arr(e.values);
-    switch (e.operator) {
-      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
-
-/** Whether a plain label map (Service selector, subset labels) selects a label set. */
-export function mapSelects(selector: { [k: string]: string } | undefined, labels: { [k: string]: string }): boolean {
-  const map: any = selector ?? {};
-  for (const k of Object.keys(map)) {
-    if (labels[k] !== map[k]) return false;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Workloads
 
 /** Kinds whose `spec.template` is a pod template. */
 export const WORKLOAD_KINDS = ['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet'];
-
-/** Seconds per unit of a Go duration. */
-const DURATION_UNITS: { [u: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Results of `parseGoDuration` by text: the same few durations ("5m", "1m") come back in every Rollout and template. */
-/** More distinct durations than this in one process only clears the cache (it stays small whatever the input). */
-export const DURATION_CACHE_LIMIT = 512;
-const parsedDurations = new BoundedMemo<string, number | undefined>(text => parseDuration(text), DURATION_CACHE_LIMIT);
-
-/** Go's `time.ParseDuration`, in seconds; undefined when Go would not parse it. */
-export function parseGoDuration(text: string): number | undefined {
-  return parsedDurations.get(text);
-}
-
-/** The number of texts `parseGoDuration` has cached (for tests). */
-export function cachedDurationCount(): number {
-  return parsedDurations.size;
-}
-
-function parseDuration(text: string): number | undefined {
-  const s = text.trim();
-  if (s === '0' || s === '+0' || s === '-0') return 0;
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
-  if (!m) return undefined;
-  let total = 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
-  let part: RegExpExecArray | null;
-  while ((part = re.exec(s)) !== null) {
-    total += parseFloat(part[1]) * DURATION_UNITS[part[2]];
-  }
-  return m[1] === '-' ? -total : total;
-}

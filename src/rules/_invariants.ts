@@ -1,17 +1,9 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
-import { arr, Context, mapSelects, Obj, show } from './_context';
+import { arr, Context, Obj, show } from './_context';
 import { contentHash } from '../private/hash';
+import { mapSelects, parseImage, RELEASE_VARYING_LABELS } from '../private/k8s';
 
 const CANARY = 'spec.strategy.canary';
-
-/** Labels whose value changes from one release to the next (or that Argo Rollouts writes itself). */
-export const RELEASE_VARYING_LABELS = [
-  'version',
-  'app.kubernetes.io/version',
-  'service.istio.io/canonical-revision',
-  'rollouts-pod-template-hash',
-  'pod-template-hash',
-];
 
 export function checkInvariants(ctx: Context): void {
   for (const ro of ctx.ofKind('Rollout')) {
@@ -96,6 +88,8 @@ function isPositiveDuration(d: any): boolean {
 }
 
 const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
+/** The release-varying labels that a controller writes itself. */
+const CONTROLLER_WRITTEN = ['rollouts-pod-template-hash', 'pod-template-hash', 'controller-revision-hash'];
 /** No keys (shared, never modified). */
 const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
 
@@ -107,7 +101,7 @@ function checkReleaseLabels(ctx: Context): void {
     for (const k of Object.keys(labels ?? {})) if (RELEASE_VARYING.has(k)) (found ??= []).push(k);
     return found ?? NO_KEYS;
   };
-  const why = (k: string) => k === 'rollouts-pod-template-hash' || k === 'pod-template-hash'
+  const why = (k: string) => CONTROLLER_WRITTEN.includes(k)
     ? 'the controllers write this label themselves'
     : 'its value changes with every release, so after promotion it points at pods that no longer exist '
       + '(Argo Rollouts tells stable from canary by adding rollouts-pod-template-hash to the subsets itself)';
@@ -185,7 +179,7 @@ function checkImages(ctx: Context): void {
       for (let i = 0; i < containers.length; i++) {
         const image = containers[i]?.image;
         if (typeof image !== 'string') continue;
-        const { tag, digest } = splitImage(image);
+        const { tag, digest } = parseImage(image);
         if (digest) continue;
         if (tag === undefined || tag === 'latest') {
           ctx.report('CR306', w, `spec.template.spec.${field}[${i}].image`,
@@ -195,18 +189,6 @@ function checkImages(ctx: Context): void {
       }
     }
   }
-}
-
-function splitImage(image: string): { tag?: string; digest?: string } {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1) || undefined;
-    rest = rest.slice(0, at);
-  }
-  const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
-  return { tag: colon >= 0 ? rest.slice(colon + 1) || undefined : undefined, digest };
 }
 
 // CR307

@@ -1,5 +1,6 @@
 // CR2xx: what Istio's validating webhook rejects and what `istioctl analyze` reports, for VS / DR / Gateway / Service.
-import { arr, Context, fqdn, hostsMatch, isMeshBound, Obj, serviceOfHost, show, showList } from './_context';
+import { arr, Context, Obj, show, showList } from './_context';
+import { fqdn, hostsMatch, isHttpProtocol, isMeshBound, portProtocol, serviceOfHost, splitServerHost, UNSUPPORTED_PROTOCOL } from '../private/istio';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -10,46 +11,6 @@ export function checkIstio(ctx: Context): void {
   for (const dr of ctx.ofKind('DestinationRule')) checkDestinationRule(ctx, dr);
   for (const gw of ctx.ofKind('Gateway')) checkGateway(ctx, gw);
   for (const svc of ctx.ofKind('Service')) checkServicePorts(ctx, svc);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Protocol selection (pkg/config/kube/conversion.go ConvertProtocol)
-
-const PROTOCOLS: { [prefix: string]: string } = {
-  'http': 'HTTP',
-  'http2': 'HTTP2',
-  'https': 'HTTPS',
-  'grpc': 'GRPC',
-  'grpc-web': 'GRPC-Web',
-  'tcp': 'TCP',
-  'tls': 'TLS',
-  'mongo': 'Mongo',
-  'mysql': 'MySQL',
-  'redis': 'Redis',
-  'udp': 'UDP',
-  'http_proxy': 'HTTP_PROXY',
-};
-const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-Web', 'HTTP_PROXY']);
-
-/** `appProtocol` values of Kubernetes itself. */
-const KUBERNETES_APP_PROTOCOLS: { [k: string]: string } = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
-/** Ports Istio treats as TCP whatever their name. */
-const TCP_PORTS = [25, 53, 3306, 27017];
-
-/** The protocol Istio derives for a Service port, or 'Unsupported' (sniffed). */
-export function portProtocol(port: any): string {
-  if (String(port?.protocol ?? '').toUpperCase() === 'UDP') return 'UDP';
-  const app = port?.appProtocol;
-  if (typeof app === 'string' && app !== '') {
-    return KUBERNETES_APP_PROTOCOLS[app] ?? PROTOCOLS[app.toLowerCase()] ?? 'Unsupported';
-  }
-  const name = String(port?.name ?? '').toLowerCase();
-  if (name.startsWith('grpc-web')) return 'GRPC-Web';
-  const dash = name.indexOf('-');
-  const prefix = dash < 0 ? name : name.slice(0, dash); // name.split('-')[0]
-  if (PROTOCOLS[prefix]) return PROTOCOLS[prefix];
-  if (TCP_PORTS.includes(port?.port)) return 'TCP';
-  return 'Unsupported';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -189,13 +150,6 @@ function parseGatewayRef(ref: string, vsNamespace: string): { namespace: string;
   return undefined;
 }
 
-function splitServerHost(host: string, gwNamespace: string): { namespace: string; host: string } {
-  const slash = host.indexOf('/');
-  if (slash < 0) return { namespace: '*', host };
-  const ns = host.slice(0, slash);
-  return { namespace: ns === '.' ? gwNamespace : ns, host: host.slice(slash + 1) };
-}
-
 /**
  * What destinations look up by host, once per host and check: every route names the same host for stable and
  * canary. (Rules do not modify manifests, so the answers do not change during a check.)
@@ -289,7 +243,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup:
   }
   if (d.http && mesh && port) {
     const protocol = portProtocol(port);
-    if (protocol !== 'Unsupported' && !HTTP_PROTOCOLS.has(protocol)) {
+    if (protocol !== UNSUPPORTED_PROTOCOL && !isHttpProtocol(protocol)) {
       ctx.report('CR219', vs, destPath(d),
         `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
         + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
@@ -413,7 +367,7 @@ function checkGateway(ctx: Context, gw: Obj): void {
 function checkServicePorts(ctx: Context, svc: Obj): void {
   arr(svc.raw.spec?.ports).forEach((port: any, i: number) => {
     // CR213
-    if (portProtocol(port) === 'Unsupported') {
+    if (portProtocol(port) === UNSUPPORTED_PROTOCOL) {
       ctx.report('CR213', svc, `spec.ports[${i}].name`,
         `port ${show(port?.port)} is named ${show(port?.name ?? '')} without 'appProtocol', so Istio has to guess the protocol `
         + `(istioctl analyze IST0118 "Port name ${port?.name ?? ''} ... doesn't follow the naming convention of Istio port")`,

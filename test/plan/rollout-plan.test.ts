@@ -1066,21 +1066,6 @@ describe('steps and durations read as before', () => {
     expect(() => RolloutPlan.fromManifests(release('10%'))).toThrow(/specSteps.forEach is not a function/);
     expect(() => RolloutPlan.fromManifests(release({ 0: { setWeight: 10 } }))).toThrow(/specSteps.forEach is not a function/);
   });
-
-  test('plans share equal durations, and keep a negative zero apart from zero', () => {
-    // GIVEN
-    const zero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '0' } }]));
-    const negativeZero = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '-0' } }]));
-    const minute = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: '1m' } }]));
-    const sixtySeconds = RolloutPlan.fromManifests(release([{ setWeight: 10 }, { pause: { duration: 60 } }]));
-
-    // THEN
-    expect(Object.is(zero.steps[1].minimumTime!.toSeconds(), 0)).toBe(true);
-    expect(Object.is(negativeZero.steps[1].minimumTime!.toSeconds(), -0)).toBe(true);
-    expect(sixtySeconds.steps[1].minimumTime).toBe(minute.steps[1].minimumTime);
-    expect(minute.steps[1].minimumTime!.toHumanString()).toBe('1 minute');
-    expect(minute.minimumTimeToFullPromotion!.toSeconds()).toBe(60);
-  });
 });
 
 describe('steps that only set weights and pause are read once per distinct shape', () => {

@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
-import { assertArgName, goDuration } from '../../src/private/argo';
-import { argPlaceholders, findPromqlError, neutralizePlaceholders, unsupportedPlaceholders } from '../../src/private/promql';
+import { findPromqlError, neutralizePlaceholders, promqlWindowSeconds } from '../../src/private/promql';
 
 describe('neutralizePlaceholders', () => {
   test('keeps the length and picks a literal that fits the position', () => {
@@ -8,6 +7,12 @@ describe('neutralizePlaceholders', () => {
     const n = neutralizePlaceholders(q);
     expect(n.length).toBe(q.length);
     expect(n).toBe(`sum(rate(x{ns="${'a'.repeat(18)}"}[${'1m'.padEnd(15)}])) > ${'1'.padEnd(12)}`);
+  });
+
+  test('neutralizes the placeholders Argo Rollouts resolves, and only those', () => {
+    // {{args.a}b}} is one placeholder (up to the first "}}"); in {{{args.a}}} the tag is "{args.a", not a placeholder
+    expect(neutralizePlaceholders('x > {{args.a}b}}')).toBe(`x > ${'1'.padEnd(12)}`);
+    expect(neutralizePlaceholders('x > {{{args.a}}}')).toBe('x > {{{args.a}}}');
   });
 
   test('handles escaped quotes, single quotes, backticks and comments', () => {
@@ -34,25 +39,18 @@ describe('findPromqlError', () => {
   });
 });
 
-describe('placeholders', () => {
-  test('argPlaceholders lists names once, in order, with or without spaces', () => {
-    expect(argPlaceholders('{{args.b}} {{ args.a }} {{args.b}}')).toEqual(['b', 'a']);
+describe('promqlWindowSeconds', () => {
+  test.each([
+    ['sum(rate(x[5m]))', 300],
+    ['sum(rate(x[1h30m]))', 5400],
+    ['max_over_time(rate(x[2m])[30m:1m])', 1800], // the longest of range and subquery
+    ['rate(x[30s]) / rate(y[2m])', 120],
+    ['rate(x[1d])', 86400],
+  ])('%s has a %d s window', (query, seconds) => {
+    expect(promqlWindowSeconds(query)).toBe(seconds);
   });
 
-  test('unsupportedPlaceholders finds tags other than args', () => {
-    expect(unsupportedPlaceholders('{{args.a}} {{namespace}} {{ rollout.name }}')).toEqual(['{{namespace}}', '{{ rollout.name }}']);
-  });
-});
-
-describe('_analysis helpers', () => {
-  test('goDuration renders Go duration strings', () => {
-    expect(goDuration(Duration.seconds(90))).toBe('90s');
-    expect(goDuration(Duration.minutes(2))).toBe('2m');
-    expect(goDuration(Duration.hours(3))).toBe('3h');
-  });
-
-  test('fails if an argument name is invalid', () => {
-    expect(() => assertArgName('p', '-x')).toThrow(/'p' \("-x"\) is not a valid analysis argument name/);
-    expect(() => assertArgName('p', 'service-name')).not.toThrow();
+  test.each(['sum(x)', 'rate(x[{{args.window}}])', 'up{job="istio"}'])('%s has no window', query => {
+    expect(promqlWindowSeconds(query)).toBeUndefined();
   });
 });

@@ -175,7 +175,13 @@ export const BAD: BadCase[] = [
     mutate: m => { canary(m).steps[1].pause.duration = '5 minutes'; },
     message: /'pause.duration' \("5 minutes"\) does not parse as a duration/,
     path: 'spec.strategy.canary.steps[1].pause.duration',
+  }, {
+    name: 'a pause duration has a space, which Go does not trim',
+    code: 'CR112',
+    mutate: m => { canary(m).steps[1].pause.duration = ' 5m'; },
+    message: /'pause.duration' \(" 5m"\) does not parse as a duration/,
   },
+
   {
     name: 'a pause duration is negative',
     code: 'CR112',
@@ -348,7 +354,19 @@ export const BAD: BadCase[] = [
     mutate: m => { at(m).spec.metrics[0].provider.prometheus.query = 'sum(up{revision="{{ args.revison }}"})'; },
     message: /metric "success-rate" uses \{\{args.revison\}\}, but the template declares no argument "revison"/,
     path: 'spec.metrics[0]',
+  }, {
+    name: 'a metric uses an empty argument name ({{args.}} is an argument named "")',
+    code: 'CR129',
+    mutate: m => { at(m).spec.metrics[0].provider.prometheus.query = 'sum(up{a="{{args.}}"})'; },
+    message: /metric "success-rate" uses \{\{args.\}\}, but the template declares no argument ""/,
   },
+  {
+    name: 'a metric uses an argument name with a colon',
+    code: 'CR129',
+    mutate: m => { at(m).spec.metrics[0].provider.prometheus.query = 'sum(up{a="{{args.service:name}}"})'; },
+    message: /uses \{\{args.service:name\}\}, but the template declares no argument "service:name"/,
+  },
+
   {
     name: 'a header route step is used without traffic routing',
     code: 'CR130',
@@ -618,7 +636,20 @@ export const BAD: BadCase[] = [
     code: 'CR303',
     mutate: m => { dr(m).spec.subsets[1].labels['rollouts-pod-template-hash'] = '5d4f8c7b9'; },
     message: /the controllers write this label themselves/,
+  }, {
+    name: 'the Service selects helm.sh/chart',
+    code: 'CR303',
+    mutate: m => { svc(m).spec.selector['helm.sh/chart'] = 'shop-1.4.2'; },
+    message: /the selector uses the label "helm.sh\/chart" \("shop-1.4.2"\); its value changes with every release/,
+    object: 'Service shop/shop',
   },
+  {
+    name: 'a subset pins controller-revision-hash',
+    code: 'CR303',
+    mutate: m => { dr(m).spec.subsets[1].labels['controller-revision-hash'] = 'shop-5d4f8c7b9'; },
+    message: /subset "canary" selects the label "controller-revision-hash" .*the controllers write this label themselves/,
+  },
+
   {
     name: 'a weight increase has no analysis and no manual pause',
     code: 'CR304',
@@ -738,9 +769,12 @@ export const GOOD: GoodCase[] = [
   { name: 'setCanaryScale next to setWeight', codes: ['CR110'], mutate: m => { canary(m).steps[0].setCanaryScale = { matchTrafficWeight: true }; } },
   { name: 'weights 0 and 100', codes: ['CR111'], mutate: m => { canary(m).steps.unshift({ setWeight: 0 }); } },
   {
-    name: 'pauses written as 1h30m, 300, "300", 500ms and {}',
+    name: 'pauses written as 1h30m, 300, "300", 500ms, -500ms (0 for the controller), +0 and {}',
     codes: ['CR112'],
-    mutate: m => { canary(m).steps.push({ pause: { duration: '1h30m' } }, { pause: { duration: 300 } }, { pause: { duration: '300' } }, { pause: { duration: '500ms' } }, { pause: {} }); },
+    mutate: m => {
+      canary(m).steps.push({ pause: { duration: '1h30m' } }, { pause: { duration: 300 } }, { pause: { duration: '300' } }, { pause: { duration: '500ms' } },
+        { pause: { duration: '-500ms' } }, { pause: { duration: '+0' } }, { pause: {} });
+    },
   },
   {
     name: 'a header route listed in managedRoutes with one match value',

@@ -1,5 +1,6 @@
 // Validated, fully defaulted Service ports. Not exported from the package.
 import { CanaryServicePort, ServicePortProtocol } from '../../service-port';
+import { isHttpProtocol, protocolOfPortName } from '../istio';
 import { assertDnsLabel } from '../k8s';
 import { assertIntInRange } from '../validate';
 
@@ -13,21 +14,21 @@ export interface ResolvedServicePort {
   readonly sniHosts?: string[];
 }
 
-const HTTP_FAMILY = [ServicePortProtocol.HTTP, ServicePortProtocol.HTTP2, ServicePortProtocol.GRPC, ServicePortProtocol.GRPC_WEB];
 /** The protocols' values (computed once, not per port name). */
 const PROTOCOLS: string[] = Object.values(ServicePortProtocol);
 
 /** True when Istio routes the protocol per request (HTTP routes, weights, header matches). */
 export function isHttpFamily(protocol: ServicePortProtocol): boolean {
-  return HTTP_FAMILY.includes(protocol);
+  return isHttpProtocol(protocolOfPortName(protocol) ?? '');
 }
 
-/** The protocol Istio derives from a port name, or undefined when the name does not follow the convention. */
+/**
+ * The protocol Istio derives from a port name (`protocolOfPortName`), when it is one the library routes; undefined
+ * when the name names none of them.
+ */
 export function protocolFromName(name: string): ServicePortProtocol | undefined {
-  const lower = name.toLowerCase();
-  if (lower === 'grpc-web' || lower.startsWith('grpc-web-')) return ServicePortProtocol.GRPC_WEB;
-  const prefix = lower.split('-')[0];
-  return PROTOCOLS.includes(prefix) ? prefix as ServicePortProtocol : undefined;
+  const protocol = protocolOfPortName(name)?.toLowerCase();
+  return protocol !== undefined && PROTOCOLS.includes(protocol) ? protocol as ServicePortProtocol : undefined;
 }
 
 /** Validates and defaults Service ports. */
