@@ -284,13 +284,11 @@ export class AnalysisMetric {
           + 'for example Duration.seconds(30): Argo Rollouts takes the Prometheus timeout in seconds');
       }
     }
-    if (props.headers) { // as `Object.entries(props.headers ?? {})`, without the empty object
-      for (const [key, value] of Object.entries(props.headers)) {
-        if (!HEADER_NAME.test(key)) {
-          throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
-        }
-        checkPlaceholders(where, `headers.${key}`, String(value));
+    for (const [key, value] of Object.entries(props.headers ?? {})) {
+      if (!HEADER_NAME.test(key)) {
+        throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
       }
+      checkPlaceholders(where, `headers.${key}`, String(value));
     }
     if (props.authentication?._sigv4 && argPlaceholders(address).length === 0 && !address.includes('aps-workspaces')) {
       throw new Error(`${where}: 'authentication' is SigV4 but 'address' ("${address}") is not an Amazon Managed Prometheus workspace: `
@@ -414,36 +412,17 @@ export class AnalysisMetric {
   }
 }
 
-/**
- * Texts that passed `checkQuery` (queries) and `checkAddress` (addresses). Both checks are pure functions of
- * the text (`where` only appears in the error messages), and a fleet repeats the same few texts: a preset's
- * query differs between services only in the arguments of its placeholders, which the Rollout passes. So each
- * distinct text is checked once; a text that fails is not recorded and throws the same error every time.
- * Bounded: a set is cleared when full.
- */
-const VALID_QUERIES = new Set<string>();
-const VALID_ADDRESSES = new Set<string>();
-const VALID_MAX = 1000;
-
-function remember(set: Set<string>, text: string): void {
-  if (set.size >= VALID_MAX) set.clear();
-  set.add(text);
-}
-
 const ADDRESS_URL = /^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/;
 
 function checkAddress(where: string, address: string): void {
-  if (VALID_ADDRESSES.has(address)) return; // checked before (see VALID_ADDRESSES)
   if (argPlaceholders(address).length === 0 && !ADDRESS_URL.test(address)) {
     throw new Error(`${where}: 'address' ("${address}") must be an http(s) URL with a host, `
       + 'for example "http://prometheus.monitoring.svc.cluster.local:9090" (Argo Rollouts rejects anything else)');
   }
   checkPlaceholders(where, 'address', address);
-  remember(VALID_ADDRESSES, address);
 }
 
 function checkQuery(where: string, query: string): void {
-  if (VALID_QUERIES.has(query)) return; // checked before (see VALID_QUERIES); a non-string is never in the set
   if (typeof query !== 'string' || query.trim() === '') {
     throw new Error(`${where}: 'query' is empty: give a PromQL instant query`);
   }
@@ -454,7 +433,6 @@ function checkQuery(where: string, query: string): void {
     throw new Error(`${where}: 'query' is not valid PromQL: syntax error at line ${err.line}, column ${err.column} (${near}). `
       + `Query: ${query.replace(/\s+/g, ' ').trim()}`);
   }
-  remember(VALID_QUERIES, query);
 }
 
 function checkPlaceholders(where: string, prop: string, text: string): void {

@@ -271,11 +271,7 @@ function exactRegexp(name: string): string {
 
 
 function metadataWithWave(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
-  // the same result as spreading `metadata` and its annotations, without spreading what is not there
-  const annotations = metadata?.annotations === undefined
-    ? { ...PREREQUISITES_ANNOTATIONS }
-    : { ...PREREQUISITES_ANNOTATIONS, ...metadata.annotations };
-  return metadata === undefined ? { annotations } : { ...metadata, annotations };
+  return { ...metadata, annotations: { ...PREREQUISITES_ANNOTATIONS, ...metadata?.annotations } };
 }
 
 /**

@@ -19,16 +19,8 @@ import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 
-
-/** The default ports, resolved once (frozen: every CanaryService without `ports` shares them). */
-let defaultResolvedPorts: ResolvedServicePort[] | undefined;
-
-function defaultPorts(): ResolvedServicePort[] {
-  if (defaultResolvedPorts === undefined) {
-    defaultResolvedPorts = Object.freeze(resolveServicePorts([{ port: 80, targetPort: 8080 }]).map(p => Object.freeze(p))) as ResolvedServicePort[];
-  }
-  return defaultResolvedPorts;
-}
+/** The Service port when `ports` is not given. */
+const DEFAULT_PORT: CanaryServicePort = { port: 80, targetPort: 8080 };
 
 /** Props of `CanaryService`. Only `image` is required. */
 export interface CanaryServiceProps {
@@ -246,14 +238,9 @@ export class CanaryService extends Construct {
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
     assertPinnedImage('image', props.image);
-    this.ports = props.ports === undefined ? defaultPorts() : resolveServicePorts(props.ports);
+    this.ports = resolveServicePorts(props.ports ?? [DEFAULT_PORT]);
     const routePort = this.resolveRoutePort(props.routePort);
-    if (props.selectorLabels === undefined) {
-      this.selectorLabels = {};
-      this.selectorLabels[CanaryLabels.APP] = this.name; // a store to an empty object is cheaper than a computed key in a literal
-    } else {
-      this.selectorLabels = { ...props.selectorLabels };
-    }
+    this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
     assertIdentityLabels('selectorLabels', this.selectorLabels);
 
     this.service = new ApiObject(this, 'Service', {
@@ -272,7 +259,7 @@ export class CanaryService extends Construct {
       hosts: props.hosts,
       mesh: props.mesh,
       trafficPolicy: props.trafficPolicy,
-      additionalPorts: this.ports.length === 1 ? [] : this.ports.filter(p => p !== routePort).map(p => ({ // one port: the route port
+      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
         port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
       })),
       additionalSubsets: props.additionalSubsets,
@@ -304,8 +291,7 @@ export class CanaryService extends Construct {
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
     });
-    const containerPorts = this.ports.length === 1 ? [this.ports[0].targetPort] // one port: nothing to deduplicate
-      : this.ports.map(p => p.targetPort).filter((p, i, all) => all.indexOf(p) === i);
+    const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
     this.container = this.rollout.addContainer({
       name: 'main',
       image: props.image,

@@ -5,7 +5,6 @@ import { MetricCondition } from './analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from './analysis-metric';
 import { AnalysisTemplate } from './analysis-template';
 import { goDuration } from './private/argo';
-import { BoundedMemo } from './private/memo';
 
 /**
  * How the Istio presets tell the canary's traffic apart from the stable pods' traffic. In subset mode
@@ -210,7 +209,7 @@ export interface IstioSuccessRateTemplateOptions extends IstioSuccessRateOptions
 }
 
 const REQUESTS = 'istio_requests_total';
-/** The enums' values, for the option checks (computed once, not per metric). */
+/** The enums' values, for the option checks. */
 const REPORTERS: string[] = Object.values(IstioReporter);
 const ISOLATIONS: string[] = Object.values(CanaryIsolation);
 const DURATION_BUCKETS = 'istio_request_duration_milliseconds_bucket';
@@ -243,7 +242,7 @@ export class IstioMetrics {
       throw new Error(`'minSuccessRate' (${min}) must be a ratio above 0 and at most 1, for example 0.99 for 99 %`);
     }
     const q = new QueryParts(options);
-    const query = q.cached('success-rate', '', () => [
+    const query = [
       '(',
       `  sum(rate(${REQUESTS}{${q.canary},response_code!~"5.."}[${q.window}]))`,
       '  or on() vector(0)',
@@ -251,7 +250,7 @@ export class IstioMetrics {
       '/',
       `sum(rate(${REQUESTS}{${q.canary}}[${q.window}]))`,
       ...q.floor(),
-    ].join('\n'));
+    ].join('\n');
     return q.metric(options.name ?? 'success-rate', query, MetricCondition.atLeast(min));
   }
 
@@ -270,10 +269,10 @@ export class IstioMetrics {
     }
     const q = new QueryParts(options);
     const quantile = Number((percentile / 100).toFixed(6));
-    const query = q.cached('latency', `${quantile}`, () => [
+    const query = [
       `histogram_quantile(${quantile}, sum by (le) (rate(${DURATION_BUCKETS}{${q.canary}}[${q.window}])))`,
       ...q.floor(),
-    ].join('\n'));
+    ].join('\n');
     return q.metric(options.name ?? `latency-p${percentile}`, query, MetricCondition.atMost(maxMs));
   }
 
@@ -289,7 +288,7 @@ export class IstioMetrics {
       throw new Error(`'maxDifference' (${max}) must be a ratio of at least 0 and below 1, for example 0.01 for one percentage point`);
     }
     const q = new QueryParts(options);
-    const query = q.cached('error-rate-vs-stable', '', () => [
+    const query = [
       '(',
       `  (sum(rate(${REQUESTS}{${q.canary},response_code=~"5.."}[${q.window}])) or on() vector(0))`,
       '  /',
@@ -305,7 +304,7 @@ export class IstioMetrics {
       '  or on() vector(0)',
       ')',
       ...q.floor(),
-    ].join('\n'));
+    ].join('\n');
     return q.metric(options.name ?? 'error-rate-vs-stable', query, MetricCondition.atMost(max));
   }
 
@@ -316,7 +315,7 @@ export class IstioMetrics {
    */
   public static trafficFloor(options: IstioMetricOptions = {}): AnalysisMetric {
     const q = new QueryParts(options);
-    const query = q.cached('canary-traffic', '', () => `sum(increase(${REQUESTS}{${q.canary}}[${q.window}]))`);
+    const query = `sum(increase(${REQUESTS}{${q.canary}}[${q.window}]))`;
     return q.metric(options.name ?? 'canary-traffic', query, MetricCondition.inconclusiveBelow(q.minimumRequests));
   }
 
@@ -355,7 +354,6 @@ class QueryParts {
   public readonly stable: string;
   public readonly window: string;
   public readonly minimumRequests: number;
-  private readonly key: string;
 
   constructor(private readonly options: IstioMetricOptions) {
     const reporter = options.reporter ?? IstioReporter.DESTINATION;
@@ -383,21 +381,9 @@ class QueryParts {
     }
     this.minimumRequests = min;
     this.window = goDuration(window); // a whole-second duration reads the same in PromQL
-    // the query text depends on exactly these values, as they appear in it
-    this.key = `${reporter}|${isolation}|${this.window}|${min}`;
     const matchers = matchersOf(reporter, isolation);
     this.canary = matchers.canary;
     this.stable = matchers.stable;
-  }
-
-  /**
-   * The query of preset `preset` for these parts (and `extra`, the preset's own values as they appear in the
-   * query), built by `build` once per distinct text: a fleet asks for the same few queries once per service,
-   * and one string shared by all of them is also checked once (see AnalysisMetric) and kept in memory once.
-   */
-  public cached(preset: string, extra: string, build: () => string): string {
-    const key = `${preset}|${extra}|${this.key}`;
-    return QUERIES.get(key, build);
   }
 
   /** `and on() sum(increase(...)) >= N`: no data below the traffic floor. */
@@ -427,27 +413,16 @@ class QueryParts {
   }
 }
 
-/** Preset queries built so far, by preset and parts (bounded: cleared when full). */
-const QUERIES = new BoundedMemo<string, string>(undefined, 1000);
-
-/** The canary and stable matchers of each reporter and isolation (validated enum values: at most four pairs). */
-const MATCHERS = new Map<string, { readonly canary: string; readonly stable: string }>();
-
+/** The label matchers of the canary's and of the stable pods' requests to the Service. */
 function matchersOf(reporter: string, isolation: string): { readonly canary: string; readonly stable: string } {
-  const key = `${reporter}|${isolation}`;
-  let matchers = MATCHERS.get(key);
-  if (matchers === undefined) {
-    const base = `reporter="${reporter}",`
-      + `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}",`
-      + `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`;
-    matchers = isolation === CanaryIsolation.CANONICAL_REVISION ? {
-      canary: `${base},destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
-      stable: `${base},destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
-    } : {
-      canary: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`,
-      stable: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`,
-    };
-    MATCHERS.set(key, matchers);
-  }
-  return matchers;
+  const base = `reporter="${reporter}",`
+    + `destination_service_namespace="{{args.${CanaryArgs.NAMESPACE}}}",`
+    + `destination_service_name="{{args.${CanaryArgs.SERVICE_NAME}}}"`;
+  return isolation === CanaryIsolation.CANONICAL_REVISION ? {
+    canary: `${base},destination_canonical_revision="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
+    stable: `${base},destination_canonical_revision!="{{args.${CanaryArgs.CANARY_REVISION}}}"`,
+  } : {
+    canary: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.CANARY_POD_TEMPLATE_HASH}}}"`,
+    stable: `${base},rollouts_pod_template_hash="{{args.${CanaryArgs.STABLE_POD_TEMPLATE_HASH}}}"`,
+  };
 }

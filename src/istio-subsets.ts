@@ -189,20 +189,19 @@ export class IstioSubsets extends Construct {
     this.namespace = resolveNamespace(this, props.namespace);
     this.host = `${props.serviceName}.${this.namespace}.svc.cluster.local`;
     this.servicePort = props.servicePort;
-    // The defaults are valid names: only names given are checked (the default `name` is the serviceName, checked above).
     const name = props.name ?? props.serviceName;
-    if (props.name !== undefined) assertDnsLabel('name', name);
+    assertDnsLabel('name', name);
     this.destinationRuleName = name;
     this.virtualServiceName = name;
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    if (props.stableSubsetName !== undefined) assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
-    if (props.canarySubsetName !== undefined) assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
+    assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
+    assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`'stableSubsetName' and 'canarySubsetName' are both "${this.stableSubsetName}": the stable and canary subsets need different names`);
     }
     this.routeName = props.routeName ?? 'primary';
-    if (props.routeName !== undefined) assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
+    assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
     this.mesh = props.mesh ?? true;
     this._gateways = [...(props.gateways ?? [])];
     this._subsetLabels = { ...props.subsetLabels };
@@ -231,8 +230,7 @@ export class IstioSubsets extends Construct {
     this.separateIngress = props.separateIngressVirtualService ?? false;
     // weighted routes per port
     this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
-    const seenPorts = new Set<number>();
-    seenPorts.add(this.servicePort); // cheaper than a Set built from an iterable
+    const seenPorts = new Set([this.servicePort]);
     const additionalPorts = props.additionalPorts ?? [];
     for (let i = 0; i < additionalPorts.length; i++) {
       const p = additionalPorts[i];

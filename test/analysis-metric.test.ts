@@ -142,29 +142,6 @@ describe('AnalysisMetric.prometheus', () => {
     expect(() => metric({ query: 'sum(x{ns="{{args.a:b}}"})' })).toThrow(/'query placeholder \{\{args.a:b\}\}' \("a:b"\) is not a valid analysis argument name/);
   });
 
-  test('a query or address checked once is accepted again; an invalid one fails every time, naming its metric', () => {
-    // the checks remember the texts that passed (a fleet repeats the same query): a valid text is accepted under any metric name
-    const query = 'sum(rate(checked_once_total{ns="{{args.namespace}}"}[5m]))';
-    const address = 'http://prometheus.checked-once.svc:9090';
-    expect(metric({ name: 'first', query, address }).query).toBe(query);
-    expect(metric({ name: 'second', query, address }).address).toBe(address);
-    // an invalid text is never remembered: the same error, with the name of the metric at hand
-    const bad = 'sum(rate(checked_once_total[5m])';
-    expect(() => metric({ name: 'first', query: bad })).toThrow(/^metric 'first': 'query' is not valid PromQL: syntax error at line 1/);
-    expect(() => metric({ name: 'second', query: bad })).toThrow(/^metric 'second': 'query' is not valid PromQL: syntax error at line 1/);
-    expect(() => metric({ name: 'third', address: 'prometheus:9091' })).toThrow(/^metric 'third': 'address' \("prometheus:9091"\) must be/);
-    expect(() => metric({ name: 'fourth', address: 'prometheus:9091' })).toThrow(/^metric 'fourth': 'address' \("prometheus:9091"\) must be/);
-    expect(() => metric({ name: 'fifth', address: 'http://{{ns}}:9090' })).toThrow(/^metric 'fifth': 'address' uses "\{\{ns\}\}"/);
-    expect(() => metric({ name: 'sixth', address: 'http://{{ns}}:9090' })).toThrow(/^metric 'sixth': 'address' uses "\{\{ns\}\}"/);
-  });
-
-  test('the memory of checked queries is bounded and keeps working when it is cleared', () => {
-    // more distinct valid queries than the memory holds (1000), then the first again
-    for (let i = 0; i <= 1001; i++) metric({ query: `sum(rate(bounded_${i}_total[2m]))` });
-    expect(metric({ query: 'sum(rate(bounded_0_total[2m]))' }).query).toBe('sum(rate(bounded_0_total[2m]))');
-    expect(() => metric({ query: 'sum(rate(bounded_0_total[2m])' })).toThrow(/'query' is not valid PromQL/);
-  });
-
   test('fails if the address is not an http(s) URL', () => {
     expect(() => metric({ address: 'prometheus:9090' })).toThrow(/'address' \("prometheus:9090"\) must be an http\(s\) URL with a host/);
   });

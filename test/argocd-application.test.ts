@@ -4,7 +4,6 @@ import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from 
 import { jqAvailable, normalize } from './support/argocd-diff';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
-import { computeIgnoreDifferences, groupOf } from '../src/private/argocd-ignore';
 
 // ---------------------------------------------------------------------------------------------------
 // Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).
@@ -1006,32 +1005,5 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     // THEN
     expect(inSync(vs, canaryStep, ignore)).toBe(true);
     expect(inSync(vs, otherChange, ignore)).toBe(false);
-  });
-});
-
-// computeIgnoreDifferences sorts the objects by kind in one pass, and groupOf slices the apiVersion: the same answers
-// as the filters and the split they replace.
-describe('internal helpers', () => {
-  test('groupOf gives the part before the first "/", or "" for the core group', () => {
-    expect(groupOf('networking.istio.io/v1')).toBe('networking.istio.io');
-    expect(groupOf('a/b/c')).toBe('a');
-    expect(groupOf('v1')).toBe('');
-    expect(groupOf('')).toBe('');
-    expect(groupOf(undefined)).toBe('');
-    expect(groupOf(['x/y'] as any)).toBe(''); // an array without a "/" element: `includes` is false, as before
-  });
-
-  test('computeIgnoreDifferences finds each kind in input order, and throws on a missing manifest as before', () => {
-    const vs = (ns: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop', namespace: ns }, spec: { http: [{ name: 'primary', route: [] }] } });
-    const ro = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      metadata: { name: 'shop' },
-      spec: { strategy: { canary: { trafficRouting: { istio: { virtualService: { name: 'shop', routes: ['primary'] } } } } } },
-    };
-    // the Rollout has no namespace: the first VirtualService named shop, in input order, gets the entry
-    const entries = computeIgnoreDifferences([{ manifest: ro }, { manifest: vs('b'), namespace: 'b' }, { manifest: vs('a'), namespace: 'a' }]);
-    expect(entries.map(e => `${e.kind} ${e.namespace}`)).toEqual(['VirtualService b']);
-    expect(() => computeIgnoreDifferences([{ manifest: null }, { manifest: ro }])).toThrow(TypeError);
   });
 });

@@ -28,8 +28,7 @@ const HASH_LABEL_JQ = '.spec.subsets[].labels["rollouts-pod-template-hash"]';
 /** The API group of a manifest's apiVersion (`''` for the core group). */
 export function groupOf(apiVersion: string | undefined): string {
   if (!apiVersion || !apiVersion.includes('/')) return '';
-  // apiVersion.split('/')[0] without the array (anything but a string, from a JSON patch, takes the split)
-  return typeof apiVersion === 'string' ? apiVersion.slice(0, apiVersion.indexOf('/')) : (apiVersion as any).split('/')[0];
+  return apiVersion.split('/')[0];
 }
 
 /** jq string literal (JSON string syntax is valid jq). */
@@ -66,11 +65,11 @@ class EntryCollector {
       entry = { group, kind: m.kind, name: m.metadata?.name, namespace: target.namespace };
       this.entries.set(key, entry);
     }
-    for (const p of paths.pointers ?? NONE) {
+    for (const p of paths.pointers ?? []) {
       entry.jsonPointers = entry.jsonPointers ?? [];
       if (!entry.jsonPointers.includes(p)) entry.jsonPointers.push(p);
     }
-    for (const p of paths.jq ?? NONE) {
+    for (const p of paths.jq ?? []) {
       entry.jqPathExpressions = entry.jqPathExpressions ?? [];
       if (!entry.jqPathExpressions.includes(p)) entry.jqPathExpressions.push(p);
     }
@@ -85,9 +84,6 @@ class EntryCollector {
 
 /** The fields of an entry, in the order they are rendered. */
 const ENTRY_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'];
-
-/** An empty list for the internal path lists (shared and frozen: only read). */
-const NONE: any[] = Object.freeze([]) as unknown as any[];
 
 function dropUndefined(e: IgnoreEntry): IgnoreEntry {
   const out: any = {};
@@ -116,10 +112,8 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
   const virtualServices: PlacedManifest[] = [];
   const destinationRules: PlacedManifest[] = [];
   const autoscalers: PlacedManifest[] = [];
-  let missing = false; // an object without manifest (cannot come from ApiObject.toJson())
   for (const o of objects) {
     const m = o.manifest;
-    if (m === undefined || m === null) missing = true;
     if (!m) continue;
     const group = groupOf(m.apiVersion);
     if (m.kind === 'Rollout' && group === ROLLOUTS_GROUP) rollouts.push(o);
@@ -159,9 +153,7 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
   }
 
   // Rollout replicas owned by an autoscaler
-  // (with a missing manifest, the filter over all objects throws its TypeError, as it always did)
-  const hpas = missing ? objects.filter(o => groupOf(o.manifest.apiVersion) === 'autoscaling' && o.manifest.kind === 'HorizontalPodAutoscaler') : autoscalers;
-  for (const hpa of hpas) {
+  for (const hpa of autoscalers) {
     const target = hpa.manifest.spec?.scaleTargetRef;
     if (!target || target.kind !== 'Rollout' || groupOf(target.apiVersion) !== ROLLOUTS_GROUP) continue;
     const rollout = rollouts.find(r => r.manifest.metadata?.name === target.name && sameNamespace(r.namespace, hpa.namespace));

@@ -14,7 +14,7 @@ export interface ResolvedServicePort {
   readonly sniHosts?: string[];
 }
 
-/** The protocols' values (computed once, not per port name). */
+/** The protocols' values. */
 const PROTOCOLS: string[] = Object.values(ServicePortProtocol);
 
 /** True when Istio routes the protocol per request (HTTP routes, weights, header matches). */
@@ -38,12 +38,10 @@ export function resolveServicePorts(ports: CanaryServicePort[]): ResolvedService
   }
   const used = new Set<string>();
   const resolved: ResolvedServicePort[] = [];
-  // Hot path (every CanaryService): the port checks build their property paths only when they fail.
-  for (let i = 0; i < ports.length; i++) {
-    const p = ports[i];
-    if (!isPortNumber(p.port)) assertIntInRange(`ports[${i}].port`, p.port, 1, 65535);
+  ports.forEach((p, i) => {
+    assertIntInRange(`ports[${i}].port`, p.port, 1, 65535);
     const targetPort = p.targetPort ?? p.port;
-    if (!isPortNumber(targetPort)) assertIntInRange(`ports[${i}].targetPort`, targetPort, 1, 65535);
+    assertIntInRange(`ports[${i}].targetPort`, targetPort, 1, 65535);
     if (targetPort >= 15000 && targetPort <= 15090) {
       throw new Error(`'ports[${i}].targetPort' (${targetPort}) is in the range 15000-15090 that the Istio sidecar reserves for itself: `
         + 'move the application to another port');
@@ -63,17 +61,10 @@ export function resolveServicePorts(ports: CanaryServicePort[]): ResolvedService
     }
     used.add(protocol);
     resolved.push({ name, port: p.port, targetPort, protocol, appProtocol: p.appProtocol, sniHosts: p.sniHosts });
-  }
-  if (resolved.length > 1) { // a single port cannot repeat a number or a name
-    assertDistinct(resolved, 'port');
-    assertDistinct(resolved, 'name');
-  }
+  });
+  assertDistinct(resolved, 'port');
+  assertDistinct(resolved, 'name');
   return resolved;
-}
-
-/** The check of `assertIntInRange(prop, value, 1, 65535)`, without its message. */
-function isPortNumber(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
 function assertDistinct(resolved: ResolvedServicePort[], key: 'port' | 'name'): void {

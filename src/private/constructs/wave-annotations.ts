@@ -1,6 +1,5 @@
-// Internal: the Argo CD sync-wave annotation of each wave (see SyncWave), built once. Objects copy one
-// (`{ ...PREREQUISITES_ANNOTATIONS }`): cheaper than an object literal with a computed key
-// (`{ [SyncWave.ANNOTATION]: ... }`), which V8 cannot create from a boilerplate.
+// The Argo CD sync-wave annotation of each wave (see SyncWave), one definition for every construct. Objects copy one
+// (`{ ...PREREQUISITES_ANNOTATIONS }`) before they add their own annotations. Not exported from the package.
 import { SyncWave } from '../../sync-wave';
 
 function annotations(wave: number): Readonly<{ [key: string]: string }> {
