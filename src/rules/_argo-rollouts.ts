@@ -10,8 +10,6 @@ const ISTIO = `${CANARY}.trafficRouting.istio`;
 const EXCLUSIVE_STEP_TYPES = ['setWeight', 'pause', 'experiment', 'analysis'];
 /** Every step type the controller knows. */
 const STEP_TYPES = [...EXCLUSIVE_STEP_TYPES, 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'plugin'];
-const EXCLUSIVE_STEP_TYPE_SET = new Set(EXCLUSIVE_STEP_TYPES);
-const STEP_TYPE_SET = new Set(STEP_TYPES);
 /** Step types that name a managed route. */
 const ROUTE_STEP_TYPES = ['setHeaderRoute', 'setMirrorRoute'];
 /** The ways a StringMatch can match. */
@@ -113,106 +111,95 @@ const ROUTING_STEP_TYPES: ReadonlyArray<{ kind: string; ok: (tr: any) => boolean
   { kind: 'setMirrorRoute', ok: tr => !!(tr?.istio || tr?.plugins), upstream: 'SetMirrorRoute requires TrafficRouting, supports Istio and Plugins', what: 'Istio traffic routing' },
 ];
 
-/** The path of step `i`. (Rules build paths only when they report: most Rollouts have no finding.) */
-function stepPath(i: number): string {
-  return `${CANARY}.steps[${i}]`;
-}
-
 function checkSteps(ctx: Context, ro: Obj, canary: any): void {
-  const managed = canary.trafficRouting?.managedRoutes;
-  let managedNames: any[] | undefined; // built on the first route step
-  const tr = canary.trafficRouting;
-  const steps = arr(canary.steps);
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    if (!step || typeof step !== 'object') continue;
-    checkStepType(ctx, ro, step, i);
-    // CR111
-    if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
-      ctx.report('CR111', ro, `${stepPath(i)}.setWeight`,
-        `'setWeight' (${show(step.setWeight)}) must be an integer between 0 and 100 ("SetWeight needs to be between 0 and 100")`,
-        `set step ${i} to a percentage of traffic between 0 and 100 (for example ${typeof step.setWeight === 'number' && step.setWeight > 100 ? 100 : 20})`);
-    }
-    // CR112
-    if (step.pause && step.pause.duration !== undefined) {
-      const problem = pauseProblem(step.pause.duration);
-      if (problem) {
-        ctx.report('CR112', ro, `${stepPath(i)}.pause.duration`,
-          `'pause.duration' (${show(step.pause.duration)}) ${problem} ("Duration needs to be greater than 0")`,
-          'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
-      }
-    }
-    // CR130
-    for (const { kind, ok, upstream, what } of ROUTING_STEP_TYPES) {
-      if (step[kind] !== undefined && step[kind] !== null && !ok(tr)) {
-        ctx.report('CR130', ro, `${stepPath(i)}.${kind}`,
-          `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
-          `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
-      }
-    }
-    if (!tr) {
-      arr(step.experiment?.templates).forEach((t: any, k: number) => {
-        if (t?.weight !== undefined) {
-          ctx.report('CR130', ro, `${stepPath(i)}.experiment.templates[${k}].weight`,
-            `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
-            + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
-            "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
-        }
-      });
-    }
-    // CR113-CR115
+  arr(canary.steps).forEach((step: any, i: number) => {
+    if (!step || typeof step !== 'object') return;
+    const path = `${CANARY}.steps[${i}]`;
+    checkStepType(ctx, ro, step, i, path);
+    checkStepValues(ctx, ro, step, i, path);
+    checkStepRouting(ctx, ro, canary.trafficRouting, step, i, path);
     for (const kind of ROUTE_STEP_TYPES) {
-      const r = step[kind];
-      if (!r) continue;
-      const path = stepPath(i);
-      managedNames ??= arr(managed).map((m: any) => m?.name);
-      if (managed === undefined || managed === null) {
-        ctx.report('CR113', ro, `${CANARY}.trafficRouting.managedRoutes`,
-          `step ${i} uses '${kind}' (route ${show(r.name)}) but 'trafficRouting.managedRoutes' is not set ("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'")`,
-          `add 'trafficRouting.managedRoutes: [{ name: ${show(r.name)} }]'`);
-      } else if (!managedNames.includes(r.name)) {
-        ctx.report('CR114', ro, `${path}.${kind}.name`,
-          `step ${i} '${kind}' names the route ${show(r.name)}, which is not in 'managedRoutes' (${showList(managedNames)}) ("Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes")`,
-          `add { name: ${show(r.name)} } to 'trafficRouting.managedRoutes', or use one of its names in the step`);
-      }
-      arr(r.match).forEach((m: any, j: number) => {
-        const fields: Array<[string, any]> = kind === 'setHeaderRoute'
-          ? [['headerValue', m?.headerValue]]
-          : [['method', m?.method], ['path', m?.path]].filter(([, v]) => v !== undefined) as Array<[string, any]>;
-        for (const [field, value] of fields) {
-          const given = MATCH_TYPES.filter(k => value && value[k] !== undefined);
-          if (given.length !== 1) {
-            ctx.report('CR115', ro, `${path}.${kind}.match[${j}].${field}`,
-              given.length === 0
-                ? `'${field}' (${show(value)}) sets none of exact, regex, prefix ("StringMatch value missed, match value must have one of the following: exact, regex, prefix")`
-                : `'${field}' (${show(value)}) sets ${given.join(' and ')} ("StringMatch match value must have exactly one of the following: exact, regex, prefix")`,
-              `keep exactly one of exact, regex or prefix in '${field}'`);
-          }
-        }
-      });
+      if (step[kind]) checkRouteStep(ctx, ro, canary.trafficRouting?.managedRoutes, kind, step[kind], i, path);
     }
-  }
+  });
 }
 
 /** CR110: a step sets exactly one of the exclusive step types, and at least one step type. */
-function checkStepType(ctx: Context, ro: Obj, step: any, i: number): void {
-  let exclusive: string[] | undefined; // the exclusive types it sets, in key order
-  let typed = false;
-  for (const k of Object.keys(step)) {
-    const v = step[k];
-    if (v === undefined || v === null) continue;
-    if (EXCLUSIVE_STEP_TYPE_SET.has(k)) (exclusive ??= []).push(k);
-    if (STEP_TYPE_SET.has(k)) typed = true;
-  }
-  if (exclusive && exclusive.length > 1) {
-    ctx.report('CR110', ro, stepPath(i),
+function checkStepType(ctx: Context, ro: Obj, step: any, i: number, path: string): void {
+  const set = Object.keys(step).filter(k => step[k] !== undefined && step[k] !== null);
+  const exclusive = set.filter(k => EXCLUSIVE_STEP_TYPES.includes(k));
+  if (exclusive.length > 1) {
+    ctx.report('CR110', ro, path,
       `step ${i} sets ${exclusive.map(k => `'${k}'`).join(' and ')}, but a step may set only one of them ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `split step ${i} into ${exclusive.length} consecutive steps, one for each of ${exclusive.join(', ')}`);
-  } else if (!typed) {
-    ctx.report('CR110', ro, stepPath(i),
+  } else if (!set.some(k => STEP_TYPES.includes(k))) {
+    ctx.report('CR110', ro, path,
       `step ${i} (${show(step)}) sets none of ${STEP_TYPES.join(', ')} ("Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause")`,
       `give step ${i} a step type, for example { setWeight: 20 } or { pause: { duration: '5m' } }, or remove it`);
   }
+}
+
+/** CR111, CR112: the weight and the pause duration of a step. */
+function checkStepValues(ctx: Context, ro: Obj, step: any, i: number, path: string): void {
+  if (step.setWeight !== undefined && (!Number.isInteger(step.setWeight) || step.setWeight < 0 || step.setWeight > 100)) {
+    ctx.report('CR111', ro, `${path}.setWeight`,
+      `'setWeight' (${show(step.setWeight)}) must be an integer between 0 and 100 ("SetWeight needs to be between 0 and 100")`,
+      `set step ${i} to a percentage of traffic between 0 and 100 (for example ${typeof step.setWeight === 'number' && step.setWeight > 100 ? 100 : 20})`);
+  }
+  const problem = step.pause && step.pause.duration !== undefined ? pauseProblem(step.pause.duration) : undefined;
+  if (problem) {
+    ctx.report('CR112', ro, `${path}.pause.duration`,
+      `'pause.duration' (${show(step.pause.duration)}) ${problem} ("Duration needs to be greater than 0")`,
+      'write the duration as seconds (300) or a Go duration with units s, m or h ("30s", "5m", "1h"); omit it to pause until promoted');
+  }
+}
+
+/** CR130: the step types that need traffic routing have it. */
+function checkStepRouting(ctx: Context, ro: Obj, tr: any, step: any, i: number, path: string): void {
+  for (const { kind, ok, upstream, what } of ROUTING_STEP_TYPES) {
+    if (step[kind] !== undefined && step[kind] !== null && !ok(tr)) {
+      ctx.report('CR130', ro, `${path}.${kind}`,
+        `step ${i} uses '${kind}', but the canary has no ${what} ("${upstream}")`,
+        `set 'trafficRouting.istio' (virtualService and destinationRule) on the canary strategy, or remove the '${kind}' step`);
+    }
+  }
+  if (tr) return;
+  arr(step.experiment?.templates).forEach((t: any, k: number) => {
+    if (t?.weight !== undefined) {
+      ctx.report('CR130', ro, `${path}.experiment.templates[${k}].weight`,
+        `experiment template ${show(t?.name)} sets 'weight' (${show(t.weight)}), but the canary has no traffic routing `
+        + '("Experiment template weight cannot be set unless TrafficRouting is enabled")',
+        "set 'trafficRouting.istio' on the canary strategy, or remove 'weight' from the experiment template");
+    }
+  });
+}
+
+/** CR113-CR115: a header or mirror route step names a managed route and matches with one kind of StringMatch. */
+function checkRouteStep(ctx: Context, ro: Obj, managed: any, kind: string, r: any, i: number, path: string): void {
+  const managedNames = arr(managed).map((m: any) => m?.name);
+  if (managed === undefined || managed === null) {
+    ctx.report('CR113', ro, `${CANARY}.trafficRouting.managedRoutes`,
+      `step ${i} uses '${kind}' (route ${show(r.name)}) but 'trafficRouting.managedRoutes' is not set ("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'")`,
+      `add 'trafficRouting.managedRoutes: [{ name: ${show(r.name)} }]'`);
+  } else if (!managedNames.includes(r.name)) {
+    ctx.report('CR114', ro, `${path}.${kind}.name`,
+      `step ${i} '${kind}' names the route ${show(r.name)}, which is not in 'managedRoutes' (${showList(managedNames)}) ("Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes")`,
+      `add { name: ${show(r.name)} } to 'trafficRouting.managedRoutes', or use one of its names in the step`);
+  }
+  arr(r.match).forEach((m: any, j: number) => {
+    const fields: Array<[string, any]> = kind === 'setHeaderRoute'
+      ? [['headerValue', m?.headerValue]]
+      : [['method', m?.method], ['path', m?.path]].filter(([, v]) => v !== undefined) as Array<[string, any]>;
+    for (const [field, value] of fields) {
+      const given = MATCH_TYPES.filter(k => value && value[k] !== undefined);
+      if (given.length === 1) continue;
+      ctx.report('CR115', ro, `${path}.${kind}.match[${j}].${field}`,
+        given.length === 0
+          ? `'${field}' (${show(value)}) sets none of exact, regex, prefix ("StringMatch value missed, match value must have one of the following: exact, regex, prefix")`
+          : `'${field}' (${show(value)}) sets ${given.join(' and ')} ("StringMatch match value must have exactly one of the following: exact, regex, prefix")`,
+        `keep exactly one of exact, regex or prefix in '${field}'`);
+    }
+  });
 }
 
 /** What is wrong with a pause duration (CR112), as the controller reads it (`argoPauseSeconds`), or undefined. */
@@ -227,27 +214,9 @@ export function pauseProblem(duration: any): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Istio traffic routing (validation_references.go, trafficrouting/istio/istio.go)
 
-/** `SameValueZero`, the equality of `Set.has` and `Array.includes`. */
-function sameValueZero(a: any, b: any): boolean {
-  return a === b || (a !== a && b !== b);
-}
-
-/** Whether `name` is the name of one of the `managedRoutes` (as `new Set(managedRoutes.map(r => r?.name)).has(name)`). */
-function isManagedRoute(managedRoutes: any[], name: any): boolean {
-  for (const r of managedRoutes) if (sameValueZero(r?.name, name)) return true;
-  return false;
-}
-
-/** The Service name of a destination's host: the host cut at the first dot (`String(host ?? '').split('.')[0]`). */
+/** The Service name of a destination's host: the host cut at the first dot. */
 function hostOf(d: any): string {
-  const host = String(d?.destination?.host ?? '');
-  const dot = host.indexOf('.');
-  return dot < 0 ? host : host.slice(0, dot);
-}
-
-/** The path of a VirtualService reference: `virtualService` (index -1) or `virtualServices[index]`. */
-function vsRefPath(index: number): string {
-  return index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
+  return String(d?.destination?.host ?? '').split('.')[0];
 }
 
 function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void {
@@ -263,13 +232,8 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
       single ? "keep one: move 'virtualService' into 'virtualServices', or remove 'virtualServices'" : "set 'virtualService: { name: <VirtualService name>, routes: [<route name>] }'");
   }
   const dr = istio.destinationRule;
-  // the references, without building a list for the usual single one
-  if (single) {
-    checkVsRef(ctx, ro, canary, dr, single, -1);
-  } else {
-    const refs = arr(multi);
-    for (let i = 0; i < refs.length; i++) checkVsRef(ctx, ro, canary, dr, refs[i], i);
-  }
+  if (single) checkVsRef(ctx, ro, canary, dr, single, -1);
+  else arr(multi).forEach((ref: any, i: number) => checkVsRef(ctx, ro, canary, dr, ref, i));
 
   if (!dr) return;
   const drObj = ctx.find('DestinationRule', ro.namespace, dr.name);
@@ -293,8 +257,8 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
 
 /** CR108: the subset the Rollout names is a subset of the DestinationRule. */
 function checkSubsetName(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], field: string, name: any): void {
-  for (const s of subsets) if (sameValueZero(s?.name, name)) return;
   const names = subsets.map((s: any) => s?.name);
+  if (names.includes(name)) return;
   ctx.report('CR108', ro, `${ISTIO}.destinationRule.${field}`,
     `'${field}' (${show(name)}) is not a subset of ${drObj.label} (its subsets: ${showList(names)}); the controller cannot label it with the ReplicaSet's hash and Istio routes to a subset that does not exist`,
     `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
@@ -303,12 +267,13 @@ function checkSubsetName(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], fiel
 /** The rules on one VirtualService reference of the Rollout (`index` -1: `virtualService`, else `virtualServices[index]`). */
 function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index: number): void {
   if (!ref || typeof ref.name !== 'string') return;
-  const managedRoutes = arr(canary.trafficRouting?.managedRoutes);
+  const managedRoutes = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
+  const refPath = index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
   // CR116
   const routes = arr(ref.routes);
   routes.forEach((name: any, k: number) => {
-    if (isManagedRoute(managedRoutes, name)) {
-      ctx.report('CR116', ro, `${vsRefPath(index)}.routes[${k}]`,
+    if (managedRoutes.has(name)) {
+      ctx.report('CR116', ro, `${refPath}.routes[${k}]`,
         `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
         `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
     }
@@ -316,7 +281,7 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
   const target = vsTarget(ref.name, ro.namespace);
   const vs = ctx.find('VirtualService', target.namespace, target.name);
   if (!vs) {
-    ctx.report('CR102', ro, `${vsRefPath(index)}.name`,
+    ctx.report('CR102', ro, `${refPath}.name`,
       `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
       'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
     return;
@@ -330,7 +295,7 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
         // CR103
         const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
         const near = names.find((n: string) => editDistance(String(name), n) <= 2);
-        ctx.report('CR103', ro, `${vsRefPath(index)}.routes[${k}]`,
+        ctx.report('CR103', ro, `${refPath}.routes[${k}]`,
           `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
           near !== undefined
             ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
@@ -340,10 +305,10 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
       }
     });
   } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
-    const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !isManagedRoute(managedRoutes, r.route?.name));
+    const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !managedRoutes.has(r.route?.name));
     if (unmanaged.length !== 1) {
       // CR104
-      ctx.report('CR104', ro, `${vsRefPath(index)}.routes`,
+      ctx.report('CR104', ro, `${refPath}.routes`,
         `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
         + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
         "name the weighted route in the VirtualService and list it in 'routes'");
@@ -377,22 +342,13 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
       const host = d?.destination?.host;
       if (!host) continue;
       const subset = d?.destination?.subset;
-      if (subset !== undefined && isRolloutSubset(dr, subset)) continue;
-      const h = hostOf(d);
-      // `[canaryService, stableService].filter(s => s).includes(h)`
-      if ((canary.canaryService && canary.canaryService === h) || (canary.stableService && canary.stableService === h)) continue;
+      if (subset !== undefined && [dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)].includes(subset)) continue;
+      if ([canary.canaryService, canary.stableService].filter(s => s).includes(hostOf(d))) continue;
       ctx.report('CR109', vs, `spec.http[${i}].route[${j}]`,
         `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
         'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
     }
   }
-}
-
-/** Whether a subset is one of the Rollout's (`new Set([canarySubsetName, stableSubsetName, ...additionalSubsetNames]).has(subset)`). */
-function isRolloutSubset(dr: any, subset: any): boolean {
-  if (sameValueZero(dr.canarySubsetName, subset) || sameValueZero(dr.stableSubsetName, subset)) return true;
-  for (const s of arr(dr.additionalSubsetNames)) if (sameValueZero(s, subset)) return true;
-  return false;
 }
 
 /** CR105 in subset mode: the route has a destination with the role's subset (or the role's Service as host). */
@@ -407,8 +363,7 @@ function checkSubsetDestination(ctx: Context, ro: Obj, vs: Obj, route: any, inde
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
 function vsTarget(name: string, namespace: string): { name: string; namespace: string } {
-  // (neither suffix can be cut unless the name ends with `.cluster.local`)
-  const n = name.endsWith('.cluster.local') ? name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '') : name;
+  const n = name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
   const dot = n.lastIndexOf('.');
   return dot < 0 ? { name: n, namespace } : { name: n.slice(0, dot), namespace: n.slice(dot + 1) };
 }
@@ -463,8 +418,28 @@ function checkAnalysis(ctx: Context, ro: Obj, canary: any): void {
 }
 
 function checkRun(ctx: Context, ro: Obj, run: Run): void {
+  const templates = runTemplates(ctx, ro, run);
+  if (templates.length === 0) return;
+  const metrics: RunMetric[] = templates.flatMap(template =>
+    arr(template.raw.spec?.metrics).map((metric: any, index: number) => ({ name: metric?.name, metric, template, index })));
+  checkMetricNames(ctx, ro, run, metrics);
+  checkRunArgs(ctx, ro, run, templates);
+  if (run.inline) checkInlineCounts(ctx, ro, run, metrics);
+  checkMetricRules(ctx, ro, run, templates, metrics.map(m => m.name));
+}
+
+/** A metric of one of the templates of an analysis run. */
+interface RunMetric {
+  readonly name: string;
+  readonly metric: any;
+  readonly template: Obj;
+  readonly index: number;
+}
+
+/** CR122, CR123: the templates of a run, nested ones included, each once; a template that is not in the set is reported. */
+function runTemplates(ctx: Context, ro: Obj, run: Run): Obj[] {
   const templates: Obj[] = [];
-  // `index`: of the reference in the run's `templates`, or in the `spec.templates` of `from` (the path is built only to report)
+  // `index`: of the reference in the run's `templates`, or in the `spec.templates` of `from`
   const visit = (ref: any, index: number, from: Obj | undefined) => {
     const name = ref?.templateName;
     if (typeof name !== 'string') return;
@@ -489,67 +464,61 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
     arr(found.raw.spec?.templates).forEach((nested: any, j: number) => visit(nested, j, found));
   };
   run.templates.forEach((ref, k) => visit(ref, k, undefined));
-  if (templates.length === 0) return;
+  return templates;
+}
 
-  // CR124
-  const metrics: Array<{ name: string; metric: any; template: Obj; index: number }> = [];
-  for (const t of templates) {
-    arr(t.raw.spec?.metrics).forEach((metric: any, index: number) => metrics.push({ name: metric?.name, metric, template: t, index }));
-  }
-  // a name can only repeat with two metrics or more
-  const byName = new Map<string, typeof metrics>();
-  if (metrics.length > 1) for (const m of metrics) pushTo(byName, m.name, m);
+/** CR124: metric names are unique across the templates of a run. */
+function checkMetricNames(ctx: Context, ro: Obj, run: Run, metrics: RunMetric[]): void {
+  const byName = new Map<string, RunMetric[]>();
+  for (const m of metrics) pushTo(byName, m.name, m);
   for (const [name, list] of byName) {
-    if (list.length > 1) {
-      ctx.report('CR124', ro, run.path,
-        `metric ${show(name)} is defined ${list.length} times in this analysis (${list.map(m => `${m.template.label} spec.metrics[${m.index}]`).join(', ')}); `
-        + `the controller says "two metrics have the same name '${name}'"`,
-        'rename one of the metrics, or do not list both templates in the same analysis');
-    }
+    if (list.length < 2) continue;
+    ctx.report('CR124', ro, run.path,
+      `metric ${show(name)} is defined ${list.length} times in this analysis (${list.map(m => `${m.template.label} spec.metrics[${m.index}]`).join(', ')}); `
+      + `the controller says "two metrics have the same name '${name}'"`,
+      'rename one of the metrics, or do not list both templates in the same analysis');
   }
+}
 
-  // CR125, CR126
+/** CR125, CR126: every argument the templates declare has one value, from a template or from the Rollout. */
+function checkRunArgs(ctx: Context, ro: Obj, run: Run, templates: Obj[]): void {
   const declared = new Map<string, Array<{ arg: any; template: Obj }>>();
   for (const t of templates) {
     for (const arg of arr(t.raw.spec?.args)) pushTo(declared, arg?.name, { arg, template: t });
   }
+  const supplied = new Map(run.args.map((a: any) => [a?.name, a]));
   for (const [name, list] of declared) {
-    // different values need two declarations or more
-    const valued = list.length > 1 ? list.filter(d => d.arg?.value !== undefined) : [];
-    const values = valued.length > 1 ? [...new Set(valued.map(d => String(d.arg.value)))] : [];
-    if (values.length > 1) {
+    const valued = list.filter(d => d.arg?.value !== undefined);
+    if (new Set(valued.map(d => String(d.arg.value))).size > 1) {
       ctx.report('CR126', ro, run.path,
         `argument ${show(name)} has different values in the templates of this analysis (${valued.map(d => `${d.template.label}: ${show(d.arg.value)}`).join(', ')}); `
         + `the controller says "Argument \`${name}\` specified multiple times with different values"`,
         `give ${show(name)} the same value in every template, or remove the value from the templates and pass it in the Rollout's 'args'`);
     }
-    const hasDefault = list.some(d => d.arg?.value !== undefined || d.arg?.valueFrom !== undefined);
-    if (hasDefault) continue;
-    const given = suppliedArg(run.args, name);
-    const rolloutGives = given !== undefined && (given.value !== undefined || given.valueFrom !== undefined);
-    if (!rolloutGives) {
-      ctx.report('CR125', ro, `${run.path}.args`,
-        `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
-        + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says: argument "${name}" was not supplied`,
-        `add { name: ${show(name)}, value: <value> } (or 'valueFrom') to the 'args' of this analysis in the Rollout, or give the argument a value in the template`);
-    }
+    const hasValue = (a: any) => a?.value !== undefined || a?.valueFrom !== undefined;
+    if (list.some(d => hasValue(d.arg)) || hasValue(supplied.get(name))) continue;
+    ctx.report('CR125', ro, `${run.path}.args`,
+      `argument ${show(name)} of ${list.map(d => d.template.label).join(', ')} has no value and the Rollout does not supply one `
+      + `(args supplied here: ${showList(run.args.map((a: any) => a?.name))}); the controller says: argument "${name}" was not supplied`,
+      `add { name: ${show(name)}, value: <value> } (or 'valueFrom') to the 'args' of this analysis in the Rollout, or give the argument a value in the template`);
   }
+}
 
-  // CR127
-  if (run.inline) {
-    for (const m of metrics) {
-      const count = m.metric?.count;
-      const noCount = count === undefined || count === 0 || count === '0';
-      if (m.metric?.interval !== undefined && noCount) {
-        ctx.report('CR127', ro, run.path,
-          `metric ${show(m.name)} of ${m.template.label} has 'interval' (${show(m.metric.interval)}) but no 'count', so it runs until stopped and this step would never finish; `
-          + `the controller says "AnalysisTemplate ${m.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${count ?? 0}"`,
-          `set 'count' on metric ${show(m.name)} (for example 5), or run the template as background analysis ('canary.analysis') instead of a step`);
-      }
-    }
+/** CR127: every metric of a step analysis terminates. */
+function checkInlineCounts(ctx: Context, ro: Obj, run: Run, metrics: RunMetric[]): void {
+  for (const m of metrics) {
+    const count = m.metric?.count;
+    const noCount = count === undefined || count === 0 || count === '0';
+    if (m.metric?.interval === undefined || !noCount) continue;
+    ctx.report('CR127', ro, run.path,
+      `metric ${show(m.name)} of ${m.template.label} has 'interval' (${show(m.metric.interval)}) but no 'count', so it runs until stopped and this step would never finish; `
+      + `the controller says "AnalysisTemplate ${m.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${count ?? 0}"`,
+      `set 'count' on metric ${show(m.name)} (for example 5), or run the template as background analysis ('canary.analysis') instead of a step`);
   }
+}
 
-  // CR128
+/** CR128: every dryRun and measurementRetention pattern of the run and its templates matches a metric. */
+function checkMetricRules(ctx: Context, ro: Obj, run: Run, templates: Obj[], metricNames: string[]): void {
   const rules: Array<{ obj: Obj; path: string; pattern: any; kind: string }> = [];
   for (const kind of METRIC_RULE_KINDS) {
     arr(run.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: ro, path: `${run.path}.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
@@ -557,33 +526,26 @@ function checkRun(ctx: Context, ro: Obj, run: Run): void {
       arr(t.raw.spec?.[kind]).forEach((r: any, i: number) => rules.push({ obj: t, path: `spec.${kind}[${i}].metricName`, pattern: r?.metricName, kind }));
     }
   }
-  const metricNames = rules.length > 0 ? metrics.map(m => m.name) : [];
   for (const r of rules) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(String(r.pattern));
-    } catch {
-      re = undefined;
-    }
-    if (!re || !metricNames.some(n => re!.test(n))) {
-      ctx.report('CR128', r.obj, r.path,
-        `'${r.kind}' pattern ${show(r.pattern)} ${re ? 'matches' : 'is not a valid regular expression and matches'} none of the metrics (${showList(metricNames)}); `
-        + `the controller says "${r.kind}[…]: Rule didn't match any metric name(s)"`,
-        'fix the pattern (it is an unanchored regular expression over metric names, for example ".*" or "^error-rate$"), or remove it');
-    }
+    const re = regExpOf(String(r.pattern));
+    if (re && metricNames.some(n => re.test(n))) continue;
+    ctx.report('CR128', r.obj, r.path,
+      `'${r.kind}' pattern ${show(r.pattern)} ${re ? 'matches' : 'is not a valid regular expression and matches'} none of the metrics (${showList(metricNames)}); `
+      + `the controller says "${r.kind}[…]: Rule didn't match any metric name(s)"`,
+      'fix the pattern (it is an unanchored regular expression over metric names, for example ".*" or "^error-rate$"), or remove it');
+  }
+}
+
+function regExpOf(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
   }
 }
 
 /** The fields of an analysis (and of its templates) that hold rules over metric names (CR128). */
 const METRIC_RULE_KINDS = ['dryRun', 'measurementRetention'];
-
-/** The last of the args with this name (what a Map filled from the args in order returns), skipping holes as `forEach` does. */
-function suppliedArg(args: any[], name: any): any {
-  for (let i = args.length - 1; i >= 0; i--) {
-    if (i in args && sameValueZero(args[i]?.name, name)) return args[i];
-  }
-  return undefined;
-}
 
 /** Appends `value` to the list of `key`. */
 function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
@@ -644,7 +606,6 @@ function checkTemplateMetrics(ctx: Context): void {
       continue;
     }
     metrics.forEach((m: any, i: number) => {
-      // (the path and the quoted name are built only for a finding)
       const bad = (field: string, message: string, fix: string) => ctx.report('CR131', t, `spec.metrics[${i}]${field ? `.${field}` : ''}`, `metric ${show(m?.name)}: ${message}`, fix);
       const providers = m?.provider && typeof m.provider === 'object' ? Object.keys(m.provider).filter(k => m.provider[k] !== undefined && m.provider[k] !== null) : [];
       if (providers.length !== 1) {

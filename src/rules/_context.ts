@@ -9,9 +9,6 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Kinds that have no namespace. */
 const CLUSTER_SCOPED = new Set(['ClusterAnalysisTemplate', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
-/** The objects of a kind that is not in the set. */
-const NONE: readonly Obj[] = Object.freeze([]);
-
 /** One manifest with the fields every rule needs. */
 export interface Obj {
   readonly kind: string;
@@ -37,56 +34,33 @@ export interface RawFinding {
 export class Context {
   public readonly objects: Obj[];
   public readonly findings: RawFinding[] = [];
-  /** The objects of each kind, in input order: rules look objects up by kind many times per check. */
+  /** The objects of each kind, ordered by namespace and name (input order for equal keys). */
   private readonly byKind = new Map<string, Obj[]>();
-  /** `ofKind()` results, sorted once on first use. */
-  private readonly sortedByKind = new Map<string, readonly Obj[]>();
-  private workloadList?: readonly Obj[];
 
   constructor(manifests: any[]) {
-    const withKind = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string');
-    // the objects and their index by kind, in one pass
-    this.objects = [];
-    for (const m of withKind) {
-      const o = toObj(m);
-      this.objects.push(o);
+    this.objects = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string').map(toObj);
+    const sorted = [...this.objects].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+    for (const o of sorted) {
       const list = this.byKind.get(o.kind);
       if (list) list.push(o);
       else this.byKind.set(o.kind, [o]);
     }
   }
 
-  /** All objects of a kind, in a stable order (namespace, name). The array is shared: do not modify it. */
+  /** All objects of a kind, in a stable order (namespace, name). */
   public ofKind(kind: string): readonly Obj[] {
-    let sorted = this.sortedByKind.get(kind);
-    if (!sorted) {
-      const list = this.byKind.get(kind);
-      // a stable sort of the objects in input order, as a filter over all objects followed by the same sort gives
-      sorted = list ? [...list].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)) : NONE;
-      this.sortedByKind.set(kind, sorted);
-    }
-    return sorted;
+    return this.byKind.get(kind) ?? [];
   }
 
-  /** The workloads (`WORKLOAD_KINDS`, kind by kind, each in `ofKind` order). The array is shared: do not modify it. */
-  public workloads(): readonly Obj[] {
-    if (!this.workloadList) {
-      const list: Obj[] = [];
-      for (const kind of WORKLOAD_KINDS) list.push(...this.ofKind(kind));
-      this.workloadList = list;
-    }
-    return this.workloadList;
+  /** The workloads (`WORKLOAD_KINDS`, kind by kind, each in `ofKind` order). */
+  public workloads(): Obj[] {
+    return WORKLOAD_KINDS.flatMap(kind => this.ofKind(kind));
   }
 
   /** The object of this kind, namespace and name, if it is in the set (the first one in input order). */
   public find(kind: string, namespace: string, name: string): Obj | undefined {
-    const list = this.byKind.get(kind);
-    if (!list) return undefined;
     const clusterScoped = CLUSTER_SCOPED.has(kind);
-    for (const o of list) {
-      if (o.name === name && (clusterScoped || o.namespace === namespace)) return o;
-    }
-    return undefined;
+    return this.objects.find(o => o.kind === kind && o.name === name && (clusterScoped || o.namespace === namespace));
   }
 
   public report(code: string, obj: Obj | string, path: string, message: string, fix: string): void {
@@ -103,12 +77,9 @@ function toObj(m: any): Obj {
   return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label, raw: m };
 }
 
-/** The empty array `arr()` returns for anything that is not an array (frozen: callers only read). */
-const EMPTY: any[] = Object.freeze([]) as unknown as any[];
-
-/** Array or empty array. The empty array is shared and frozen: callers must not modify the result. */
+/** The value if it is an array, else an empty array. */
 export function arr(value: any): any[] {
-  return Array.isArray(value) ? value : EMPTY;
+  return Array.isArray(value) ? value : [];
 }
 
 /** A value for messages: strings quoted, the rest as JSON. */

@@ -90,17 +90,10 @@ function isPositiveDuration(d: any): boolean {
 const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
 /** The release-varying labels that a controller writes itself. */
 const CONTROLLER_WRITTEN = ['rollouts-pod-template-hash', 'pod-template-hash', 'controller-revision-hash'];
-/** No keys (shared, never modified). */
-const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
 
 // CR303
 function checkReleaseLabels(ctx: Context): void {
-  // (Object.keys, then the matching keys: a list only when one matches)
-  const bad = (labels: any) => {
-    let found: string[] | undefined;
-    for (const k of Object.keys(labels ?? {})) if (RELEASE_VARYING.has(k)) (found ??= []).push(k);
-    return found ?? NO_KEYS;
-  };
+  const bad = (labels: any) => Object.keys(labels ?? {}).filter(k => RELEASE_VARYING.has(k));
   const why = (k: string) => CONTROLLER_WRITTEN.includes(k)
     ? 'the controllers write this label themselves'
     : 'its value changes with every release, so after promotion it points at pods that no longer exist '
@@ -117,7 +110,7 @@ function checkReleaseLabels(ctx: Context): void {
   for (const ro of ctx.ofKind('Rollout')) {
     const sel = ro.raw.spec?.selector ?? {};
     const keys = [...bad(sel.matchLabels), ...arr(sel.matchExpressions).map((e: any) => e?.key).filter(k => RELEASE_VARYING.has(k))];
-    for (const k of keys.length > 0 ? [...new Set(keys)] : keys) {
+    for (const k of new Set(keys)) {
       ctx.report('CR303', ro, 'spec.selector',
         `the selector uses the label ${show(k)}; ${why(k)}, and a Rollout selector cannot be changed later`,
         `remove ${show(k)} from 'selector': select the pods by identity labels only (for example "app"); keep ${show(k)} on the pod template if you want it in metrics`);
@@ -140,7 +133,7 @@ function checkReadiness(ctx: Context): void {
   for (const w of ctx.workloads()) {
     const labels = w.raw.spec?.template?.metadata?.labels ?? {};
     const containers = arr(w.raw.spec?.template?.spec?.containers);
-    let serving: Map<number, Array<[Obj, any]>> | undefined; // the Service ports each container serves (made on the first one)
+    const serving = new Map<number, Array<[Obj, any]>>(); // the Service ports each container serves
     for (const svc of services) {
       const selector = svc.raw.spec?.selector;
       if (svc.namespace !== w.namespace || !selector || Object.keys(selector).length === 0 || !mapSelects(selector, labels)) continue;
@@ -149,13 +142,11 @@ function checkReadiness(ctx: Context): void {
         let index = containers.findIndex((c: any) => arr(c?.ports).some((cp: any) => (typeof target === 'number' ? cp?.containerPort === target : cp?.name === target)));
         if (index < 0 && containers.length === 1) index = 0;
         if (index < 0) continue;
-        serving ??= new Map();
         const ports = serving.get(index);
         if (ports) ports.push([svc, p]);
         else serving.set(index, [[svc, p]]);
       }
     }
-    if (!serving) continue;
     for (const [index, servedPorts] of [...serving].sort((a, b) => a[0] - b[0])) {
       const c = containers[index];
       if (c?.readinessProbe) continue;

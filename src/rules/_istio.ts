@@ -5,8 +5,7 @@ import { fqdn, hostsMatch, isHttpProtocol, isMeshBound, portProtocol, serviceOfH
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function checkIstio(ctx: Context): void {
-  const hosts = new HostLookup(ctx);
-  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs, hosts);
+  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs);
   checkMeshHostConflicts(ctx);
   for (const dr of ctx.ofKind('DestinationRule')) checkDestinationRule(ctx, dr);
   for (const gw of ctx.ofKind('Gateway')) checkGateway(ctx, gw);
@@ -16,26 +15,11 @@ export function checkIstio(ctx: Context): void {
 // ---------------------------------------------------------------------------------------------------
 // VirtualService
 
-/**
- * A destination of a route. Its path (`spec.http[i].route[j].destination`, ...) is built from `where`, `i` and `j`
- * only when a finding is reported.
- */
+/** A destination of a route, with its path in the VirtualService; `http` for the destinations of HTTP routes. */
 interface Dest {
-  /** `route`, `mirror` or `mirrors` of `spec.http[i]`, or the `tcp` or `tls` route list. */
-  readonly where: 'route' | 'mirror' | 'mirrors' | 'tcp' | 'tls';
-  readonly i: number;
-  readonly j: number;
+  readonly path: string;
   readonly destination: any;
   readonly http: boolean;
-}
-
-function destPath(d: Dest): string {
-  switch (d.where) {
-    case 'route': return `spec.http[${d.i}].route[${d.j}].destination`;
-    case 'mirror': return `spec.http[${d.i}].mirror`;
-    case 'mirrors': return `spec.http[${d.i}].mirrors[${d.j}].destination`;
-    default: return `spec.${d.where}[${d.i}].route[${d.j}].destination`;
-  }
 }
 
 /** The ways an HTTP route can send its requests (CR215). */
@@ -46,95 +30,97 @@ function setsRouteKind(route: any, k: string): boolean {
   return route?.[k] !== undefined && route?.[k] !== null && !(k === 'route' && Array.isArray(route.route) && route.route.length === 0);
 }
 
-function checkVirtualService(ctx: Context, vs: Obj, lookup: HostLookup): void {
-  const spec = vs.raw.spec ?? {};
-  const hosts: string[] = arr(spec.hosts).map(String);
+function checkVirtualService(ctx: Context, vs: Obj): void {
   const mesh = isMeshBound(vs.raw);
+  if (mesh) checkMeshWildcard(ctx, vs);
+  arr(vs.raw.spec?.gateways).forEach((ref: any, i: number) => {
+    if (ref !== 'mesh') checkGatewayRef(ctx, vs, ref, i);
+  });
+  arr(vs.raw.spec?.http).forEach((route: any, i: number) => checkHttpRoute(ctx, vs, route, i));
+  for (const d of destinations(vs.raw.spec)) checkDestination(ctx, vs, d, mesh);
+}
 
-  // CR208
-  if (mesh) {
-    hosts.forEach((h, i) => {
-      if (h === '*') {
-        ctx.report('CR208', vs, `spec.hosts[${i}]`,
-          `host "*" is not allowed on a VirtualService bound to the mesh ('gateways' ${spec.gateways ? show(spec.gateways) : 'unset, which means mesh'}); `
-          + 'Istio says "wildcard host * is not allowed for virtual services bound to the mesh gateway"',
-          `replace "*" with the Service's FQDN (for example "<name>.${vs.namespace}.svc.cluster.local"), or bind the VirtualService to a gateway only`);
-      }
-    });
+/** CR208: no host "*" on a VirtualService bound to the mesh. */
+function checkMeshWildcard(ctx: Context, vs: Obj): void {
+  const gateways = vs.raw.spec?.gateways;
+  arr(vs.raw.spec?.hosts).map(String).forEach((h, i) => {
+    if (h !== '*') return;
+    ctx.report('CR208', vs, `spec.hosts[${i}]`,
+      `host "*" is not allowed on a VirtualService bound to the mesh ('gateways' ${gateways ? show(gateways) : 'unset, which means mesh'}); `
+      + 'Istio says "wildcard host * is not allowed for virtual services bound to the mesh gateway"',
+      `replace "*" with the Service's FQDN (for example "<name>.${vs.namespace}.svc.cluster.local"), or bind the VirtualService to a gateway only`);
+  });
+}
+
+/** CR204, CR205, CR206: a gateway reference is well-formed, names a Gateway of the set, and that Gateway serves a host. */
+function checkGatewayRef(ctx: Context, vs: Obj, ref: any, i: number): void {
+  const gw = parseGatewayRef(String(ref), vs.namespace);
+  if (!gw) {
+    ctx.report('CR204', vs, `spec.gateways[${i}]`,
+      `gateway reference ${show(ref)} is neither "mesh", "<namespace>/<name>" nor "<name>" with DNS-1123 labels; Istio's webhook rejects it`,
+      'write the Gateway as "<namespace>/<name>" (for example "istio-system/public-gateway"), or "mesh" for the sidecars');
+    return;
   }
+  const found = ctx.find('Gateway', gw.namespace, gw.name);
+  if (!found) {
+    ctx.report('CR206', vs, `spec.gateways[${i}]`,
+      `the Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
+      'make sure the Gateway exists in the cluster and serves one of the VirtualService hosts, or add it to the app');
+    return;
+  }
+  const hosts: string[] = arr(vs.raw.spec?.hosts).map(String);
+  const serverHosts = arr(found.raw.spec?.servers).flatMap((s: any) => arr(s?.hosts).map(String));
+  const usable = serverHosts
+    .map(h => splitServerHost(h, found.namespace))
+    .filter(h => h.namespace === '*' || h.namespace === vs.namespace)
+    .map(h => h.host);
+  if (hosts.some(h => usable.some(s => hostsMatch(fqdn(h, vs.namespace), s)))) return;
+  ctx.report('CR205', vs, `spec.gateways[${i}]`,
+    `none of the hosts (${showList(hosts)}) is served by ${found.label} (server hosts: ${showList(serverHosts)}), so the gateway never routes to this VirtualService; `
+    + 'istioctl analyze reports IST0132 "one or more host ... not found in Gateway"',
+    'add the external host (for example "shop.example.com") to both the VirtualService hosts and a Gateway server, or fix the gateway reference');
+}
 
-  // CR204, CR205, CR206
-  arr(spec.gateways).forEach((ref: any, i: number) => {
-    if (ref === 'mesh') return;
-    const gw = parseGatewayRef(String(ref), vs.namespace);
-    if (!gw) {
-      ctx.report('CR204', vs, `spec.gateways[${i}]`,
-        `gateway reference ${show(ref)} is neither "mesh", "<namespace>/<name>" nor "<name>" with DNS-1123 labels; Istio's webhook rejects it`,
-        'write the Gateway as "<namespace>/<name>" (for example "istio-system/public-gateway"), or "mesh" for the sidecars');
-      return;
-    }
-    const found = ctx.find('Gateway', gw.namespace, gw.name);
-    if (!found) {
-      ctx.report('CR206', vs, `spec.gateways[${i}]`,
-        `the Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
-        'make sure the Gateway exists in the cluster and serves one of the VirtualService hosts, or add it to the app');
-      return;
-    }
-    const serverHosts = arr(found.raw.spec?.servers).flatMap((s: any) => arr(s?.hosts).map(String));
-    const usable = serverHosts
-      .map(h => splitServerHost(h, found.namespace))
-      .filter(h => h.namespace === '*' || h.namespace === vs.namespace)
-      .map(h => h.host);
-    const matches = hosts.some(h => usable.some(s => hostsMatch(fqdn(h, vs.namespace), s)));
-    if (!matches) {
-      ctx.report('CR205', vs, `spec.gateways[${i}]`,
-        `none of the hosts (${showList(hosts)}) is served by ${found.label} (server hosts: ${showList(serverHosts)}), so the gateway never routes to this VirtualService; `
-        + 'istioctl analyze reports IST0132 "one or more host ... not found in Gateway"',
-        'add the external host (for example "shop.example.com") to both the VirtualService hosts and a Gateway server, or fix the gateway reference');
+/** CR214, CR215: an HTTP route sends its requests one way, with weights that are not negative and not all 0. */
+function checkHttpRoute(ctx: Context, vs: Obj, route: any, i: number): void {
+  const kinds = HTTP_ROUTE_KINDS.filter(k => setsRouteKind(route, k));
+  if (kinds.length !== 1) {
+    ctx.report('CR215', vs, `spec.http[${i}]`,
+      kinds.length === 0
+        ? `HTTP route ${show(route?.name ?? i)} has no 'route', 'redirect' or 'directResponse'; Istio says "HTTP route, redirect or direct_response is required"`
+        : `HTTP route ${show(route?.name ?? i)} sets ${kinds.map(k => `'${k}'`).join(' and ')}; Istio accepts only one of them`,
+      kinds.length === 0 ? "add 'route' with the destinations (for example stable 100 / canary 0)" : `keep only one of ${kinds.join(', ')}`);
+  }
+  const rd = arr(route?.route);
+  rd.forEach((d: any, j: number) => {
+    if (typeof d?.weight === 'number' && d.weight < 0) {
+      ctx.report('CR214', vs, `spec.http[${i}].route[${j}].weight`,
+        `weight (${d.weight}) is negative; Istio says "weight ${d.weight} < 0"`,
+        'use a weight of 0 or more (the initial split is stable 100 / canary 0)');
     }
   });
+  const total = rd.reduce((sum: number, d: any) => sum + (typeof d?.weight === 'number' ? d.weight : 0), 0);
+  if (rd.length > 1 && total === 0) {
+    ctx.report('CR214', vs, `spec.http[${i}].route`,
+      `the ${rd.length} destinations of HTTP route ${show(route?.name ?? i)} have weights ${show(rd.map((d: any) => d?.weight ?? null))}, which total 0; `
+      + 'Istio says "total destination weight = 0"',
+      'give the stable destination weight 100 and the canary destination weight 0');
+  }
+}
 
-  // HTTP routes
+/** Every destination of a VirtualService: of its HTTP routes (routes and mirrors), then of its TCP and TLS routes. */
+function destinations(spec: any): Dest[] {
   const dests: Dest[] = [];
-  arr(spec.http).forEach((route: any, i: number) => {
-    // CR215 (the list of kinds is made only when the route does not set exactly one)
-    let count = 0;
-    for (const k of HTTP_ROUTE_KINDS) if (setsRouteKind(route, k)) count++;
-    const kinds = count === 1 ? [] : HTTP_ROUTE_KINDS.filter(k => setsRouteKind(route, k));
-    if (count !== 1) {
-      ctx.report('CR215', vs, `spec.http[${i}]`,
-        kinds.length === 0
-          ? `HTTP route ${show(route?.name ?? i)} has no 'route', 'redirect' or 'directResponse'; Istio says "HTTP route, redirect or direct_response is required"`
-          : `HTTP route ${show(route?.name ?? i)} sets ${kinds.map(k => `'${k}'`).join(' and ')}; Istio accepts only one of them`,
-        kinds.length === 0 ? "add 'route' with the destinations (for example stable 100 / canary 0)" : `keep only one of ${kinds.join(', ')}`);
-    }
-    // CR214
-    const rd = arr(route?.route);
-    rd.forEach((d: any, j: number) => {
-      if (typeof d?.weight === 'number' && d.weight < 0) {
-        ctx.report('CR214', vs, `spec.http[${i}].route[${j}].weight`,
-          `weight (${d.weight}) is negative; Istio says "weight ${d.weight} < 0"`,
-          'use a weight of 0 or more (the initial split is stable 100 / canary 0)');
-      }
-    });
-    if (rd.length > 1) {
-      const total = rd.reduce((s: number, d: any) => s + (typeof d?.weight === 'number' ? d.weight : 0), 0);
-      if (total === 0) {
-        ctx.report('CR214', vs, `spec.http[${i}].route`,
-          `the ${rd.length} destinations of HTTP route ${show(route?.name ?? i)} have weights ${show(rd.map((d: any) => d?.weight ?? null))}, which total 0; `
-          + 'Istio says "total destination weight = 0"',
-          'give the stable destination weight 100 and the canary destination weight 0');
-      }
-    }
-    rd.forEach((d: any, j: number) => dests.push({ where: 'route', i, j, destination: d?.destination, http: true }));
-    if (route?.mirror) dests.push({ where: 'mirror', i, j: 0, destination: route.mirror, http: true });
-    arr(route?.mirrors).forEach((m: any, j: number) => dests.push({ where: 'mirrors', i, j, destination: m?.destination, http: true }));
+  arr(spec?.http).forEach((route: any, i: number) => {
+    arr(route?.route).forEach((d: any, j: number) => dests.push({ path: `spec.http[${i}].route[${j}].destination`, destination: d?.destination, http: true }));
+    if (route?.mirror) dests.push({ path: `spec.http[${i}].mirror`, destination: route.mirror, http: true });
+    arr(route?.mirrors).forEach((m: any, j: number) => dests.push({ path: `spec.http[${i}].mirrors[${j}].destination`, destination: m?.destination, http: true }));
   });
-  for (const kind of ['tcp', 'tls'] as const) {
-    arr(spec[kind]).forEach((route: any, i: number) => arr(route?.route).forEach((d: any, j: number) =>
-      dests.push({ where: kind, i, j, destination: d?.destination, http: false })));
+  for (const kind of ['tcp', 'tls']) {
+    arr(spec?.[kind]).forEach((route: any, i: number) => arr(route?.route).forEach((d: any, j: number) =>
+      dests.push({ path: `spec.${kind}[${i}].route[${j}].destination`, destination: d?.destination, http: false })));
   }
-  for (const d of dests) checkDestination(ctx, vs, d, mesh, lookup);
+  return dests;
 }
 
 function parseGatewayRef(ref: string, vsNamespace: string): { namespace: string; name: string } | undefined {
@@ -150,106 +136,61 @@ function parseGatewayRef(ref: string, vsNamespace: string): { namespace: string;
   return undefined;
 }
 
-/**
- * What destinations look up by host, once per host and check: every route names the same host for stable and
- * canary. (Rules do not modify manifests, so the answers do not change during a check.)
- */
-class HostLookup {
-  private readonly byHost = new Map<string, { rules?: Obj[]; subsets?: any[]; service?: { obj: Obj | undefined } }>();
-
-  constructor(private readonly ctx: Context) {}
-
-  /** The DestinationRules whose host matches `host`, in `ofKind` order. */
-  public destinationRules(host: string): Obj[] {
-    const entry = this.entry(host);
-    entry.rules ??= this.ctx.ofKind('DestinationRule')
-      .filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
-    return entry.rules;
-  }
-
-  /** The subset names of those DestinationRules, rule by rule. */
-  public subsetNames(host: string): any[] {
-    const entry = this.entry(host);
-    entry.subsets ??= this.destinationRules(host).flatMap(dr => arr(dr.raw.spec?.subsets).map((s: any) => s?.name));
-    return entry.subsets;
-  }
-
-  /** The Service an FQDN host designates, if it is in the set. */
-  public service(host: string): Obj | undefined {
-    const entry = this.entry(host);
-    if (!entry.service) {
-      const target = serviceOfHost(host);
-      entry.service = { obj: target && this.ctx.find('Service', target.namespace, target.name) };
-    }
-    return entry.service.obj;
-  }
-
-  private entry(host: string) {
-    let entry = this.byHost.get(host);
-    if (!entry) {
-      entry = {};
-      this.byHost.set(host, entry);
-    }
-    return entry;
-  }
-}
-
-function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean, lookup: HostLookup): void {
+function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
   const dest = d.destination;
   if (!dest || typeof dest.host !== 'string' || dest.host === '') return;
   const host = fqdn(dest.host, vs.namespace);
+  if (dest.subset !== undefined) checkSubset(ctx, vs, d, host);
+  const target = serviceOfHost(host);
+  const svc = target && ctx.find('Service', target.namespace, target.name);
+  const port = svc && destinationPort(ctx, vs, d, svc);
+  if (!port || !d.http || !mesh) return;
+  // CR219
+  const protocol = portProtocol(port);
+  if (protocol === UNSUPPORTED_PROTOCOL || isHttpProtocol(protocol)) return;
+  ctx.report('CR219', vs, d.path,
+    `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
+    + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
+    'name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set \'appProtocol: http\' on it');
+}
 
-  // CR201, CR202
-  if (dest.subset !== undefined) {
-    const rules = lookup.destinationRules(host);
-    if (rules.length === 0) {
-      ctx.report('CR202', vs, `${destPath(d)}.subset`,
-        `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(dest.subset)} is not checked`,
-        `make sure a DestinationRule with host ${show(host)} and a subset named ${show(dest.subset)} exists in the cluster, or add it to the app`);
-    } else {
-      const names = lookup.subsetNames(host);
-      if (!names.includes(dest.subset)) {
-        ctx.report('CR201', vs, `${destPath(d)}.subset`,
-          `subset ${show(dest.subset)} is not defined in ${rules.map(r => r.label).join(', ')} for host ${show(host)} (its subsets: ${showList(names)}); `
-          + 'requests to it fail with 503 and istioctl analyze reports IST0101 "Referenced host+subset in destinationrule not found"',
-          `add a subset named ${show(dest.subset)} to the DestinationRule, or fix the subset name in the route`);
-      }
-    }
+/** CR201, CR202: the subset of a destination is defined by a DestinationRule of its host. */
+function checkSubset(ctx: Context, vs: Obj, d: Dest, host: string): void {
+  const subset = d.destination.subset;
+  const rules = ctx.ofKind('DestinationRule').filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
+  if (rules.length === 0) {
+    ctx.report('CR202', vs, `${d.path}.subset`,
+      `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(subset)} is not checked`,
+      `make sure a DestinationRule with host ${show(host)} and a subset named ${show(subset)} exists in the cluster, or add it to the app`);
+    return;
   }
+  const names = rules.flatMap(dr => arr(dr.raw.spec?.subsets).map((s: any) => s?.name));
+  if (names.includes(subset)) return;
+  ctx.report('CR201', vs, `${d.path}.subset`,
+    `subset ${show(subset)} is not defined in ${rules.map(r => r.label).join(', ')} for host ${show(host)} (its subsets: ${showList(names)}); `
+    + 'requests to it fail with 503 and istioctl analyze reports IST0101 "Referenced host+subset in destinationrule not found"',
+    `add a subset named ${show(subset)} to the DestinationRule, or fix the subset name in the route`);
+}
 
-  // CR209, CR210, CR219
-  const svc = lookup.service(host);
-  if (!svc) return;
+/** CR209, CR210: the Service port a destination goes to, or undefined (reported) when it is ambiguous or not a port. */
+function destinationPort(ctx: Context, vs: Obj, d: Dest, svc: Obj): any {
   const ports = arr(svc.raw.spec?.ports);
-  let port: any;
-  if (dest.port?.number === undefined) {
-    if (ports.length > 1) {
-      ctx.report('CR209', vs, `${destPath(d)}.port`,
-        `the destination has no 'port', but ${svc.label} exposes ${ports.length} ports (${showList(ports.map((p: any) => p?.port))}); `
-        + 'istioctl analyze reports IST0112 "Specifying a port in the destination is required to disambiguate"',
-        'set \'port: { number: <port> }\' on the destination to the Service port that serves this traffic');
-      return;
-    }
-    port = ports[0];
-  } else {
-    port = ports.find((p: any) => p?.port === dest.port.number);
-    if (!port) {
-      ctx.report('CR210', vs, `${destPath(d)}.port.number`,
-        `port ${show(dest.port.number)} is not a port of ${svc.label} (its ports: ${showList(ports.map((p: any) => p?.port))}); `
-        + 'istioctl analyze reports IST0101 "Referenced host:port not found"',
-        'use one of the Service ports (the Service port, not the container port)');
-      return;
-    }
+  const number = d.destination.port?.number;
+  if (number === undefined) {
+    if (ports.length <= 1) return ports[0];
+    ctx.report('CR209', vs, `${d.path}.port`,
+      `the destination has no 'port', but ${svc.label} exposes ${ports.length} ports (${showList(ports.map((p: any) => p?.port))}); `
+      + 'istioctl analyze reports IST0112 "Specifying a port in the destination is required to disambiguate"',
+      'set \'port: { number: <port> }\' on the destination to the Service port that serves this traffic');
+    return undefined;
   }
-  if (d.http && mesh && port) {
-    const protocol = portProtocol(port);
-    if (protocol !== UNSUPPORTED_PROTOCOL && !isHttpProtocol(protocol)) {
-      ctx.report('CR219', vs, destPath(d),
-        `the HTTP route goes to port ${show(port.port)} (${show(port.name ?? '')}) of ${svc.label}, which Istio treats as ${protocol}, `
-        + 'so the sidecars never apply the HTTP routes: no weights per request, no header or mirror routes',
-        'name the Service port "http" (or "http-<suffix>", "grpc", "http2"), or set \'appProtocol: http\' on it');
-    }
-  }
+  const port = ports.find((p: any) => p?.port === number);
+  if (port) return port;
+  ctx.report('CR210', vs, `${d.path}.port.number`,
+    `port ${show(number)} is not a port of ${svc.label} (its ports: ${showList(ports.map((p: any) => p?.port))}); `
+    + 'istioctl analyze reports IST0101 "Referenced host:port not found"',
+    'use one of the Service ports (the Service port, not the container port)');
+  return undefined;
 }
 
 function checkMeshHostConflicts(ctx: Context): void {
@@ -295,8 +236,7 @@ function checkDestinationRule(ctx: Context, dr: Obj): void {
         'give every subset its own name, or remove the duplicate');
     }
     if (typeof name === 'string') seen.add(name);
-    // (checkTrafficPolicy ignores an unset policy: the path is built only for a set one)
-    if (s?.trafficPolicy !== undefined && s?.trafficPolicy !== null) checkTrafficPolicy(ctx, dr, `spec.subsets[${i}].trafficPolicy`, s.trafficPolicy);
+    checkTrafficPolicy(ctx, dr, `spec.subsets[${i}].trafficPolicy`, s?.trafficPolicy);
   });
 }
 

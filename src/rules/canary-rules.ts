@@ -54,7 +54,6 @@ export class CanaryRules {
         throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);
       }
     }
-    if (ctx.findings.length === 0) return []; // (most manifest sets have no finding)
     const skip = new Set(options.skip ?? []);
     const seen = new Set<string>();
     const out: RuleFinding[] = [];
