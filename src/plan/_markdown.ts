@@ -1,7 +1,6 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
-import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome, pct } from './_compute';
+import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome } from './_model';
 import { formatCount, formatNumber, formatSeconds } from '../private/format';
-import { BoundedMemo } from '../private/memo';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
   'none': '–',
@@ -37,15 +36,9 @@ const ASSUMPTIONS = [
   'Every number and warning is explained in the cdk8s-canary documentation, `docs/plan.md`.',
 ].join('\n');
 
-/** Heading markers by level: '#'.repeat(level), precomputed. */
-const HASHES = ['', '#', '##', '###', '####', '#####', '######'];
-
 /** Renders one plan; `level` is the heading level of its title. The sections append their lines to one array. */
 export function renderPlan(plan: MPlan, title: string, level = 1): string {
-  const h = (k: number) => {
-    const n = Math.min(level + k, 6);
-    return HASHES[n] ?? '#'.repeat(n);
-  };
+  const h = (k: number) => '#'.repeat(Math.min(level + k, 6));
   const out: string[] = [`${h(0)} ${title}`, '', intro(plan), ''];
   summary(plan, out);
   out.push('', `${h(1)} Canary traffic weight over time`, '', chart(plan), '', `${h(1)} Steps`, '');
@@ -72,15 +65,9 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
   return joinLines(out);
 }
 
-/**
- * The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline.
- * Fast path: the sections never emit two blank lines in a row and the document ends with a constant line, so unless a
- * name or message brings its own newlines the joined text is already in that form and the normalization is skipped.
- */
+/** The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline. */
 export function joinLines(lines: string[]): string {
-  const text = lines.join('\n');
-  if (text.endsWith('`docs/plan.md`.\n') && !text.includes('\n\n\n')) return text;
-  return text.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
 function intro(plan: MPlan): string {
@@ -146,22 +133,8 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** The weight chart depends on the steps' weights and times only: many plans share one (a fleet of services, all alike). */
-const CHARTS = new BoundedMemo<string, string>();
-
-/** The weight chart and its caption, as one text; computed once per distinct shape of the steps. */
+/** The weight chart and its caption, as one text. */
 function chart(plan: MPlan): string {
-  let key = `${num(plan.minimumTime)}|`;
-  for (const s of plan.steps) key += `${num(s.weight)},${num(s.seconds)};`;
-  return CHARTS.get(key, () => chartLines(plan).join('\n'));
-}
-
-/** String(x), but "-0" for -0, so that the key tells apart all the numbers the chart could tell apart. */
-function num(x: number): string {
-  return x === 0 && 1 / x < 0 ? '-0' : String(x);
-}
-
-function chartLines(plan: MPlan): string[] {
   const { widths, manualWidth } = drawnWidths(plan);
   const end = widths.reduce((x, y) => x + y, 0);
   // sample at a divisor of every step length, so that each change of weight falls on a point
@@ -201,45 +174,15 @@ function chartLines(plan: MPlan): string[] {
       + '(full promotion).'
       + (hasManual ? ` A manual pause really lasts until someone promotes the release; it is drawn ${formatSeconds(manualWidth)} wide.` : ''),
   ];
-  return lines;
+  return lines.join('\n');
 }
 
 function timeAt(seconds: number, afterUnbounded: boolean): string {
   return afterUnbounded ? `${formatSeconds(seconds)} + manual` : formatSeconds(seconds);
 }
 
-/** Steps tables of plans whose steps come from shared drafts, by source and by what else the table shows. */
-const STEPS_TABLES = new WeakMap<object, Map<string, string>>();
-
-/**
- * Appends the steps table. Fast path: plans with the same steps source (see MPlan.stepsSource) differ in the table only by the
- * background analysis column and the delay of the old pods, so their table is kept by those two.
- */
+/** Appends the steps table. */
 function stepsTable(plan: MPlan, rows: string[]): void {
-  const source = plan.stepsSource;
-  const delay = plan.scaleDownDelaySeconds;
-  if (source === undefined || (delay !== undefined && typeof delay !== 'number')) {
-    stepsTableRows(plan, rows);
-    return;
-  }
-  let key = delay === undefined ? 'u|' : `${num(delay)}|`;
-  for (const s of plan.steps) key += s.backgroundAnalysisRunning ? '1' : '0';
-  let tables = STEPS_TABLES.get(source);
-  if (tables === undefined) {
-    tables = new Map();
-    STEPS_TABLES.set(source, tables);
-  }
-  let table = tables.get(key);
-  if (table === undefined) {
-    const lines: string[] = [];
-    stepsTableRows(plan, lines);
-    table = lines.join('\n');
-    tables.set(key, table);
-  }
-  rows.push(table);
-}
-
-function stepsTableRows(plan: MPlan, rows: string[]): void {
   rows.push(
     '| step | action | weight | canary pods | stable pods | gate | min. time | ends at | background analysis |',
     '|---:|---|---:|---:|---:|---|---:|---:|---|',
@@ -313,11 +256,14 @@ function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): stri
   return `| \`${m.name}\` | ${label} | ${formatSeconds(e.abortAfter)} | ${since} | ${e.weightAtAbort}% | ${avg} | ${req} |`;
 }
 
-/** "`a`, `b`": the items as code, comma-separated (a loop rather than map and join, see `mapped` in _compute.ts). */
+/** "`a`, `b`": the items as code, comma-separated. */
 function codeList(items: string[]): string {
-  let list = '';
-  for (let i = 0; i < items.length; i++) list += `${i > 0 ? ', ' : ''}\`${items[i]}\``;
-  return list;
+  return items.map(item => `\`${item}\``).join(', ');
+}
+
+/** "12.5%" */
+function pct(value: number): string {
+  return `${formatNumber(value)}%`;
 }
 
 function cell(text: string): string {

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
-import { canaryRollouts, computePlan, ManifestIndex, MExposure, MPlan, selectRollout } from './_compute';
+import { computePlan } from './_compute';
+import { canaryRollouts, ManifestIndex, selectRollout } from './_manifests';
 import { renderPlan } from './_markdown';
-import { BoundedMemo } from '../private/memo';
+import { MExposure, MPlan } from './_model';
 
 /**
  * What holds a canary step before the release moves on.
@@ -389,13 +390,9 @@ export class RolloutPlan {
   }
 }
 
-/** Durations are immutable: the plans share one per value (a fleet repeats the same few times thousands of times). */
-const DURATIONS = new BoundedMemo<number, Duration>(ms => (ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms)));
-
 function duration(seconds: number): Duration {
   const ms = Math.round(seconds * 1000);
-  if (ms === 0 && 1 / ms < 0) return Duration.seconds(ms / 1000); // -0: a Map does not tell it from 0
-  return DURATIONS.get(ms);
+  return ms % 1000 === 0 ? Duration.seconds(ms / 1000) : Duration.millis(ms);
 }
 
 function finite(seconds: number): Duration | undefined {

@@ -1,4 +1,5 @@
-import { metricDurationSeconds, pauseDurationSeconds } from '../../src/plan/_time';
+import { metricDurationSeconds } from '../../src/plan/_analysis-run';
+import { pauseDurationSeconds } from '../../src/plan/_steps';
 
 describe('pauseDurationSeconds', () => {
   test('reads integers and integer strings as seconds, other strings as Go durations truncated to seconds', () => {

@@ -1,0 +1,107 @@
+// The model of a rollout plan: what the plan engine computes from the manifests, and what rollout-plan.ts (the public,
+// jsii-friendly view) and _markdown.ts read. All times are seconds; Infinity means "unbounded" (a manual pause or an
+// analysis that never ends). Not exported from the package.
+
+/** Argo Rollouts retries an errored measurement after this many seconds (DefaultErrorRetryInterval). */
+export const ERROR_RETRY_SECONDS = 10;
+/** Default consecutiveErrorLimit (DefaultConsecutiveErrorLimit). */
+export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+/** Default scaleDownDelaySeconds with traffic routing. */
+export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
+
+export type GateKind = 'none' | 'timed-pause' | 'manual-pause' | 'analysis' | 'experiment';
+export type Outcome = 'aborts' | 'completes-first' | 'promoted-first' | 'cannot-fail';
+
+export interface ModelOptions {
+  readonly requestsPerSecond?: number;
+}
+
+export interface MStep {
+  readonly index: number;
+  readonly action: string;
+  readonly weight: number;
+  readonly canaryReplicas: number;
+  readonly stableReplicas: number;
+  readonly gate: GateKind;
+  /** Minimum time spent in the step; Infinity when it waits for a person (or never ends). */
+  readonly seconds: number;
+  /** Start and end on the minimum timeline, on which unbounded steps count as 0. */
+  readonly start: number;
+  readonly end: number;
+  /** An unbounded step (manual pause) comes before this one. */
+  readonly afterUnbounded: boolean;
+  readonly backgroundAnalysisRunning: boolean;
+}
+
+export interface MExposure {
+  /** From the start of the analysis run to the abort. */
+  readonly abortAfter: number;
+  /** From the first canary traffic to the abort (Infinity when a manual pause lies in between). */
+  readonly sinceFirstTraffic: number;
+  readonly weightAtAbort: number;
+  readonly averageWeight?: number;
+  readonly canaryRequests?: number;
+}
+
+export interface MMetric {
+  readonly name: string;
+  readonly template: string;
+  readonly provider: string;
+  readonly initialDelay: number;
+  readonly interval?: number;
+  /** Effective count; Infinity = until the run is terminated. */
+  readonly count: number;
+  readonly failureLimit: number;
+  readonly inconclusiveLimit: number;
+  readonly consecutiveErrorLimit: number;
+  readonly consecutiveSuccessLimit: number;
+  readonly queryWindow?: number;
+  readonly dryRun: boolean;
+  readonly canBeInconclusive: boolean;
+  /** After the run starts, when the last measurement is taken (Infinity: runs until terminated). */
+  readonly completesAfter: number;
+  readonly outcome: Outcome;
+  /** The (failureLimit+1)-th failing measurement, even when it would come too late; undefined if it cannot happen. */
+  readonly firstPossibleFailure?: number;
+  readonly failing?: MExposure;
+  readonly failingFullWindow?: MExposure;
+  readonly errorsAfter?: number;
+  readonly inconclusiveAfter?: number;
+  readonly notes: string[];
+}
+
+export interface MAnalysis {
+  readonly kind: 'background' | 'step';
+  readonly stepIndex: number;
+  readonly templates: string[];
+  readonly start: number;
+  readonly afterUnbounded: boolean;
+  readonly metrics: MMetric[];
+  readonly worstMetric?: string;
+  readonly worst?: MExposure;
+}
+
+export interface MWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly stepIndex?: number;
+}
+
+export interface MPlan {
+  readonly rolloutName: string;
+  readonly namespace?: string;
+  readonly replicas: number;
+  /** An autoscaler owns the replicas; `replicas` is its minimum. */
+  readonly autoscaled: boolean;
+  readonly trafficRouting?: string;
+  readonly dynamicStableScale: boolean;
+  readonly scaleDownDelaySeconds?: number;
+  readonly steps: MStep[];
+  readonly analyses: MAnalysis[];
+  readonly warnings: MWarning[];
+  /** Infinity when a manual pause (or an endless analysis step) makes it unbounded. */
+  readonly minimumTime: number;
+  readonly minimumTimeExcludingUnbounded: number;
+  readonly manualPauses: number;
+  readonly requestsPerSecond?: number;
+}
