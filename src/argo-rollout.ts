@@ -6,7 +6,7 @@ import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import type * as argo from '../imports/argoproj.io';
-import { renderAnalysis } from './private/constructs/analysis';
+import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
 import { podSpecJson } from './private/constructs/pod-spec';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
@@ -14,7 +14,6 @@ import { ROLLOUT } from './private/gvk';
 import { contentHash } from './private/hash';
 import { assertDnsLabel, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
-import { sweepMemo } from './private/synth/sweep';
 import { assertIntInRange } from './private/validate';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 
@@ -292,7 +291,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * whenever anything in the pod template changes.
    */
   public get revision(): string {
-    return this.memoTemplate().revision;
+    return this.renderTemplate().revision;
   }
 
   /**
@@ -382,9 +381,13 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** @internal */
   public _toKube(): argo.RolloutSpec {
-    const { template, revision } = this.memoTemplate();
+    const { template, revision } = this.renderTemplate();
     const s = this.subsets;
-    const { steps, analysis } = this.memoAnalysisAndSteps(revision);
+    const wellKnown = this.wellKnownArgs(revision);
+    const steps = this._steps.map(st => (st.kind === CanaryStepKind.ANALYSIS
+      ? { analysis: renderAnalysis(st.analysisOptions!, wellKnown) } : st._toKube()));
+    const bg = this.props.analysis;
+    const analysis = bg ? { ...renderAnalysis(bg, wellKnown), ...(bg.startingStep ? { startingStep: bg.startingStep } : {}) } : undefined;
     const canary: any = {
       steps: undefinedIfEmpty(steps),
       analysis,
@@ -408,11 +411,6 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       template: template as any,
       strategy: { canary },
     };
-  }
-
-  /** `renderTemplate()`, once per validate-and-render sweep of a `CanaryApp` (rendering and validation both need it). */
-  private memoTemplate(): { template: any; revision: string } {
-    return sweepMemo('ArgoRollout.template', this, () => this.renderTemplate());
   }
 
   /** Renders the pod template with its labels and revision. */
@@ -440,23 +438,32 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     return { template: { metadata: { labels, annotations }, spec }, revision };
   }
 
+  /** The Rollout's checks over the finished tree: a container, the analysis wiring, the route steps, the starting step. */
   private validateRollout(): string[] {
+    if (this.containers.length === 0) return ['the Rollout has no container: pass \'containers\' or call addContainer()'];
+    return [...this.checkAnalyses(), ...this.checkRouteSteps(), ...this.checkStartingStep()];
+  }
+
+  /** The wiring of every step analysis and of the background analysis (templates, arguments, dry-run metrics). */
+  private checkAnalyses(): string[] {
+    const steps = this._steps.flatMap((st, i) => (st.kind === CanaryStepKind.ANALYSIS
+      ? checkAnalysis(`step ${i} analysis`, st.analysisOptions!, SUPPLIED_ARGS, true) : []));
+    const bg = this.props.analysis;
+    return [...steps, ...(bg ? checkAnalysis('background analysis', bg, SUPPLIED_ARGS, false) : [])];
+  }
+
+  /** Header and mirror routes: not named like a weighted route, one kind per name, removed only after being added. */
+  private checkRouteSteps(): string[] {
     const errors: string[] = [];
-    if (this.containers.length === 0) {
-      errors.push('the Rollout has no container: pass \'containers\' or call addContainer()');
-      return errors;
-    }
-    errors.push(...this.memoAnalysisAndSteps(this.revision).errors);
     const weighted = this.subsets.httpRouteNames;
     const active = new Map<string, CanaryStepKind>();
-    for (const [i, st] of this._steps.entries()) {
-      if (st.routeName === undefined) continue;
+    this._steps.forEach((st, i) => {
+      if (st.routeName === undefined) return;
       if (weighted.includes(st.routeName)) {
         errors.push(`step ${i}: the ${st.kind} route "${st.routeName}" has the name of a weighted route of VirtualService "${this.subsets.virtualServiceName}": `
           + 'Argo Rollouts deletes managed routes at the end of the release, so it would delete the weighted route. Give the step route another name');
       }
-      const kubeStep = st._toKube()[st.kind];
-      const removes = kubeStep.match === undefined;
+      const removes = st._toKube()[st.kind].match === undefined;
       const other = active.get(st.routeName);
       if (other !== undefined && other !== st.kind) {
         errors.push(`step ${i}: route "${st.routeName}" is used both by ${other} and ${st.kind} steps: give header and mirror routes different names`);
@@ -465,50 +472,35 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
         errors.push(`step ${i}: removes route "${st.routeName}", which no earlier step adds: fix the name or remove the step`);
       }
       active.set(st.routeName, st.kind);
-    }
-    const start = this.props.analysis?.startingStep;
-    if (start !== undefined && (!Number.isInteger(start) || start < 0 || start >= Math.max(this._steps.length, 1))) {
-      errors.push(`'analysis.startingStep' (${start}) must be the index of a step, between 0 and ${Math.max(this._steps.length - 1, 0)}`);
-    }
+    });
     return errors;
   }
 
-  /**
-   * `renderAnalysisAndSteps()` with its errors, once per validate-and-render sweep of a `CanaryApp` (the
-   * Rollout's validation needs the errors, its rendering the steps and analysis). Callers must not modify it.
-   */
-  private memoAnalysisAndSteps(revision: string): { steps: any[]; analysis?: any; errors: string[] } {
-    return sweepMemo('ArgoRollout.analysisAndSteps', this, () => {
-      const errors: string[] = [];
-      return { ...this.renderAnalysisAndSteps(revision, errors), errors };
-    });
+  /** The background analysis starts at a step that exists. */
+  private checkStartingStep(): string[] {
+    const start = this.props.analysis?.startingStep;
+    if (start === undefined || (Number.isInteger(start) && start >= 0 && start < Math.max(this._steps.length, 1))) return [];
+    return [`'analysis.startingStep' (${start}) must be the index of a step, between 0 and ${Math.max(this._steps.length - 1, 0)}`];
   }
 
-  /** Renders steps and background analysis, collecting the analysis wiring errors. */
-  private renderAnalysisAndSteps(revision: string, errors: string[]): { steps: any[]; analysis?: any } {
-    const wellKnown: { [name: string]: AnalysisArg } = { ...POD_TEMPLATE_HASH_ARGS };
-    wellKnown[CanaryArgs.SERVICE_NAME] = AnalysisArg.fromValue(CanaryArgs.SERVICE_NAME, this.subsets.serviceName);
-    wellKnown[CanaryArgs.NAMESPACE] = AnalysisArg.fromValue(CanaryArgs.NAMESPACE, this.subsets.namespace);
-    wellKnown[CanaryArgs.CANARY_REVISION] = AnalysisArg.fromValue(CanaryArgs.CANARY_REVISION, revision);
-    const steps = this._steps.map((st, i) => st.kind === CanaryStepKind.ANALYSIS
-      ? { analysis: renderAnalysis(`step ${i} analysis`, st.analysisOptions!, wellKnown, true, errors) }
-      : st._toKube());
-    const bg = this.props.analysis;
-    const analysis = bg
-      ? { ...renderAnalysis('background analysis', bg, wellKnown, false, errors), ...(bg.startingStep ? { startingStep: bg.startingStep } : {}) }
-      : undefined;
-    return { steps, analysis };
+  /** The values of the arguments the Rollout supplies itself (`CanaryArgs`), for a pod template of revision `revision`. */
+  private wellKnownArgs(revision: string): WellKnownArgValues {
+    return {
+      [CanaryArgs.SERVICE_NAME]: AnalysisArg.fromValue(CanaryArgs.SERVICE_NAME, this.subsets.serviceName),
+      [CanaryArgs.NAMESPACE]: AnalysisArg.fromValue(CanaryArgs.NAMESPACE, this.subsets.namespace),
+      [CanaryArgs.CANARY_REVISION]: AnalysisArg.fromValue(CanaryArgs.CANARY_REVISION, revision),
+      [CanaryArgs.CANARY_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.CANARY_POD_TEMPLATE_HASH, PodTemplateHashValue.LATEST),
+      [CanaryArgs.STABLE_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.STABLE_POD_TEMPLATE_HASH, PodTemplateHashValue.STABLE),
+    };
   }
 }
 
+/** The arguments a Rollout supplies to its analyses itself. */
+const SUPPLIED_ARGS: ReadonlySet<string> = new Set([
+  CanaryArgs.SERVICE_NAME, CanaryArgs.NAMESPACE, CanaryArgs.CANARY_REVISION, CanaryArgs.CANARY_POD_TEMPLATE_HASH, CanaryArgs.STABLE_POD_TEMPLATE_HASH,
+]);
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** The well-known arguments that are the same for every Rollout (AnalysisArg is immutable). */
-const POD_TEMPLATE_HASH_ARGS: { readonly [name: string]: AnalysisArg } = {
-  [CanaryArgs.CANARY_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.CANARY_POD_TEMPLATE_HASH, PodTemplateHashValue.LATEST),
-  [CanaryArgs.STABLE_POD_TEMPLATE_HASH]: AnalysisArg.fromPodTemplateHash(CanaryArgs.STABLE_POD_TEMPLATE_HASH, PodTemplateHashValue.STABLE),
-};
 
 /** The release name an image gives (its tag, else its short digest), checked to be a label value. */
 function versionOfImage(image: string): string {

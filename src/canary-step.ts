@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ExperimentOptions } from './experiment';
 import { goDuration } from './private/argo';
-import { renderExperiment } from './private/constructs/experiment';
+import { checkExperiment, renderExperiment } from './private/constructs/experiment';
 import { assertIntInRange } from './private/validate';
 import { RolloutAnalysisOptions } from './rollout-analysis';
 import { StringMatch } from './string-match';
@@ -128,7 +128,7 @@ export class CanaryStep {
    */
   public static weight(weight: number): CanaryStep {
     assertIntInRange('weight', weight, 0, 100, 'it is the percentage of traffic sent to the canary (Argo Rollouts setWeight), for example CanaryStep.weight(20)');
-    return new CanaryStep(CanaryStepKind.SET_WEIGHT, { setWeight: weight }, weight);
+    return new CanaryStep(CanaryStepKind.SET_WEIGHT, { render: { setWeight: weight }, trafficWeight: weight });
   }
 
   /**
@@ -139,7 +139,7 @@ export class CanaryStep {
    */
   public static pause(duration?: Duration): CanaryStep {
     if (duration === undefined) {
-      return new CanaryStep(CanaryStepKind.PAUSE, { pause: {} });
+      return new CanaryStep(CanaryStepKind.PAUSE, { render: { pause: {} } });
     }
     const ms = duration.toMilliseconds();
     if (ms < 1000 || ms % 1000 !== 0) {
@@ -147,7 +147,7 @@ export class CanaryStep {
         + 'Argo Rollouts truncates pause durations to seconds. Use Duration.seconds(n) or Duration.minutes(n), '
         + 'or CanaryStep.pause() without a duration to wait for a manual promotion');
     }
-    return new CanaryStep(CanaryStepKind.PAUSE, { pause: { duration: goDuration(duration) } }, undefined, duration);
+    return new CanaryStep(CanaryStepKind.PAUSE, { render: { pause: { duration: goDuration(duration) } }, pauseDuration: duration });
   }
 
   /**
@@ -161,7 +161,7 @@ export class CanaryStep {
     }
     if (options.replicas !== undefined) assertIntInRange('canaryScale.replicas', options.replicas, 0, 10_000);
     if (options.weight !== undefined) assertIntInRange('canaryScale.weight', options.weight, 0, 100, 'it is a percentage of the Rollout replicas');
-    return new CanaryStep(CanaryStepKind.SET_CANARY_SCALE, { setCanaryScale: { ...options } });
+    return new CanaryStep(CanaryStepKind.SET_CANARY_SCALE, { render: { setCanaryScale: { ...options } } });
   }
 
   /**
@@ -172,7 +172,7 @@ export class CanaryStep {
     if (options.templates.length === 0) {
       throw new Error("'analysis' step: 'templates' is empty: give at least one AnalysisTemplate");
     }
-    return new CanaryStep(CanaryStepKind.ANALYSIS, undefined, undefined, undefined, { ...options, templates: [...options.templates] });
+    return new CanaryStep(CanaryStepKind.ANALYSIS, { analysisOptions: { ...options, templates: [...options.templates] } });
   }
 
   /**
@@ -190,14 +190,13 @@ export class CanaryStep {
       assertHeaderName(`headerRoute "${options.name}"`, m.headerName);
       return { headerName: m.headerName, headerValue: m.value._toKube() };
     });
-    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { setHeaderRoute: { name: options.name, match } }, undefined, undefined, undefined,
-      options.name);
+    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { render: { setHeaderRoute: { name: options.name, match } }, routeName: options.name });
   }
 
   /** Removes a header route added by an earlier `setHeaderRoute` step. */
   public static removeHeaderRoute(name: string): CanaryStep {
     assertRouteName('removeHeaderRoute', name);
-    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { setHeaderRoute: { name } }, undefined, undefined, undefined, name);
+    return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { render: { setHeaderRoute: { name } }, routeName: name });
   }
 
   /**
@@ -225,14 +224,17 @@ export class CanaryStep {
     // Argo Rollouts reads a mirror step without `match` as "remove the route": mirror everything with a
     // path prefix "/" instead.
     return new CanaryStep(CanaryStepKind.SET_MIRROR_ROUTE, {
-      setMirrorRoute: { name: options.name, percentage, match: match.length > 0 ? match : [{ path: { prefix: '/' } }] },
-    }, undefined, undefined, undefined, options.name);
+      routeName: options.name,
+      render: {
+        setMirrorRoute: { name: options.name, percentage, match: match.length > 0 ? match : [{ path: { prefix: '/' } }] },
+      },
+    });
   }
 
   /** Removes a mirror route added by an earlier `setMirrorRoute` step. */
   public static removeMirrorRoute(name: string): CanaryStep {
     assertRouteName('removeMirrorRoute', name);
-    return new CanaryStep(CanaryStepKind.SET_MIRROR_ROUTE, { setMirrorRoute: { name } }, undefined, undefined, undefined, name);
+    return new CanaryStep(CanaryStepKind.SET_MIRROR_ROUTE, { render: { setMirrorRoute: { name } }, routeName: name });
   }
 
   /**
@@ -240,7 +242,8 @@ export class CanaryStep {
    * analyses that compare them.
    */
   public static experiment(options: ExperimentOptions): CanaryStep {
-    return new CanaryStep(CanaryStepKind.EXPERIMENT, renderExperiment(options));
+    checkExperiment(options);
+    return new CanaryStep(CanaryStepKind.EXPERIMENT, { render: renderExperiment(options) });
   }
 
   /** What this step does. */
@@ -267,14 +270,13 @@ export class CanaryStep {
   public readonly analysisOptions?: RolloutAnalysisOptions;
   private readonly render: any;
 
-  private constructor(kind: CanaryStepKind, render: any, weight?: number, pauseDuration?: Duration, analysis?: RolloutAnalysisOptions,
-    routeName?: string) {
+  private constructor(kind: CanaryStepKind, fields: StepFields) {
     this.kind = kind;
-    this.routeName = routeName;
-    this.render = render;
-    this.trafficWeight = weight;
-    this.pauseDuration = pauseDuration;
-    this.analysisOptions = analysis;
+    this.routeName = fields.routeName;
+    this.render = fields.render;
+    this.trafficWeight = fields.trafficWeight;
+    this.pauseDuration = fields.pauseDuration;
+    this.analysisOptions = fields.analysisOptions;
   }
 
   /** True for a pause without a duration (waits for a manual promotion). */
@@ -303,4 +305,14 @@ function assertHeaderName(where: string, name: string): void {
     throw new Error(`${where}: header name "${name}" must be lowercase letters, digits or '-' (Istio matches lowercase header keys), `
       + `for example "${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
   }
+}
+
+/** What a factory of `CanaryStep` gives the step besides its kind. */
+interface StepFields {
+  /** The step as Argo Rollouts reads it (none for an analysis step, which the Rollout renders). */
+  readonly render?: any;
+  readonly trafficWeight?: number;
+  readonly pauseDuration?: Duration;
+  readonly analysisOptions?: RolloutAnalysisOptions;
+  readonly routeName?: string;
 }

@@ -1,10 +1,11 @@
-// Experiment steps: checks and rendering. Not exported from the package.
+// Experiment steps: `checkExperiment` throws for what Argo Rollouts would refuse, `renderExperiment` writes the step.
+// Not exported from the package.
 import { ExperimentOptions } from '../../experiment';
 import { assertDnsLabel } from '../k8s';
 import { assertIntInRange } from '../validate';
 
-/** Validates and renders an experiment step. */
-export function renderExperiment(options: ExperimentOptions): any {
+/** Throws for an experiment step Argo Rollouts would refuse, or one that would never end. */
+export function checkExperiment(options: ExperimentOptions): void {
   if (options.templates.length === 0) {
     throw new Error("'experiment' step: 'templates' is empty: give at least one template, e.g. { name: 'baseline', specRef: ExperimentSpecRef.STABLE }");
   }
@@ -36,6 +37,10 @@ export function renderExperiment(options: ExperimentOptions): any {
     throw new Error("'experiment' step has neither a 'duration' nor an analysis with 'requiredForCompletion: true': it would never end. "
       + 'Set one of them');
   }
+}
+
+/** The `experiment` step as Argo Rollouts reads it. */
+export function renderExperiment(options: ExperimentOptions): any {
   return {
     experiment: {
       ...(options.duration ? { duration: `${options.duration.toSeconds()}s` } : {}),
