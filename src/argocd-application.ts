@@ -1,11 +1,12 @@
-import { ApiObject, App, Chart, Duration, Lazy, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { goDuration } from './private/argo';
 import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './private/argocd-ignore';
-import { APPLICATION } from './private/gvk';
-import { assertDnsLabel, assertDnsSubdomain } from './private/k8s';
 import type * as argo from '../imports/argoproj.io';
-import { sweepDnsLabel, sweepFindAll, sweepJson, sweepMemo } from './private/synth/sweep';
+import { ArgoCdOverlapIndex } from './private/constructs/argocd-overlaps';
+import { applicationSettings, ApplicationSettings, finalizerNames } from './private/constructs/argocd-props';
+import { APPLICATION } from './private/gvk';
+import { findAll, SynthContext, toJson } from './private/synth/context';
 
 const APPLICATION_SYMBOL = Symbol.for('cdk8s-canary.ArgoCdApplication');
 
@@ -303,77 +304,23 @@ export class ArgoCdApplication extends Construct {
   private readonly _charts: Chart[] = [];
   private readonly _syncOptions: string[] = [];
   private readonly _ignoreDifferences: IgnoreEntry[] = [];
-  private readonly autoSync: boolean;
-  private readonly autoSyncPrune: boolean;
-  private readonly autoSyncSelfHeal: boolean;
-  private readonly retryLimit: number;
-  private readonly retryBackoffDuration: Duration;
-  private readonly retryBackoffFactor: number;
-  private readonly retryBackoffMaxDuration: Duration;
+  private readonly settings: ApplicationSettings;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
     Object.defineProperty(this, APPLICATION_SYMBOL, { value: true });
-
-    this.namespace = props.namespace ?? 'argocd';
-    assertDnsLabel('namespace', this.namespace);
-    this.project = props.project ?? 'default';
-    assertDnsSubdomain('project', this.project);
-    if (props.name !== undefined) assertDnsLabel('name', props.name, 'a DNS-1123 label (Argo CD copies it into the app.kubernetes.io/instance label)');
-
+    const settings = applicationSettings(props);
+    this.namespace = settings.namespace;
+    this.project = settings.project;
     this.sourceRepoUrl = props.sourceRepoUrl;
-    assertRepoUrl(props.sourceRepoUrl);
     this.sourcePath = props.sourcePath;
-    assertSourcePath(props.sourcePath);
-    this.sourceTargetRevision = props.sourceTargetRevision ?? 'HEAD';
-    assertTargetRevision(this.sourceTargetRevision);
-    if (props.sourceInclude !== undefined && props.sourceInclude.trim() === '') {
-      throw new Error(`'sourceInclude' (${JSON.stringify(props.sourceInclude)}) must be a glob of file names in 'sourcePath', for example "*.yaml" or "{shop.k8s.yaml,cart.k8s.yaml}"; `
-        + 'remove it to read the files of the charts');
-    }
+    this.sourceTargetRevision = settings.sourceTargetRevision;
     this.sourceInclude = props.sourceInclude;
-
-    assertDestination(props.destinationServer, props.destinationName);
     this.destinationServer = props.destinationServer;
     this.destinationName = props.destinationName;
     this.destinationNamespace = props.destinationNamespace;
-    if (props.destinationNamespace !== undefined) assertDnsLabel('destinationNamespace', props.destinationNamespace);
-
-    this.autoSync = props.autoSync ?? true;
-    if (!this.autoSync) {
-      const set = (['autoSyncPrune', 'autoSyncSelfHeal'] as const).filter(k => props[k] !== undefined);
-      if (set.length > 0) {
-        throw new Error(`'${set[0]}' (${props[set[0]]}) only applies with automated sync, but 'autoSync' is false: `
-          + `remove '${set[0]}' or set 'autoSync' to true`);
-      }
-    }
-    this.autoSyncPrune = props.autoSyncPrune ?? true;
-    this.autoSyncSelfHeal = props.autoSyncSelfHeal ?? true;
-
-    this.retryLimit = props.retryLimit ?? 5;
-    if (!Number.isInteger(this.retryLimit) || this.retryLimit < 0) {
-      throw new Error(`'retryLimit' (${this.retryLimit}) must be a whole number of retries, 0 or more (0 disables retries)`);
-    }
-    if (this.retryLimit === 0) {
-      const set = (['retryBackoffDuration', 'retryBackoffFactor', 'retryBackoffMaxDuration'] as const).filter(k => props[k] !== undefined);
-      if (set.length > 0) {
-        throw new Error(`'${set[0]}' is set but 'retryLimit' is 0, which disables retries: remove '${set[0]}' or set 'retryLimit' to 1 or more`);
-      }
-    }
-    this.retryBackoffDuration = props.retryBackoffDuration ?? Duration.seconds(5);
-    this.retryBackoffMaxDuration = props.retryBackoffMaxDuration ?? Duration.minutes(3);
-    this.retryBackoffFactor = props.retryBackoffFactor ?? 2;
-    assertWholeSeconds('retryBackoffDuration', this.retryBackoffDuration);
-    assertWholeSeconds('retryBackoffMaxDuration', this.retryBackoffMaxDuration);
-    if (this.retryBackoffMaxDuration.toSeconds({ integral: false }) < this.retryBackoffDuration.toSeconds({ integral: false })) {
-      throw new Error(`'retryBackoffMaxDuration' (${this.retryBackoffMaxDuration.toSeconds()}s) must not be shorter than 'retryBackoffDuration' `
-        + `(${this.retryBackoffDuration.toSeconds()}s): raise 'retryBackoffMaxDuration' or lower 'retryBackoffDuration'`);
-    }
-    if (!Number.isInteger(this.retryBackoffFactor) || this.retryBackoffFactor < 1) {
-      throw new Error(`'retryBackoffFactor' (${this.retryBackoffFactor}) must be a whole number, 1 or more (Argo CD reads it as an integer; 2 doubles the wait)`);
-    }
-
-    this.finalizer = props.finalizer ?? ApplicationFinalizer.NONE;
+    this.finalizer = settings.finalizer;
+    this.settings = settings;
 
     for (const option of props.syncOptions ?? []) this.addSyncOption(option);
     for (const entry of props.ignoreDifferences ?? []) this.addIgnoreDifference(entry);
@@ -504,17 +451,20 @@ export class ArgoCdApplication extends Construct {
       },
       ignoreDifferences: ignoreDifferences.length > 0 ? ignoreDifferences : undefined,
       syncPolicy: {
-        automated: this.autoSync ? { prune: this.autoSyncPrune, selfHeal: this.autoSyncSelfHeal } : undefined,
+        automated: this.settings.autoSync ? { prune: this.settings.autoSyncPrune, selfHeal: this.settings.autoSyncSelfHeal } : undefined,
         syncOptions: [...REQUIRED_SYNC_OPTIONS, ...this._syncOptions],
-        retry: this.retryLimit > 0 ? {
-          limit: this.retryLimit,
-          backoff: {
-            duration: goDuration(this.retryBackoffDuration),
-            factor: this.retryBackoffFactor,
-            maxDuration: goDuration(this.retryBackoffMaxDuration),
-          },
-        } : undefined,
+        retry: this.renderRetry(),
       },
+    };
+  }
+
+  /** The retry policy of a failed sync, or none when `retryLimit` is 0. */
+  private renderRetry(): any {
+    const r = this.settings;
+    if (r.retryLimit === 0) return undefined;
+    return {
+      limit: r.retryLimit,
+      backoff: { duration: goDuration(r.retryBackoffDuration), factor: r.retryBackoffFactor, maxDuration: goDuration(r.retryBackoffMaxDuration) },
     };
   }
 
@@ -524,7 +474,7 @@ export class ArgoCdApplication extends Construct {
     if (this._charts.length === 0) return undefined;
     const app = App.of(this);
     if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) return undefined;
-    const files = this._charts.map(c => `${sweepDnsLabel(c)}${app.outputFileExtension}`);
+    const files = this._charts.map(c => `${Names.toDnsLabel(c)}${app.outputFileExtension}`);
     return { include: files.length === 1 ? files[0] : `{${files.join(',')}}` };
   }
 
@@ -533,31 +483,21 @@ export class ArgoCdApplication extends Construct {
     return this.destinationServer !== undefined ? `server ${this.destinationServer}` : `cluster ${this.destinationName}`;
   }
 
-  /**
-   * The API objects of the charts with their final JSON, except Argo CD Applications (nothing mutates them, and
-   * rendering one could recurse). One loop over the charts' constructs, without intermediate lists.
-   */
+  /** The API objects of the charts with their final JSON, except Argo CD Applications (rendering one could recurse). */
   private placedManifests(): PlacedManifest[] {
-    const placed: PlacedManifest[] = [];
-    for (const chart of this._charts) {
-      for (const c of sweepFindAll(chart)) {
-        if (!ApiObject.isApiObject(c) || (c.kind === 'Application' && c.apiGroup === 'argoproj.io')) continue;
-        const manifest = sweepJson(c);
-        placed.push({ manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace });
-      }
-    }
-    return placed;
+    return this._charts.flatMap(chart => findAll(chart))
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && !(c.kind === 'Application' && c.apiGroup === 'argoproj.io'))
+      .map(o => toJson(o))
+      .map(manifest => ({ manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace }));
   }
 
   /** Identity of each API object of the charts in the target cluster: group/kind/namespace/name. */
   private objectKeys(): Map<string, IConstruct> {
     const keys = new Map<string, IConstruct>();
-    for (const chart of this._charts) {
-      for (const o of sweepFindAll(chart)) {
-        if (!ApiObject.isApiObject(o)) continue;
-        const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
-        keys.set(`${groupOf(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
-      }
+    for (const o of this._charts.flatMap(chart => findAll(chart))) {
+      if (!ApiObject.isApiObject(o)) continue;
+      const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
+      keys.set(`${groupOf(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
     }
     return keys;
   }
@@ -568,151 +508,30 @@ export class ArgoCdApplication extends Construct {
     if (this._charts.length === 0) {
       errors.push(`the Application "${this.name}" deploys no chart: pass the charts whose YAML is committed at '${this.sourcePath}' in 'charts' or call addChart()`);
     }
-    const mine = this.memoObjectKeys();
-    for (const other of this.overlapCandidates(mine)) {
-      const sharedCharts = this._charts.filter(c => other._charts.includes(c));
+    const index = this.overlapIndex();
+    const mine = index.entry(this).keys;
+    for (const other of index.candidates(this)) {
+      const otherName = (other.app as ArgoCdApplication).name;
+      const sharedCharts = this._charts.filter(c => other.charts.includes(c));
       if (sharedCharts.length > 0) {
-        errors.push(`the chart "${sharedCharts[0].node.path}" is deployed by both Application "${this.name}" and Application "${other.name}" `
+        errors.push(`the chart "${sharedCharts[0].node.path}" is deployed by both Application "${this.name}" and Application "${otherName}" `
           + `(same ${this.cluster}): Argo CD would let both apply and prune the same objects; deploy each chart with one Application`);
         continue;
       }
-      const theirs = other.memoObjectKeys();
-      const shared = [...mine.keys()].filter(k => theirs.has(k)).sort();
+      const shared = [...mine.keys()].filter(k => other.keys.has(k)).sort();
       if (shared.length > 0) {
-        errors.push(`${shared.length} object(s) are deployed by both Application "${this.name}" and Application "${other.name}" (same ${this.cluster}), `
-          + `for example ${shared[0]} (from "${mine.get(shared[0])!.node.path}" and "${theirs.get(shared[0])!.node.path}"): the two Applications `
+        errors.push(`${shared.length} object(s) are deployed by both Application "${this.name}" and Application "${otherName}" (same ${this.cluster}), `
+          + `for example ${shared[0]} (from "${mine.get(shared[0])!.node.path}" and "${other.keys.get(shared[0])!.node.path}"): the two Applications `
           + 'would fight over them; give the objects different names or namespaces, or deploy them from one Application');
       }
     }
     return errors;
   }
 
-  /** `objectKeys()`, computed once per validation sweep of a `CanaryApp` (see `private/synth/sweep.ts`). */
-  private memoObjectKeys(): Map<string, IConstruct> {
-    return sweepMemo('ArgoCdApplication.objectKeys', this, () => this.objectKeys());
-  }
-
-  /**
-   * The other Applications of the app that deploy to the same cluster and share a chart or an object key
-   * with this one, in construct-tree order: the only ones that can overlap with it. The index behind it is
-   * built once per validation sweep, so that checking N Applications costs O(N), not O(N²).
-   */
-  private overlapCandidates(mine: Map<string, IConstruct>): ArgoCdApplication[] {
-    const root = this.node.root;
-    const index = sweepMemo('ArgoCdApplication.overlapIndex', root, () => {
-      const clusters = new Map<string, OverlapIndex>();
-      sweepFindAll(root).forEach((c, order) => {
-        if (!ArgoCdApplication.isArgoCdApplication(c)) return;
-        let idx = clusters.get(c.cluster);
-        if (!idx) {
-          idx = { order: new Map(), byChart: new Map(), byKey: new Map() };
-          clusters.set(c.cluster, idx);
-        }
-        idx.order.set(c, order);
-        for (const chart of c._charts) pushTo(idx.byChart, chart, c);
-        for (const key of c.memoObjectKeys().keys()) pushTo(idx.byKey, key, c);
-      });
-      return clusters;
-    });
-    const idx = index.get(this.cluster)!;
-    const found = new Set<ArgoCdApplication>();
-    for (const chart of this._charts) addTo(found, idx.byChart.get(chart));
-    for (const key of mine.keys()) addTo(found, idx.byKey.get(key));
-    found.delete(this);
-    return [...found].sort((a, b) => idx.order.get(a)! - idx.order.get(b)!);
-  }
-}
-
-/**
- * The Applications of one cluster: their construct-tree order, and who deploys each chart and object key
- * (one Application, or a list when several do: almost every key has one).
- */
-interface OverlapIndex {
-  readonly order: Map<ArgoCdApplication, number>;
-  readonly byChart: Map<Chart, ArgoCdApplication | ArgoCdApplication[]>;
-  readonly byKey: Map<string, ArgoCdApplication | ArgoCdApplication[]>;
-}
-
-function pushTo<K>(map: Map<K, ArgoCdApplication | ArgoCdApplication[]>, key: K, value: ArgoCdApplication): void {
-  const current = map.get(key);
-  if (current === undefined) map.set(key, value);
-  else if (Array.isArray(current)) current.push(value);
-  else map.set(key, [current, value]);
-}
-
-function addTo(found: Set<ArgoCdApplication>, entry: ArgoCdApplication | ArgoCdApplication[] | undefined): void {
-  if (entry === undefined) return;
-  if (Array.isArray(entry)) entry.forEach(a => found.add(a));
-  else found.add(entry);
-}
-
-function finalizerNames(finalizer: ApplicationFinalizer): string[] | undefined {
-  switch (finalizer) {
-    case ApplicationFinalizer.FOREGROUND: return ['resources-finalizer.argocd.argoproj.io'];
-    case ApplicationFinalizer.BACKGROUND: return ['resources-finalizer.argocd.argoproj.io/background'];
-    default: return undefined;
-  }
-}
-
-function assertRepoUrl(url: string | undefined): void {
-  const ok = typeof url === 'string' && (/^(https?|ssh|git|file):\/\/\S+$/.test(url) || /^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+:\S+$/.test(url));
-  if (!ok) {
-    throw new Error(`'sourceRepoUrl' (${JSON.stringify(url)}) must be the URL of the git repository that holds the manifests, `
-      + 'for example "https://github.com/acme/gitops.git" or "git@github.com:acme/gitops.git"');
-  }
-}
-
-function assertSourcePath(path: string | undefined): void {
-  const p = typeof path === 'string' ? path.trim() : '';
-  const segments = p.split('/');
-  if (p === '' || p.startsWith('/') || segments.includes('..')) {
-    throw new Error(`'sourcePath' (${JSON.stringify(path)}) must be the directory, relative to the repository root, where the synthesized YAML `
-      + 'of the charts is committed (for example "apps/shop/production"); "." is the root. See docs/gitops-layout.md');
-  }
-}
-
-/**
- * A branch, tag, `HEAD` or commit SHA: git's ref-name rules (git check-ref-format), which a 7-40 digit hex SHA
- * also satisfies. Refuses revision expressions (`HEAD~1`, `main^`), globs and semver ranges (`1.*`, Helm only).
- */
-function assertTargetRevision(rev: string): void {
-  const problems: string[] = [];
-  if (rev === '') problems.push('it is empty');
-  if (rev === '@') problems.push('it is "@"');
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(rev)) problems.push('it contains a space, control character or one of ~ ^ : ? * [ \\');
-  if (rev.includes('..')) problems.push('it contains ".."');
-  if (rev.includes('@{')) problems.push('it contains "@{"');
-  if (rev.startsWith('/') || rev.endsWith('/') || rev.includes('//')) problems.push('it starts or ends with "/" or contains "//"');
-  if (rev.startsWith('-')) problems.push('it starts with "-"');
-  if (rev.endsWith('.')) problems.push('it ends with "."');
-  if (rev.split('/').some(c => c.startsWith('.') || c.endsWith('.lock'))) problems.push('a "/"-separated part starts with "." or ends with ".lock"');
-  if (problems.length > 0) {
-    throw new Error(`'sourceTargetRevision' (${JSON.stringify(rev)}) must be a branch, a tag, HEAD or a commit SHA (7 to 40 hex digits), `
-      + `but ${problems[0]}: use for example "main", "v1.4.2", "HEAD" or "3f2a9c1"`);
-  }
-}
-
-function assertDestination(server: string | undefined, name: string | undefined): void {
-  if (server === undefined && name === undefined) {
-    throw new Error("the Application has no destination: set 'destinationServer' (for example \"https://kubernetes.default.svc\") "
-      + "or 'destinationName' (a cluster name registered in Argo CD, for example \"in-cluster\")");
-  }
-  if (server !== undefined && name !== undefined) {
-    throw new Error(`'destinationServer' ("${server}") and 'destinationName' ("${name}") are both set, but Argo CD takes one of them: `
-      + 'remove one');
-  }
-  if (server !== undefined && !/^https?:\/\/\S+$/.test(server)) {
-    throw new Error(`'destinationServer' ("${server}") must be the URL of the cluster's API server, for example "https://kubernetes.default.svc"`);
-  }
-  if (name !== undefined && !/^\S+$/.test(name)) {
-    throw new Error(`'destinationName' ("${name}") must be the name of a cluster registered in Argo CD, for example "in-cluster"`);
-  }
-}
-
-function assertWholeSeconds(prop: string, d: Duration): void {
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 1) {
-    throw new Error(`'${prop}' (${s}s) must be a whole number of seconds, 1 or more`);
+  /** The overlap index of the app's Applications: built once per synth of a CanaryApp, else for this validation. */
+  private overlapIndex(): ArgoCdOverlapIndex {
+    const build = () => new ArgoCdOverlapIndex(findAll(this.node.root).filter(ArgoCdApplication.isArgoCdApplication)
+      .map(a => ({ app: a, cluster: a.cluster, charts: a._charts, keys: a.objectKeys() })));
+    return SynthContext.of(this)?.argoCdOverlapIndex(build) ?? build();
   }
 }

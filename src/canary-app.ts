@@ -1,12 +1,12 @@
-import { App, AppProps, Chart } from 'cdk8s';
+import { App, AppProps, Chart, Names } from 'cdk8s';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './plan/rollout-plan';
 import { chartWarnings } from './private/synth/chart-rules';
+import { SynthContext } from './private/synth/context';
 import { chartObjects, dependencyOrder } from './private/synth/dependency-order';
 import { libraryVersion } from './private/synth/library-version';
 import { writeOutputFolder } from './private/synth/output-folder';
-import { addManifests, checkLayout, OutputFiles, OutputLayout } from './private/synth/output-layout';
-import { inSweep, sweepDnsLabel, sweepFindAll, sweepJson } from './private/synth/sweep';
+import { addManifests, checkLayout, OutputFiles, OutputLayout, RenderedChart } from './private/synth/output-layout';
 import { CanaryRules } from './rules/canary-rules';
 
 /** Props of `CanaryApp`. */
@@ -96,46 +96,54 @@ export class CanaryApp extends App {
    * error, when the app is invalid.
    */
   public renderFiles(): { [fileName: string]: string } {
-    return inSweep(() => this.renderFilesOnce());
-  }
-
-  /** `renderFiles()` inside one sweep: the tree does not change while it runs (see `private/synth/sweep.ts`). */
-  private renderFilesOnce(): { [fileName: string]: string } {
-    const errors: string[] = [];
-    for (const c of sweepFindAll(this)) {
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-    }
-    if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
-    const charts = dependencyOrder(this).filter((x): x is Chart => x instanceof Chart).map(chart => { // = this.charts, in linear time
-      const objects = chartObjects(chart);
-      return { chart, name: sweepDnsLabel(chart), objects, manifests: objects.map(o => sweepJson(o)) }; // serialized once per render, rules included
-    });
-    const out = new OutputFiles(this.layout);
-    addManifests(out, charts, this.layout);
-    const warnings: string[] = [];
-    for (const { chart, name, manifests } of charts) {
-      warnings.push(...chartWarnings(chart).map(f => `[${chart.node.path}] ${CanaryRules.format(f)}`));
-      const plans = this.plans ? chartPlans(chart, manifests) : [];
-      if (plans.length > 0) {
-        out.add(`${name}.plan.md`, RolloutPlan.renderMarkdown(plans, `Rollout plan: ${name}`), `the rollout plan of chart "${chart.node.path}"`);
-        for (const p of plans) {
-          warnings.push(...p.warnings.map(w => `[${chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
-        }
+    return SynthContext.run(this, ctx => {
+      validateApp(this, ctx);
+      const charts = dependencyOrder(this).filter((x): x is Chart => x instanceof Chart) // = this.charts, in linear time
+        .map(chart => renderChart(chart, ctx));
+      const out = new OutputFiles(this.layout);
+      addManifests(out, charts, this.layout);
+      const warnings: string[] = [];
+      for (const c of charts) {
+        warnings.push(...chartWarnings(c.chart).map(f => `[${c.chart.node.path}] ${CanaryRules.format(f)}`));
+        if (this.plans) warnings.push(...addPlans(out, c, ctx));
       }
-    }
-    this._warnings = warnings;
-    return out.toObject();
+      this._warnings = warnings;
+      return out.toObject();
+    });
   }
 }
 
+/** Validates every construct of the app once, and throws listing every error with its construct path. */
+function validateApp(app: App, ctx: SynthContext): void {
+  const errors: string[] = [];
+  for (const c of ctx.findAll(app)) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+/** A chart's objects in file order, with the JSON the rules checked. */
+function renderChart(chart: Chart, ctx: SynthContext): RenderedChart {
+  const objects = chartObjects(chart);
+  return { chart, name: Names.toDnsLabel(chart), objects, manifests: objects.map(o => ctx.toJson(o)) };
+}
+
+/** Adds the rollout plan of a chart that holds canary Rollouts (`<chart>.plan.md`); returns the plans' warnings. */
+function addPlans(out: OutputFiles, c: RenderedChart, ctx: SynthContext): string[] {
+  const plans = plansOf(c.chart, c.manifests, ctx);
+  if (plans.length === 0) return [];
+  out.add(`${c.name}.plan.md`, RolloutPlan.renderMarkdown(plans, `Rollout plan: ${c.name}`), `the rollout plan of chart "${c.chart.node.path}"`);
+  return plans.flatMap(p => p.warnings.map(w => `[${c.chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
+}
+
 /** The plans of the canary Rollouts of a chart, with the request rates their constructs declare. */
-function chartPlans(chart: Chart, manifests: any[]): RolloutPlan[] {
+function plansOf(chart: Chart, manifests: any[], ctx: SynthContext): RolloutPlan[] {
   // a chart without a Rollout (such as a chart of Argo CD Applications) has no plan
   if (!manifests.some(m => m?.kind === 'Rollout')) return [];
   const rates = new Map<string, number>();
-  for (const c of sweepFindAll(chart)) {
+  for (const c of ctx.findAll(chart)) {
     if (c instanceof ArgoRollout && c.expectedRequestsPerSecond !== undefined) rates.set(c.rolloutName, c.expectedRequestsPerSecond);
   }
   return RolloutPlan.allFromManifests(manifests).map(p => rates.has(p.rolloutName)

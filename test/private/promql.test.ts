@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { findPromqlError, neutralizePlaceholders, promqlWindowSeconds } from '../../src/private/promql';
 
 describe('neutralizePlaceholders', () => {
@@ -32,6 +31,17 @@ describe('findPromqlError', () => {
   test('reports line, column and the text at the error', () => {
     expect(findPromqlError('sum(x)\n  + ')).toEqual({ offset: 11, line: 2, column: 5, near: '' });
     expect(findPromqlError('sum(rate(x{a="b"[2m]))')).toEqual({ offset: 16, line: 1, column: 17, near: '[2m]))' });
+  });
+
+  test('a repeated query gives the same answer (each query is parsed once), and callers cannot alter the kept one', () => {
+    const bad = 'sum(rate(x[5m])';
+    const first = findPromqlError(bad)!;
+    const copy = { ...first };
+    expect(first.line).toBe(1);
+    (first as any).offset = -1;
+    expect(findPromqlError(bad)).toEqual(copy);
+    expect(findPromqlError('sum(rate(x[5m]))')).toBeUndefined();
+    expect(findPromqlError('sum(rate(x[5m]))')).toBeUndefined();
   });
 
   test('an empty query is an error at the start', () => {

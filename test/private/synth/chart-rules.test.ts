@@ -1,12 +1,11 @@
-// In a sweep (CanaryApp.renderFiles) the rules of all charts run together when the first chart is validated;
-// each chart must still get exactly its own findings, warnings and errors, as when it runs its rules alone.
+// In a CanaryApp synth each chart runs the rules on its own objects: it gets exactly its own findings, warnings and
+// errors, as when the rules run on that chart alone.
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { ArgoRollout } from '../../../src/argo-rollout';
 import { CanaryApp } from '../../../src/canary-app';
 import { CanaryService } from '../../../src/canary-service';
 import { IstioSubsets } from '../../../src/istio-subsets';
 import { chartWarnings } from '../../../src/private/synth/chart-rules';
-import { inSweep } from '../../../src/private/synth/sweep';
 import { CanaryRules } from '../../../src/rules/canary-rules';
 
 function service(chart: Chart, name: string): ApiObject[] {
@@ -34,7 +33,7 @@ function alone(): { errors: string[]; warnings: string[] } {
   };
 }
 
-describe('rules of all charts in one sweep', () => {
+describe('the rules of each chart in a CanaryApp synth', () => {
   test('each chart fails with exactly its own errors', () => {
     const expected = alone();
     expect(expected.errors.length).toBeGreaterThan(0);
@@ -67,7 +66,7 @@ describe('rules of all charts in one sweep', () => {
     expect(() => app.renderFiles()).toThrow(expected);
   });
 
-  test('a chart with a Rollout without container reports the Rollout\'s own error, as outside a sweep', () => {
+  test('a chart with a Rollout without container reports the Rollout\'s own error, as outside a CanaryApp', () => {
     const make = (app: App) => {
       build(app);
       const chart = new Chart(app, 'empty', { namespace: 'shop' });
@@ -92,28 +91,5 @@ describe('rules of all charts in one sweep', () => {
     const first = app.renderFiles();
     expect(app.renderFiles()).toEqual(first);
     expect(fix(new CanaryApp({ plans: false })).renderFiles()).toEqual(first);
-  });
-
-  test('in a sweep, validating the first chart runs the rules of every chart', () => {
-    const { charts } = build(new CanaryApp({ plans: false }));
-    const check = jest.spyOn(CanaryRules, 'check');
-    inSweep(() => {
-      expect(charts[0].node.validate()).toEqual([]);
-      expect(check.mock.calls.map(([manifests]) => manifests[0].metadata.namespace)).toEqual(['shop', 'cart', 'pay']);
-      expect(charts[1].node.validate()).toEqual([expect.stringMatching(/^\[CR103\] Rollout cart\/cart /)]);
-      expect(charts[2].node.validate()).toEqual([]);
-    });
-    expect(check).toHaveBeenCalledTimes(3); // the later charts got their findings from the batch
-    check.mockRestore();
-  });
-
-  test('outside a sweep each chart runs its rules itself', () => {
-    const { charts } = build(Testing.app());
-    const check = jest.spyOn(CanaryRules, 'check');
-    expect(charts[0].node.validate()).toEqual([]);
-    expect(check.mock.calls.map(([manifests]) => manifests[0].metadata.namespace)).toEqual(['shop']); // not the others
-    expect(charts[1].node.validate()).toEqual([expect.stringMatching(/^\[CR103\] Rollout cart\/cart /)]);
-    expect(check).toHaveBeenCalledTimes(2);
-    check.mockRestore();
   });
 });

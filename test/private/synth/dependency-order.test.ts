@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dependencyOrder, hasDependencies } from '../../../src/private/synth/dependency-order';
+import { dependencyOrder } from '../../../src/private/synth/dependency-order';
 
 /** A small deterministic pseudo-random generator, so that a failure can be reproduced. */
 function rng(seed: number): () => number {
@@ -80,16 +80,5 @@ describe('dependencyOrder', () => {
     }
     expect(expected).toMatch(/^Dependency cycle detected: /);
     expect(() => dependencyOrder(chart)).toThrow(expected);
-  });
-
-  test('hasDependencies reads the dependency set when constructs keep one, else the public getter', () => {
-    const app = new App();
-    const a = new Construct(app, 'a');
-    const b = new Construct(app, 'b');
-    b.node.addDependency(a);
-    expect([hasDependencies(a), hasDependencies(b)]).toEqual([false, true]);
-    // a constructs version without the private set: the getter decides
-    expect(hasDependencies({ node: { dependencies: [a] } } as any)).toBe(true);
-    expect(hasDependencies({ node: { dependencies: [] } } as any)).toBe(false);
   });
 });
