@@ -431,8 +431,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     labels[CanaryLabels.SIDECAR_INJECT] = inject;
     delete labels[CanaryLabels.REVISION];
     const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);
-    // keys in sorted order, so that the hash needs no sorted copy (the output is sorted by cdk8s anyway)
-    const hash = contentHash({ annotations: sortedCopy(annotations), labels: sortedCopy(labels), spec });
+    const hash = contentHash({ annotations, labels, spec });
     const revision = `${version.slice(0, 52).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
     labels[CanaryLabels.REVISION] = revision;
     return { template: { metadata: { labels, annotations }, spec }, revision };
@@ -518,13 +517,6 @@ function versionOfImage(image: string): string {
 function metadata(labels?: { [k: string]: string }, annotations?: { [k: string]: string }): any {
   if (!labels && !annotations) return undefined;
   return { labels: undefinedIfEmpty(labels), annotations: undefinedIfEmpty(annotations) };
-}
-
-function sortedCopy(map: { [k: string]: string } | undefined): { [k: string]: string } | undefined {
-  if (map === undefined) return undefined;
-  const out: { [k: string]: string } = {};
-  for (const k of Object.keys(map).sort()) out[k] = map[k];
-  return out;
 }
 
 /** Seccomp RuntimeDefault for the pod and ALL capabilities dropped per container, unless set. */

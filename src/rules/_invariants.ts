@@ -196,9 +196,10 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
   if (typeof revision !== 'string') return;
   const m = LIBRARY_REVISION.exec(revision);
   if (m) {
-    const rest = withoutRevision(labels);
+    const rest = { ...labels };
+    delete rest[REVISION_LABEL];
     const annotations = template.metadata?.annotations;
-    // what the library hashes (argo-rollout.ts), with the keys in sorted order so that contentHash can skip the sorted copy
+    // what the library hashes (argo-rollout.ts): the pod template without its revision label
     const hash = contentHash({
       annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
       labels: rest,
@@ -216,23 +217,6 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
   checkRevisionArgs(ctx, ro, canary.analysis, revision, -1);
   const steps = arr(canary.steps);
   for (let i = 0; i < steps.length; i++) checkRevisionArgs(ctx, ro, steps[i]?.analysis, revision, i);
-}
-
-/**
- * The labels without the revision label, in the same key order. (`{ ...labels }` followed by `delete` gives the same
- * keys, but turns the copy into a dictionary object, which the hash then serializes more slowly.)
- */
-function withoutRevision(labels: { [k: string]: string }): { [k: string]: string } {
-  const rest: { [k: string]: string } = {};
-  for (const k of Object.keys(labels)) {
-    if (k === '__proto__') { // an assignment would set the prototype: copy as a spread does
-      const copy = { ...labels };
-      delete copy[REVISION_LABEL];
-      return copy;
-    }
-    if (k !== REVISION_LABEL) rest[k] = labels[k];
-  }
-  return rest;
 }
 
 /** CR307 for the args of one analysis: the background one (step -1) or that of step `step`. */
