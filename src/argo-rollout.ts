@@ -7,7 +7,6 @@ import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import type * as argo from '../imports/argoproj.io';
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
-import { podSpecJson } from './private/constructs/pod-spec';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ROLLOUT } from './private/gvk';
@@ -415,9 +414,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** Renders the pod template with its labels and revision. */
   private renderTemplate(): { template: any; revision: string } {
-    const podSpec = this._toPodSpec();
-    applySecureDefaults(podSpec); // before the conversion, which sorts the keys (see below)
-    const spec = podSpecJson(podSpec);
+    const spec = plainJson(kplus.k8s.toJson_PodSpec(this._toPodSpec()));
+    applySecureDefaults(spec);
     const meta = this.podMetadata.toJson();
     const labels: { [k: string]: string } = { ...meta.labels };
     delete labels['cdk8s.io/metadata.addr'];
@@ -527,4 +525,16 @@ function applySecureDefaults(spec: any): void {
     c.securityContext = c.securityContext ?? {};
     c.securityContext.capabilities = c.securityContext.capabilities ?? { drop: ['ALL'] };
   }
+}
+
+/** The JSON of a generated binding's output: IntOrString and Quantity objects as their value, undefined values left out. */
+function plainJson(value: any): any {
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (value === null || typeof value !== 'object') return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype && (typeof value.value === 'string' || typeof value.value === 'number')) return value.value;
+  const out: any = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = plainJson(v);
+  }
+  return out;
 }
