@@ -2,7 +2,6 @@
 // range windows of a query. Not exported from the package.
 
 import { argoTags } from './argo';
-import { BoundedMemo } from './memo';
 
 /** The part of lezer's `Tree` API used here. */
 interface SyntaxTree {
@@ -80,14 +79,22 @@ export function neutralizePlaceholders(query: string): string {
  * error, or undefined when the query is valid. An empty query is reported at offset 0.
  */
 export function findPromqlError(query: string): PromqlError | undefined {
-  // A fleet repeats the same few queries (a preset's query only differs in its placeholders' arguments), so
-  // each distinct query is parsed once. The result is a pure function of the string.
+  if (!PARSED.has(query)) {
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(query, parsePromqlError(query));
+  }
   const found = PARSED.get(query);
   return found && { ...found };
 }
 
-/** Queries parsed so far and their first error (bounded: cleared when full). */
-const PARSED = new BoundedMemo<string, PromqlError | undefined>(query => parsePromqlError(query), 1000);
+/**
+ * The first error of each query parsed so far. Parsing is the expensive step of checking a metric, and a fleet
+ * repeats the same few queries (a preset's query differs between services only in the values of its placeholders),
+ * so each distinct query is parsed once; the result is a pure function of the text. Emptied when it holds
+ * PARSED_LIMIT queries, so that it stays small whatever the input.
+ */
+const PARSED = new Map<string, PromqlError | undefined>();
+const PARSED_LIMIT = 1000;
 
 function parsePromqlError(query: string): PromqlError | undefined {
   const text = neutralizePlaceholders(query);
