@@ -274,59 +274,9 @@ export class AnalysisMetric {
         + 'pass e.g. MetricCondition.atLeast(0.99)');
     }
     checkQuery(where, props.query);
-
     const address = props.address ?? AnalysisMetric.DEFAULT_PROMETHEUS_ADDRESS;
-    checkAddress(where, address);
-    if (props.timeout !== undefined) {
-      const ms = props.timeout.toMilliseconds();
-      if (ms < 1000 || ms % 1000 !== 0) {
-        throw new Error(`${where}: 'timeout' (${props.timeout.toHumanString()}) must be a whole number of seconds, at least 1 second, `
-          + 'for example Duration.seconds(30): Argo Rollouts takes the Prometheus timeout in seconds');
-      }
-    }
-    for (const [key, value] of Object.entries(props.headers ?? {})) {
-      if (!HEADER_NAME.test(key)) {
-        throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
-      }
-      checkPlaceholders(where, `headers.${key}`, String(value));
-    }
-    if (props.authentication?._sigv4 && argPlaceholders(address).length === 0 && !address.includes('aps-workspaces')) {
-      throw new Error(`${where}: 'authentication' is SigV4 but 'address' ("${address}") is not an Amazon Managed Prometheus workspace: `
-        + 'Argo Rollouts signs requests only for addresses containing "aps-workspaces"; use the workspace URL or remove the authentication');
-    }
-
-    if (props.interval !== undefined) assertPositiveDuration(where, 'interval', props.interval);
-    if (props.initialDelay !== undefined) {
-      const ms = props.initialDelay.toMilliseconds();
-      if (ms % 1000 !== 0) {
-        throw new Error(`${where}: 'initialDelay' (${props.initialDelay.toHumanString()}) must be a whole number of seconds, `
-          + 'for example Duration.minutes(1)');
-      }
-    }
-    if (props.count !== undefined) assertInt(where, 'count', props.count, 1, 'use at least 1, or omit it');
-    if (props.count !== undefined && props.count > 1 && props.interval === undefined) {
-      throw new Error(`${where}: 'count' (${props.count}) needs an 'interval' between the measurements: `
-        + 'set interval, e.g. Duration.minutes(1), or use count 1');
-    }
-    const failureLimit = props.failureLimit ?? 0;
-    const inconclusiveLimit = props.inconclusiveLimit ?? 0;
-    const consecutiveErrorLimit = props.consecutiveErrorLimit ?? 4;
-    assertInt(where, 'failureLimit', failureLimit, 0, 'it is the number of failed measurements tolerated');
-    assertInt(where, 'inconclusiveLimit', inconclusiveLimit, 0, 'it is the number of inconclusive measurements tolerated');
-    assertInt(where, 'consecutiveErrorLimit', consecutiveErrorLimit, 0, 'it is the number of consecutive errors tolerated');
-    const effectiveCount = props.count ?? (props.interval === undefined ? 1 : undefined);
-    if (effectiveCount !== undefined && effectiveCount < failureLimit) {
-      throw new Error(`${where}: 'count' (${effectiveCount}) is below 'failureLimit' (${failureLimit}): the metric could never fail. `
-        + `It fails at failed measurement failureLimit + 1; raise count to at least ${failureLimit + 1} or lower failureLimit`);
-    }
-    if (effectiveCount !== undefined && effectiveCount === failureLimit) {
-      throw new Error(`${where}: 'count' (${effectiveCount}) equals 'failureLimit' (${failureLimit}): the metric could never fail. `
-        + `It fails at failed measurement failureLimit + 1; raise count to at least ${failureLimit + 1} or lower failureLimit`);
-    }
-    if (effectiveCount !== undefined && effectiveCount < inconclusiveLimit) {
-      throw new Error(`${where}: 'count' (${effectiveCount}) is below 'inconclusiveLimit' (${inconclusiveLimit}), which Argo Rollouts rejects; `
-        + 'raise count or lower inconclusiveLimit');
-    }
+    checkConnection(where, props, address);
+    const limits = measurementLimits(where, props);
 
     this.props = props;
     this.name = name;
@@ -336,9 +286,9 @@ export class AnalysisMetric {
     this.interval = props.interval;
     this.count = props.count;
     this.initialDelay = props.initialDelay;
-    this.failureLimit = failureLimit;
-    this.inconclusiveLimit = inconclusiveLimit;
-    this.consecutiveErrorLimit = consecutiveErrorLimit;
+    this.failureLimit = limits.failureLimit;
+    this.inconclusiveLimit = limits.inconclusiveLimit;
+    this.consecutiveErrorLimit = limits.consecutiveErrorLimit;
   }
 
   /**
@@ -410,6 +360,58 @@ export class AnalysisMetric {
     metric.provider = { prometheus };
     return metric;
   }
+}
+
+/** The connection to Prometheus: address, timeout, headers, authentication. */
+function checkConnection(where: string, props: PrometheusConnectionOptions, address: string): void {
+  checkAddress(where, address);
+  if (props.timeout !== undefined) {
+    const ms = props.timeout.toMilliseconds();
+    if (ms < 1000 || ms % 1000 !== 0) {
+      throw new Error(`${where}: 'timeout' (${props.timeout.toHumanString()}) must be a whole number of seconds, at least 1 second, `
+        + 'for example Duration.seconds(30): Argo Rollouts takes the Prometheus timeout in seconds');
+    }
+  }
+  for (const [key, value] of Object.entries(props.headers ?? {})) {
+    if (!HEADER_NAME.test(key)) {
+      throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
+    }
+    checkPlaceholders(where, `headers.${key}`, String(value));
+  }
+  if (props.authentication?._sigv4 && argPlaceholders(address).length === 0 && !address.includes('aps-workspaces')) {
+    throw new Error(`${where}: 'authentication' is SigV4 but 'address' ("${address}") is not an Amazon Managed Prometheus workspace: `
+      + 'Argo Rollouts signs requests only for addresses containing "aps-workspaces"; use the workspace URL or remove the authentication');
+  }
+}
+
+/** The measurement settings, checked, and the limits with their defaults: a metric that can fail, as Argo Rollouts accepts it. */
+function measurementLimits(where: string, props: MetricMeasurementOptions): Pick<AnalysisMetric, 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit'> {
+  if (props.interval !== undefined) assertPositiveDuration(where, 'interval', props.interval);
+  if (props.initialDelay !== undefined && props.initialDelay.toMilliseconds() % 1000 !== 0) {
+    throw new Error(`${where}: 'initialDelay' (${props.initialDelay.toHumanString()}) must be a whole number of seconds, `
+      + 'for example Duration.minutes(1)');
+  }
+  if (props.count !== undefined) assertInt(where, 'count', props.count, 1, 'use at least 1, or omit it');
+  if (props.count !== undefined && props.count > 1 && props.interval === undefined) {
+    throw new Error(`${where}: 'count' (${props.count}) needs an 'interval' between the measurements: `
+      + 'set interval, e.g. Duration.minutes(1), or use count 1');
+  }
+  const failureLimit = props.failureLimit ?? 0;
+  const inconclusiveLimit = props.inconclusiveLimit ?? 0;
+  const consecutiveErrorLimit = props.consecutiveErrorLimit ?? 4;
+  assertInt(where, 'failureLimit', failureLimit, 0, 'it is the number of failed measurements tolerated');
+  assertInt(where, 'inconclusiveLimit', inconclusiveLimit, 0, 'it is the number of inconclusive measurements tolerated');
+  assertInt(where, 'consecutiveErrorLimit', consecutiveErrorLimit, 0, 'it is the number of consecutive errors tolerated');
+  const count = props.count ?? (props.interval === undefined ? 1 : undefined);
+  if (count !== undefined && count <= failureLimit) {
+    throw new Error(`${where}: 'count' (${count}) ${count < failureLimit ? 'is below' : 'equals'} 'failureLimit' (${failureLimit}): the metric could never fail. `
+      + `It fails at failed measurement failureLimit + 1; raise count to at least ${failureLimit + 1} or lower failureLimit`);
+  }
+  if (count !== undefined && count < inconclusiveLimit) {
+    throw new Error(`${where}: 'count' (${count}) is below 'inconclusiveLimit' (${inconclusiveLimit}), which Argo Rollouts rejects; `
+      + 'raise count or lower inconclusiveLimit');
+  }
+  return { failureLimit, inconclusiveLimit, consecutiveErrorLimit };
 }
 
 const ADDRESS_URL = /^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/;

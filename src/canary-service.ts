@@ -265,20 +265,9 @@ export class CanaryService extends Construct {
       additionalSubsets: props.additionalSubsets,
       separateIngressVirtualService: props.separateIngressVirtualService,
     });
-
-    let analysis = props.analysis;
-    if (!analysis && (props.defaultAnalysis ?? true)) {
-      const template = IstioMetrics.successRateTemplate(this, 'SuccessRate', {
-        templateMetadata: { name: `${this.name}-success-rate`, namespace: this.namespace },
-      });
-      // Start measuring when users reach the canary: before the first weight above 0 it only serves header
-      // or mirrored requests, too few to judge (the release would pause as inconclusive).
-      const steps = props.steps ?? ArgoRollout.DEFAULT_STEPS;
-      const firstTraffic = steps.findIndex(st => st.kind === CanaryStepKind.SET_WEIGHT && st.trafficWeight! > 0);
-      analysis = firstTraffic > 0 ? { templates: [template], startingStep: firstTraffic } : { templates: [template] };
-    }
+    const analysis = props.analysis ?? ((props.defaultAnalysis ?? true) ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
     this.analysisTemplates = [...(analysis?.templates ?? [])];
-
+    const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
     this.rollout = new ArgoRollout(this, 'Rollout', {
       analysis,
       subsets: this.subsets,
@@ -291,7 +280,6 @@ export class CanaryService extends Construct {
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
     });
-    const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
     this.container = this.rollout.addContainer({
       name: 'main',
       image: props.image,
@@ -317,14 +305,7 @@ export class CanaryService extends Construct {
     this.peerAuthentication = security.peerAuthentication;
     this.authorizationPolicy = security.authorizationPolicy;
 
-    if ((props.podDisruptionBudget ?? true) && (props.replicas ?? 2) > 1) {
-      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-        spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
-      });
-    }
+    if ((props.podDisruptionBudget ?? true) && (props.replicas ?? 2) > 1) this.podDisruptionBudget = this.definePodDisruptionBudget();
   }
 
   /** @internal */
@@ -340,6 +321,29 @@ export class CanaryService extends Construct {
         ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
       })),
     };
+  }
+
+  /**
+   * The default background analysis: the success-rate preset, from the first step that sends users to the canary.
+   * Before the first weight above 0 the canary only serves header or mirrored requests, too few to judge (the release
+   * would pause as inconclusive).
+   */
+  private defaultAnalysis(steps: CanaryStep[]): BackgroundAnalysisOptions {
+    const template = IstioMetrics.successRateTemplate(this, 'SuccessRate', {
+      templateMetadata: { name: `${this.name}-success-rate`, namespace: this.namespace },
+    });
+    const firstTraffic = steps.findIndex(st => st.kind === CanaryStepKind.SET_WEIGHT && st.trafficWeight! > 0);
+    return firstTraffic > 0 ? { templates: [template], startingStep: firstTraffic } : { templates: [template] };
+  }
+
+  /** A PodDisruptionBudget that lets node drains take at most one pod of the service at once. */
+  private definePodDisruptionBudget(): ApiObject {
+    return new ApiObject(this, 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+      spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
+    });
   }
 
   private resolveRoutePort(routePort?: number): ResolvedServicePort {

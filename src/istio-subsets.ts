@@ -174,8 +174,8 @@ export class IstioSubsets extends Construct {
   public readonly ingressVirtualService?: ApiObject;
   private readonly trafficPolicy?: TrafficPolicy;
   private readonly _httpRoutes: HttpRouteDef[];
-  private readonly _tlsRoutes: TlsRouteSelector[] = [];
-  private readonly _tcpPorts: number[] = [];
+  private readonly _tlsRoutes: TlsRouteSelector[];
+  private readonly _tcpPorts: number[];
   private readonly _additionalSubsets: AdditionalSubset[];
   private readonly separateIngress: boolean;
 
@@ -195,97 +195,21 @@ export class IstioSubsets extends Construct {
     this.virtualServiceName = name;
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    assertDnsLabel('stableSubsetName', this.stableSubsetName, 'a DNS-1123 label (Istio subset names)');
-    assertDnsLabel('canarySubsetName', this.canarySubsetName, 'a DNS-1123 label (Istio subset names)');
-    if (this.stableSubsetName === this.canarySubsetName) {
-      throw new Error(`'stableSubsetName' and 'canarySubsetName' are both "${this.stableSubsetName}": the stable and canary subsets need different names`);
-    }
+    assertSubsetNames(this.stableSubsetName, this.canarySubsetName);
     this.routeName = props.routeName ?? 'primary';
     assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
     this.mesh = props.mesh ?? true;
     this._gateways = [...(props.gateways ?? [])];
     this._subsetLabels = { ...props.subsetLabels };
     this.trafficPolicy = props.trafficPolicy;
-
-    const refs = this._gateways.map(g => g.gatewayRef);
-    const dup = refs.find((r, i) => refs.indexOf(r) !== i);
-    if (dup) throw new Error(`'gateways' lists "${dup}" twice: bind each gateway once`);
-    if (!this.mesh && this._gateways.length === 0) {
-      throw new Error("'mesh' is false and no 'gateways' are given: the VirtualService would apply to no traffic. Bind a gateway or keep 'mesh' true");
-    }
-    const hosts = props.hosts ?? (this._gateways.length === 0 ? [] : this._gateways.flatMap(g => g.hosts));
-    this._hosts = hosts.length === 0 ? [] : [...hosts].filter((h, i, all) => all.indexOf(h) === i);
-    this._hosts.forEach(h => assertHost('hosts', h));
-    if (this._gateways.length > 0 && this._hosts.length === 0) {
-      throw new Error(`'hosts' is empty but the VirtualService is bound to ${refs.join(', ')}: a gateway routes by host. `
-        + "Set 'hosts' (for example ['shop.example.com']) or pass the gateway's hosts to IstioGateway.fromGatewayRef()");
-    }
-    for (const g of this._gateways) {
-      if (g.hosts.length > 0 && !this._hosts.some(h => g.hosts.some(gh => hostsMatch(gh, h)))) {
-        throw new Error(`none of the 'hosts' (${this._hosts.join(', ')}) is served by gateway ${g.gatewayRef} (${g.hosts.join(', ')}): `
-          + 'Istio ignores a VirtualService whose hosts the gateway does not serve (IST0132). Use one of the gateway hosts');
-      }
-    }
-
+    this._hosts = gatewayHosts(this._gateways, props.hosts, this.mesh);
     this.separateIngress = props.separateIngressVirtualService ?? false;
-    // weighted routes per port
-    this._httpRoutes = [{ name: this.routeName, port: this.servicePort }];
-    const seenPorts = new Set([this.servicePort]);
-    const additionalPorts = props.additionalPorts ?? [];
-    for (let i = 0; i < additionalPorts.length; i++) {
-      const p = additionalPorts[i];
-      assertIntInRange(`additionalPorts[${i}].port`, p.port, 1, 65535);
-      if (seenPorts.has(p.port)) {
-        throw new Error(`'additionalPorts[${i}].port' (${p.port}) is already routed: list each Service port once (servicePort is ${this.servicePort})`);
-      }
-      seenPorts.add(p.port);
-      if (isHttpFamily(p.protocol)) {
-        const routeName = p.routeName ?? `${p.protocol}-${p.port}`;
-        assertDnsLabel(`additionalPorts[${i}].routeName`, routeName);
-        if (this._httpRoutes.some(r => r.name === routeName)) {
-          throw new Error(`'additionalPorts[${i}].routeName' ("${routeName}") is already the name of another weighted route: route names must be unique`);
-        }
-        this._httpRoutes.push({ name: routeName, port: p.port });
-      } else if (p.protocol === ServicePortProtocol.TCP) {
-        this._tcpPorts.push(p.port);
-      } else {
-        const sniHosts = p.sniHosts ?? [this.host];
-        if (sniHosts.length === 0) {
-          throw new Error(`'additionalPorts[${i}].sniHosts' is empty: a TLS route is matched by port and SNI hosts (Argo Rollouts and Istio require `
-            + `at least one), for example ['${this.host}']`);
-        }
-        const vsHosts = this.meshHosts();
-        for (const h of sniHosts) {
-          if (!vsHosts.includes(h)) {
-            throw new Error(`'additionalPorts[${i}].sniHosts' contains "${h}", which is not a host of the mesh VirtualService (${vsHosts.join(', ')}): `
-              + 'Istio requires each SNI host of a TLS route to be one of the VirtualService hosts');
-          }
-        }
-        this._tlsRoutes.push({ port: p.port, sniHosts: [...sniHosts] });
-      }
-    }
-    if ((this._tlsRoutes.length > 0 || this._tcpPorts.length > 0) && !this.mesh) {
-      throw new Error("TLS and TCP ports are routed by the mesh VirtualService, but 'mesh' is false: keep 'mesh' true or drop those ports");
-    }
-
-    // subsets that keep their weight
-    this._additionalSubsets = [...(props.additionalSubsets ?? [])];
-    let fixed = 0;
-    for (let i = 0; i < this._additionalSubsets.length; i++) {
-      const sub = this._additionalSubsets[i];
-      assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
-      if ([this.stableSubsetName, this.canarySubsetName].includes(sub.name) || this._additionalSubsets.findIndex(x => x.name === sub.name) !== i) {
-        throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);
-      }
-      assertLabels(`additionalSubsets[${i}].labels`, sub.labels);
-      assertIntInRange(`additionalSubsets[${i}].weight`, sub.weight, 0, 100, 'it is a percentage of the traffic');
-      fixed += sub.weight;
-    }
-    if (fixed >= 100) {
-      throw new Error(`'additionalSubsets' weights add up to ${fixed}%: stable would get no traffic. Keep their total below 100`);
-    }
-
-    if (props.separateIngressVirtualService && !(this.mesh && this._gateways.length > 0)) {
+    const routes = this.routePorts(props.additionalPorts ?? []);
+    this._httpRoutes = routes.http;
+    this._tlsRoutes = routes.tls;
+    this._tcpPorts = routes.tcp;
+    this._additionalSubsets = checkAdditionalSubsets(props.additionalSubsets ?? [], [this.stableSubsetName, this.canarySubsetName]);
+    if (this.separateIngress && !(this.mesh && this._gateways.length > 0)) {
       throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
     }
 
@@ -300,7 +224,7 @@ export class IstioSubsets extends Construct {
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
-    if (props.separateIngressVirtualService) {
+    if (this.separateIngress) {
       this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
         ...VIRTUAL_SERVICE,
         metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
@@ -349,6 +273,52 @@ export class IstioSubsets extends Construct {
       };
     }
     return { virtualService: meshVs, destinationRule };
+  }
+
+  /** The weighted routes: the service port's HTTP route, then one route per additional port (HTTP, TLS by SNI, or TCP). */
+  private routePorts(additionalPorts: RoutedServicePort[]): { http: HttpRouteDef[]; tls: TlsRouteSelector[]; tcp: number[] } {
+    const routes = { http: [{ name: this.routeName, port: this.servicePort }], tls: [] as TlsRouteSelector[], tcp: [] as number[] };
+    const seenPorts = new Set([this.servicePort]);
+    additionalPorts.forEach((p, i) => {
+      assertIntInRange(`additionalPorts[${i}].port`, p.port, 1, 65535);
+      if (seenPorts.has(p.port)) {
+        throw new Error(`'additionalPorts[${i}].port' (${p.port}) is already routed: list each Service port once (servicePort is ${this.servicePort})`);
+      }
+      seenPorts.add(p.port);
+      if (isHttpFamily(p.protocol)) {
+        const routeName = p.routeName ?? `${p.protocol}-${p.port}`;
+        assertDnsLabel(`additionalPorts[${i}].routeName`, routeName);
+        if (routes.http.some(r => r.name === routeName)) {
+          throw new Error(`'additionalPorts[${i}].routeName' ("${routeName}") is already the name of another weighted route: route names must be unique`);
+        }
+        routes.http.push({ name: routeName, port: p.port });
+      } else if (p.protocol === ServicePortProtocol.TCP) {
+        routes.tcp.push(p.port);
+      } else {
+        routes.tls.push({ port: p.port, sniHosts: this.sniHosts(p, i) });
+      }
+    });
+    if ((routes.tls.length > 0 || routes.tcp.length > 0) && !this.mesh) {
+      throw new Error("TLS and TCP ports are routed by the mesh VirtualService, but 'mesh' is false: keep 'mesh' true or drop those ports");
+    }
+    return routes;
+  }
+
+  /** The SNI hosts of the TLS route of an additional port: given, or the Service FQDN; each a host of the mesh VirtualService. */
+  private sniHosts(p: RoutedServicePort, i: number): string[] {
+    const sniHosts = p.sniHosts ?? [this.host];
+    if (sniHosts.length === 0) {
+      throw new Error(`'additionalPorts[${i}].sniHosts' is empty: a TLS route is matched by port and SNI hosts (Argo Rollouts and Istio require `
+        + `at least one), for example ['${this.host}']`);
+    }
+    const vsHosts = this.meshHosts();
+    for (const h of sniHosts) {
+      if (!vsHosts.includes(h)) {
+        throw new Error(`'additionalPorts[${i}].sniHosts' contains "${h}", which is not a host of the mesh VirtualService (${vsHosts.join(', ')}): `
+          + 'Istio requires each SNI host of a TLS route to be one of the VirtualService hosts');
+      }
+    }
+    return [...sniHosts];
   }
 
   private meshHosts(): string[] {
@@ -429,4 +399,56 @@ export class IstioSubsets extends Construct {
       ...this._additionalSubsets.map(x => ({ destination: destination(x.name), weight: x.weight })),
     ];
   }
+}
+
+/** The stable and canary subset names: DNS-1123 labels, and different. */
+function assertSubsetNames(stable: string, canary: string): void {
+  assertDnsLabel('stableSubsetName', stable, 'a DNS-1123 label (Istio subset names)');
+  assertDnsLabel('canarySubsetName', canary, 'a DNS-1123 label (Istio subset names)');
+  if (stable === canary) {
+    throw new Error(`'stableSubsetName' and 'canarySubsetName' are both "${stable}": the stable and canary subsets need different names`);
+  }
+}
+
+/**
+ * The external hosts of the VirtualService: given, else the hosts of the gateways; without duplicates. Each gateway is
+ * bound once and serves one of the hosts; without a gateway the VirtualService must apply to the mesh.
+ */
+function gatewayHosts(gateways: IIstioGateway[], given: string[] | undefined, mesh: boolean): string[] {
+  const refs = gateways.map(g => g.gatewayRef);
+  const dup = refs.find((r, i) => refs.indexOf(r) !== i);
+  if (dup) throw new Error(`'gateways' lists "${dup}" twice: bind each gateway once`);
+  if (!mesh && gateways.length === 0) {
+    throw new Error("'mesh' is false and no 'gateways' are given: the VirtualService would apply to no traffic. Bind a gateway or keep 'mesh' true");
+  }
+  const hosts = [...new Set(given ?? gateways.flatMap(g => g.hosts))];
+  hosts.forEach(h => assertHost('hosts', h));
+  if (gateways.length > 0 && hosts.length === 0) {
+    throw new Error(`'hosts' is empty but the VirtualService is bound to ${refs.join(', ')}: a gateway routes by host. `
+      + "Set 'hosts' (for example ['shop.example.com']) or pass the gateway's hosts to IstioGateway.fromGatewayRef()");
+  }
+  for (const g of gateways) {
+    if (g.hosts.length > 0 && !hosts.some(h => g.hosts.some(gh => hostsMatch(gh, h)))) {
+      throw new Error(`none of the 'hosts' (${hosts.join(', ')}) is served by gateway ${g.gatewayRef} (${g.hosts.join(', ')}): `
+        + 'Istio ignores a VirtualService whose hosts the gateway does not serve (IST0132). Use one of the gateway hosts');
+    }
+  }
+  return hosts;
+}
+
+/** Subsets that keep a fixed share of traffic: named uniquely, with valid labels, and a total share below 100%. */
+function checkAdditionalSubsets(subsets: AdditionalSubset[], taken: string[]): AdditionalSubset[] {
+  subsets.forEach((sub, i) => {
+    assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
+    if (taken.includes(sub.name) || subsets.findIndex(x => x.name === sub.name) !== i) {
+      throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);
+    }
+    assertLabels(`additionalSubsets[${i}].labels`, sub.labels);
+    assertIntInRange(`additionalSubsets[${i}].weight`, sub.weight, 0, 100, 'it is a percentage of the traffic');
+  });
+  const fixed = subsets.reduce((sum, x) => sum + x.weight, 0);
+  if (fixed >= 100) {
+    throw new Error(`'additionalSubsets' weights add up to ${fixed}%: stable would get no traffic. Keep their total below 100`);
+  }
+  return [...subsets];
 }

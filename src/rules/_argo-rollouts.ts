@@ -264,19 +264,23 @@ function checkSubsetName(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], fiel
     `add a subset named ${show(name)} to the DestinationRule, or fix '${field}'`);
 }
 
+/** A weighted HTTP route of a VirtualService that the controller patches, with its index in `spec.http`. */
+interface SelectedRoute {
+  readonly route: any;
+  readonly index: number;
+}
+
 /** The rules on one VirtualService reference of the Rollout (`index` -1: `virtualService`, else `virtualServices[index]`). */
 function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index: number): void {
   if (!ref || typeof ref.name !== 'string') return;
   const managedRoutes = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
   const refPath = index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
   // CR116
-  const routes = arr(ref.routes);
-  routes.forEach((name: any, k: number) => {
-    if (managedRoutes.has(name)) {
-      ctx.report('CR116', ro, `${refPath}.routes[${k}]`,
-        `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
-        `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
-    }
+  arr(ref.routes).forEach((name: any, k: number) => {
+    if (!managedRoutes.has(name)) return;
+    ctx.report('CR116', ro, `${refPath}.routes[${k}]`,
+      `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
+      `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
   });
   const target = vsTarget(ref.name, ro.namespace);
   const vs = ctx.find('VirtualService', target.namespace, target.name);
@@ -286,68 +290,73 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
       'add the VirtualService to the same chart or app, or make sure it exists in the cluster with the routes the Rollout names');
     return;
   }
+  const selected = selectedRoutes(ctx, ro, vs, ref, refPath, managedRoutes);
+  if (dr) checkSubsetRoutes(ctx, ro, vs, canary, dr, selected);
+  else checkHostRoutes(ctx, ro, vs, canary, selected);
+}
+
+/** CR103, CR104: the HTTP routes of a VirtualService that the reference names (or its only unmanaged one). */
+function selectedRoutes(ctx: Context, ro: Obj, vs: Obj, ref: any, refPath: string, managedRoutes: Set<any>): SelectedRoute[] {
   const http = arr(vs.raw.spec?.http);
-  const selected: Array<{ route: any; index: number }> = [];
+  const routes = arr(ref.routes);
   if (routes.length > 0) {
+    const selected: SelectedRoute[] = [];
     routes.forEach((name: any, k: number) => {
       const i = http.findIndex((r: any) => r?.name === name);
-      if (i < 0) {
-        // CR103
-        const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
-        const near = names.find((n: string) => editDistance(String(name), n) <= 2);
-        ctx.report('CR103', ro, `${refPath}.routes[${k}]`,
-          `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
-          near !== undefined
-            ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
-            : "rename the route in the VirtualService or fix the name in 'routes'");
-      } else {
+      if (i >= 0) {
         selected.push({ route: http[i], index: i });
+        return;
       }
+      const names = http.map((r: any) => r?.name).filter((n: any) => typeof n === 'string');
+      const near = names.find((n: string) => editDistance(String(name), n) <= 2);
+      ctx.report('CR103', ro, `${refPath}.routes[${k}]`,
+        `route ${show(name)} is not an HTTP route of ${vs.label} (its named routes: ${showList(names)}); the controller says "HTTP Route '${name}' is not found in the defined Virtual Service."`,
+        near !== undefined
+          ? `rename the route in the VirtualService or fix the name in 'routes' (did you mean ${show(near)}?)`
+          : "rename the route in the VirtualService or fix the name in 'routes'");
     });
-  } else if (http.length > 0 || (!ref.tlsRoutes && !ref.tcpRoutes && !vs.raw.spec?.tls && !vs.raw.spec?.tcp)) {
-    const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !managedRoutes.has(r.route?.name));
-    if (unmanaged.length !== 1) {
-      // CR104
-      ctx.report('CR104', ro, `${refPath}.routes`,
-        `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
-        + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
-        "name the weighted route in the VirtualService and list it in 'routes'");
-    } else {
-      selected.push(unmanaged[0]);
+    return selected;
+  }
+  if (http.length === 0 && (ref.tlsRoutes || ref.tcpRoutes || vs.raw.spec?.tls || vs.raw.spec?.tcp)) return [];
+  const unmanaged = http.map((route: any, i: number) => ({ route, index: i })).filter(r => !managedRoutes.has(r.route?.name));
+  if (unmanaged.length === 1) return unmanaged;
+  ctx.report('CR104', ro, `${refPath}.routes`,
+    `'routes' is omitted, but ${vs.label} has ${unmanaged.length} HTTP routes that are not managed routes (${showList(unmanaged.map(r => r.route?.name ?? '<unnamed>'))}); `
+    + 'the controller needs exactly one ("spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes")',
+    "name the weighted route in the VirtualService and list it in 'routes'");
+  return [];
+}
+
+/** CR105 with host-level routing (no DestinationRule): each route holds a destination for each Service (host cut at the first dot). */
+function checkHostRoutes(ctx: Context, ro: Obj, vs: Obj, canary: any, selected: SelectedRoute[]): void {
+  for (const { route, index: i } of selected) {
+    const hosts = arr(route?.route).map(hostOf);
+    for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
+      if (typeof svc !== 'string' || svc === '' || hosts.includes(svc)) continue;
+      ctx.report('CR105', vs, `spec.http[${i}].route`,
+        `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
+        + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
+        `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
     }
   }
-  if (!dr) {
-    // host-level routing: the route must hold a destination for each Service (host cut at the first dot)
-    for (const { route, index: i } of selected) {
-      const hosts = arr(route?.route).map(hostOf);
-      for (const [role, svc] of [['Canary', canary.canaryService], ['Stable', canary.stableService]]) {
-        if (typeof svc === 'string' && svc !== '' && !hosts.includes(svc)) {
-          ctx.report('CR105', vs, `spec.http[${i}].route`,
-            `route ${show(route?.name ?? '<unnamed>')} has no destination with host ${show(svc)} (the ${role.toLowerCase()} Service of ${ro.label}; `
-            + `hosts in the route: ${showList(hosts)}); the controller says "${role} Service '${svc}' not found in route"`,
-            `add a destination { host: ${show(svc)} } to the route, or fix '${role.toLowerCase()}Service' in the Rollout`);
-        }
-      }
-    }
-    return;
-  }
+}
+
+/** CR105, CR109 with subset-level routing: each route holds the stable and canary subsets, and no destination the controller deletes. */
+function checkSubsetRoutes(ctx: Context, ro: Obj, vs: Obj, canary: any, dr: any, selected: SelectedRoute[]): void {
+  const rolloutSubsets = [dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)];
+  const services = [canary.canaryService, canary.stableService].filter(s => s);
   for (const { route, index: i } of selected) {
     const dests = arr(route?.route);
-    // CR105
     checkSubsetDestination(ctx, ro, vs, route, i, dests, 'canary', dr.canarySubsetName, canary.canaryService);
     checkSubsetDestination(ctx, ro, vs, route, i, dests, 'stable', dr.stableSubsetName, canary.stableService);
-    // CR109
-    for (let j = 0; j < dests.length; j++) {
-      const d = dests[j];
-      const host = d?.destination?.host;
-      if (!host) continue;
-      const subset = d?.destination?.subset;
-      if (subset !== undefined && [dr.canarySubsetName, dr.stableSubsetName, ...arr(dr.additionalSubsetNames)].includes(subset)) continue;
-      if ([canary.canaryService, canary.stableService].filter(s => s).includes(hostOf(d))) continue;
+    dests.forEach((d: any, j: number) => {
+      if (!d?.destination?.host) return;
+      const subset = d.destination.subset;
+      if ((subset !== undefined && rolloutSubsets.includes(subset)) || services.includes(hostOf(d))) return;
       ctx.report('CR109', vs, `spec.http[${i}].route[${j}]`,
         `destination ${show(d.destination)} is neither the stable nor the canary subset of ${ro.label}, so the controller deletes it from the route on the first weight change`,
         'remove the destination, or list its subset in the Rollout\'s \'destinationRule.additionalSubsetNames\' to keep it with its weight');
-    }
+    });
   }
 }
 

@@ -18,49 +18,7 @@ import { findAll } from './context';
  */
 export function dependencyOrder(scope: IConstruct): IConstruct[] {
   const all = findAll(scope);
-  // The dependencies of each construct (most have none), then an index of the constructs they point to.
-  const depsOf: Array<IConstruct[] | undefined> = new Array(all.length);
-  const targets = new Set<IConstruct>();
-  all.forEach((c, i) => {
-    const deps = c.node.dependencies;
-    if (deps.length === 0) return;
-    depsOf[i] = deps;
-    deps.forEach(d => targets.add(d));
-  });
-  const index = new Map<IConstruct, number>();
-  if (targets.size > 0) {
-    all.forEach((c, i) => {
-      if (targets.has(c)) index.set(c, i);
-    });
-  }
-  // cdk8s finds a dependency's vertex by path; inside one construct tree a path is unique, so only a
-  // dependency on a construct outside the subtree needs the path (it matches nothing, unless another tree
-  // has a construct at the same path).
-  let byPath: { [path: string]: number } | undefined;
-  const lookup = (dep: IConstruct): number | undefined => {
-    const i = index.get(dep);
-    if (i !== undefined) return i;
-    if (!byPath) {
-      byPath = {};
-      all.forEach((c, k) => {
-        byPath![c.node.path] = k;
-      });
-    }
-    return byPath[dep.node.path];
-  };
-  const outbound: Array<number[] | undefined> = new Array(all.length);
-  const hasInbound = new Uint8Array(all.length);
-  depsOf.forEach((deps, i) => {
-    const out: number[] = [];
-    for (const dep of deps!) {
-      const j = lookup(dep);
-      if (j === undefined) continue;
-      if (!out.includes(j)) out.push(j);
-      hasInbound[j] = 1;
-    }
-    outbound[i] = out;
-  });
-
+  const { outbound, hasInbound } = dependencyEdges(all);
   // cdk8s keeps its vertices in a plain object keyed by path and takes the constructs nothing depends on in
   // that object's key order: keys that are array indices ("0", "12": only the ids of the tree root's
   // children can be) first, in numeric order, then the others in insertion (tree) order.
@@ -72,11 +30,40 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
     (c.node.scope === root && isArrayIndexId(c) ? indexLike : others).push(i);
   });
   indexLike.sort((a, b) => Number(all[a].node.id) - Number(all[b].node.id));
+  const order = postOrder(outbound, [...indexLike, ...others]).map(i => all[i]);
+  if (order.length !== all.length) return new DependencyGraph(scope.node).topology(); // a cycle: cdk8s's own error
+  return order;
+}
 
-  const DONE = 2;
+/**
+ * The dependencies between the constructs of `all`, as indexes into it: what each one depends on (once each), and
+ * whether something depends on it. cdk8s finds a dependency by path, so a dependency on a construct of another tree
+ * at the same path counts; one that matches nothing is left out.
+ */
+function dependencyEdges(all: IConstruct[]): { outbound: number[][]; hasInbound: boolean[] } {
+  const index = new Map(all.map((c, i) => [c, i]));
+  let byPath: Map<string, number> | undefined; // built for the first dependency outside the subtree
+  const lookup = (dep: IConstruct) => index.get(dep) ?? (byPath ??= new Map(all.map((c, i) => [c.node.path, i]))).get(dep.node.path);
+  const hasInbound = all.map(() => false);
+  const outbound = all.map(c => {
+    const out: number[] = [];
+    for (const dep of c.node.dependencies) {
+      const j = lookup(dep);
+      if (j === undefined) continue;
+      if (!out.includes(j)) out.push(j);
+      hasInbound[j] = true;
+    }
+    return out;
+  });
+  return { outbound, hasInbound };
+}
+
+/** A depth-first post-order over `outbound` from `starts`; it stops early (fewer vertices) at a cycle. */
+function postOrder(outbound: number[][], starts: number[]): number[] {
   const ACTIVE = 1;
-  const state = new Uint8Array(all.length);
-  const order: IConstruct[] = [];
+  const DONE = 2;
+  const state = new Uint8Array(outbound.length);
+  const order: number[] = [];
   let cycle = false;
   const visit = (i: number): void => {
     if (state[i] === DONE || cycle) return;
@@ -85,14 +72,12 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
       return;
     }
     state[i] = ACTIVE;
-    for (const j of outbound[i] ?? []) visit(j);
+    for (const j of outbound[i]) visit(j);
     state[i] = DONE;
-    order.push(all[i]);
+    order.push(i);
   };
-  for (const i of indexLike) visit(i);
-  for (const i of others) visit(i);
-  if (cycle || order.length !== all.length) return new DependencyGraph(scope.node).topology();
-  return order;
+  for (const i of starts) visit(i);
+  return cycle ? [] : order;
 }
 
 /**
