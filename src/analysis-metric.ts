@@ -225,7 +225,16 @@ export class AnalysisMetric {
    * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/
    */
   public static prometheus(props: PrometheusMetricProps): AnalysisMetric {
-    return new AnalysisMetric(props);
+    return new AnalysisMetric(props, true);
+  }
+
+  /**
+   * A metric of the presets of `IstioMetrics`, whose queries the library builds: valid PromQL by construction (a test
+   * parses every preset with every option), so they are not parsed again.
+   * @internal
+   */
+  public static _fromPreset(props: PrometheusMetricProps): AnalysisMetric {
+    return new AnalysisMetric(props, false);
   }
 
   /** The metric name. */
@@ -262,7 +271,7 @@ export class AnalysisMetric {
   public readonly consecutiveErrorLimit: number;
   private readonly props: PrometheusMetricProps;
 
-  private constructor(props: PrometheusMetricProps) {
+  private constructor(props: PrometheusMetricProps, parseQuery: boolean) {
     const name = props.name;
     if (typeof name !== 'string' || name.length > 253 || !METRIC_NAME.test(name)) {
       throw new Error(`'name' ("${name}") is not a valid metric name: use letters, digits, '-', '_' or '.', `
@@ -273,7 +282,7 @@ export class AnalysisMetric {
       throw new Error(`${where}: 'condition' is missing: a metric without conditions is always successful; `
         + 'pass e.g. MetricCondition.atLeast(0.99)');
     }
-    checkQuery(where, props.query);
+    checkQuery(where, props.query, parseQuery);
     const address = props.address ?? AnalysisMetric.DEFAULT_PROMETHEUS_ADDRESS;
     checkConnection(where, props, address);
     const limits = measurementLimits(where, props);
@@ -424,12 +433,12 @@ function checkAddress(where: string, address: string): void {
   checkPlaceholders(where, 'address', address);
 }
 
-function checkQuery(where: string, query: string): void {
+function checkQuery(where: string, query: string, parse: boolean): void {
   if (typeof query !== 'string' || query.trim() === '') {
     throw new Error(`${where}: 'query' is empty: give a PromQL instant query`);
   }
   checkPlaceholders(where, 'query', query);
-  const err = findPromqlError(query);
+  const err = parse ? findPromqlError(query) : undefined;
   if (err) {
     const near = err.near === '' ? 'at the end of the query' : `near "${err.near}"`;
     throw new Error(`${where}: 'query' is not valid PromQL: syntax error at line ${err.line}, column ${err.column} (${near}). `

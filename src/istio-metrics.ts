@@ -394,7 +394,7 @@ class QueryParts {
 
   public metric(name: string, query: string, condition: MetricCondition): AnalysisMetric {
     const o = this.options;
-    return AnalysisMetric.prometheus({
+    return AnalysisMetric._fromPreset({
       name,
       query,
       condition,

@@ -4,6 +4,7 @@ import { AnalysisTemplate } from '../src/analysis-template';
 import { CanaryIsolation, IstioMetrics, IstioReporter } from '../src/istio-metrics';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { findPromqlError } from '../src/private/promql';
 
 const CANARY = 'reporter="destination",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.service-name}}",'
   + 'destination_canonical_revision="{{args.canary-revision}}"';
@@ -139,6 +140,26 @@ describe('IstioMetrics', () => {
     expect(variants[6]).toContain('rollouts_pod_template_hash="{{args.canary-pod-template-hash}}"');
     expect(variants[8]).toContain('rollouts_pod_template_hash="{{args.stable-pod-template-hash}}"');
     expect(variants[10]).toContain('histogram_quantile(0.999,');
+  });
+
+  test('every preset query is valid PromQL, with every option (the presets are trusted at synth, not parsed)', () => {
+    const queries: string[] = [];
+    for (const isolation of Object.values(CanaryIsolation)) {
+      for (const reporter of Object.values(IstioReporter)) {
+        if (isolation === CanaryIsolation.POD_TEMPLATE_HASH && reporter !== IstioReporter.DESTINATION) continue;
+        for (const window of [Duration.seconds(30), Duration.seconds(90), Duration.minutes(5), Duration.hours(1)]) {
+          for (const minimumRequests of [0, 10, 2.5]) {
+            const o = { isolation, reporter, window, minimumRequests };
+            queries.push(...[
+              IstioMetrics.successRate(o), IstioMetrics.errorRateVsStable(o), IstioMetrics.trafficFloor(o),
+              IstioMetrics.latency(o), IstioMetrics.latency({ ...o, percentile: 99.95 }), IstioMetrics.latency({ ...o, percentile: 50 }),
+            ].map(m => m.query));
+          }
+        }
+      }
+    }
+    expect(queries.length).toBe(3 * 4 * 3 * 6);
+    expect(queries.filter(q => findPromqlError(q) !== undefined)).toEqual([]);
   });
 
   test('canaryMatchers / stableMatchers for queries of your own', () => {

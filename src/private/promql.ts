@@ -8,9 +8,15 @@ interface SyntaxTree {
   iterate(spec: { enter: (node: { type: { isError: boolean }; from: number }) => false | void | undefined }): void;
 }
 
-// The package is an ES module with a CommonJS build; require() picks the CommonJS one (`exports.require`).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require('@prometheus-io/lezer-promql') as { parser: { parse(text: string): SyntaxTree } };
+/**
+ * The Prometheus project's PromQL grammar, loaded when the first query is parsed: a synth whose metrics all come from
+ * the presets of IstioMetrics (valid by construction, see `AnalysisMetric._fromPreset`) never loads it. The package is
+ * an ES module with a CommonJS build; require() picks the CommonJS one (`exports.require`).
+ */
+function promqlParser(): { parse(text: string): SyntaxTree } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@prometheus-io/lezer-promql').parser;
+}
 
 /** A PromQL syntax error, with a 1-based line and column in the query as written. */
 export interface PromqlError {
@@ -102,7 +108,7 @@ function parsePromqlError(query: string): PromqlError | undefined {
   if (text.trim() === '') {
     errorAt = 0;
   } else {
-    const tree = parser.parse(text);
+    const tree = promqlParser().parse(text);
     tree.iterate({
       enter: node => {
         if (errorAt !== undefined) return false;
