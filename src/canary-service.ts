@@ -15,6 +15,7 @@ import { ResolvedServicePort, isHttpFamily, resolveServicePorts } from './privat
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
+import { countServiceForWarmUp } from './private/synth/warm-up';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
@@ -233,6 +234,7 @@ export class CanaryService extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
+    countServiceForWarmUp();
     this.name = props.name ?? id.toLowerCase();
     attachRules(this);
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
