@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { MetricCondition } from './analysis-condition';
-import { argoTags, argPlaceholders, assertArgName, goDuration, unsupportedPlaceholders } from './private/argo';
+import { argoTags, argPlaceholders, assertArgName, goDuration } from './private/argo';
 import { compareCodeUnits } from './private/format';
 import { findPromqlError } from './private/promql';
 
@@ -447,17 +447,17 @@ function checkQuery(where: string, query: string, parse: boolean): void {
 }
 
 function checkPlaceholders(where: string, prop: string, text: string): void {
-  const unclosed = argoTags(text).unclosedAt;
+  const { tags, unclosedAt: unclosed } = argoTags(text);
   if (unclosed !== undefined) {
     throw new Error(`${where}: '${prop}' opens a placeholder with "{{" at offset ${unclosed} and never closes it with "}}": Argo Rollouts `
       + 'fails the analysis ("Cannot find end tag"). Close the placeholder ({{args.<name>}}) or remove the braces');
   }
-  const bad = unsupportedPlaceholders(text);
+  const bad = tags.filter(t => t.arg === undefined).map(t => t.text);
   if (bad.length > 0) {
     throw new Error(`${where}: '${prop}' uses ${bad.map(b => `"${b}"`).join(', ')}, which Argo Rollouts cannot resolve: `
       + 'only {{args.<name>}} placeholders are supported');
   }
-  for (const name of argPlaceholders(text)) assertArgName(`${prop} placeholder {{args.${name}}}`, name);
+  for (const tag of tags) assertArgName(`${prop} placeholder {{args.${tag.arg}}}`, tag.arg!);
 }
 
 function assertPositiveDuration(where: string, prop: string, d: Duration): void {

@@ -217,11 +217,6 @@ export function argPlaceholders(text: string): string[] {
   return names;
 }
 
-/** The tags of `text` that are not `{{args.<name>}}` placeholders (the controller cannot resolve them). */
-export function unsupportedPlaceholders(text: string): string[] {
-  return argoTags(text).tags.filter(t => t.arg === undefined).map(t => t.text);
-}
-
 /**
  * `text` with each `{{args.<name>}}` replaced by the value of the argument, as the controller resolves it; a placeholder
  * without a value, and any other tag, is kept as written.
