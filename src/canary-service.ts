@@ -234,7 +234,7 @@ export class CanaryService extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
-    countServiceForWarmUp();
+    countServiceForWarmUp(this);
     this.name = props.name ?? id.toLowerCase();
     attachRules(this);
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);

@@ -1,4 +1,4 @@
-// Rendering one service before the user's construct tree exists, once per process.
+// Rendering one sample service while the user's construct tree is still small, once per process.
 //
 // V8 keeps at most 1,536 transitions from one hidden class to the next. A fleet whose charts each hold a construct with
 // an id of its own (the service name, as users name them) uses up the transitions of the empty object's hidden class
@@ -9,6 +9,7 @@
 // classes while there is room: the 100th service of a process does it, long before the limit and never in small apps,
 // which do not need it. Its output is thrown away. Not exported from the package.
 import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { ArgoCdApplication } from '../../argocd-application';
 import { CanaryApp } from '../../canary-app';
 import { CanaryService } from '../../canary-service';
@@ -18,14 +19,19 @@ const SERVICES_BEFORE_WARM_UP = 100;
 
 let services = 0;
 
-/** Called by each CanaryService: the 100th renders a sample app (a service with its Argo CD Application and plan). */
-export function countServiceForWarmUp(): void {
+/**
+ * Called by each CanaryService: the 100th renders a sample app (a service with its Argo CD Application), with
+ * plans if the service's app writes them.
+ */
+export function countServiceForWarmUp(service: IConstruct): void {
   services += 1;
-  if (services === SERVICES_BEFORE_WARM_UP) warmUpRendering();
+  if (services !== SERVICES_BEFORE_WARM_UP) return;
+  const root = service.node.root;
+  warmUpRendering(root instanceof CanaryApp ? root.plans : true);
 }
 
-function warmUpRendering(): void {
-  const app = new CanaryApp({ plans: true });
+function warmUpRendering(plans: boolean): void {
+  const app = new CanaryApp({ plans });
   const chart = new Chart(app, 'sample', { namespace: 'sample' });
   new CanaryService(chart, 'sample', { image: 'registry.example/sample:1.0.0' });
   new ArgoCdApplication(new Chart(app, 'argocd'), 'sample', {

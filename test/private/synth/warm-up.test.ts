@@ -16,6 +16,7 @@ describe('warm-up', () => {
     expect(renders).not.toHaveBeenCalled();
     fleet(app, 1, 99);
     expect(renders).toHaveBeenCalledTimes(1); // the sample app, while the 100th service is built
+    expect((renders.mock.contexts[0] as CanaryApp).plans).toBe(false); // as the user's app
     fleet(app, 100, 100);
     expect(renders).toHaveBeenCalledTimes(1);
     renders.mockRestore();
