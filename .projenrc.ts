@@ -89,10 +89,11 @@ project.tasks.addEnvironment('PATH', '$(node --print "require(\'path\').resolve(
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 
-// The layers of src/ (docs/ARCHITECTURE.md): the two engines over plain manifests (rules/, plan/) and the domain
-// modules they share (private/*.ts) import nothing from the construct files, the construct helpers (private/constructs/)
-// or the synth plumbing (private/synth/). The public files export no free functions (they would leak into the
-// TypeScript declarations of the package entry point; helpers live in private/).
+// The layers of src/ (docs/ARCHITECTURE.md): the two engines over plain manifests (rules/, plan/), the domain
+// modules they share (private/*.ts) and the Argo CD sync model (private/argocd/) import nothing from the construct
+// files, the construct helpers (private/constructs/) or the synth plumbing (private/synth/). The public files export
+// no free functions (they would leak into the TypeScript declarations of the package entry point; helpers live in
+// private/).
 const CONSTRUCT_LAYER = ['./src/*.ts', './src/private/constructs/**', './src/private/synth/**'];
 project.eslint?.addRules({
   'import/no-restricted-paths': ['error', {
@@ -111,6 +112,11 @@ project.eslint?.addRules({
         target: './src/private/*.ts',
         from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
         message: 'a domain module of private/ is shared by constructs, rules and plan: it may import only other domain modules',
+      },
+      {
+        target: './src/private/argocd',
+        from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
+        message: 'the Argo CD sync model reads plain JSON (docs/argocd-sync-model.md): it may import only itself and the domain modules of private/',
       },
     ],
   }],
