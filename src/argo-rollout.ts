@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
@@ -6,15 +6,17 @@ import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import type * as argo from '../imports/argoproj.io';
+import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/config';
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ROLLOUT } from './private/gvk';
-import { contentHash } from './private/hash';
-import { assertDnsLabel, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
+import { podTemplateHash, revisionValue } from './private/revision';
 import { attachRules } from './private/synth/chart-rules';
 import { assertIntInRange } from './private/validate';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
+import { WorkloadRef } from './workload-ref';
 
 /**
  * Anti-affinity between the pods of the new and the previous ReplicaSet, so that a bad canary node does not
@@ -155,6 +157,23 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
    * @default - none
    */
   readonly stableAnnotations?: { [key: string]: string };
+  /**
+   * Take the pod template from a running Deployment (`spec.workloadRef`) instead of defining one: the way to bring
+   * a Deployment under canary releases without downtime (docs/migration.md). The Rollout then has no containers,
+   * volumes or other pod settings of its own; they are the Deployment's.
+   * @default - the Rollout has its own pod template
+   */
+  readonly workloadRef?: WorkloadRef;
+}
+
+/** Options of `ArgoRollout.referenceSecret()`. */
+export interface SecretReferenceOptions {
+  /**
+   * The version of the Secret's content, for example the version an operator (external-secrets, sealed-secrets)
+   * was given, or a rotation date. It is written into the pod template, so a new version is a new revision that
+   * goes through the steps and analysis. Letters, digits, '-', '_' and '.', at most 63 characters.
+   */
+  readonly version: string;
 }
 
 /**
@@ -169,6 +188,9 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
  *   which changes with every template change, also a configuration-only one, so that analysis queries can
  *   isolate the canary's traffic;
  * - sidecar injection, seccomp `RuntimeDefault` and dropped capabilities unless set otherwise.
+ *
+ * With `workloadRef` the pod template is a Deployment's: the library puts the version, revision and sidecar labels
+ * on that Deployment's pod template instead.
  */
 export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /**
@@ -196,7 +218,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * @default - none when an autoscaler owns the replicas
    */
   public get replicas(): number | undefined {
-    return this.hasAutoscaler ? undefined : (this.props.replicas ?? 2);
+    return this.hasAutoscaler ? undefined : (this.props.replicas ?? this.props.workloadRef?.deployment.replicas ?? 2);
   }
   /** Whether an autoscaler owns the replicas. */
   public hasAutoscaler = false;
@@ -215,6 +237,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   protected readonly apiObject: ApiObject;
   private readonly _steps: CanaryStep[] = [];
   private readonly props: ArgoRolloutProps;
+  /** Secret name to version (`referenceSecret()`). */
+  private readonly secretVersions = new Map<string, string>();
+  private readonly secretRefs = new Map<string, kplus.ISecret>();
+  /** Set while the Deployment's template is rendered to compute its revision (the revision label is then left out). */
+  private renderingWorkload = false;
 
   constructor(scope: Construct, id: string, props: ArgoRolloutProps) {
     // containers are added below, once `version` is known (an image without tag needs a version)
@@ -258,6 +285,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     if (props.canaryLabels) assertLabels('canaryLabels', props.canaryLabels);
     if (props.stableLabels) assertLabels('stableLabels', props.stableLabels);
     if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
+    if (props.workloadRef) this.attachWorkload(props, props.workloadRef);
     for (const c of props.containers ?? []) this.addContainer(c);
     for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
     this.node.addValidation({ validate: () => this.validateRollout() });
@@ -278,19 +306,55 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    */
   public get version(): string {
     if (this.props.version !== undefined) return this.props.version;
-    const first = this.containers[0];
+    const deployment = this.props.workloadRef?.deployment;
+    const first = deployment ? deployment.containers[0] : this.containers[0];
     if (!first) {
-      throw new Error(`rollout "${this.rolloutName}" has no container: call addContainer() or pass 'containers'`);
+      throw new Error(deployment
+        ? `the Deployment "${deployment.name}" that rollout "${this.rolloutName}" takes its pod template from has no container: add one to the Deployment`
+        : `rollout "${this.rolloutName}" has no container: call addContainer() or pass 'containers'`);
     }
     return versionOfImage(first.image);
   }
 
   /**
    * The revision label value of the current pod template: `<version>-<10 hex content hash>`. It changes
-   * whenever anything in the pod template changes.
+   * whenever anything in the pod template changes (with `workloadRef`: the Deployment's pod template).
    */
   public get revision(): string {
-    return this.renderTemplate().revision;
+    return this.props.workloadRef ? this.workloadRevision(this.props.workloadRef)! : this.renderTemplate().revision;
+  }
+
+  /**
+   * References a Secret that is created outside the manifests (by an operator such as external-secrets or
+   * sealed-secrets, or by hand), by name, and writes its `version` into the pod template: a new version is a new
+   * revision, so the pods that read the new content start as a canary. The values never appear in the manifests.
+   *
+   * For an abort to return to the old content, have the operator write each version under its own name and
+   * reference that name; a Secret rotated in place also reaches the stable pods (docs/config-changes.md).
+   *
+   * @param name the Secret's name, in the Rollout's namespace
+   * @param options the version of its content
+   * @returns a reference for `kplus.EnvValue.fromSecretValue()`, `kplus.Env.fromSecret()` or `kplus.Volume.fromSecret()`
+   */
+  public referenceSecret(name: string, options: SecretReferenceOptions): kplus.ISecret {
+    assertDnsSubdomain('name', name);
+    const version = options.version;
+    if (typeof version !== 'string' || version.length === 0 || version.length > 63 || !LABEL_VALUE.test(version)) {
+      throw new Error(`'version' ("${version}") of Secret "${name}" must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a `
+        + 'letter or digit (for example "2026-11-03" or "v7")');
+    }
+    const known = this.secretVersions.get(name);
+    if (known !== undefined && known !== version) {
+      throw new Error(`Secret "${name}" is referenced with version "${version}", but it was referenced with version "${known}" before: `
+        + 'the pods read one content of a Secret; reference it once, with its current version');
+    }
+    this.secretVersions.set(name, version);
+    let ref = this.secretRefs.get(name);
+    if (!ref) {
+      ref = kplus.Secret.fromSecretName(this, `SecretRef-${name}`, name);
+      this.secretRefs.set(name, ref);
+    }
+    return ref;
   }
 
   /**
@@ -353,10 +417,27 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * Adds a container; its image must be pinned by a tag (other than `latest`) or a digest.
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.assertOwnTemplate('addContainer()');
     assertPinnedImage('image', cont.image);
     // the first container names the release: check now that its tag can be a label value
     if (this.props.version === undefined && this.containers.length === 0) versionOfImage(cont.image);
     return super.addContainer(cont);
+  }
+
+  /**
+   * Adds an init container (not with `workloadRef`: the pod template is the Deployment's).
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.assertOwnTemplate('addInitContainer()');
+    return super.addInitContainer(cont);
+  }
+
+  /**
+   * Adds a volume (not with `workloadRef`: the pod template is the Deployment's).
+   */
+  public addVolume(vol: kplus.Volume): void {
+    this.assertOwnTemplate('addVolume()');
+    super.addVolume(vol);
   }
 
   /**
@@ -380,7 +461,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** @internal */
   public _toKube(): argo.RolloutSpec {
-    const { template, revision } = this.renderTemplate();
+    const ref = this.props.workloadRef;
+    const { template, revision } = ref ? { template: undefined, revision: this.revision } : this.renderTemplate();
     const s = this.subsets;
     const wellKnown = this.wellKnownArgs(revision);
     const steps = this._steps.map(st => (st.kind === CanaryStepKind.ANALYSIS
@@ -408,6 +490,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       progressDeadlineAbort: this.progressDeadlineAbort,
       selector: { matchLabels: s.subsetLabels },
       template: template as any,
+      workloadRef: ref ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.deployment.name, scaleDown: ref.scaleDown } : undefined,
       strategy: { canary },
     };
   }
@@ -418,7 +501,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     applySecureDefaults(spec);
     const meta = this.podMetadata.toJson();
     const labels: { [k: string]: string } = { ...meta.labels };
-    delete labels['cdk8s.io/metadata.addr'];
+    delete labels[kplus.Pod.ADDRESS_LABEL];
     const version = this.version;
     const name = labels[CanaryLabels.NAME] ?? this.subsets.serviceName;
     const inject = labels[CanaryLabels.SIDECAR_INJECT] ?? 'true';
@@ -428,17 +511,102 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     labels[CanaryLabels.ISTIO_VERSION] = version;
     labels[CanaryLabels.SIDECAR_INJECT] = inject;
     delete labels[CanaryLabels.REVISION];
-    const annotations = undefinedIfEmpty(meta.annotations as { [k: string]: string } | undefined);
-    const hash = contentHash({ annotations, labels, spec });
-    const revision = `${version.slice(0, 52).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+    const annotations = undefinedIfEmpty({ ...meta.annotations, ...this.secretAnnotation() } as { [k: string]: string });
+    const revision = revisionValue(version, podTemplateHash({ metadata: { labels, annotations }, spec }));
     labels[CanaryLabels.REVISION] = revision;
     return { template: { metadata: { labels, annotations }, spec }, revision };
   }
 
+  /** The annotation with the versions of the referenced Secrets (none when there is none). */
+  private secretAnnotation(): { [k: string]: string } {
+    return this.secretVersions.size === 0 ? {} : { [SECRET_VERSIONS_ANNOTATION]: secretVersionsValue(this.secretVersions) };
+  }
+
+  /** Throws when the Rollout takes its pod template from a workload (`workloadRef`). */
+  private assertOwnTemplate(call: string): void {
+    const ref = this.props?.workloadRef;
+    if (!ref) return;
+    throw new Error(`${call}: rollout "${this.rolloutName}" takes its pod template from Deployment "${ref.deployment.name}" ('workloadRef'), `
+      + 'and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"): '
+      + 'make the change on the Deployment');
+  }
+
+  /**
+   * With `workloadRef`: checks the props, puts the version, revision and sidecar labels (and the Secret versions) on
+   * the Deployment's pod template, and for the finished migration writes the Deployment with 0 replicas.
+   */
+  private attachWorkload(props: ArgoRolloutProps, ref: WorkloadRef): void {
+    const set = POD_TEMPLATE_PROPS.filter(p => (props as any)[p] !== undefined);
+    if (set.length > 0) {
+      throw new Error(`'${set[0]}' is set together with 'workloadRef': the pod template of rollout "${this.rolloutName}" is Deployment `
+        + `"${ref.deployment.name}"'s, and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"). `
+        + `Remove '${set.join("', '")}' and set them on the Deployment`);
+    }
+    const deployment = ref.deployment;
+    const namespace = deployment.metadata.namespace ?? Chart.of(deployment).namespace;
+    if (namespace !== undefined && namespace !== this.subsets.namespace) {
+      throw new Error(`'workloadRef': Deployment "${deployment.name}" is in namespace "${namespace}", rollout "${this.rolloutName}" in "${this.subsets.namespace}": `
+        + 'the controller looks the Deployment up in the Rollout\'s namespace. Put both in the same namespace');
+    }
+    checkDeploymentSelector(deployment, this.rolloutName);
+    const meta = deployment.podMetadata;
+    const lazy = (produce: () => string | undefined): string => Lazy.any({ produce }) as unknown as string;
+    meta.addLabel(CanaryLabels.VERSION, lazy(() => this.version));
+    meta.addLabel(CanaryLabels.ISTIO_VERSION, lazy(() => this.version));
+    meta.addLabel(CanaryLabels.REVISION, lazy(() => this.workloadRevision(ref)));
+    if (meta.getLabel(CanaryLabels.SIDECAR_INJECT) === undefined) meta.addLabel(CanaryLabels.SIDECAR_INJECT, 'true');
+    meta.addAnnotation(SECRET_VERSIONS_ANNOTATION, lazy(() => this.secretAnnotation()[SECRET_VERSIONS_ANNOTATION]));
+    if (ref.drained) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/replicas', 0));
+  }
+
+  /**
+   * The revision of the Deployment's pod template, from its final JSON without the revision label (which is being
+   * rendered when this runs from that label: the inner render leaves it out).
+   */
+  private workloadRevision(ref: WorkloadRef): string | undefined {
+    if (this.renderingWorkload) return undefined;
+    this.renderingWorkload = true;
+    try {
+      const template = ApiObject.of(ref.deployment).toJson().spec?.template;
+      return revisionValue(this.version, podTemplateHash(template));
+    } finally {
+      this.renderingWorkload = false;
+    }
+  }
+
   /** The Rollout's checks over the finished tree: a container, the analysis wiring, the route steps, the starting step. */
   private validateRollout(): string[] {
-    if (this.containers.length === 0) return ['the Rollout has no container: pass \'containers\' or call addContainer()'];
+    const ref = this.props.workloadRef;
+    if (ref) {
+      if (ref.deployment.containers.length === 0) return [`the Deployment "${ref.deployment.name}" in 'workloadRef' has no container: add one to the Deployment`];
+      const own = this.ownTemplateSettings();
+      if (own.length > 0) {
+        return [`the Rollout sets ${own.join(', ')} of a pod template, but it takes its pod template from Deployment "${ref.deployment.name}" ('workloadRef'), `
+          + 'and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"): make these changes on the Deployment'];
+      }
+    } else if (this.containers.length === 0) {
+      return ['the Rollout has no container: pass \'containers\' or call addContainer()'];
+    }
     return [...this.checkAnalyses(), ...this.checkRouteSteps(), ...this.checkStartingStep()];
+  }
+
+  /** With `workloadRef`: the pod settings made on the Rollout itself (scheduling, host aliases, pod metadata, ...). */
+  private ownTemplateSettings(): string[] {
+    const scheduling: any = (this.scheduling as any)._toKube();
+    const set: { [field: string]: unknown } = {
+      initContainers: this.initContainers.length > 0 || undefined,
+      volumes: this.volumes.length > 0 || undefined,
+      hostAliases: this.hostAliases.length > 0 || undefined,
+      affinity: scheduling.affinity,
+      tolerations: (scheduling.tolerations ?? []).length > 0 || undefined,
+      nodeName: scheduling.nodeName,
+      imagePullSecrets: this.dockerRegistryAuth,
+    };
+    const found = Object.keys(set).filter(f => set[f] !== undefined).map(f => `'${f}'`);
+    const meta = this.podMetadata.toJson();
+    if (Object.keys(meta.labels ?? {}).some(k => k !== kplus.Pod.ADDRESS_LABEL)) found.push('pod labels');
+    if (Object.keys(meta.annotations ?? {}).length > 0) found.push('pod annotations');
+    return found;
   }
 
   /** The wiring of every step analysis and of the background analysis (templates, arguments, dry-run metrics). */
@@ -498,6 +666,25 @@ const SUPPLIED_ARGS: ReadonlySet<string> = new Set([
 ]);
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** The props of a pod template, which a Rollout with `workloadRef` must not set. */
+const POD_TEMPLATE_PROPS = ['containers', 'initContainers', 'volumes', 'restartPolicy', 'serviceAccount', 'securityContext', 'hostAliases',
+  'dns', 'dockerRegistryAuth', 'automountServiceAccountToken', 'hostNetwork', 'terminationGracePeriod', 'podMetadata'];
+/** The labels the library writes on a migrated Deployment's pod template, per release. */
+const RELEASE_LABELS = [CanaryLabels.VERSION, CanaryLabels.ISTIO_VERSION, CanaryLabels.REVISION];
+
+/**
+ * The Deployment's selector is immutable and its pod template must keep matching it: a label the library changes per
+ * release cannot be in it.
+ */
+function checkDeploymentSelector(deployment: kplus.Deployment, rolloutName: string): void {
+  const keys = [...Object.keys(deployment.matchLabels), ...deployment.matchExpressions.map(e => e.key)];
+  const bad = keys.find(k => RELEASE_LABELS.includes(k));
+  if (bad === undefined) return;
+  throw new Error(`'workloadRef': Deployment "${deployment.name}" selects its pods by "${bad}", a label that rollout "${rolloutName}" changes `
+    + 'with every release on the pod template; a Deployment\'s selector cannot be changed, and its pod template must keep matching it. '
+    + 'Migrate from a Deployment that selects by identity labels only (for example "app"), or convert the Deployment to an ArgoRollout');
+}
 
 /** The release name an image gives (its tag, else its short digest), checked to be a label value. */
 function versionOfImage(image: string): string {

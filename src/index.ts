@@ -21,3 +21,5 @@ export * from './service-port';
 export * from './string-match';
 export * from './sync-wave';
 export * from './traffic-policy';
+export * from './versioned-config-map';
+export * from './workload-ref';

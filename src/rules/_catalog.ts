@@ -13,6 +13,7 @@ const ISTIO_RECONCILER = 'argo-rollouts: rollout/trafficrouting/istio/istio.go';
 const ANALYSIS = 'argo-rollouts: utils/analysis/helpers.go, rollout/controller.go';
 const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
 const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
+const TEMPLATE_REF = 'argo-rollouts: rollout/templateref.go';
 
 function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
   return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
@@ -52,6 +53,12 @@ export const CATALOG: RuleInfo[] = [
   rule('CR129', E, ARGO, 'every {{args.name}} placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
   rule('CR130', E, ARGO, 'setCanaryScale, setHeaderRoute, setMirrorRoute and experiment weights have traffic routing that supports them', VALIDATION),
   rule('CR131', E, ARGO, 'AnalysisTemplate metrics have settings the analysis controller accepts', 'argo-rollouts: utils/analysis/factory.go, analysis/analysis.go'),
+  rule('CR160', E, ARGO, 'a Rollout with workloadRef has no pod template of its own', `${VALIDATION}, ${TEMPLATE_REF}`),
+  rule('CR161', E, ARGO, 'workloadRef names a kind the controller takes a pod template from (apps/v1 Deployment or ReplicaSet, v1 PodTemplate)', TEMPLATE_REF),
+  rule('CR162', W, ARGO, 'the workload named by workloadRef is not in the manifest set', TEMPLATE_REF),
+  rule('CR163', E, ARGO, 'the Rollout selector matches the pod template labels of the workload it references', `${VALIDATION}, ${TEMPLATE_REF}`),
+  rule('CR164', E, ARGO, 'workloadRef.scaleDown is never, onsuccess or progressively', 'argo-rollouts: rollout/replicaset.go, rollout/sync.go'),
+  rule('CR165', E, ARGO, 'workloadRef.scaleDown onsuccess or progressively is used with a Deployment only', 'argo-rollouts: rollout/scale_utils.go'),
 
   // --- CR2xx: Istio webhook and istioctl analyze
   rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
@@ -82,6 +89,10 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
+  rule('CR325', E, LIB, 'a content-hashed ConfigMap is referenced by its hashed name, never by its base name', 'cdk8s-canary'),
+  rule('CR326', E, LIB, 'the pods of a canary read no Secret whose values are in the manifests', 'cdk8s-canary'),
+  rule('CR327', E, LIB, 'the Deployment a Rollout takes its pod template from does not select its pods by a label that changes per release', 'cdk8s-canary'),
+  rule('CR328', E, LIB, 'while a Deployment is migrated, the stable and canary subsets select its pods', 'cdk8s-canary, argo-rollouts: rollout/trafficrouting/istio/istio.go'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));

@@ -1,7 +1,8 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
 import { arr, Context, Obj, show } from './_context';
-import { contentHash } from '../private/hash';
 import { mapSelects, parseImage, RELEASE_VARYING_LABELS } from '../private/k8s';
+import { podTemplateHash, REVISION_LABEL } from '../private/revision';
+import { isWorkloadRefTarget } from '../private/workload-ref';
 
 const CANARY = 'spec.strategy.canary';
 
@@ -183,30 +184,25 @@ function checkImages(ctx: Context): void {
 }
 
 // CR307
-const REVISION_LABEL = 'service.istio.io/canonical-revision';
 /** Argument name under which the library passes the revision to the analysis. */
 const REVISION_ARG = 'canary-revision';
 /** The form the library gives the revision label: `<version>-<10 hex digits of the template hash>`. */
 const LIBRARY_REVISION = /^(.*)-([0-9a-f]{10})$/;
 
 function checkRevision(ctx: Context, ro: Obj, canary: any): void {
-  const template = ro.raw.spec?.template;
+  // the template the pods are made from: the Rollout's, or that of the Deployment it references (workloadRef)
+  const ref = ro.raw.spec?.workloadRef;
+  const owner = ref ? ctx.objects.find(o => o.kind === 'Deployment' && isWorkloadRefTarget(ref, ro.raw.metadata?.namespace, o.raw)) : ro;
+  const template = owner?.raw.spec?.template;
   const labels: { [k: string]: string } = template?.metadata?.labels ?? {};
   const revision = labels[REVISION_LABEL];
-  if (typeof revision !== 'string') return;
+  if (!owner || typeof revision !== 'string') return;
   const m = LIBRARY_REVISION.exec(revision);
   if (m) {
-    const rest = { ...labels };
-    delete rest[REVISION_LABEL];
-    const annotations = template.metadata?.annotations;
-    // what the library hashes (argo-rollout.ts): the pod template without its revision label
-    const hash = contentHash({
-      annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined,
-      labels: rest,
-      spec: template.spec,
-    });
+    // what the library hashes (private/revision.ts): the pod template without its revision label
+    const hash = podTemplateHash(template);
     if (hash !== m[2]) {
-      ctx.report('CR307', ro, `spec.template.metadata.labels['${REVISION_LABEL}']`,
+      ctx.report('CR307', owner, `spec.template.metadata.labels['${REVISION_LABEL}']`,
         `the revision label (${show(revision)}) was computed for another pod template (the final template hashes to ${show(hash)}): `
         + 'the template was changed after the library rendered it (for example by a JSON patch), so a canary can carry the same revision '
         + 'as stable and the analysis cannot tell them apart',

@@ -2,9 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkArgoRollouts } from './_argo-rollouts';
 import { CATALOG, ruleInfo } from './_catalog';
+import { checkConfig } from './_config';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
+import { checkWorkloadRefs } from './_workload-ref';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 import { compareCodeUnits as cmp } from '../private/format';
 
@@ -47,8 +49,10 @@ export class CanaryRules {
   public static check(manifests: any[], options: RuleCheckOptions = {}): RuleFinding[] {
     const ctx = new Context(manifests);
     checkArgoRollouts(ctx);
+    checkWorkloadRefs(ctx);
     checkIstio(ctx);
     checkInvariants(ctx);
+    checkConfig(ctx);
     for (const code of options.skip ?? []) {
       if (!CATALOG.some(r => r.code === code)) {
         throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);

@@ -32,6 +32,33 @@ const at = (m: any[]) => get(m, 'AnalysisTemplate', 'shop-success-rate');
 const container = (m: any[]) => ro(m).spec.template.spec.containers[0];
 const primary = (m: any[]) => vs(m).spec.http[0];
 
+/** Moves the Rollout's pod template into a Deployment "shop" that the Rollout references (workloadRef), as a migration. */
+function migrate(m: any[], scaleDown = 'progressively'): any {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'shop', namespace: NS },
+    spec: { replicas: 4, selector: { matchLabels: { app: 'shop' } }, template: ro(m).spec.template },
+  };
+  delete ro(m).spec.template;
+  ro(m).spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop', scaleDown };
+  m.push(deployment);
+  return deployment;
+}
+
+/** A content-hashed ConfigMap "shop-settings-<hash>" as VersionedConfigMap writes it. */
+function versionedConfig(m: any[]): any {
+  const cm = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'shop-settings-0123456789', namespace: NS, labels: { 'cdk8s-canary/config': 'shop-settings' } },
+    immutable: true,
+    data: { LOG_LEVEL: 'info' },
+  };
+  m.push(cm);
+  return cm;
+}
+
 function extraTemplate(name: string, metricName: string, args: any[] = []): any {
   const t = analysisTemplate();
   t.metadata.name = name;
@@ -704,6 +731,103 @@ export const BAD: BadCase[] = [
     message: /the analysis argument "canary-revision" is "1\.4\.1-0123456789", but the pod template's revision label is "1\.4\.2-[0-9a-f]{10}"/,
     path: 'spec.strategy.canary.analysis.args[0].value',
   },
+  {
+    name: 'the template of the Deployment a Rollout migrates from changed after the revision was computed',
+    code: 'CR307',
+    mutate: m => { migrate(m).spec.template.spec.containers[0].image = 'registry.example.com/shop:1.4.3'; },
+    message: /the revision label \("1\.4\.2-[0-9a-f]{10}"\) was computed for another pod template/,
+    object: 'Deployment shop/shop',
+  },
+  // --- workloadRef (migration from a Deployment)
+  {
+    name: 'a Rollout has both workloadRef and a pod template',
+    code: 'CR160',
+    mutate: m => { const t = ro(m).spec.template; migrate(m); ro(m).spec.template = t; },
+    message: /the Rollout has both 'workloadRef' \("shop"\) and a pod template; the controller refuses it with "template must be empty for workload reference rollout"/,
+    path: 'spec.template',
+  },
+  {
+    name: 'workloadRef names a StatefulSet',
+    code: 'CR161',
+    mutate: m => { migrate(m); ro(m).spec.workloadRef.kind = 'StatefulSet'; },
+    message: /'workloadRef' names "apps\/v1" "StatefulSet"; the controller says "workload of type apps\/StatefulSet is not supported"/,
+    path: 'spec.workloadRef',
+  },
+  {
+    name: 'the referenced Deployment is not in the manifest set',
+    code: 'CR162',
+    mutate: m => { migrate(m); ro(m).spec.workloadRef.name = 'web'; },
+    message: /Deployment "web" is not in the manifest set/,
+    path: 'spec.workloadRef.name',
+  },
+  {
+    name: 'a Deployment whose pod template does not match the Rollout selector',
+    code: 'CR163',
+    mutate: m => { migrate(m).spec.template.metadata.labels.app = 'shop-v1'; },
+    message: /'selector' \(\{"matchLabels":\{"app":"shop"\}\}\) does not select the pod template labels of Deployment shop\/shop/,
+    path: 'spec.selector',
+  },
+  {
+    name: 'scaleDown is misspelled',
+    code: 'CR164',
+    mutate: m => { migrate(m, 'onSuccess'); },
+    message: /'scaleDown' is "onSuccess"; the controller compares it with "never", "onsuccess", "progressively" only/,
+    path: 'spec.workloadRef.scaleDown',
+  },
+  {
+    name: 'scaleDown progressively with a ReplicaSet',
+    code: 'CR165',
+    mutate: m => { migrate(m).kind = 'ReplicaSet'; ro(m).spec.workloadRef.kind = 'ReplicaSet'; },
+    message: /'scaleDown' is "progressively" for a "ReplicaSet"; the controller scales down the apps\/v1 Deployment named "shop"/,
+  },
+  // --- configuration
+  {
+    name: 'a content-hashed ConfigMap is referenced under its plain name',
+    code: 'CR325',
+    mutate: m => { versionedConfig(m); container(m).envFrom = [{ configMapRef: { name: 'shop-settings' } }]; },
+    message: /the pods read ConfigMap "shop-settings", the base name of the content-hashed ConfigMap "shop-settings-0123456789"/,
+    path: 'spec.template.spec.containers[0].envFrom[0].configMapRef.name',
+  },
+  {
+    name: 'a migrated Deployment mounts a content-hashed ConfigMap under its plain name',
+    code: 'CR325',
+    mutate: m => {
+      versionedConfig(m);
+      const d = migrate(m);
+      d.spec.template.spec.volumes = [{ name: 'settings', configMap: { name: 'shop-settings' } }];
+    },
+    message: /the base name of the content-hashed ConfigMap/,
+    path: 'spec.template.spec.volumes[0].configMap.name',
+    object: 'Deployment shop/shop',
+  },
+  {
+    name: 'a canary reads a Secret with inline data',
+    code: 'CR326',
+    mutate: m => {
+      m.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NS }, stringData: { password: 'hunter2' } });
+      container(m).env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }];
+    },
+    message: /the pods of canary Rollout shop\/shop read this Secret, whose values are in the manifests/,
+    object: 'Secret shop/db',
+    path: 'stringData',
+  },
+  {
+    name: 'a migrated Deployment selects its pods by version',
+    code: 'CR327',
+    mutate: m => { migrate(m).spec.selector.matchLabels.version = '1.4.2'; },
+    message: /Rollout shop\/shop takes its pod template from this Deployment, whose selector uses "version"/,
+    object: 'Deployment shop/shop',
+  },
+  {
+    name: 'the subsets do not select the pods of the Deployment being migrated',
+    code: 'CR328',
+    mutate: m => {
+      migrate(m);
+      for (const s of dr(m).spec.subsets) s.labels = { app: 'shop', tier: 'web' };
+    },
+    message: /subset "stable" \(\{"app":"shop","tier":"web"\}\) does not select the pods of Deployment shop\/shop/,
+    path: 'spec.subsets[0].labels',
+  },
 ];
 
 export const GOOD: GoodCase[] = [
@@ -884,4 +1008,37 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
+  {
+    name: 'a Rollout migrating from a Deployment that matches it',
+    codes: ['CR160', 'CR161', 'CR162', 'CR163', 'CR164', 'CR165', 'CR307', 'CR327', 'CR328'],
+    mutate: m => { migrate(m); },
+  },
+  { name: 'workloadRef with an empty template object', codes: ['CR160'], mutate: m => { migrate(m); ro(m).spec.template = { metadata: {}, spec: {} }; } },
+  { name: 'workloadRef to a PodTemplate with scaleDown never', codes: ['CR161', 'CR165'], mutate: m => { const d = migrate(m, 'never'); d.kind = 'PodTemplate'; d.apiVersion = 'v1'; ro(m).spec.workloadRef = { apiVersion: 'v1', kind: 'PodTemplate', name: 'shop', scaleDown: 'never' }; } },
+  { name: 'workloadRef without a selector (the controller takes the Deployment\'s)', codes: ['CR163', 'CR121'], mutate: m => { migrate(m); delete ro(m).spec.selector; } },
+  { name: 'workloadRef without scaleDown', codes: ['CR164', 'CR165'], mutate: m => { migrate(m); delete ro(m).spec.workloadRef.scaleDown; } },
+  {
+    name: 'a drained Deployment whose pods the subsets no longer select',
+    codes: ['CR328'],
+    mutate: m => { migrate(m).spec.replicas = 0; for (const s of dr(m).spec.subsets) s.labels = { app: 'shop', tier: 'web' }; },
+  },
+  {
+    name: 'a content-hashed ConfigMap referenced by its hashed name, and a plain ConfigMap of another name',
+    codes: ['CR325'],
+    mutate: m => {
+      versionedConfig(m);
+      container(m).envFrom = [{ configMapRef: { name: 'shop-settings-0123456789' } }, { configMapRef: { name: 'feature-flags' } }];
+    },
+  },
+  {
+    name: 'a Secret referenced by name that is not in the manifests, and a Secret without values',
+    codes: ['CR326'],
+    mutate: m => {
+      m.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'empty', namespace: NS }, type: 'Opaque' });
+      container(m).env = [
+        { name: 'A', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+        { name: 'B', valueFrom: { secretKeyRef: { name: 'empty', key: 'x' } } },
+      ];
+    },
+  },
 ];
