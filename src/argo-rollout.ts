@@ -233,6 +233,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   public readonly progressDeadlineAbort: boolean;
   /** Minimum ready time of new pods. */
   public readonly minReady: Duration;
+  /**
+   * The workload the pod template comes from.
+   * @default - the Rollout has its own pod template
+   */
+  public readonly workloadRef?: WorkloadRef;
   /** @see base.Resource.apiObject */
   protected readonly apiObject: ApiObject;
   private readonly _steps: CanaryStep[] = [];
@@ -248,6 +253,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     super(scope, id, { ...props, containers: undefined, select: false, spread: false });
     this.props = props;
     this.subsets = props.subsets;
+    this.workloadRef = props.workloadRef;
     attachRules(this);
     const name = props.metadata?.name ?? props.subsets.serviceName;
     assertDnsLabel('metadata.name', name);

@@ -2,6 +2,7 @@
 // changes at runtime, from the synthesized objects (plain JSON manifests) an Application deploys.
 // Not exported from the package.
 import { compareCodeUnits } from './format';
+import { drainsDeployment } from './workload-ref';
 
 /** One rendered `spec.ignoreDifferences[]` entry (the JSON Argo CD reads). */
 export interface IgnoreEntry {
@@ -103,6 +104,8 @@ function dropUndefined(e: IgnoreEntry): IgnoreEntry {
  * - DestinationRule (referenced by `trafficRouting.istio.destinationRule`): the `rollouts-pod-template-hash`
  *   subset labels, the `managed-by-rollouts` annotation, and experiment subsets.
  * - Rollout: `/spec/replicas` when a HorizontalPodAutoscaler scales it.
+ * - Deployment a Rollout migrates from (`workloadRef` with `scaleDown` onsuccess or progressively) that still has
+ *   replicas in git: `/spec/replicas`, which the controller drains (docs/migration.md says what this survives).
  */
 export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry[] {
   const collector = new EntryCollector();
@@ -112,6 +115,7 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
   const virtualServices: PlacedManifest[] = [];
   const destinationRules: PlacedManifest[] = [];
   const autoscalers: PlacedManifest[] = [];
+  const deployments: PlacedManifest[] = [];
   for (const o of objects) {
     const m = o.manifest;
     if (!m) continue;
@@ -120,6 +124,7 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
     else if (m.kind === 'VirtualService' && group === ISTIO_GROUP) virtualServices.push(o);
     else if (m.kind === 'DestinationRule' && group === ISTIO_GROUP) destinationRules.push(o);
     else if (m.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') autoscalers.push(o);
+    else if (m.kind === 'Deployment' && group === 'apps') deployments.push(o);
   }
   rollouts.sort((a, b) => compareKeys([a.namespace ?? '', a.manifest.metadata?.name ?? ''], [b.namespace ?? '', b.manifest.metadata?.name ?? '']));
 
@@ -158,6 +163,14 @@ export function computeIgnoreDifferences(objects: PlacedManifest[]): IgnoreEntry
     if (!target || target.kind !== 'Rollout' || groupOf(target.apiVersion) !== ROLLOUTS_GROUP) continue;
     const rollout = rollouts.find(r => r.manifest.metadata?.name === target.name && sameNamespace(r.namespace, hpa.namespace));
     if (rollout) collector.add(rollout, { pointers: ['/spec/replicas'] });
+  }
+
+  // Deployment replicas that the controller drains during a migration (git still has the old count)
+  for (const rollout of rollouts) {
+    const ref = rollout.manifest.spec?.workloadRef;
+    if (!drainsDeployment(ref) || ref.kind !== 'Deployment' || groupOf(ref.apiVersion) !== 'apps') continue;
+    const deployment = deployments.find(d => d.manifest.metadata?.name === ref.name && sameNamespace(d.namespace, rollout.namespace));
+    if (deployment && deployment.manifest.spec?.replicas !== 0) collector.add(deployment, { pointers: ['/spec/replicas'] });
   }
 
   return collector.sorted();

@@ -32,10 +32,10 @@ export function checkWorkloadRefs(ctx: Context): void {
       continue;
     }
     const template = workloadTemplate(kind, target.raw);
-    checkSelector(ctx, ro, target, template);
+    const selects = checkSelector(ctx, ro, target, template);
     if (kind.kind === 'Deployment') {
       checkDeploymentSelector(ctx, ro, target);
-      checkMigrationTraffic(ctx, ro, target, template);
+      if (selects) checkMigrationTraffic(ctx, ro, target, template); // else CR163 reports the cause
     }
   }
 }
@@ -53,7 +53,7 @@ function checkNoTemplate(ctx: Context, ro: Obj): void {
   ctx.report('CR160', ro, 'spec.template',
     `the Rollout has both 'workloadRef' (${show(ro.raw.spec.workloadRef?.name)}) and a pod template; the controller refuses it with `
     + '"template must be empty for workload reference rollout"',
-    `remove 'spec.template' and make the pod changes on the referenced workload, or remove 'workloadRef'`);
+    'remove \'spec.template\' and make the pod changes on the referenced workload, or remove \'workloadRef\'');
 }
 
 /** CR164, CR165: the scaleDown values the controller acts on, and only for a Deployment (scale_utils.go scales a Deployment by name). */
@@ -73,12 +73,15 @@ function checkScaleDown(ctx: Context, ro: Obj, ref: any): void {
   }
 }
 
-/** CR163: the Rollout's selector selects the referenced template's labels (ValidatePodTemplateSpecForReplicaSet on the resolved template). */
-function checkSelector(ctx: Context, ro: Obj, target: Obj, template: any): void {
+/**
+ * CR163: the Rollout's selector selects the referenced template's labels (ValidatePodTemplateSpecForReplicaSet on the
+ * resolved template). Returns whether it does.
+ */
+function checkSelector(ctx: Context, ro: Obj, target: Obj, template: any): boolean {
   const selector = ro.raw.spec?.selector;
-  if (!selector) return; // the controller then takes the workload's own selector (templateref.go Resolve)
+  if (!selector) return true; // the controller then takes the workload's own selector (templateref.go Resolve)
   const labels = template?.metadata?.labels ?? {};
-  if (selectorMatches(selector, labels)) return;
+  if (selectorMatches(selector, labels)) return true;
   const missing = Object.keys(selector.matchLabels ?? {}).filter(k => labels[k] !== selector.matchLabels[k]);
   ctx.report('CR163', ro, 'spec.selector',
     `'selector' (${show(selector)}) does not select the pod template labels of ${target.label} (${show(labels)}); after resolving 'workloadRef' `
@@ -87,13 +90,14 @@ function checkSelector(ctx: Context, ro: Obj, target: Obj, template: any): void 
       ? `add the label${missing.length > 1 ? 's' : ''} ${missing.map(k => `${k}=${show(selector.matchLabels[k])}`).join(', ')} to the pod template of ${target.label} `
         + '(Kubernetes replaces its pods once), or select by labels the template has'
       : `make every selector expression match a label of the pod template of ${target.label}`);
+  return false;
 }
 
 /** CR327: the Deployment's immutable selector does not use a label the library changes per release. */
 function checkDeploymentSelector(ctx: Context, ro: Obj, deployment: Obj): void {
   const sel = deployment.raw.spec?.selector ?? {};
   const keys = [...Object.keys(sel.matchLabels ?? {}), ...arr(sel.matchExpressions).map((e: any) => e?.key)];
-  for (const k of new Set(keys.filter(k => PER_RELEASE_LABELS.includes(k)))) {
+  for (const k of new Set(keys.filter(key => PER_RELEASE_LABELS.includes(key)))) {
     ctx.report('CR327', deployment, 'spec.selector',
       `${ro.label} takes its pod template from this Deployment, whose selector uses ${show(k)}: that label changes with every release, `
       + 'but a Deployment\'s selector cannot be changed and its pod template must keep matching it',

@@ -22,4 +22,37 @@ describe('computeIgnoreDifferences', () => {
     const entries = computeIgnoreDifferences([{ manifest: ro }, { manifest: vs('b'), namespace: 'b' }, { manifest: vs('a'), namespace: 'a' }]);
     expect(entries.map(e => `${e.kind} ${e.namespace}`)).toEqual(['VirtualService b']);
   });
+
+  describe('the replicas of a Deployment a Rollout migrates from', () => {
+    const rollout = (scaleDown?: string, ref: any = {}) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: 'web' },
+      spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', scaleDown, ...ref }, strategy: { canary: {} } },
+    });
+    const deployment = (replicas?: number, name = 'web') => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'web' }, spec: { replicas },
+    });
+    const placed = (...manifests: any[]) => manifests.map(manifest => ({ manifest, namespace: 'web' }));
+
+    test.each(['progressively', 'onsuccess'])('are ignored while the controller drains them (scaleDown %s)', (mode) => {
+      expect(computeIgnoreDifferences(placed(rollout(mode), deployment(3)))).toEqual([
+        { group: 'apps', kind: 'Deployment', name: 'web', namespace: 'web', jsonPointers: ['/spec/replicas'] },
+      ]);
+    });
+
+    test('also when git leaves them to the API server default (no replicas field)', () => {
+      expect(computeIgnoreDifferences(placed(rollout('progressively'), deployment(undefined)))).toHaveLength(1);
+    });
+
+    test.each([
+      ['the migration is finished (replicas 0 in git)', [rollout('progressively'), deployment(0)]],
+      ['scaleDown is never (nobody changes them)', [rollout('never'), deployment(3)]],
+      ['scaleDown is not set', [rollout(undefined), deployment(3)]],
+      ['the Rollout references another Deployment', [rollout('progressively'), deployment(3, 'api')]],
+      ['the reference is not to an apps/v1 Deployment', [rollout('progressively', { kind: 'ReplicaSet' }), deployment(3)]],
+    ])('are not ignored when %s', (_what, manifests) => {
+      expect(computeIgnoreDifferences(placed(...(manifests as any[])))).toEqual([]);
+    });
+  });
 });

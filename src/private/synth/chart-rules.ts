@@ -32,12 +32,17 @@ export function chartWarnings(chart: Chart): RuleFinding[] {
   return [...(warningsByChart.get(chart) ?? [])];
 }
 
+/** The containers of the pods of the construct of a Rollout (ArgoRollout: its own, or its workloadRef Deployment's). */
+function podContainers(rollout: any): unknown[] | undefined {
+  return rollout?.workloadRef ? rollout.workloadRef.deployment?.containers : rollout?.containers;
+}
+
 /** The rules on a chart's objects: the errors, formatted for the validation; the warnings are kept. */
 function validateChart(chart: Chart): string[] {
   const objects = ownObjects(chart);
-  // A Rollout without a container cannot be rendered: its own validation says what to do; the rules would only add
-  // cdk8s-plus's less helpful error.
-  if (objects.some(o => o.kind === 'Rollout' && (o.node.scope as any)?.containers?.length === 0)) return [];
+  // A Rollout without a container (its own, or its workloadRef Deployment's) cannot be rendered: its own validation
+  // says what to do; the rules would only add cdk8s-plus's less helpful error.
+  if (objects.some(o => o.kind === 'Rollout' && podContainers(o.node.scope)?.length === 0)) return [];
   const findings = CanaryRules.check(objects.map(o => toJson(o))); // in a synth, CanaryApp writes the same JSON
   warningsByChart.set(chart, CanaryRules.warnings(findings));
   return CanaryRules.errors(findings).map(f => CanaryRules.format(f));
