@@ -7,6 +7,7 @@ import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MStep
 import { PodSettings, readSteps, StepDraft } from './_steps';
 import { StepTimes, stepTimes } from './_timeline';
 import { Background, backgroundRunningAt, planWarnings } from './_warnings';
+import { podTemplateOf, readConfigs, readMigration } from './_workload';
 
 /** The traffic routers of `trafficRouting`, by key. */
 const ROUTER_NAMES: { [key: string]: string } = {
@@ -42,6 +43,8 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
   const times = stepTimes(steps);
   const background = readBackground(canary.analysis, steps.length, resolve);
   const analyses = analysisRuns(steps, background, times, rps);
+  const configs = readConfigs(rollout, podTemplateOf(rollout, index), index);
+  const migration = readMigration(rollout, index, pods.replicas);
   const n = steps.length;
   return {
     rolloutName: name,
@@ -53,11 +56,13 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     scaleDownDelaySeconds: canary.scaleDownDelaySeconds ?? (pods.routed && !pods.dynamicStableScale ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined),
     steps: planSteps(steps, times, background),
     analyses,
-    warnings: planWarnings({ owner, routed: pods.routed, steps, times, background, analyses }),
+    warnings: planWarnings({ owner, routed: pods.routed, steps, times, background, analyses, configs, migration }),
     minimumTime: times.unboundedBefore[n] ? Infinity : times.starts[n],
     minimumTimeExcludingUnbounded: times.starts[n],
     manualPauses: steps.filter(d => d.gate === 'manual-pause').length,
     requestsPerSecond: rps,
+    configs,
+    migration,
   };
 }
 

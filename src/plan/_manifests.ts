@@ -40,9 +40,15 @@ type TemplateKind = 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
 export class ManifestIndex {
   private readonly templates = new Map<string, any[]>();
   private readonly autoscalers: any[];
+  /** ConfigMaps, Secrets and workloads by `<kind>/<namespace>/<name>` (the first of each key). */
+  private readonly objects = new Map<string, any>();
 
   constructor(manifests: any[]) {
     for (const m of manifests) {
+      if (m && INDEXED_KINDS.has(m.kind) && typeof m.metadata?.name === 'string') {
+        const key = objectKey(m.kind, m.metadata.namespace, m.metadata.name);
+        if (!this.objects.has(key)) this.objects.set(key, m);
+      }
       if (!m || (m.kind !== 'AnalysisTemplate' && m.kind !== 'ClusterAnalysisTemplate') || typeof m.metadata?.name !== 'string') continue;
       const key = `${m.kind}/${m.metadata.name}`;
       const list = this.templates.get(key);
@@ -61,6 +67,18 @@ export class ManifestIndex {
   public autoscaler(accept: (m: any) => boolean): any {
     return this.autoscalers.find(accept);
   }
+
+  /** The first ConfigMap, Secret, Deployment, ReplicaSet or PodTemplate of this kind, namespace and name. */
+  public object(kind: string, namespace: string | undefined, name: string): any {
+    return this.objects.get(objectKey(kind, namespace, name));
+  }
+}
+
+/** The kinds `ManifestIndex.object()` finds. */
+const INDEXED_KINDS = new Set(['ConfigMap', 'Secret', 'Deployment', 'ReplicaSet', 'PodTemplate']);
+
+function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return JSON.stringify([kind, namespace ?? '', name]);
 }
 
 /** A metric of an analysis template, with what applies to it in one analysis run. */

@@ -1,5 +1,5 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
-import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome } from './_model';
+import { GateKind, MAnalysis, MConfig, MExposure, MMetric, MPlan, Outcome } from './_model';
 import { formatCount, formatNumber, formatSeconds } from '../private/format';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
@@ -43,6 +43,14 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
   summary(plan, out);
   out.push('', `${h(1)} Canary traffic weight over time`, '', chart(plan), '', `${h(1)} Steps`, '');
   stepsTable(plan, out);
+  if (plan.configs.length > 0) {
+    out.push('', `${h(1)} Configuration`, '');
+    configTable(plan.configs, out);
+  }
+  if (plan.migration) {
+    out.push('', `${h(1)} Migration`, '');
+    migrationSection(plan, out);
+  }
   out.push('', `${h(1)} Analysis`, '');
   if (plan.analyses.length === 0) {
     out.push('No analysis: nothing stops a bad canary automatically; only the people watching the release can abort it.', '');
@@ -257,6 +265,36 @@ function exposureRow(plan: MPlan, m: MMetric, label: string, e: MExposure): stri
 }
 
 /** "`a`, `b`": the items as code, comma-separated. */
+/** Which ConfigMaps and Secrets a new revision covers. */
+function configTable(configs: MConfig[], rows: string[]): void {
+  rows.push('What the pods read, and whether a change of it is a new revision (a canary that can be aborted):', '');
+  rows.push('| object | covered by the revision |', '|---|---|');
+  for (const c of configs) {
+    const covered = c.coverage === 'content-hash' ? 'yes: content-hashed name'
+      : c.coverage === 'version' ? `yes: version \`${c.version}\` in the pod template`
+        : `**no** (${c.kind === 'ConfigMap' ? 'PLAN023' : 'PLAN024'}${c.inManifests ? '' : ', not in the manifests'})`;
+    rows.push(`| ${c.kind} \`${cell(c.name)}\` | ${covered} |`);
+  }
+}
+
+/** The capacity while the Rollout takes over from the Deployment it migrates from. */
+function migrationSection(plan: MPlan, rows: string[]): void {
+  const m = plan.migration!;
+  const d = `Deployment \`${m.deployment}\``;
+  if (m.drained) {
+    rows.push(`The Rollout takes its pod template from ${d}, which is drained (0 replicas in the manifests): the migration is finished.`);
+    return;
+  }
+  const how = m.scaleDown === 'progressively' ? `as Rollout pods become ready, the controller sets it to ${plan.replicas} − ready Rollout pods, then 0`
+    : m.scaleDown === 'onsuccess' ? 'the controller scales it to 0 once the Rollout is healthy'
+      : 'nothing scales it down until it is written with 0 replicas (`drained: true`)';
+  rows.push(`The Rollout takes its pod template from ${d} (scaleDown \`${m.scaleDown}\`): ${how}.`, '');
+  rows.push('| phase | Deployment pods | Rollout pods | pods in all |', '|---|---:|---:|---:|');
+  rows.push(`| before | ${m.deploymentReplicas} | 0 | ${m.deploymentReplicas} |`);
+  rows.push(`| migration (double capacity) | ${m.peakPods - plan.replicas} → ${m.scaleDown === 'never' ? m.deploymentReplicas : 0} | ${plan.replicas} | up to ${m.peakPods} |`);
+  rows.push(`| drained | 0 | ${plan.replicas} | ${plan.replicas} |`);
+}
+
 function codeList(items: string[]): string {
   return items.map(item => `\`${item}\``).join(', ');
 }

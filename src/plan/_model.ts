@@ -87,6 +87,33 @@ export interface MWarning {
   readonly stepIndex?: number;
 }
 
+/** How a revision covers a ConfigMap or Secret the pods read. */
+export type ConfigCoverage = 'content-hash' | 'version' | 'none';
+
+/** A ConfigMap or Secret the pods of the Rollout read. */
+export interface MConfig {
+  readonly kind: 'ConfigMap' | 'Secret';
+  readonly name: string;
+  readonly coverage: ConfigCoverage;
+  /** The Secret version the pod template carries (coverage 'version'). */
+  readonly version?: string;
+  /** Whether the object is among the manifests. */
+  readonly inManifests: boolean;
+}
+
+/** The Deployment a Rollout takes its pod template from (`workloadRef`), and the capacity while it is drained. */
+export interface MMigration {
+  readonly deployment: string;
+  /** `workloadRef.scaleDown` ('never' when unset). */
+  readonly scaleDown: string;
+  /** The Deployment's replicas in the manifests (the API server's default 1 when unset). */
+  readonly deploymentReplicas: number;
+  /** The migration is finished: the Deployment has 0 replicas in the manifests. */
+  readonly drained: boolean;
+  /** The most pods of the Deployment and the Rollout together during the migration. */
+  readonly peakPods: number;
+}
+
 export interface MPlan {
   readonly rolloutName: string;
   readonly namespace?: string;
@@ -104,4 +131,7 @@ export interface MPlan {
   readonly minimumTimeExcludingUnbounded: number;
   readonly manualPauses: number;
   readonly requestsPerSecond?: number;
+  /** The ConfigMaps and Secrets the pods read, by kind and name. */
+  readonly configs: MConfig[];
+  readonly migration?: MMigration;
 }

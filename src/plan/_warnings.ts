@@ -1,11 +1,12 @@
-// The warnings of a rollout plan: one function per code (PLAN001-PLAN013, docs/plan.md), each a pure function of the
+// The warnings of a rollout plan: one function per code (PLAN001-PLAN013 here, PLAN023-PLAN026 in _workload.ts; docs/plan.md), each a pure function of the
 // plan's facts. The plan sorts and deduplicates what they return, so their order does not matter.
 // Not exported from the package.
 import { MetricParams } from './_analysis-run';
 import { ResolvedAnalysis } from './_manifests';
-import { MAnalysis, MWarning } from './_model';
+import { MAnalysis, MConfig, MMigration, MWarning } from './_model';
 import { StepDraft } from './_steps';
 import { StepTimes } from './_timeline';
+import { migrationWarnings, uncoveredConfigs } from './_workload';
 import { compareCodeUnits, formatSeconds } from '../private/format';
 
 /** The background analysis of a Rollout. */
@@ -30,6 +31,9 @@ export interface PlanFacts {
   readonly background?: Background;
   /** The analysis runs on the timeline: the background one (when it starts), then each analysis step. */
   readonly analyses: MAnalysis[];
+  /** The ConfigMaps and Secrets the pods read. */
+  readonly configs: MConfig[];
+  readonly migration?: MMigration;
 }
 
 /** Every warning of a plan, ordered by step (plan-wide ones first), code and message, each once. */
@@ -48,6 +52,8 @@ export function planWarnings(facts: PlanFacts): MWarning[] {
     ...backgroundNeverStarts(facts),
     ...routesWithoutCanaryPods(facts),
     ...facts.analyses.flatMap(a => measurementsBeforeTraffic(facts, a)),
+    ...uncoveredConfigs(facts.owner, facts.configs),
+    ...migrationWarnings(facts.owner, facts.migration),
   ];
   const seen = new Set<string>();
   return warnings

@@ -45,6 +45,52 @@ export enum PlanMetricOutcome {
 }
 
 /**
+ * Whether a change of a ConfigMap or Secret the pods read is a new revision (a canary that analysis can abort).
+ */
+export enum PlanConfigCoverage {
+  /** A content-hashed ConfigMap (`VersionedConfigMap`): a change is a new name, hence a new pod template. */
+  CONTENT_HASH = 'content-hash',
+  /** A Secret whose version is in the pod template (`ArgoRollout.referenceSecret()`). */
+  VERSION = 'version',
+  /** Not covered: a change reaches stable and canary pods alike (PLAN023, PLAN024). */
+  NONE = 'none',
+}
+
+/**
+ * A ConfigMap or Secret the pods of the Rollout read.
+ */
+export interface PlanConfig {
+  /** `ConfigMap` or `Secret`. */
+  readonly kind: string;
+  /** Its name, as the pod template references it. */
+  readonly name: string;
+  /** Whether a change of it is a new revision. */
+  readonly coverage: PlanConfigCoverage;
+  /**
+   * The Secret version the pod template carries.
+   *
+   * @default - not a versioned Secret
+   */
+  readonly version?: string;
+}
+
+/**
+ * The migration of a Deployment to the Rollout (`workloadRef`): the capacity while both run.
+ */
+export interface PlanMigration {
+  /** The Deployment the pod template comes from. */
+  readonly deployment: string;
+  /** `workloadRef.scaleDown` (`never` when unset). */
+  readonly scaleDown: string;
+  /** The Deployment's replicas in the manifests. */
+  readonly deploymentReplicas: number;
+  /** True when the Deployment has 0 replicas in the manifests: the migration is finished. */
+  readonly drained: boolean;
+  /** The most pods of the Deployment and the Rollout together while the Deployment is drained. */
+  readonly peakPods: number;
+}
+
+/**
  * Options of a rollout plan.
  */
 export interface RolloutPlanOptions {
@@ -317,6 +363,14 @@ export class RolloutPlan {
   public readonly analyses: PlanAnalysis[];
   /** Risky shapes of the release. */
   public readonly warnings: PlanWarning[];
+  /** The ConfigMaps and Secrets the pods read, and whether a new revision covers each. */
+  public readonly configs: PlanConfig[];
+  /**
+   * The migration from a Deployment (`workloadRef`).
+   *
+   * @default - the Rollout has its own pod template
+   */
+  public readonly migration?: PlanMigration;
 
   private readonly model: MPlan;
 
@@ -372,6 +426,8 @@ export class RolloutPlan {
       worstCase: exposure(a.worst),
     }));
     this.warnings = model.warnings.map(w => ({ code: w.code, message: w.message, stepIndex: w.stepIndex }));
+    this.configs = model.configs.map(c => ({ kind: c.kind, name: c.name, coverage: c.coverage as PlanConfigCoverage, version: c.version }));
+    this.migration = model.migration && { ...model.migration };
   }
 
   /**
