@@ -114,6 +114,26 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     expect(app.spec.source.directory.include).toEqual(`${env}.k8s.yaml`);
   });
 
+  test('configuration is part of the revision: the storefront mounts a content-hashed ConfigMap, the cart reads a versioned Secret', () => {
+    const m = manifests();
+    const storefront = findOne(m, 'Rollout', 'storefront').spec.template;
+    const name = storefront.spec.volumes.find((v: any) => v.configMap).configMap.name;
+    const cm = findOne(m, 'ConfigMap', name);
+    expect(name).toMatch(/^storefront-settings-[0-9a-f]{10}$/);
+    expect(cm.immutable).toBe(true);
+    expect(cm.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Prune=false', 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' });
+    expect(storefront.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/etc/storefront', name: storefront.spec.volumes[0].name }]);
+    const cart = findOne(m, 'Rollout', 'cart').spec.template;
+    expect(cart.metadata.annotations['cdk8s-canary/secret-versions']).toMatch(/^cart-db=2026-1\d-\d\d$/);
+    expect(findAll(m, 'Secret')).toEqual([]);
+    const plans = RolloutPlan.allFromManifests(m);
+    expect(plans.map(p => [p.rolloutName, p.configs.map(c => [c.kind, c.name, c.coverage])])).toEqual([
+      ['cart', [['Secret', 'cart-db', 'version']]],
+      ['storefront', [['ConfigMap', name, 'content-hash']]],
+    ]);
+    expect(plans.flatMap(p => p.warnings.map(w => w.code)).filter(c => c === 'PLAN023' || c === 'PLAN024')).toEqual([]);
+  });
+
   test('sync waves: prerequisites before routing before the Rollout, nothing after it', () => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
     for (const o of manifests()) {
@@ -126,6 +146,7 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
         AuthorizationPolicy: -2,
         PodDisruptionBudget: -2,
         ServiceAccount: -2,
+        ConfigMap: -2,
         VirtualService: -1,
         Rollout: 0,
       };
@@ -166,6 +187,20 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     }
     expect(markdown).toContain('```mermaid');
   });
+});
+
+test('a settings-only change in staging: its own hashed ConfigMap, and the previous version kept unreferenced, identical to production\'s current one', () => {
+  const staging = objects('shop-staging.k8s.yaml');
+  const production = objects('shop-production.k8s.yaml');
+  const current = (m: any[]) => findOne(m, 'Rollout', 'storefront').spec.template.spec.volumes.find((v: any) => v.configMap).configMap.name;
+  const versions = findAll(staging, 'ConfigMap').filter(c => c.metadata.labels['cdk8s-canary/config'] === 'storefront-settings');
+  expect(versions.map(c => c.metadata.name)).toEqual([current(staging), current(production)]);
+  const previous = versions[1];
+  const productionCurrent = findOne(production, 'ConfigMap', current(production));
+  // the same content gives the same name and object in any namespace: the previous version is what the previous synth wrote
+  expect({ ...previous, metadata: { ...previous.metadata, namespace: 'x' } }).toEqual({ ...productionCurrent, metadata: { ...productionCurrent.metadata, namespace: 'x' } });
+  expect(previous.data['settings.yaml']).toContain('pageSize: 12');
+  expect(findOne(staging, 'ConfigMap', current(staging)).data['settings.yaml']).toContain('pageSize: 24');
 });
 
 test('the committed example output (examples/shop/manifests) is what the program synthesizes', () => {

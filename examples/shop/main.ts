@@ -4,6 +4,10 @@
 //   HTTP) and is also called inside the mesh;
 // - `cart` is called only inside the mesh, by the storefront.
 //
+// The storefront's settings are a content-hashed ConfigMap: a settings-only change is a canary release of its own
+// (docs/config-changes.md). The cart reads its database password from a Secret that external-secrets writes; its
+// version is in the pod template, so a rotation is a canary too.
+//
 // Staging releases quickly (short pauses); production slowly. An Argo CD Application per environment
 // deploys its chart from the GitOps repository. Run `npx projen synth` to write dist/shop-staging.k8s.yaml,
 // dist/shop-production.k8s.yaml and dist/argocd.k8s.yaml (the layout of docs/gitops-layout.md; the committed
@@ -11,7 +15,9 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy } from '../../src';
+import {
+  ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy, VersionedConfigMap,
+} from '../../src';
 
 /** What differs between environments. */
 export interface ShopEnvironmentProps extends ChartProps {
@@ -28,6 +34,11 @@ export interface ShopEnvironmentProps extends ChartProps {
   /** Image tags released in this environment. */
   readonly storefrontTag: string;
   readonly cartTag: string;
+  /** The storefront's settings file (settings.yaml), and the earlier versions that pods of older revisions may still read. */
+  readonly storefrontSettings: string;
+  readonly previousStorefrontSettings?: string[];
+  /** Version of the cart's database credentials, raised by the team at each rotation in the secrets store. */
+  readonly cartDbSecretVersion: string;
 }
 
 /** One environment of the shop: gateway, storefront and cart. */
@@ -100,6 +111,11 @@ export class ShopEnvironment extends Chart {
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
       }),
     });
+    const settings = new VersionedConfigMap(this, 'storefront-settings', {
+      data: { 'settings.yaml': props.storefrontSettings },
+      previousVersions: (props.previousStorefrontSettings ?? []).map(text => ({ data: { 'settings.yaml': text } })),
+    });
+    this.storefront.container.mount('/etc/storefront', kplus.Volume.fromConfigMap(this, 'settings-volume', settings));
 
     this.cart = new CanaryService(this, 'cart', {
       image: `ghcr.io/acme/cart:${props.cartTag}`,
@@ -114,6 +130,9 @@ export class ShopEnvironment extends Chart {
       ],
       readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
     });
+    // written by external-secrets from the secrets store; only its name and version are in git
+    const db = this.cart.rollout.referenceSecret('cart-db', { version: props.cartDbSecretVersion });
+    this.cart.container.env.addVariable('DB_PASSWORD', kplus.EnvValue.fromSecretValue({ secret: db, key: 'password' }));
   }
 }
 
@@ -126,6 +145,10 @@ const staging = new ShopEnvironment(app, 'shop-staging', {
   storefrontRequestsPerSecond: 5,
   storefrontTag: '2.8.0',
   cartTag: '1.12.1',
+  // a settings-only change, released to staging first: the previous version stays next to it
+  storefrontSettings: 'catalog:\n  pageSize: 24\nsearch:\n  suggestions: true\n',
+  previousStorefrontSettings: ['catalog:\n  pageSize: 12\nsearch:\n  suggestions: true\n'],
+  cartDbSecretVersion: '2026-11-02',
 });
 const production = new ShopEnvironment(app, 'shop-production', {
   namespace: 'shop',
@@ -135,6 +158,8 @@ const production = new ShopEnvironment(app, 'shop-production', {
   storefrontRequestsPerSecond: 400,
   storefrontTag: '2.7.3',
   cartTag: '1.12.1',
+  storefrontSettings: 'catalog:\n  pageSize: 12\nsearch:\n  suggestions: true\n',
+  cartDbSecretVersion: '2026-10-05',
 });
 
 // The Applications live in their own chart; each deploys one environment's file from apps/shop.

@@ -117,7 +117,9 @@ describe('migration from a Deployment', () => {
   test('the configuration the Deployment\'s pods read is covered through the Deployment\'s template', () => {
     const chart = new Chart(Testing.app(), 'web', { namespace: 'web' });
     const d = new kplus.Deployment(chart, 'web', {
-      metadata: { name: 'web' }, select: false, podMetadata: { labels: { app: 'web' } },
+      metadata: { name: 'web' },
+      select: false,
+      podMetadata: { labels: { app: 'web' } },
       containers: [{ image: 'ghcr.io/acme/web:2.0.0', portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/healthz') }],
     });
     d.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
