@@ -16,7 +16,8 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy, VersionedConfigMap,
+  ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy,
+  VersionedConfigMap,
 } from '../../src';
 
 /** What differs between environments. */
