@@ -52,8 +52,8 @@ export function planWarnings(facts: PlanFacts): MWarning[] {
     ...backgroundNeverStarts(facts),
     ...routesWithoutCanaryPods(facts),
     ...facts.analyses.flatMap(a => measurementsBeforeTraffic(facts, a)),
-    ...uncoveredConfigs(facts.owner, facts.configs),
-    ...migrationWarnings(facts.owner, facts.migration),
+    ...uncoveredConfigs(facts.configs),
+    ...migrationWarnings(facts.migration),
   ];
   const seen = new Set<string>();
   return warnings

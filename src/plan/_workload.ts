@@ -47,37 +47,37 @@ export function readMigration(rollout: any, index: ManifestIndex, replicas: numb
 }
 
 /** PLAN023, PLAN024: a ConfigMap or Secret the pods read that a new revision does not cover. */
-export function uncoveredConfigs(owner: string, configs: MConfig[]): MWarning[] {
+export function uncoveredConfigs(configs: MConfig[]): MWarning[] {
   return configs.filter(c => c.coverage === 'none').map(c => (c.kind === 'ConfigMap'
     ? {
       code: 'PLAN023',
-      message: `the pods of ${owner} read ConfigMap "${c.name}", ${c.inManifests ? 'which is not content-hashed' : 'which is not in the manifests'}: `
+      message: `the pods read ConfigMap "${c.name}", ${c.inManifests ? 'which is not content-hashed' : 'which is not in the manifests'}: `
         + 'a change of it is not a new revision, reaches stable and canary pods alike (mounted files within a minute, environment at the next '
         + 'restart), is not analysed as a canary and is not undone by an abort. Use a VersionedConfigMap (docs/config-changes.md)',
     }
     : {
       code: 'PLAN024',
-      message: `the pods of ${owner} read Secret "${c.name}" without a version in the pod template: a rotation is not a new revision and `
+      message: `the pods read Secret "${c.name}" without a version in the pod template: a rotation is not a new revision and `
         + 'reaches stable and canary pods alike. Reference it with rollout.referenceSecret(name, { version }) and raise the version with each '
         + 'rotation (docs/config-changes.md)',
     }));
 }
 
 /** PLAN025, PLAN026: a migration from a Deployment that is not finished. */
-export function migrationWarnings(owner: string, migration: MMigration | undefined): MWarning[] {
+export function migrationWarnings(migration: MMigration | undefined): MWarning[] {
   if (!migration || migration.drained) return [];
   const d = `Deployment "${migration.deployment}"`;
   if (migration.scaleDown === 'never') {
     return [{
       code: 'PLAN026',
-      message: `${owner} migrates from ${d} with scaleDown "never": its ${migration.deploymentReplicas} pod(s) keep running next to the Rollout's `
+      message: `the migration from ${d} uses scaleDown "never": its ${migration.deploymentReplicas} pod(s) keep running next to the Rollout's `
         + `(${migration.peakPods} pods in all) until the Deployment is written with 0 replicas. Once the Rollout is healthy, set 'drained: true' `
         + '(docs/migration.md)',
     }];
   }
   return [{
     code: 'PLAN025',
-    message: `${owner} is migrating from ${d} (scaleDown "${migration.scaleDown}"): up to ${migration.peakPods} pods run until the controller has `
+    message: `the migration from ${d} is not finished (scaleDown "${migration.scaleDown}"): up to ${migration.peakPods} pods run until the controller has `
       + 'drained it. Finish the migration (\'drained: true\', docs/migration.md) before the next release: a change of the Deployment makes Argo CD '
       + 'apply its replicas again, and the controller never drains it after the Rollout\'s first revision (argo-rollouts#4935)',
   }];

@@ -40,7 +40,7 @@ describe('configuration the revision covers', () => {
       { kind: 'Secret', name: 'db', coverage: PlanConfigCoverage.VERSION, version: 'v7' },
     ]);
     expect(codes(p)).toEqual(['PLAN023', 'PLAN023', 'PLAN024']);
-    expect(p.warnings[0].message).toMatch(/^the pods of Rollout "shop" read ConfigMap "external", which is not in the manifests: a change of it is not a new revision/);
+    expect(p.warnings[0].message).toMatch(/^the pods read ConfigMap "external", which is not in the manifests: a change of it is not a new revision/);
     expect(p.warnings[1].message).toMatch(/read ConfigMap "flags", which is not content-hashed/);
     expect(p.warnings[2].message).toMatch(/read Secret "api-key" without a version in the pod template: a rotation is not a new revision/);
     const md = p.toMarkdown();
@@ -86,7 +86,7 @@ describe('migration from a Deployment', () => {
     expect(p.migration).toEqual({ deployment: 'web', scaleDown: 'progressively', deploymentReplicas: 4, drained: false, peakPods: 8 });
     expect(codes(p)).toContain('PLAN025');
     expect(p.warnings.find(w => w.code === 'PLAN025')!.message).toMatch(
-      /^Rollout "web" is migrating from Deployment "web" \(scaleDown "progressively"\): up to 8 pods run until the controller has drained it\. Finish the migration \('drained: true', docs\/migration\.md\) before the next release.*argo-rollouts#4935/);
+      /^the migration from Deployment "web" is not finished \(scaleDown "progressively"\): up to 8 pods run until the controller has drained it\. Finish the migration \('drained: true', docs\/migration\.md\) before the next release.*argo-rollouts#4935/);
     const md = p.toMarkdown();
     expect(md).toContain('## Migration');
     expect(md).toContain('| migration (double capacity) | 4 → 0 | 4 | up to 8 |');
@@ -103,7 +103,7 @@ describe('migration from a Deployment', () => {
     expect(codes(p)).toContain('PLAN026');
     expect(codes(p)).not.toContain('PLAN025');
     expect(p.warnings.find(w => w.code === 'PLAN026')!.message).toMatch(
-      /migrates from Deployment "web" with scaleDown "never": its 4 pod\(s\) keep running next to the Rollout's \(8 pods in all\) until the Deployment is written with 0 replicas/);
+      /^the migration from Deployment "web" uses scaleDown "never": its 4 pod\(s\) keep running next to the Rollout's \(8 pods in all\) until the Deployment is written with 0 replicas/);
     expect(p.toMarkdown()).toContain('| migration (double capacity) | 4 → 4 | 4 | up to 8 |');
   });
 
