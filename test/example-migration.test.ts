@@ -7,9 +7,9 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { compileExamples } from '../scripts/render-docs';
 import { CanaryRules, RolloutPlan } from '../src';
-import { podTemplateHash } from '../src/private/revision';
 import { findAll, findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { podTemplateHash } from '../src/private/revision';
 
 const ROOT = path.join(__dirname, '..');
 const STEPS = ['before', 'migrating', 'drained'] as const;

@@ -19,3 +19,8 @@ export const VIRTUAL_SERVICE: Gvk = { apiVersion: 'networking.istio.io/v1', kind
 export const GATEWAY: Gvk = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' };
 export const PEER_AUTHENTICATION: Gvk = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication' };
 export const AUTHORIZATION_POLICY: Gvk = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
+
+/** The API group of an apiVersion (`apps/v1` → `apps`; `''` for the core group `v1` and for anything not a string). */
+export function apiGroupOf(apiVersion: unknown): string {
+  return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}

@@ -3,6 +3,7 @@
 // from, the scaleDown modes, and where the template of a referenced workload is. One definition for the ArgoRollout
 // construct, the rules (CR160-CR165, CR327, CR328), the rollout plan and the Argo CD ignore computation. Plain JSON;
 // not exported from the package.
+import { apiGroupOf } from './gvk';
 
 /** The scaleDown values the controller acts on (types.go ScaleDownNever / OnSuccess / Progressively). */
 export const SCALE_DOWN_MODES: readonly string[] = Object.freeze(['never', 'onsuccess', 'progressively']);
@@ -21,14 +22,9 @@ export const WORKLOAD_REF_KINDS: readonly WorkloadKind[] = Object.freeze([
   { group: 'apps', kind: 'ReplicaSet', templatePath: ['spec', 'template'] },
 ]);
 
-/** The API group of an apiVersion (`''` for the core group). */
-function groupOf(apiVersion: unknown): string {
-  return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-}
-
 /** The supported kind a `workloadRef` names, or undefined (the controller says "workload of type g/k is not supported"). */
 export function workloadKindOf(ref: any): WorkloadKind | undefined {
-  const group = groupOf(ref?.apiVersion);
+  const group = apiGroupOf(ref?.apiVersion);
   return WORKLOAD_REF_KINDS.find(k => k.group === group && k.kind === ref?.kind);
 }
 
@@ -40,7 +36,7 @@ export function drainsDeployment(ref: any): boolean {
 /** Whether a manifest is the object a `workloadRef` of a Rollout in `namespace` names (same kind, group, name, namespace). */
 export function isWorkloadRefTarget(ref: any, namespace: string | undefined, manifest: any): boolean {
   const kind = workloadKindOf(ref);
-  return !!kind && manifest?.kind === kind.kind && groupOf(manifest?.apiVersion) === kind.group
+  return !!kind && manifest?.kind === kind.kind && apiGroupOf(manifest?.apiVersion) === kind.group
     && manifest?.metadata?.name === ref?.name && (manifest?.metadata?.namespace ?? namespace) === namespace;
 }
 
@@ -49,17 +45,4 @@ export function workloadTemplate(kind: WorkloadKind, manifest: any): any {
   let node = manifest;
   for (const key of kind.templatePath) node = node?.[key];
   return node;
-}
-
-/**
- * The pod template a Rollout's pods are made from: its own `spec.template`, or with `workloadRef` the template of the
- * referenced workload among `manifests` (undefined when that workload is not among them).
- */
-export function rolloutPodTemplate(rollout: any, manifests: readonly any[]): any {
-  const ref = rollout?.spec?.workloadRef;
-  if (!ref) return rollout?.spec?.template;
-  const kind = workloadKindOf(ref);
-  const namespace = rollout?.metadata?.namespace;
-  const target = kind ? manifests.find(m => isWorkloadRefTarget(ref, namespace, m)) : undefined;
-  return target ? workloadTemplate(kind!, target) : undefined;
 }

@@ -1,6 +1,7 @@
 // CR160-CR165 (what the Argo Rollouts controller does with `spec.workloadRef`) and CR327, CR328 (the library's rules
 // for migrating a running Deployment: selector conflicts, traffic to the Deployment's pods until the drain).
 import { arr, Context, Obj, show, showList } from './_context';
+import { apiGroupOf } from '../private/gvk';
 import { mapSelects, selectorMatches } from '../private/k8s';
 import { REVISION_LABEL } from '../private/revision';
 import { isWorkloadRefTarget, SCALE_DOWN_MODES, workloadKindOf, workloadTemplate } from '../private/workload-ref';
@@ -19,7 +20,7 @@ export function checkWorkloadRefs(ctx: Context): void {
     if (!kind) {
       // CR161
       ctx.report('CR161', ro, REF, `'workloadRef' names ${show(ref.apiVersion)} ${show(ref.kind)}; the controller says "workload of type `
-        + `${groupOf(ref.apiVersion)}/${ref.kind} is not supported" and the Rollout stays InvalidSpec`,
+        + `${apiGroupOf(ref.apiVersion)}/${ref.kind} is not supported" and the Rollout stays InvalidSpec`,
       'reference an apps/v1 Deployment (or an apps/v1 ReplicaSet or a v1 PodTemplate)');
       continue;
     }
@@ -38,10 +39,6 @@ export function checkWorkloadRefs(ctx: Context): void {
       if (selects) checkMigrationTraffic(ctx, ro, target, template); // else CR163 reports the cause
     }
   }
-}
-
-function groupOf(apiVersion: unknown): string {
-  return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
 /** CR160: with workloadRef, `spec.template` is empty (validation.go, templateref.go Resolve). */
