@@ -192,4 +192,12 @@ describe('ArgoRollout with workloadRef (migration from a Deployment)', () => {
     new ArgoRollout(chart, 'rollout', { subsets, workloadRef: WorkloadRef.fromDeployment(deployment) });
     expect(() => Testing.synth(chart)).toThrow(/the Deployment "web" in 'workloadRef' has no container: add one to the Deployment/);
   });
+
+  test('fails if the release name is asked for while the Deployment has no container', () => {
+    const chart = new Chart(Testing.app(), 'web', { namespace: 'web' });
+    const deployment = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, podMetadata: { labels: { app: 'web' } } });
+    const subsets = new IstioSubsets(chart, 'subsets', { serviceName: 'web', servicePort: 80, subsetLabels: { app: 'web' } });
+    const rollout = new ArgoRollout(chart, 'rollout', { subsets, workloadRef: WorkloadRef.fromDeployment(deployment) });
+    expect(() => rollout.version).toThrow(/the Deployment "web" that rollout "web" takes its pod template from has no container: add one to the Deployment/);
+  });
 });

@@ -37,15 +37,20 @@ function checkPlainNames(ctx: Context): void {
 
 /** CR326: the pods of a canary Rollout (its own template or its workloadRef's) read a Secret whose values are in the manifests. */
 function checkInlineSecrets(ctx: Context): void {
+  const withValues = new Map<string, Obj>(); // `<namespace>/<name>` of the Secrets that carry values
+  for (const s of ctx.ofKind('Secret')) {
+    const key = `${s.namespace}/${s.name}`;
+    if (hasInlineValues(s.raw) && !withValues.has(key)) withValues.set(key, s);
+  }
+  if (withValues.size === 0) return;
   for (const ro of ctx.ofKind('Rollout')) {
     if (!ro.raw.spec?.strategy?.canary) continue;
     const owner = templateOwner(ctx, ro);
     if (!owner) continue;
     for (const ref of podConfigRefList(owner.raw.spec?.template?.spec)) {
-      if (ref.kind !== 'Secret') continue;
-      const secret = ctx.find('Secret', owner.namespace, ref.name);
-      if (!secret || !hasInlineValues(secret.raw)) continue;
-      ctx.report('CR326', secret, secret.raw.stringData ? 'stringData' : 'data',
+      const secret = ref.kind === 'Secret' ? withValues.get(`${owner.namespace}/${ref.name}`) : undefined;
+      if (!secret) continue;
+      ctx.report('CR326', secret, Object.keys(secret.raw.stringData ?? {}).length > 0 ? 'stringData' : 'data',
         `the pods of canary ${ro.label} read this Secret, whose values are in the manifests: they end up in the GitOps repository, `
         + 'readable by everyone who can read it, and stay in its history',
         'create the Secret with an operator (external-secrets, sealed-secrets) or outside the manifests, and reference it by name with its '

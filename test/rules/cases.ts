@@ -812,6 +812,17 @@ export const BAD: BadCase[] = [
     path: 'stringData',
   },
   {
+    name: 'a canary mounts a Secret with data (and an empty stringData)',
+    code: 'CR326',
+    mutate: m => {
+      m.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: NS }, stringData: {}, data: { 'tls.key': 'a2V5' } });
+      ro(m).spec.template.spec.volumes = [{ name: 'tls', secret: { secretName: 'tls' } }];
+    },
+    message: /read this Secret, whose values are in the manifests/,
+    object: 'Secret shop/tls',
+    path: 'data',
+  },
+  {
     name: 'a migrated Deployment selects its pods by version',
     code: 'CR327',
     mutate: m => { migrate(m).spec.selector.matchLabels.version = '1.4.2'; },
