@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
@@ -10,6 +10,7 @@ import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/confi
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { checkWorkloadRef, labelWorkloadTemplate, ownTemplateError, workloadTemplateError, workloadTemplateJson } from './private/constructs/workload-ref';
 import { ROLLOUT } from './private/gvk';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
 import { podTemplateHash, revisionValue } from './private/revision';
@@ -531,38 +532,17 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /** Throws when the Rollout takes its pod template from a workload (`workloadRef`). */
   private assertOwnTemplate(call: string): void {
     const ref = this.props?.workloadRef;
-    if (!ref) return;
-    throw new Error(`${call}: rollout "${this.rolloutName}" takes its pod template from Deployment "${ref.deployment.name}" ('workloadRef'), `
-      + 'and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"): '
-      + 'make the change on the Deployment');
+    if (ref) throw ownTemplateError(call, ref, this.rolloutName);
   }
 
-  /**
-   * With `workloadRef`: checks the props, puts the version, revision and sidecar labels (and the Secret versions) on
-   * the Deployment's pod template, and for the finished migration writes the Deployment with 0 replicas.
-   */
+  /** With `workloadRef`: checks the props and the Deployment, and labels the Deployment's pod template. */
   private attachWorkload(props: ArgoRolloutProps, ref: WorkloadRef): void {
-    const set = POD_TEMPLATE_PROPS.filter(p => (props as any)[p] !== undefined);
-    if (set.length > 0) {
-      throw new Error(`'${set[0]}' is set together with 'workloadRef': the pod template of rollout "${this.rolloutName}" is Deployment `
-        + `"${ref.deployment.name}"'s, and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"). `
-        + `Remove '${set.join("', '")}' and set them on the Deployment`);
-    }
-    const deployment = ref.deployment;
-    const namespace = deployment.metadata.namespace ?? Chart.of(deployment).namespace;
-    if (namespace !== undefined && namespace !== this.subsets.namespace) {
-      throw new Error(`'workloadRef': Deployment "${deployment.name}" is in namespace "${namespace}", rollout "${this.rolloutName}" in "${this.subsets.namespace}": `
-        + 'the controller looks the Deployment up in the Rollout\'s namespace. Put both in the same namespace');
-    }
-    checkDeploymentSelector(deployment, this.rolloutName);
-    const meta = deployment.podMetadata;
-    const lazy = (produce: () => string | undefined): string => Lazy.any({ produce }) as unknown as string;
-    meta.addLabel(CanaryLabels.VERSION, lazy(() => this.version));
-    meta.addLabel(CanaryLabels.ISTIO_VERSION, lazy(() => this.version));
-    meta.addLabel(CanaryLabels.REVISION, lazy(() => this.workloadRevision(ref)));
-    if (meta.getLabel(CanaryLabels.SIDECAR_INJECT) === undefined) meta.addLabel(CanaryLabels.SIDECAR_INJECT, 'true');
-    meta.addAnnotation(SECRET_VERSIONS_ANNOTATION, lazy(() => this.secretAnnotation()[SECRET_VERSIONS_ANNOTATION]));
-    if (ref.drained) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/replicas', 0));
+    checkWorkloadRef(props, ref, this.rolloutName, this.subsets.namespace);
+    labelWorkloadTemplate(ref, {
+      version: () => this.version,
+      revision: () => this.workloadRevision(ref),
+      secretVersions: () => this.secretAnnotation()[SECRET_VERSIONS_ANNOTATION],
+    });
   }
 
   /**
@@ -573,8 +553,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     if (this.renderingWorkload) return undefined;
     this.renderingWorkload = true;
     try {
-      const template = ApiObject.of(ref.deployment).toJson().spec?.template;
-      return revisionValue(this.version, podTemplateHash(template));
+      return revisionValue(this.version, podTemplateHash(workloadTemplateJson(ref)));
     } finally {
       this.renderingWorkload = false;
     }
@@ -583,36 +562,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /** The Rollout's checks over the finished tree: a container, the analysis wiring, the route steps, the starting step. */
   private validateRollout(): string[] {
     const ref = this.props.workloadRef;
-    if (ref) {
-      if (ref.deployment.containers.length === 0) return [`the Deployment "${ref.deployment.name}" in 'workloadRef' has no container: add one to the Deployment`];
-      const own = this.ownTemplateSettings();
-      if (own.length > 0) {
-        return [`the Rollout sets ${own.join(', ')} of a pod template, but it takes its pod template from Deployment "${ref.deployment.name}" ('workloadRef'), `
-          + 'and Argo Rollouts refuses a Rollout with both ("template must be empty for workload reference rollout"): make these changes on the Deployment'];
-      }
-    } else if (this.containers.length === 0) {
-      return ['the Rollout has no container: pass \'containers\' or call addContainer()'];
-    }
+    const error = ref ? workloadTemplateError(this, ref)
+      : this.containers.length === 0 ? 'the Rollout has no container: pass \'containers\' or call addContainer()' : undefined;
+    if (error) return [error];
     return [...this.checkAnalyses(), ...this.checkRouteSteps(), ...this.checkStartingStep()];
-  }
-
-  /** With `workloadRef`: the pod settings made on the Rollout itself (scheduling, host aliases, pod metadata, ...). */
-  private ownTemplateSettings(): string[] {
-    const scheduling: any = (this.scheduling as any)._toKube();
-    const set: { [field: string]: unknown } = {
-      initContainers: this.initContainers.length > 0 || undefined,
-      volumes: this.volumes.length > 0 || undefined,
-      hostAliases: this.hostAliases.length > 0 || undefined,
-      affinity: scheduling.affinity,
-      tolerations: (scheduling.tolerations ?? []).length > 0 || undefined,
-      nodeName: scheduling.nodeName,
-      imagePullSecrets: this.dockerRegistryAuth,
-    };
-    const found = Object.keys(set).filter(f => set[f] !== undefined).map(f => `'${f}'`);
-    const meta = this.podMetadata.toJson();
-    if (Object.keys(meta.labels ?? {}).some(k => k !== kplus.Pod.ADDRESS_LABEL)) found.push('pod labels');
-    if (Object.keys(meta.annotations ?? {}).length > 0) found.push('pod annotations');
-    return found;
   }
 
   /** The wiring of every step analysis and of the background analysis (templates, arguments, dry-run metrics). */
@@ -672,25 +625,6 @@ const SUPPLIED_ARGS: ReadonlySet<string> = new Set([
 ]);
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** The props of a pod template, which a Rollout with `workloadRef` must not set. */
-const POD_TEMPLATE_PROPS = ['containers', 'initContainers', 'volumes', 'restartPolicy', 'serviceAccount', 'securityContext', 'hostAliases',
-  'dns', 'dockerRegistryAuth', 'automountServiceAccountToken', 'hostNetwork', 'terminationGracePeriod', 'podMetadata'];
-/** The labels the library writes on a migrated Deployment's pod template, per release. */
-const RELEASE_LABELS = [CanaryLabels.VERSION, CanaryLabels.ISTIO_VERSION, CanaryLabels.REVISION];
-
-/**
- * The Deployment's selector is immutable and its pod template must keep matching it: a label the library changes per
- * release cannot be in it.
- */
-function checkDeploymentSelector(deployment: kplus.Deployment, rolloutName: string): void {
-  const keys = [...Object.keys(deployment.matchLabels), ...deployment.matchExpressions.map(e => e.key)];
-  const bad = keys.find(k => RELEASE_LABELS.includes(k));
-  if (bad === undefined) return;
-  throw new Error(`'workloadRef': Deployment "${deployment.name}" selects its pods by "${bad}", a label that rollout "${rolloutName}" changes `
-    + 'with every release on the pod template; a Deployment\'s selector cannot be changed, and its pod template must keep matching it. '
-    + 'Migrate from a Deployment that selects by identity labels only (for example "app"), or convert the Deployment to an ArgoRollout');
-}
 
 /** The release name an image gives (its tag, else its short digest), checked to be a label value. */
 function versionOfImage(image: string): string {
