@@ -1,29 +1,24 @@
 // The migration example (examples/migration, docs/migration.md): a Deployment behind a Service brought under canary
 // releases in two commits, synthesized at each step as the pipeline would.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { compileExamples } from '../scripts/render-docs';
+import { runProgram } from '../scripts/render-docs';
 import { CanaryRules, RolloutPlan } from '../src';
 import { findAll, findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 import { podTemplateHash } from '../src/private/revision';
 
-const ROOT = path.join(__dirname, '..');
 const STEPS = ['before', 'migrating', 'drained'] as const;
 type Step = typeof STEPS[number];
 const out: { [step: string]: { [file: string]: string } } = {};
 
 beforeAll(() => {
-  compileExamples();
   for (const step of STEPS) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `migration-${step}-`));
     try {
-      execFileSync(process.execPath, [path.join(ROOT, 'build', 'examples', 'migration', `${step}.js`)], {
-        cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      runProgram(`examples/migration/${step}.ts`, outdir);
       out[step] = Object.fromEntries(fs.readdirSync(outdir).sort().map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]));
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

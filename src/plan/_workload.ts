@@ -79,6 +79,7 @@ export function migrationWarnings(migration: MMigration | undefined): MWarning[]
     code: 'PLAN025',
     message: `the migration from ${d} is not finished (scaleDown "${migration.scaleDown}"): up to ${migration.peakPods} pods run until the controller has `
       + 'drained it. Finish the migration (\'drained: true\', docs/migration.md) before the next release: a change of the Deployment makes Argo CD '
-      + 'apply its replicas again, and the controller never drains it after the Rollout\'s first revision (argo-rollouts#4935)',
+      + 'apply it with its replicas (unless the Application sets RespectIgnoreDifferences=true), and the controller never drains it after the '
+      + 'Rollout\'s first revision (argo-rollouts#4935)',
   }];
 }
