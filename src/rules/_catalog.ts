@@ -73,6 +73,16 @@ export const CATALOG: RuleInfo[] = [
   rule('CR217', E, ISTIO, 'an HTTPS or TLS Gateway server has a tls block', ISTIO_VALIDATION),
   rule('CR218', E, ISTIO, 'a plain-HTTP Gateway server has no TLS settings other than httpsRedirect', ISTIO_VALIDATION),
   rule('CR219', E, ISTIO, 'a mesh HTTP route goes to a Service port Istio treats as HTTP', 'istio: pkg/config/kube/conversion.go, pilot/pkg/networking/core/route/route.go'),
+  rule('CR230', E, ISTIO, 'HTTP route durations are at least 1ms, in whole milliseconds', `${ISTIO_VALIDATION} (agent.ValidateDuration), the CRD's duration rule`),
+  rule('CR231', E, ISTIO, 'an HTTP retry policy has attempts of 0 or more, other settings only with attempts above 0, and known retryOn conditions', ISTIO_VALIDATION),
+  rule('CR232', W, ISTIO, 'a retry perTryTimeout is shorter than the route timeout', `${ISTIO_VALIDATION} (accepted), envoy: router filter (the route timeout includes all retries)`),
+  rule('CR233', E, ISTIO, 'an HTTP rewrite sets uri or uriRegexRewrite (not both) or authority, and the authority once', `${ISTIO_VALIDATION}, ${ISTIO_VS_VALIDATION}`),
+  rule('CR234', E, ISTIO, 'HTTP match conditions have valid header names and one non-empty, valid string match each', `${ISTIO_VS_VALIDATION}, ${ISTIO_VALIDATION}`),
+  rule('CR235', E, ISTIO, 'HTTP header operations name headers the proxy may change and have valid values', `${ISTIO_VS_VALIDATION}, istio: pkg/config/validation/header_value_validator.go`),
+  rule('CR236', E, ISTIO, 'a CORS policy has valid origins, methods and header names, and a maxAge in whole seconds', ISTIO_VALIDATION),
+  rule('CR237', E, ISTIO, 'a fault injection has a delay or an abort, a supported status and percentages Istio accepts', `${ISTIO_VALIDATION}, ${ISTIO_VS_VALIDATION}`),
+  rule('CR238', W, ISTIO, 'the header route Argo Rollouts adds carries the policy of the weighted route', `${ISTIO_RECONCILER} (createHeaderRoute); argo-rollouts#3155, #3879`),
+  rule('CR239', W, ISTIO, 'the mirror route Argo Rollouts adds carries the policy and the match of the weighted route', `${ISTIO_RECONCILER} (createMirrorRoute); argo-rollouts#3155, #3953`),
 
   // --- CR3xx: invariants of this library
   rule('CR301', E, LIB, 'setWeight never decreases from one step to the next', 'cdk8s-canary'),

@@ -5,6 +5,7 @@ import { CATALOG, ruleInfo } from './_catalog';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
+import { checkRoutePolicies } from './_route-policy';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 import { compareCodeUnits as cmp } from '../private/format';
 
@@ -48,6 +49,7 @@ export class CanaryRules {
     const ctx = new Context(manifests);
     checkArgoRollouts(ctx);
     checkIstio(ctx);
+    checkRoutePolicies(ctx);
     checkInvariants(ctx);
     for (const code of options.skip ?? []) {
       if (!CATALOG.some(r => r.code === code)) {

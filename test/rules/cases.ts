@@ -590,6 +590,162 @@ export const BAD: BadCase[] = [
     mutate: m => { svc(m).spec.ports[0].name = 'tcp-web'; },
     message: /the HTTP route goes to port 80 \("tcp-web"\) of Service shop\/shop, which Istio treats as TCP/,
   },
+  {
+    name: 'a route timeout has a fraction of a millisecond',
+    code: 'CR230',
+    mutate: m => { primary(m).timeout = '1.5ms'; },
+    message: /'timeout' \("1\.5ms"\) is not a whole number of milliseconds \(Istio says "only durations to ms precision are supported"\)/,
+    path: 'spec.http[0].timeout',
+    object: 'VirtualService shop/shop',
+  },
+  {
+    name: 'a per-try timeout is not a duration',
+    code: 'CR230',
+    mutate: m => { primary(m).retries = { attempts: 2, perTryTimeout: '2 s' }; },
+    message: /'retries\.perTryTimeout' \("2 s"\) is not a duration/,
+    path: 'spec.http[0].retries.perTryTimeout',
+  },
+  {
+    name: 'a retry policy sets perTryTimeout without attempts',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { perTryTimeout: '2s' }; },
+    message: /'retries' sets 'perTryTimeout' while 'retries\.attempts' is unset \(0\); Istio says "http retry policy configured when attempts are set to 0 \(disabled\)"/,
+    path: 'spec.http[0].retries',
+  },
+  {
+    name: 'retryOn has a space after a comma',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { attempts: 2, retryOn: '5xx, connect-failure' }; },
+    message: /'retries\.retryOn' \("5xx, connect-failure"\) contains " connect-failure"/,
+    path: 'spec.http[0].retries.retryOn',
+  },
+  {
+    name: 'retry attempts are negative',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { attempts: -1 }; },
+    message: /'retries\.attempts' \(-1\) is negative/,
+  },
+  {
+    name: 'the per-try timeout is larger than the route timeout',
+    code: 'CR232',
+    mutate: m => { primary(m).timeout = '10s'; primary(m).retries = { attempts: 3, perTryTimeout: '15s' }; },
+    message: /'retries\.perTryTimeout' \("15s"\) is not shorter than 'timeout' \("10s"\)\. Istio accepts it, but the route timeout covers the first try and all retries together/,
+    path: 'spec.http[0].retries.perTryTimeout',
+  },
+  {
+    name: 'a rewrite sets both uri and uriRegexRewrite',
+    code: 'CR233',
+    mutate: m => { primary(m).rewrite = { uri: '/', uriRegexRewrite: { match: '^/shop(.*)$', rewrite: '/\\1' } }; },
+    message: /'rewrite' sets both 'uri' \("\/"\) and 'uriRegexRewrite'; Istio says "rewrite may only contain one of URI or UriRegexRewrite"/,
+    path: 'spec.http[0].rewrite',
+  },
+  {
+    name: 'the authority is rewritten and set as a header',
+    code: 'CR233',
+    mutate: m => { primary(m).rewrite = { authority: 'shop.internal' }; primary(m).headers = { request: { set: { host: 'other' } } }; },
+    message: /the authority is set 2 times \('rewrite\.authority', 'headers\.request\.set\.host'\); Istio says "authority header cannot be set multiple times"/,
+  },
+  {
+    name: 'a uri match uses a lookahead',
+    code: 'CR234',
+    mutate: m => { primary(m).match = [{ uri: { regex: '^/(?!admin).*' } }]; },
+    message: /'match\[0\]\.uri' \(\{"regex":"\^\/\(\?!admin\)\.\*"\}\) is refused by Istio's webhook: it uses the lookaround "\(\?!"/,
+    path: 'spec.http[0].match[0].uri',
+  },
+  {
+    name: 'a header match has an empty prefix',
+    code: 'CR234',
+    mutate: m => { primary(m).match = [{ headers: { 'x-tenant': { prefix: '' } } }]; },
+    message: /'match\[0\]\.headers\.x-tenant' \(\{"prefix":""\}\) has an empty prefix/,
+  },
+  {
+    name: 'a response header operation removes host',
+    code: 'CR235',
+    mutate: m => { primary(m).headers = { response: { remove: ['host'] } }; },
+    message: /header name "host" names Host/,
+    path: 'spec.http[0].headers.response.remove[0]',
+  },
+  {
+    name: 'a header value has a single percent sign',
+    code: 'CR235',
+    mutate: m => { primary(m).headers = { request: { set: { 'x-discount': '10%' } } }; },
+    message: /the value "10%" of header "x-discount" is not a valid Envoy header value \(Envoy says "Un-escaped %"\)/,
+  },
+  {
+    name: 'a CORS method is lowercase',
+    code: 'CR236',
+    mutate: m => { primary(m).corsPolicy = { allowOrigins: [{ exact: 'https://shop.example.com' }], allowMethods: ['get'] }; },
+    message: /"get" is not an HTTP method Istio accepts in 'corsPolicy\.allowMethods'/,
+    path: 'spec.http[0].corsPolicy.allowMethods[0]',
+  },
+  {
+    name: 'a CORS maxAge has milliseconds',
+    code: 'CR236',
+    mutate: m => { primary(m).corsPolicy = { allowOrigins: [{ exact: 'https://shop.example.com' }], maxAge: '1500ms' }; },
+    message: /'corsPolicy\.maxAge' \("1500ms"\) is not a whole number of seconds/,
+  },
+  {
+    name: 'a fault aborts with status 600',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = { abort: { httpStatus: 600, percentage: { value: 1 } } }; },
+    message: /'fault\.abort\.httpStatus' \(600\) is not between 200 and 599/,
+    path: 'spec.http[0].fault.abort.httpStatus',
+  },
+  {
+    name: 'a fault has neither delay nor abort',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = {}; },
+    message: /'fault' \(\{\}\) has neither 'delay' nor 'abort'/,
+  },
+  {
+    name: 'a fault delay percentage is below 0.0001',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = { delay: { fixedDelay: '1s', percentage: { value: 0.00001 } } }; },
+    message: /'fault\.delay\.percentage\.value' \(0\.00001\) is outside what Istio accepts/,
+  },
+  {
+    name: 'a header step on a route with a timeout, retries and a path match',
+    code: 'CR238',
+    mutate: m => {
+      Object.assign(primary(m), { timeout: '10s', retries: { attempts: 2, perTryTimeout: '3s' }, match: [{ uri: { prefix: '/shop' } }] });
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+    message: /the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop holds only the header conditions and the canary destination; it does not copy 'timeout' \("10s"\), 'retries' \(\{"attempts":2,"perTryTimeout":"3s"\}\), 'match' \(\[\{"uri":\{"prefix":"\/shop"\}\}\]\) of the weighted route "primary", so requests with the header get no condition but the header: they reach the canary on every path, method and port of the host, ahead of every other route; no timeout; the mesh's default retries instead of the route's/,
+    path: 'spec.strategy.canary.steps[0].setHeaderRoute',
+    object: 'Rollout shop/shop',
+  },
+  {
+    name: 'a header step on a route with a rewrite',
+    code: 'CR238',
+    mutate: m => {
+      primary(m).rewrite = { uri: '/' };
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+    message: /does not copy 'rewrite' of the weighted route "primary", so requests with the header get no rewrite \(the canary receives the original path and authority\)/,
+  },
+  {
+    name: 'a mirror step on a route with retries',
+    code: 'CR239',
+    mutate: m => {
+      primary(m).retries = { attempts: 3, retryOn: '5xx' };
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', percentage: 20, match: [{ method: { exact: 'GET' } }] } });
+    },
+    message: /the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop serves every request its match selects, users' requests included, with the weighted route's destinations and weights of the moment the step runs; it does not copy 'retries' \(\{"attempts":3,"retryOn":"5xx"\}\) of the weighted route "primary", so while it exists those requests get the mesh's default retries instead of the route's/,
+    path: 'spec.strategy.canary.steps[0].setMirrorRoute',
+  },
+  {
+    name: 'a mirror step matches paths outside the route match',
+    code: 'CR239',
+    mutate: m => {
+      primary(m).match = [{ uri: { prefix: '/shop' } }];
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', match: [{ method: { exact: 'GET' } }] } });
+    },
+    message: /requests the weighted route does not take \(the mirror route matches \[\{"method":\{"exact":"GET"\}\}\] only\) are taken too/,
+  },
 
   // --- CR3xx
   {
@@ -855,6 +1011,54 @@ export const GOOD: GoodCase[] = [
   { name: 'a port named http-web', codes: ['CR213', 'CR219'], mutate: m => { svc(m).spec.ports[0].name = 'http-web'; } },
   { name: 'a single destination without weight', codes: ['CR214'], mutate: m => { vs(m).spec.http.push({ name: 'legacy', route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } } }] }); } },
   { name: 'a redirect route', codes: ['CR215'], mutate: m => { vs(m).spec.http.unshift({ name: 'old', match: [{ uri: { prefix: '/old' } }], redirect: { uri: '/' } }); } },
+  {
+    name: 'a route with every policy field set as Istio accepts it',
+    codes: ['CR230', 'CR231', 'CR232', 'CR233', 'CR234', 'CR235', 'CR236', 'CR237'],
+    mutate: m => {
+      Object.assign(primary(m), {
+        timeout: '10s',
+        retries: { attempts: 2, perTryTimeout: '3s', retryOn: '5xx,connect-failure,503', backoff: '50ms', retryRemoteLocalities: true },
+        rewrite: { uri: '/', authority: 'shop.internal' },
+        match: [
+          { uri: { prefix: '/shop' }, ignoreUriCase: true, method: { regex: '(?i)get|head' }, headers: { 'x-tenant': { exact: 'acme' } }, queryParams: { v: { prefix: '2' } } },
+          { uri: { prefix: '' }, withoutHeaders: { 'x-bot': { regex: '*' } } },
+        ],
+        headers: { request: { set: { 'x-route': 'primary', ':authority': 'ignored-when-rewritten' }, remove: ['x-debug'] }, response: { add: { 'x-served-by': '%HOSTNAME% 100%%' } } },
+        corsPolicy: { allowOrigins: [{ exact: 'https://shop.example.com' }, { regex: 'https://.*\\.example\\.com' }], allowMethods: ['GET', 'POST'], allowHeaders: ['*'], exposeHeaders: ['x-request-id'], maxAge: '24h' },
+        fault: { delay: { fixedDelay: '500ms', percentage: { value: 0.5 } }, abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 0 } } },
+      });
+      delete primary(m).rewrite.authority;
+    },
+  },
+  { name: 'a per-try timeout shorter than the route timeout', codes: ['CR232'], mutate: m => { Object.assign(primary(m), { timeout: '10s', retries: { attempts: 3, perTryTimeout: '2500ms' } }); } },
+  { name: 'a per-try timeout without a route timeout', codes: ['CR232'], mutate: m => { primary(m).retries = { attempts: 3, perTryTimeout: '30s' }; } },
+  { name: 'retries disabled with attempts 0 alone', codes: ['CR231'], mutate: m => { primary(m).retries = { attempts: 0 }; } },
+  {
+    name: 'a header step on a route without policy',
+    codes: ['CR238'],
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+  },
+  {
+    name: 'a step that removes a header route from a route with a timeout',
+    codes: ['CR238'],
+    mutate: m => {
+      primary(m).timeout = '10s';
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.push({ setHeaderRoute: { name: 'testers' } });
+    },
+  },
+  {
+    name: 'a mirror step whose match repeats the route path, on a route without other policy',
+    codes: ['CR239'],
+    mutate: m => {
+      primary(m).match = [{ uri: { prefix: '/shop' } }];
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', match: [{ method: { exact: 'GET' }, path: { prefix: '/shop/items' } }] } });
+    },
+  },
   { name: 'a TLS passthrough server', codes: ['CR216', 'CR217', 'CR218'], mutate: m => { gw(m).spec.servers.push({ port: { number: 8443, name: 'tls', protocol: 'TLS' }, hosts: ['shop.example.com'], tls: { mode: 'PASSTHROUGH' } }); } },
   { name: 'equal consecutive weights', codes: ['CR301'], mutate: m => { canary(m).steps[2].setWeight = 10; } },
   { name: 'steps ending at 100 without a final pause', codes: ['CR302', 'CR304'], mutate: m => { canary(m).steps.splice(7, 1); } },
