@@ -17,6 +17,7 @@ import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './priva
 import { attachRules } from './private/synth/chart-rules';
 import { countServiceForWarmUp } from './private/synth/warm-up';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
+import { RoutePolicy } from './route-policy';
 import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 
@@ -140,6 +141,12 @@ export interface CanaryServiceProps {
    * @default - none
    */
   readonly trafficPolicy?: TrafficPolicy;
+  /**
+   * Request policy of the weighted HTTP route(s): timeout, retries, rewrite, match, CORS, header changes, fault
+   * injection (see `IstioSubsetsProps.routePolicy` and docs/route-policy.md).
+   * @default - none (Istio's defaults: no timeout, the mesh's retry policy)
+   */
+  readonly routePolicy?: RoutePolicy;
   /**
    * Progress deadline of the Rollout.
    * @default Duration.seconds(600)
@@ -266,6 +273,7 @@ export class CanaryService extends Construct {
       })),
       additionalSubsets: props.additionalSubsets,
       separateIngressVirtualService: props.separateIngressVirtualService,
+      routePolicy: props.routePolicy,
     });
     const analysis = props.analysis ?? ((props.defaultAnalysis ?? true) ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
     this.analysisTemplates = [...(analysis?.templates ?? [])];

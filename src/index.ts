@@ -14,6 +14,7 @@ export * from './istio-metrics';
 export * from './istio-subsets';
 export * from './mesh-security';
 export * from './rollout-analysis';
+export * from './route-policy';
 export * from './plan/rollout-plan';
 export * from './rules/canary-rules';
 export * from './rules/finding';
