@@ -1,6 +1,8 @@
 // The route policy (RoutePolicy) of the weighted HTTP routes: each prop as rendered on every weighted route, against
 // the pinned schemas and the rule catalog; the errors at construct time; the warnings the rules give at synth; and
 // the Argo CD Application, which must not hide an edit of the policy.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryService, CanaryServiceProps } from '../src/canary-service';
@@ -331,7 +333,7 @@ describe('warnings at synth (the rules on the final VirtualService and Rollout)'
       { steps: [CanaryStep.canaryScale({ replicas: 1 }), CanaryStep.mirrorRoute({ name: 'shadow', percentage: 10, match: [{ method: StringMatch.exact('GET') }] }), CanaryStep.pause(), CanaryStep.weight(100)] },
     );
     expect(findings).toEqual([
-      expect.stringMatching(/^warning \[CR239\] Rollout shop\/shop spec\.strategy\.canary\.steps\[1\]\.setMirrorRoute: the mirror route "shadow" .* users' requests included, .*'retries' \(\{"attempts":2,"retryOn":"5xx"\}\) .* the mesh's default retries instead of the route's\. Fix: otherwise keep the mirror step short/),
+      expect.stringMatching(/^warning \[CR239\] Rollout shop\/shop spec\.strategy\.canary\.steps\[1\]\.setMirrorRoute: the mirror route "shadow" .* users' requests included, .*'retries' \(\{"attempts":2,"retryOn":"5xx"\}\) .* the mesh's default retries instead of the route's\. Fix: keep the mirror step short/),
     ]);
   });
 
@@ -401,5 +403,23 @@ describe('Argo CD: the Application never hides an edit of the route policy', () 
       edit(edited.spec.http[0]);
       expect(normalize(edited, ignore)).not.toEqual(normalized);
     }
+  });
+});
+
+describe('docs/route-policy.md', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'route-policy.md'), 'utf-8');
+
+  test('shows the error a construct throws and the warning the rules give, as they are today', () => {
+    let error = '';
+    try {
+      new CanaryService(chart(), 'shop-api', { image: IMAGE, routePolicy: { retries: { attempts: 0, perTryTimeout: Duration.seconds(2) } } });
+    } catch (e: any) {
+      error = e.message;
+    }
+    expect(error).not.toEqual('');
+    expect(doc).toContain(`\n${error}\n`);
+    const { findings } = synthService({ timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(15) } });
+    expect(findings).toHaveLength(1);
+    expect(doc).toContain(`\n${findings[0]}\n`);
   });
 });

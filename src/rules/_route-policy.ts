@@ -109,8 +109,8 @@ function checkHeaderRoute(ctx: Context, ro: Obj, step: any, i: number, vs: Obj, 
   const fixes = [
     ...(matched ? ['send the header only with requests the weighted route takes (a header step cannot match paths, methods or ports: argo-rollouts#3879)'] : []),
     ...(routes.some(r => r.rewrite) ? ['make the canary serve the path as clients send it too, since header requests are not rewritten'] : []),
-    'otherwise accept that the testers\' requests go without it: the controller copies nothing else of the route (argo-rollouts#3155)',
   ];
+  fixes.push(`${fixes.length > 0 ? 'otherwise ' : ''}accept that the testers' requests go without it: the controller copies nothing else of the route (argo-rollouts#3155)`);
   ctx.report('CR238', ro, `${STEPS}[${i}].setHeaderRoute`,
     `the header route ${show(step.name)} that Argo Rollouts adds to ${vs.label} holds only the header conditions and the canary destination; `
     + `it does not copy ${lost.fields.join(', ')} of the weighted route ${routeNames(routes)}, so requests with the header get ${lost.effects.join('; ')}`,
@@ -128,10 +128,11 @@ function checkMirrorRoute(ctx: Context, ro: Obj, step: any, i: number, vs: Obj, 
     lost.effects.unshift(`requests the weighted route does not take (the mirror route matches ${show(step.match)} only) are taken too`);
   }
   if (lost.fields.length === 0) return;
-  const fixes = [
-    ...(outside ? ["repeat the weighted route's path, method and header conditions in every match of the mirror step (a mirror step cannot match ports, query parameters, authority or scheme: leave it out on such routes)"] : []),
-    'otherwise keep the mirror step short (removeMirrorRoute right after it) and accept that the matching requests go without it while it runs: the controller copies only the destinations (argo-rollouts#3155)',
-  ];
+  const fixes = outside
+    ? ["repeat the weighted route's path, method and header conditions in every match of the mirror step (a mirror step cannot match ports, query parameters, authority or scheme: leave it out on such routes)"]
+    : [];
+  fixes.push(`${fixes.length > 0 ? 'otherwise ' : ''}keep the mirror step short (removeMirrorRoute right after it) and accept that the matching requests go without it while it runs: `
+    + 'the controller copies only the destinations (argo-rollouts#3155)');
   ctx.report('CR239', ro, `${STEPS}[${i}].setMirrorRoute`,
     `the mirror route ${show(step.name)} that Argo Rollouts adds to ${vs.label} serves every request its match selects, users' requests included, `
     + `with the weighted route's destinations and weights of the moment the step runs; it does not copy ${lost.fields.join(', ')} of the weighted route `
