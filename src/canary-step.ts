@@ -40,7 +40,8 @@ export interface HeaderRouteOptions {
    */
   readonly name: string;
   /**
-   * Header conditions, all of which must hold. Requests that match go to the canary (100%).
+   * Header conditions. A request that meets any one of them goes to the canary (100%): Argo Rollouts writes one match
+   * entry per condition (rollout/trafficrouting/istio/istio.go, `createHeaderRoute`).
    */
   readonly match: HeaderRouteMatch[];
 }
