@@ -31,10 +31,28 @@ test('writes one manifest file and one plan per environment, the Argo CD Applica
   ]);
 });
 
-test('every object is schema-valid and the rule catalog finds nothing', () => {
+test('every object is schema-valid; the rule catalog finds no error, and warns only that the storefront\'s header and mirror routes lack its route policy', () => {
   for (const f of Object.keys(files).filter(n => n.endsWith('.k8s.yaml'))) {
     const manifests = validateManifests(objects(f));
-    expect(CanaryRules.check(manifests).map(x => CanaryRules.format(x))).toEqual([]);
+    const findings = CanaryRules.check(manifests);
+    expect(CanaryRules.errors(findings)).toEqual([]);
+    // the storefront's timeout and retries are not copied to the routes of its header and mirror steps (CR238, CR239)
+    expect(findings.map(x => [x.code, x.object, x.path])).toEqual(f === 'argocd.k8s.yaml' ? [] : [
+      ['CR238', expect.stringMatching(/^Rollout shop(-staging)?\/storefront$/), 'spec.strategy.canary.steps[1].setHeaderRoute'],
+      ['CR239', expect.stringMatching(/^Rollout shop(-staging)?\/storefront$/), 'spec.strategy.canary.steps[2].setMirrorRoute'],
+    ]);
+    for (const x of findings) expect(x.message).toMatch(/does not copy 'timeout' \("10s"\), 'retries' \(/);
+  }
+});
+
+test('the storefront\'s weighted route has a timeout and retries that fit in it; the cart\'s routes have no policy', () => {
+  for (const env of ['shop-staging', 'shop-production']) {
+    const m = objects(`${env}.k8s.yaml`);
+    const [storefront] = findOne(m, 'VirtualService', 'storefront').spec.http;
+    expect([storefront.timeout, storefront.retries]).toEqual(['10s', { attempts: 2, perTryTimeout: '3s', retryOn: 'connect-failure,refused-stream,reset-before-request' }]);
+    // every try fits in the route timeout (CR232 would warn otherwise): 3 tries of 3s within 10s
+    expect(3 * (storefront.retries.attempts + 1)).toBeLessThan(10);
+    for (const route of findOne(m, 'VirtualService', 'cart').spec.http) expect(Object.keys(route).sort()).toEqual(['match', 'name', 'route']);
   }
 });
 
