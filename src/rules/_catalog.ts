@@ -13,6 +13,9 @@ const ISTIO_RECONCILER = 'argo-rollouts: rollout/trafficrouting/istio/istio.go';
 const ANALYSIS = 'argo-rollouts: utils/analysis/helpers.go, rollout/controller.go';
 const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
 const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
+const WEB = 'argo-rollouts: metricproviders/webmetric/webmetric.go';
+const DATADOG = 'argo-rollouts: metricproviders/datadog/datadog.go';
+const JOB = 'argo-rollouts: metricproviders/job/job.go, analysis/analysis.go';
 
 function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
   return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
@@ -52,6 +55,10 @@ export const CATALOG: RuleInfo[] = [
   rule('CR129', E, ARGO, 'every {{args.name}} placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
   rule('CR130', E, ARGO, 'setCanaryScale, setHeaderRoute, setMirrorRoute and experiment weights have traffic routing that supports them', VALIDATION),
   rule('CR131', E, ARGO, 'AnalysisTemplate metrics have settings the analysis controller accepts', 'argo-rollouts: utils/analysis/factory.go, analysis/analysis.go'),
+  rule('CR140', E, ARGO, 'a web metric\'s jsonPath parses as Kubernetes JSONPath and is one action that selects a value', `${WEB}; kubernetes client-go: util/jsonpath/parser.go`),
+  rule('CR141', E, ARGO, 'a web metric sends a body only with POST or PUT, and not both body and jsonBody', WEB),
+  rule('CR142', E, ARGO, 'a Datadog metric sets query or queries (several with a formula) as the provider accepts them', DATADOG),
+  rule('CR143', W, ARGO, 'a Datadog metric uses API v2', DATADOG),
 
   // --- CR2xx: Istio webhook and istioctl analyze
   rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
@@ -82,6 +89,12 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
+  rule('CR315', E, LIB, 'a web metric calls a host outside the cluster over https', WEB),
+  rule('CR316', E, LIB, 'header values that look like credentials come from Secrets, not from the manifest', 'argo-rollouts: utils/analysis/factory.go (ResolveMetricArgs)'),
+  rule('CR317', E, LIB, 'a web or Datadog metric has conditions, and no data is never a success', 'argo-rollouts: utils/evaluate/evaluate.go'),
+  rule('CR318', E, LIB, 'a Job metric with an interval has a count', JOB),
+  rule('CR319', W, LIB, 'a Job metric\'s Job has an activeDeadlineSeconds no longer than the metric\'s interval', JOB),
+  rule('CR320', E, LIB, 'canary test traffic goes through a header route in force on a mesh VirtualService, from a pod with a sidecar', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute)'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));

@@ -5,6 +5,7 @@ import { CATALOG, ruleInfo } from './_catalog';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
+import { checkVerification } from './_verification';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 import { compareCodeUnits as cmp } from '../private/format';
 
@@ -49,6 +50,7 @@ export class CanaryRules {
     checkArgoRollouts(ctx);
     checkIstio(ctx);
     checkInvariants(ctx);
+    checkVerification(ctx);
     for (const code of options.skip ?? []) {
       if (!CATALOG.some(r => r.code === code)) {
         throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);

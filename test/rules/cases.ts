@@ -41,6 +41,57 @@ function extraTemplate(name: string, metricName: string, args: any[] = []): any 
   return t;
 }
 
+
+/** An AnalysisTemplate with one metric of another provider, added to the set. */
+function addMetric(m: any[], name: string, metric: any, args: any[] = []): any {
+  const t = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name, namespace: NS }, spec: { args, metrics: [metric] } };
+  m.push(t);
+  return t;
+}
+
+const WEB_OK = {
+  name: 'status',
+  successCondition: '!isNil(result) && result == "UP"',
+  failureCondition: '!isNil(result) && result != "UP"',
+  provider: { web: { url: 'https://status.example.com/health', method: 'GET', jsonPath: '{$.status}' } },
+};
+const DATADOG_OK = {
+  name: 'errors',
+  successCondition: '!isNil(result) && result <= 0.01',
+  failureCondition: '!isNil(result) && result > 0.01',
+  provider: { datadog: { apiVersion: 'v2', query: 'sum:trace.http.request.errors{service:shop}.as_count()' } },
+};
+const JOB_OK = {
+  name: 'smoke',
+  provider: {
+    job: {
+      spec: {
+        activeDeadlineSeconds: 60,
+        backoffLimit: 0,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.example.com/smoke:1.0.0' }] } },
+      },
+    },
+  },
+};
+const clone = (x: any) => JSON.parse(JSON.stringify(x));
+
+/** A canary test Job (as CanaryTestTraffic writes it) run by an analysis step at index 2, with its header route at step 0. */
+function addTestTraffic(m: any[], withRoute = true): any {
+  const metric = clone(JOB_OK);
+  metric.provider.job.metadata = { annotations: { 'cdk8s-canary/test-route': 'canary-tests', 'cdk8s-canary/test-header': 'x-canary-test: canary-tests' } };
+  metric.provider.job.spec.template.metadata = { labels: { 'sidecar.istio.io/inject': 'true' } };
+  addMetric(m, 'shop-smoke', metric);
+  const steps = canary(m).steps;
+  canary(m).trafficRouting.managedRoutes = [{ name: 'canary-tests' }];
+  steps.unshift(
+    withRoute ? { setHeaderRoute: { name: 'canary-tests', match: [{ headerName: 'x-canary-test', headerValue: { exact: 'canary-tests' } }] } } : { setCanaryScale: { replicas: 1 } },
+    { setCanaryScale: { replicas: 1 } },
+    { analysis: { templates: [{ templateName: 'shop-smoke' }] } },
+  );
+  canary(m).analysis.startingStep = 3;
+  return metric;
+}
+
 export const BAD: BadCase[] = [
   // --- CR1xx
   {
@@ -704,6 +755,136 @@ export const BAD: BadCase[] = [
     message: /the analysis argument "canary-revision" is "1\.4\.1-0123456789", but the pod template's revision label is "1\.4\.2-[0-9a-f]{10}"/,
     path: 'spec.strategy.canary.analysis.args[0].value',
   },
+  // --- metric providers and canary test traffic
+  {
+    name: 'a web metric\'s jsonPath does not parse',
+    code: 'CR140',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, jsonPath: '{$.data[}' } } }); },
+    message: /'jsonPath' "\{\$\.data\[\}" does not parse as Kubernetes JSONPath: unterminated array/,
+    path: 'spec.metrics[0].provider.web.jsonPath',
+    object: 'AnalysisTemplate shop/shop-web',
+  },
+  {
+    name: 'a web metric\'s jsonPath has no braces',
+    code: 'CR140',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, jsonPath: '$.status' } } }); },
+    message: /has no \{\.\.\.\} action, so the result would be the text itself/,
+  },
+  {
+    name: 'a web metric sends a body with GET',
+    code: 'CR141',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, body: '{}' } } }); },
+    message: /the request has a body but method "GET"/,
+    path: 'spec.metrics[0].provider.web.method',
+  },
+  {
+    name: 'a Datadog metric sets both query and queries',
+    code: 'CR142',
+    mutate: m => { const d = clone(DATADOG_OK); d.provider.datadog.queries = { a: 'sum:x{*}' }; addMetric(m, 'shop-dd', d); },
+    message: /both query and queries are set \("Cannot have both a query and queries"\)/,
+    path: 'spec.metrics[0].provider.datadog.queries',
+  },
+  {
+    name: 'a Datadog metric has two queries and no formula',
+    code: 'CR142',
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.query; d.provider.datadog.queries = { a: 'sum:x{*}', b: 'sum:y{*}' }; addMetric(m, 'shop-dd', d); },
+    message: /2 queries without a formula/,
+  },
+  {
+    name: 'a Datadog metric has no apiVersion (v1, the CRD default)',
+    code: 'CR143',
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.apiVersion; addMetric(m, 'shop-dd', d); },
+    message: /uses API v1 \(the CRD default, as apiVersion is not set\)/,
+  },
+  {
+    name: 'a web metric calls an outside host over http',
+    code: 'CR315',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, url: 'http://status.example.com/health' } } }); },
+    message: /uses http:\/\/ to "status\.example\.com", a host outside the cluster/,
+    path: 'spec.metrics[0].provider.web.url',
+  },
+  {
+    name: 'a web metric has a bearer token in a header',
+    code: 'CR316',
+    mutate: m => { const w = clone(WEB_OK); w.provider.web.headers = [{ key: 'Authorization', value: 'Bearer abcdef0123456789' }]; addMetric(m, 'shop-web', w); },
+    message: /the header "Authorization" has a value written into the manifest \("Bear\*{8}"\)/,
+    path: 'spec.metrics[0].provider.web.headers[0].value',
+  },
+  {
+    name: 'a header reads an argument with a literal value',
+    code: 'CR316',
+    mutate: m => {
+      const w = clone(WEB_OK);
+      w.provider.web.headers = [{ key: 'X-Api-Key', value: '{{args.key}}' }];
+      addMetric(m, 'shop-web', w, [{ name: 'key', value: 'k-0123456789abcdef' }]);
+    },
+    message: /reads argument\(s\) 'key', which the template gives a literal value/,
+  },
+  {
+    name: 'a Prometheus metric has a token in a header',
+    code: 'CR316',
+    mutate: m => { at(m).spec.metrics[0].provider.prometheus.headers = [{ key: 'X-Auth-Token', value: 's3cr3t-t0k3n' }]; },
+    message: /the header "X-Auth-Token" has a value written into the manifest/,
+    object: 'AnalysisTemplate shop/shop-success-rate',
+  },
+  {
+    name: 'a Datadog condition turns no data into success',
+    code: 'CR317',
+    mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 0) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
+    message: /with a query without data \(nil\) the conditions .* make the measurement successful/,
+    path: 'spec.metrics[0].successCondition',
+  },
+  {
+    name: 'a web metric has no condition',
+    code: 'CR317',
+    mutate: m => { const w = clone(WEB_OK); delete w.successCondition; delete w.failureCondition; addMetric(m, 'shop-web', w); },
+    message: /the web metric has neither successCondition nor failureCondition/,
+  },
+  {
+    name: 'a Job metric has an interval and no count',
+    code: 'CR318',
+    mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '1m' }); },
+    message: /has 'interval' \("1m"\) and no 'count'/,
+    path: 'spec.metrics[0].count',
+  },
+  {
+    name: 'a Job metric\'s Job has no activeDeadlineSeconds',
+    code: 'CR319',
+    mutate: m => { const j = clone(JOB_OK); delete j.provider.job.spec.activeDeadlineSeconds; addMetric(m, 'shop-job', j); },
+    message: /the Job has no activeDeadlineSeconds/,
+  },
+  {
+    name: 'a Job metric\'s Job can run longer than its interval',
+    code: 'CR319',
+    mutate: m => { const j = clone(JOB_OK); j.interval = '30s'; j.count = 3; addMetric(m, 'shop-job', j); },
+    message: /the Job may run 60s \(activeDeadlineSeconds\), longer than the metric's interval \(30s\)/,
+  },
+  {
+    name: 'a canary test Job runs without its header route',
+    code: 'CR320',
+    mutate: m => { addTestTraffic(m, false); },
+    message: /sends canary test traffic through header route "canary-tests", but no step before step 2 adds that route, so its requests reach the stable pods as well/,
+    path: 'spec.strategy.canary.steps[2].analysis',
+    object: 'Rollout shop/shop',
+  },
+  {
+    name: 'a canary test Job sends another header than its route matches',
+    code: 'CR320',
+    mutate: m => { addTestTraffic(m).provider.job.metadata.annotations['cdk8s-canary/test-header'] = 'x-canary-test: other'; },
+    message: /sends the header "x-canary-test: other", which header route "canary-tests" does not match/,
+  },
+  {
+    name: 'a canary test Job opts out of the sidecar',
+    code: 'CR320',
+    mutate: m => { addTestTraffic(m).provider.job.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false'; },
+    message: /runs without an Istio sidecar/,
+  },
+  {
+    name: 'a canary test Job relies on a gateway-only VirtualService',
+    code: 'CR320',
+    mutate: m => { addTestTraffic(m); vs(m).spec.gateways = ['shop']; },
+    message: /which are bound to gateways only/,
+  },
 ];
 
 export const GOOD: GoodCase[] = [
@@ -884,4 +1065,29 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
+  { name: 'a web metric with guarded conditions over https', codes: ['CR140', 'CR141', 'CR315', 'CR316', 'CR317'], mutate: m => { addMetric(m, 'shop-web', clone(WEB_OK)); } },
+  {
+    name: 'a web metric with a secret header from a Secret argument, to a cluster-local http host',
+    codes: ['CR315', 'CR316'],
+    mutate: m => {
+      const w = clone(WEB_OK);
+      w.provider.web.url = 'http://status.monitoring.svc.cluster.local:8080/health';
+      w.provider.web.headers = [{ key: 'Authorization', value: 'Bearer {{args.token}}' }, { key: 'Accept', value: 'application/json' }];
+      addMetric(m, 'shop-web', w, [{ name: 'token', valueFrom: { secretKeyRef: { name: 'status', key: 'token' } } }]);
+    },
+  },
+  { name: 'a web metric that POSTs a body', codes: ['CR141'], mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, method: 'POST', body: '{}' } } }); } },
+  { name: 'a Datadog v2 metric with guarded conditions', codes: ['CR142', 'CR143', 'CR317'], mutate: m => { addMetric(m, 'shop-dd', clone(DATADOG_OK)); } },
+  {
+    name: 'a Datadog metric whose default() makes no data a failure',
+    codes: ['CR317'],
+    mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 1) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
+  },
+  {
+    name: 'a Datadog formula over two queries',
+    codes: ['CR142'],
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.query; d.provider.datadog.queries = { a: 'sum:x{*}', b: 'sum:y{*}' }; d.provider.datadog.formula = 'a / b'; addMetric(m, 'shop-dd', d); },
+  },
+  { name: 'a Job metric with a count and a deadline within its interval', codes: ['CR318', 'CR319'], mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '2m', count: 3 }); } },
+  { name: 'a canary test Job after its header route', codes: ['CR320'], mutate: m => { addTestTraffic(m); } },
 ];
