@@ -122,7 +122,8 @@ function checkTestTraffic(ctx: Context, ro: Obj, canary: any): void {
           'use the header route and the tests of the same CanaryTestTraffic');
       }
       if (run.background) {
-        const removal = steps.findIndex((s: any, i: number) => i >= run.start && s?.setHeaderRoute?.name === job.route && arr(s.setHeaderRoute.match).length === 0);
+        const removes = (s: any) => s?.setHeaderRoute?.name === job.route && arr(s.setHeaderRoute.match).length === 0;
+        const removal = steps.findIndex((s: any, i: number) => i >= run.start && removes(s));
         if (removal >= 0) {
           fail(`runs in the background analysis, but step ${removal} removes header route ${show(job.route)} while it may still run`,
             `remove the step that removes ${show(job.route)} (Argo Rollouts removes managed routes at the end of the release)`);
