@@ -8,6 +8,7 @@ export * from './canary-app';
 export * from './canary-labels';
 export * from './canary-service';
 export * from './canary-step';
+export * from './canary-test-traffic';
 export * from './experiment';
 export * from './istio-gateway';
 export * from './istio-metrics';

@@ -60,6 +60,12 @@ export interface MMetric {
   readonly canBeInconclusive: boolean;
   /** After the run starts, when the last measurement is taken (Infinity: runs until terminated). */
   readonly completesAfter: number;
+  /** How long one measurement runs (a Job's run time when it is known; 0 for queries and Jobs of unknown run time). */
+  readonly measurementSeconds: number;
+  /** The metric looks at canary traffic (a query over request metrics), as opposed to running a check of its own. */
+  readonly needsCanaryTraffic: boolean;
+  /** Canary traffic the metric generates itself (a load test Job), from `start` after the run starts. */
+  readonly load?: MLoad;
   readonly outcome: Outcome;
   /** The (failureLimit+1)-th failing measurement, even when it would come too late; undefined if it cannot happen. */
   readonly firstPossibleFailure?: number;
@@ -68,6 +74,14 @@ export interface MMetric {
   readonly errorsAfter?: number;
   readonly inconclusiveAfter?: number;
   readonly notes: string[];
+}
+
+export interface MLoad {
+  readonly requestsPerSecond: number;
+  readonly durationSeconds: number;
+  readonly route: string;
+  /** After the run starts. */
+  readonly start: number;
 }
 
 export interface MAnalysis {

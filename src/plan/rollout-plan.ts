@@ -118,6 +118,18 @@ export interface PlanExposure {
 }
 
 /**
+ * Canary traffic that a load test Job (`CanaryTestTraffic.loadTest()`) sends through its header route.
+ */
+export interface PlanLoad {
+  /** Requests per second the Job sends while answers come in time. */
+  readonly requestsPerSecond: number;
+  /** How long it sends them. */
+  readonly duration: Duration;
+  /** The header route the requests take to the canary. */
+  readonly route: string;
+}
+
+/**
  * One metric of an analysis run, with its timing and what it does against a bad canary.
  */
 export interface PlanMetric {
@@ -187,6 +199,12 @@ export interface PlanMetric {
    * @default - the metric cannot be inconclusive (it lacks a success or a failure condition)
    */
   readonly pauseWhenInconclusiveAfter?: Duration;
+  /**
+   * The canary traffic the metric generates (a load test Job).
+   *
+   * @default - none
+   */
+  readonly load?: PlanLoad;
   /** Remarks on the metric, in words. */
   readonly notes: string[];
 }
@@ -365,6 +383,7 @@ export class RolloutPlan {
         exposureWithFullWindow: exposure(m.failingFullWindow),
         abortOnErrorsAfter: m.errorsAfter === undefined ? undefined : duration(m.errorsAfter),
         pauseWhenInconclusiveAfter: m.inconclusiveAfter === undefined ? undefined : duration(m.inconclusiveAfter),
+        load: m.load && { requestsPerSecond: m.load.requestsPerSecond, duration: duration(m.load.durationSeconds), route: m.load.route },
         notes: [...m.notes],
       })),
       canAbort: a.worst !== undefined,

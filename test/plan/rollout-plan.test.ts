@@ -816,7 +816,7 @@ describe('Markdown layout', () => {
   });
 
   test('sections are separated by exactly one blank line, also after an analysis that ends with its exposure table', () => {
-    // GIVEN: a background job metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
+    // GIVEN: a background web metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
     // it has no notes: its first measurement comes 60s after the first traffic, and it errors out only at 60 + 10 × 10 = 160s
     const manifests = synth(
       rollout({ trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'smoke' }] }, steps: [{ setWeight: 10 }, { pause: { duration: 100 } }] }),
@@ -824,7 +824,7 @@ describe('Markdown layout', () => {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'AnalysisTemplate',
         metadata: { name: 'smoke', namespace: 'shop' },
-        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { job: { spec: { template: {} } } } }] },
+        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { web: { url: 'https://status.example.com/' } } }] },
       },
     );
 
