@@ -231,7 +231,8 @@ export class CanaryTestTraffic {
     }
   }
 
-  private jobMetric(name: string, script: string, deadline: Duration, annotations: { [key: string]: string }, initialDelay: Duration | undefined): AnalysisMetric {
+  private jobMetric(name: string, script: string, deadline: Duration, annotations: { [key: string]: string },
+    initialDelay: Duration | undefined): AnalysisMetric {
     return AnalysisMetric.job({
       name,
       initialDelay,

@@ -152,7 +152,10 @@ function virtualServiceAt(manifests: any[], index: number): any {
     vs.spec.http.push({
       name: r.name,
       match: r.match.map((m: any) => ({ headers: { [m.headerName]: m.headerValue } })),
-      route: [{ destination: { host: dr.spec.host, subset: canary.trafficRouting.istio.destinationRule.canarySubsetName, ...(port ? { port } : {}) }, weight: 100 }],
+      route: [{
+        destination: { host: dr.spec.host, subset: canary.trafficRouting.istio.destinationRule.canarySubsetName, ...(port ? { port } : {}) },
+        weight: 100,
+      }],
     });
   });
   const rank = (h: any) => (managed.includes(h.name) ? managed.indexOf(h.name) : managed.length);
@@ -170,7 +173,8 @@ function routeRequest(vs: any, host: string, headers: http.IncomingHttpHeaders):
   const holds = (cond: any, value: string | undefined) => value !== undefined
     && (cond.exact !== undefined ? value === cond.exact : cond.prefix !== undefined ? value.startsWith(cond.prefix) : new RegExp(`^${cond.regex}$`).test(value));
   for (const h of vs.spec.http) {
-    const matches = !h.match || h.match.some((m: any) => Object.entries(m.headers ?? {}).every(([k, c]) => holds(c, headers[k] as string | undefined)));
+    const matches = !h.match
+      || h.match.some((m: any) => Object.entries(m.headers ?? {}).every(([k, c]) => holds(c, headers[k] as string | undefined)));
     if (!matches) continue;
     const candidates = h.route.filter((d: any) => (d.weight ?? 100) > 0);
     return candidates[Math.floor(Math.random() * candidates.length)]?.destination.subset;
