@@ -95,8 +95,8 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
   test('the storefront release uses header routing and mirroring with managed routes, ignored exactly by Argo CD', () => {
     const ro = findOne(manifests(), 'Rollout', 'storefront');
     const canary = ro.spec.strategy.canary;
-    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'canary-by-header' }, { name: 'mirror-reads' }]);
-    expect(canary.steps.filter((s: any) => s.setHeaderRoute).map((s: any) => s.setHeaderRoute.name)).toEqual(['canary-by-header']);
+    expect(canary.trafficRouting.managedRoutes).toEqual([{ name: 'canary-tests' }, { name: 'canary-by-header' }, { name: 'mirror-reads' }]);
+    expect(canary.steps.filter((s: any) => s.setHeaderRoute).map((s: any) => s.setHeaderRoute.name)).toEqual(['canary-tests', 'canary-by-header']);
     expect(canary.steps.filter((s: any) => s.setMirrorRoute).map((s: any) => s.setMirrorRoute.name)).toEqual(['mirror-reads', 'mirror-reads']);
     expect(canary.trafficRouting.istio.virtualService.routes).not.toContain('canary-by-header');
 
@@ -106,12 +106,29 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     expect(vsIgnore.jqPathExpressions).toEqual([
       '.spec.http[].route[].weight',
       '.spec.http[] | select(.name == "canary-by-header")',
+      '.spec.http[] | select(.name == "canary-tests")',
       '.spec.http[] | select(.name == "mirror-reads")',
     ]);
     const cartIgnore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService' && d.name === 'cart' && d.namespace === ns);
     expect(cartIgnore.jqPathExpressions).toEqual(['.spec.http[].route[].weight']);
     expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true']));
     expect(app.spec.source.directory.include).toEqual(`${env}.k8s.yaml`);
+  });
+
+  test('the storefront is verified by a smoke test on the canary alone, a load test, a web check; the cart tries Datadog', () => {
+    const m = manifests();
+    const canary = findOne(m, 'Rollout', 'storefront').spec.strategy.canary;
+    expect(canary.steps.slice(0, 3)).toEqual([
+      { setCanaryScale: { replicas: 1 } },
+      { setHeaderRoute: { name: 'canary-tests', match: [{ headerName: 'x-canary-test', headerValue: { exact: 'canary-tests' } }] } },
+      { analysis: { templates: [{ templateName: 'storefront-smoke' }] } },
+    ]);
+    expect(canary.analysis.templates).toEqual([{ templateName: 'storefront-verification' }]);
+    const providers = (name: string) => findOne(m, 'AnalysisTemplate', name).spec.metrics.map((x: any) => `${x.name}:${Object.keys(x.provider)[0]}`);
+    expect(providers('storefront-smoke')).toEqual(['smoke-test:job']);
+    expect(providers('storefront-verification')).toEqual(['success-rate:prometheus', 'load-test:job', 'payments-status:web']);
+    expect(providers('cart-success-rate')).toEqual(['success-rate:prometheus', 'datadog-success-rate:datadog']);
+    expect(findOne(m, 'AnalysisTemplate', 'cart-success-rate').spec.dryRun).toEqual([{ metricName: '^datadog-success-rate$' }]);
   });
 
   test('sync waves: prerequisites before routing before the Rollout, nothing after it', () => {

@@ -4,6 +4,11 @@
 //   HTTP) and is also called inside the mesh;
 // - `cart` is called only inside the mesh, by the storefront.
 //
+// The storefront's release is verified beyond its own Prometheus metrics: a smoke test against the canary alone
+// before any user reaches it, a load test that keeps the canary's traffic above the analysis floor while users get
+// 10%, and a web check of the payment provider's status page. The cart tries out a Datadog metric (dry run) next to
+// its Prometheus one.
+//
 // Staging releases quickly (short pauses); production slowly. An Argo CD Application per environment
 // deploys its chart from the GitOps repository. Run `npx projen synth` to write dist/shop-staging.k8s.yaml,
 // dist/shop-production.k8s.yaml and dist/argocd.k8s.yaml (the layout of docs/gitops-layout.md; the committed
@@ -11,7 +16,10 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, IstioGateway, LoadBalancerAlgorithm, StringMatch, SyncWave, TrafficPolicy } from '../../src';
+import {
+  AnalysisMetric, AnalysisTemplate, ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, CanaryTestTraffic, DatadogIstioMetrics, IstioGateway,
+  IstioMetrics, LoadBalancerAlgorithm, MetricCondition, StringMatch, SyncWave, TrafficPolicy,
+} from '../../src';
 
 /** What differs between environments. */
 export interface ShopEnvironmentProps extends ChartProps {
@@ -49,10 +57,37 @@ export class ShopEnvironment extends Chart {
       CanaryStep.pause(props.stepPause),
     ];
 
-    // The storefront's release starts dark: testers reach the canary with a header, and a fifth of the
-    // read requests is mirrored to it (responses discarded) before any user is served by it.
+    // Test traffic that reaches only the storefront's canary, through a header route the Rollout manages.
+    const tests = new CanaryTestTraffic({ serviceName: 'storefront', namespace: props.namespace });
+    const smoke = new AnalysisTemplate(this, 'storefront-smoke', {
+      metadata: { name: 'storefront-smoke' },
+      metrics: [tests.smokeTest({ paths: ['/healthz', '/', '/products'] })],
+    });
+    // Background verification from the first user traffic: the canary's success rate, a load test for the first three
+    // steps (the canary's own requests stay above the success rate's traffic floor even at 10%), and the payment
+    // provider's status page (a degraded provider stops the release instead of being blamed on the canary).
+    const verification = new AnalysisTemplate(this, 'storefront-verification', {
+      metadata: { name: 'storefront-verification' },
+      metrics: [
+        IstioMetrics.successRate(),
+        tests.loadTest({ requestsPerSecond: 10, duration: Duration.seconds(props.stepPause.toSeconds() * 3) }),
+        AnalysisMetric.web({
+          name: 'payments-status',
+          url: 'https://status.payments.example.com/api/v2/status.json',
+          jsonPath: '{$.status.indicator}',
+          condition: MetricCondition.equals('none'),
+          interval: Duration.minutes(1),
+          failureLimit: 2,
+        }),
+      ],
+    });
+
+    // The storefront's release starts dark: a smoke test against the canary alone, then testers reach it with a
+    // header, and a fifth of the read requests is mirrored to it (responses discarded) before any user is served by it.
     const storefrontSteps = [
       CanaryStep.canaryScale({ replicas: 1 }), // one canary pod, no user traffic yet
+      tests.headerRoute(),
+      CanaryStep.analysis({ templates: [smoke] }),
       CanaryStep.headerRoute({
         name: 'canary-by-header',
         match: [{ headerName: 'x-shop-canary', value: StringMatch.exact('always') }],
@@ -92,6 +127,7 @@ export class ShopEnvironment extends Chart {
       authorization: { allowIngressGateway: true, namespaces: [props.namespace] },
       ports: [{ port: 80, targetPort: 8080 }],
       readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+      analysis: { templates: [verification], startingStep: storefrontSteps.indexOf(steps[0]) },
       envVariables: {
         CART_URL: kplus.EnvValue.fromValue(`http://cart.${props.namespace}.svc.cluster.local`),
       },
@@ -101,10 +137,19 @@ export class ShopEnvironment extends Chart {
       }),
     });
 
+    // The cart's analysis: Istio's success rate from Prometheus, and the same from Datadog as a dry run while the
+    // team moves to Datadog (measured and reported, never deciding).
+    const cartAnalysis = new AnalysisTemplate(this, 'cart-success-rate', {
+      metadata: { name: 'cart-success-rate' },
+      metrics: [IstioMetrics.successRate(), DatadogIstioMetrics.successRate()],
+      dryRunMetrics: ['datadog-success-rate'],
+    });
+
     this.cart = new CanaryService(this, 'cart', {
       image: `ghcr.io/acme/cart:${props.cartTag}`,
       replicas: props.replicas,
       steps,
+      analysis: { templates: [cartAnalysis] },
       serviceAccount: identity('cart'),
       // only the storefront may call the cart
       authorization: { serviceAccounts: [`${props.namespace}/storefront`] },

@@ -181,8 +181,10 @@ function nthMeasurement(p: MetricParams, threshold: number, limit: number): numb
 function metricOutcome(p: MetricParams, clock: RunClock): {
   outcome: Outcome; firstPossibleFailure?: number; failing?: MExposure; failingFullWindow?: MExposure; windowNote?: string;
 } {
-  if (p.raw.dryRun || p.failureLimit < 0) return { outcome: 'cannot-fail' };
-  const firstPossibleFailure = nthMeasurement(p, clock.trafficRel, p.failureLimit);
+  // a load test Job exits 0 whatever the answers: it makes traffic, the other metrics judge
+  if (p.raw.dryRun || p.failureLimit < 0 || p.load) return { outcome: 'cannot-fail' };
+  // a check that makes its own requests (a smoke test Job, a web check) can fail before any user reaches the canary
+  const firstPossibleFailure = nthMeasurement(p, p.needsCanaryTraffic ? clock.trafficRel : 0, p.failureLimit);
   let outcome: Outcome;
   let failing: MExposure | undefined;
   if (firstPossibleFailure === undefined) {
@@ -209,7 +211,8 @@ function exposure(clock: RunClock, t: number): MExposure {
   const first = timeline.firstTraffic;
   // a step analysis holds its step until it completes, so a failing run aborts at the step's weight
   const weightAtAbort = clock.kind === 'step' ? timeline.weight(start) : timeline.weight(timeline.locate(start, t));
-  const sinceFirstTraffic = t - trafficRel;
+  // 0 for an abort before the first user traffic (a check with requests of its own)
+  const sinceFirstTraffic = Math.max(0, t - trafficRel);
   let integral: number | undefined;
   if (Number.isFinite(sinceFirstTraffic)) {
     integral = first >= start ? timeline.integral(start, t) : timeline.integral(first, timeline.offset(first, start) + t);
@@ -229,6 +232,7 @@ function metricNotes(p: MetricParams, clock: RunClock, outcome: Outcome, firstPo
   const notes: string[] = [];
   if (p.raw.dryRun) notes.push('dry run: measured and reported, but never fails the analysis');
   else if (p.failureLimit < 0) notes.push('failureLimit -1: failed measurements never fail the metric');
+  else if (p.load) notes.push('a load test: it makes canary traffic and never fails the analysis; the other metrics judge the answers');
   if (windowNote) notes.push(windowNote);
   if (outcome === 'completes-first') {
     notes.push(`the count runs out first: after ${Number.isFinite(p.count) ? p.count : 'its'} measurement(s) the metric completes as successful`);

@@ -104,7 +104,7 @@ function exampleCandidate(namespace: string, overrides = {}): any {
       { name: 'cart', weightedRoutes: ['primary', 'grpc-admin'], allRoutesWeighted: false },
     ],
     destinationRules: ['storefront', 'cart'],
-    managedRoutes: ['canary-by-header', 'mirror-reads'],
+    managedRoutes: ['canary-by-header', 'canary-tests', 'mirror-reads'],
   }, overrides);
 }
 
@@ -280,12 +280,15 @@ describe('the candidate configuration', () => {
     const [s3] = runScenarios({ application: exampleCandidate('shop'), manifests: production.manifests, version: '3.5.1' })
       .filter(r => r.scenario === 'S3' && r.rollout === 'storefront');
     const at = (step: number) => s3.costs.find(c => c.step === step)!;
-    // steps: 0 setCanaryScale, 1 setHeaderRoute, 2 setMirrorRoute, 3 pause, 4 remove mirror, 5 setWeight 10, ...
+    // steps: 0 setCanaryScale, 1 setHeaderRoute (canary-tests), 2 smoke-test analysis, 3 setHeaderRoute (canary-by-header),
+    // 4 setMirrorRoute, 5 pause, 6 remove mirror, 7 setWeight 10, ...
     expect(at(0)).toEqual({ step: 0, weightsFlapped: false, managedRoutesLost: [], managedRoutesFlapped: [] });
-    expect(at(1)).toEqual({ step: 1, weightsFlapped: false, managedRoutesLost: [], managedRoutesFlapped: ['canary-by-header'] });
-    expect(at(2)).toEqual({ step: 2, weightsFlapped: false, managedRoutesLost: ['canary-by-header'], managedRoutesFlapped: ['mirror-reads'] });
-    expect(at(3)).toEqual({ step: 3, weightsFlapped: false, managedRoutesLost: ['canary-by-header', 'mirror-reads'], managedRoutesFlapped: [] });
-    expect(at(5)).toEqual({ step: 5, weightsFlapped: true, managedRoutesLost: ['canary-by-header'], managedRoutesFlapped: [] });
+    expect(at(1)).toEqual({ step: 1, weightsFlapped: false, managedRoutesLost: [], managedRoutesFlapped: ['canary-tests'] });
+    expect(at(2)).toEqual({ step: 2, weightsFlapped: false, managedRoutesLost: ['canary-tests'], managedRoutesFlapped: [] });
+    expect(at(3)).toEqual({ step: 3, weightsFlapped: false, managedRoutesLost: ['canary-tests'], managedRoutesFlapped: ['canary-by-header'] });
+    expect(at(4)).toEqual({ step: 4, weightsFlapped: false, managedRoutesLost: ['canary-by-header', 'canary-tests'], managedRoutesFlapped: ['mirror-reads'] });
+    expect(at(5)).toEqual({ step: 5, weightsFlapped: false, managedRoutesLost: ['canary-by-header', 'canary-tests', 'mirror-reads'], managedRoutesFlapped: [] });
+    expect(at(7)).toEqual({ step: 7, weightsFlapped: true, managedRoutesLost: ['canary-by-header', 'canary-tests'], managedRoutesFlapped: [] });
     expect(s3.pass).toBe(true);
   });
 
