@@ -131,17 +131,17 @@ export class MetricCondition {
   /**
    * Successful when the value (a string, a number or a bool) equals `expected`, failed when it is another value,
    * inconclusive when there is none (JSON null). For web metrics whose JSONPath selects a status, e.g.
-   * `MetricCondition.equals('UP')` with `jsonPath: '{$.status}'`. Not for Prometheus or Datadog, whose results are
+   * `MetricCondition.equalTo('UP')` with `jsonPath: '{$.status}'`. Not for Prometheus or Datadog, whose results are
    * numbers.
    *
    * @param expected the healthy value, compared as a string
    */
-  public static equals(expected: string): MetricCondition {
+  public static equalTo(expected: string): MetricCondition {
     if (typeof expected !== 'string') {
-      throw new Error(`'MetricCondition.equals' value (${JSON.stringify(expected)}) must be a string, for example MetricCondition.equals('UP'); `
+      throw new Error(`'MetricCondition.equalTo' value (${JSON.stringify(expected)}) must be a string, for example MetricCondition.equalTo('UP'); `
         + 'use MetricCondition.isTrue() for a JSON true');
     }
-    return new MetricCondition({ kind: 'equals', literal: JSON.stringify(expected) }, `equals ${JSON.stringify(expected)}`);
+    return new MetricCondition({ kind: 'equals', literal: JSON.stringify(expected) }, `equal to ${JSON.stringify(expected)}`);
   }
 
   /**
@@ -163,13 +163,13 @@ export class MetricCondition {
    * The `successCondition` rendered for a Prometheus metric (an instant vector); other providers render the same
    * condition for their own result (see `AnalysisMetric.successCondition`).
    *
-   * @default - none, or the condition does not apply to Prometheus (`equals()`, `isTrue()`)
+   * @default - none, or the condition does not apply to Prometheus (`equalTo()`, `isTrue()`)
    */
   public readonly successCondition?: string;
   /**
    * The `failureCondition` rendered for a Prometheus metric.
    *
-   * @default - none, or the condition does not apply to Prometheus (`equals()`, `isTrue()`)
+   * @default - none, or the condition does not apply to Prometheus (`equalTo()`, `isTrue()`)
    */
   public readonly failureCondition?: string;
   /** A short description for people, e.g. "at least 0.99". */

@@ -237,7 +237,7 @@ export interface WebMetricProps extends MetricMeasurementOptions {
   readonly url: string;
   /**
    * When a measurement is successful, failed or inconclusive. `result` is the value `jsonPath` selects in the JSON
-   * answer: `MetricCondition.atLeast()` / `atMost()` for a number, `equals()` for a string, `isTrue()` for a flag. Each
+   * answer: `MetricCondition.atLeast()` / `atMost()` for a number, `equalTo()` for a string, `isTrue()` for a flag. Each
    * treats a JSON null as inconclusive.
    */
   readonly condition: MetricCondition;

@@ -22,7 +22,7 @@ const web = (props: Partial<Parameters<typeof AnalysisMetric.web>[0]> = {}) => A
   name: 'status',
   url: 'https://status.example.com/api/health',
   jsonPath: '{$.status}',
-  condition: MetricCondition.equals('UP'),
+  condition: MetricCondition.equalTo('UP'),
   ...props,
 });
 
@@ -56,7 +56,7 @@ describe('web metrics', () => {
   });
 
   test.each([
-    ['equals', MetricCondition.equals('UP'), 'UP', 'DOWN'],
+    ['equalTo', MetricCondition.equalTo('UP'), 'UP', 'DOWN'],
     ['isTrue', MetricCondition.isTrue(), true, false],
     ['atLeast', MetricCondition.atLeast(0.99), 0.995, 0.5],
     ['atMost', MetricCondition.atMost(300), 120, 900],
@@ -169,7 +169,7 @@ describe('Datadog metrics', () => {
     ['it has both query and queries', { queries: { a: 'sum:x{*}' } }, /give exactly one of 'query' and 'queries' \(received both\)/],
     ['it has two queries and no formula', { query: undefined, queries: { a: 'sum:x{*}', b: 'sum:y{*}' } }, /2 queries without a formula.*\(rule CR142/],
     ['a query name is not lowercase', { query: undefined, queries: { Errors: 'sum:x{*}' }, formula: 'Errors' }, /query name "Errors" must start with a lowercase letter/],
-    ['its condition expects a string', { condition: MetricCondition.equals('ok') }, /MetricCondition\.equals\(\) applies to web metrics/],
+    ['its condition expects a string', { condition: MetricCondition.equalTo('ok') }, /MetricCondition\.equalTo\(\) applies to web metrics/],
     ['its aggregator is unknown', { aggregator: 'median' as any }, /'aggregator' \("median"\) must be one of avg, min/],
     ['secretNamespaced has no secretName', { secretNamespaced: true }, /'secretNamespaced' needs 'secretName'/],
   ])('fails if %s', (_, props, message) => {

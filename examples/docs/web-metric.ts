@@ -13,7 +13,7 @@ new AnalysisTemplate(chart, 'checks', {
       name: 'checkout-status',
       url: 'https://status.example.com/api/v1/components/checkout',
       jsonPath: '{$.status}',
-      condition: MetricCondition.equals('operational'),
+      condition: MetricCondition.equalTo('operational'),
       secretHeaders: { Authorization: 'Bearer {{args.status-token}}' },
       headers: { Accept: 'application/json' },
       timeout: Duration.seconds(5),

@@ -75,7 +75,7 @@ export class ShopEnvironment extends Chart {
           name: 'payments-status',
           url: 'https://status.payments.example.com/api/v2/status.json',
           jsonPath: '{$.status.indicator}',
-          condition: MetricCondition.equals('none'),
+          condition: MetricCondition.equalTo('none'),
           interval: Duration.minutes(1),
           failureLimit: 2,
         }),

@@ -67,7 +67,7 @@ const NO_DATA: { readonly [shape in ResultShape]?: { readonly value: null | []; 
 export function checkNoDataConditions(metric: any, shape: ResultShape, title: string): MetricProblem[] {
   const success = typeof metric?.successCondition === 'string' && metric.successCondition !== '' ? metric.successCondition : undefined;
   const failure = typeof metric?.failureCondition === 'string' && metric.failureCondition !== '' ? metric.failureCondition : undefined;
-  const fix = 'use MetricCondition.atLeast() / atMost() (for web metrics also equals() / isTrue()), which guard with !isNil(result) and set both conditions, '
+  const fix = 'use MetricCondition.atLeast() / atMost() (for web metrics also equalTo() / isTrue()), which guard with !isNil(result) and set both conditions, '
     + 'so no data is inconclusive; or write both conditions so that neither holds for nil';
   if (success === undefined && failure === undefined) {
     return [{

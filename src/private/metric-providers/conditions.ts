@@ -36,7 +36,7 @@ export function renderConditions(spec: ConditionSpec, shape: ResultShape, provid
   if (spec.kind === 'expressions') return { successCondition: spec.successCondition, failureCondition: spec.failureCondition };
   if (spec.kind === 'equals') {
     if (shape !== 'json') {
-      throw new Error(`MetricCondition.equals() applies to web metrics, whose result can be a string or a bool; a ${provider} metric's result is a number: `
+      throw new Error(`MetricCondition.equalTo() applies to web metrics, whose result can be a string or a bool; a ${provider} metric's result is a number: `
         + 'use MetricCondition.atLeast() or atMost()');
     }
     return { successCondition: `${GUARD_NIL} && result == ${spec.literal}`, failureCondition: `${GUARD_NIL} && result != ${spec.literal}` };
