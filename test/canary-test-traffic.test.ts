@@ -1,13 +1,15 @@
 // CanaryTestTraffic: the Jobs it builds, their wiring with the header route, and a real run of their commands. The
 // commands run here with sh and curl against a local HTTP server that routes like the Job's sidecar would: curl goes
 // through the server as its proxy (http_proxy), as the sidecar intercepts the Job's calls, and the server applies the
-// VirtualService as Argo Rollouts leaves it at the step (the header route on top, canary subset only), then answers
-// from a "canary" or a "stable" handler.
+// VirtualService as Argo Rollouts leaves it at the step (the controller model of src/private/argocd/controller.ts:
+// the header route on top, canary subset only), then answers from a "canary" or a "stable" handler.
 import { execFile } from 'child_process';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { App, Chart, Duration } from 'cdk8s';
 import { AnalysisTemplate, CanaryRules, CanaryService, CanaryStep, CanaryTestTraffic, MetricProvider, RolloutPlan } from '../src';
+import { istioKey, progress, RolloutTraffic } from '../src/private/argocd/controller';
+import { objectKey } from '../src/private/argocd/json';
 import { validateManifests } from './support/schema';
 
 function shop(options: { route?: boolean; smokePaths?: string[] } = {}) {
@@ -130,40 +132,16 @@ describe('CanaryTestTraffic', () => {
 // A real run of the generated commands against a server that routes like the Job's sidecar.
 
 /**
- * The VirtualService as Argo Rollouts leaves it at step `index` (rollout/trafficrouting/istio/istio.go): each
- * setHeaderRoute step (re)adds its route, matching the header, with the DestinationRule's host, the canary subset and
- * the weighted route's port as its only destination; managed routes are then ordered first, in managedRoutes order
- * (orderRoutes). The weights are the last setWeight at or before the step.
+ * The VirtualService as Argo Rollouts leaves it at step `index`: the controller model of the Argo CD sync model
+ * (src/private/argocd/controller.ts, after rollout/trafficrouting/istio/istio.go) run from rest through steps
+ * 0..index. Each setHeaderRoute step adds its route (the DestinationRule's host, the canary subset only), managed
+ * routes are ordered first, and the weights are the last setWeight at or before the step.
  */
 function virtualServiceAt(manifests: any[], index: number): any {
-  const rollout = find(manifests, 'Rollout', 'shop');
-  const canary = rollout.spec.strategy.canary;
-  const vs = JSON.parse(JSON.stringify(find(manifests, 'VirtualService', 'shop')));
-  const dr = find(manifests, 'DestinationRule', 'shop');
-  const managed: string[] = (canary.trafficRouting.managedRoutes ?? []).map((r: any) => r.name);
-  let weight = 0;
-  canary.steps.slice(0, index + 1).forEach((step: any) => {
-    if (typeof step.setWeight === 'number') weight = step.setWeight;
-    const r = step.setHeaderRoute;
-    if (!r) return;
-    vs.spec.http = vs.spec.http.filter((h: any) => h.name !== r.name);
-    if (!r.match) return;
-    const port = vs.spec.http.find((h: any) => !managed.includes(h.name))?.route?.[0]?.destination?.port;
-    vs.spec.http.push({
-      name: r.name,
-      match: r.match.map((m: any) => ({ headers: { [m.headerName]: m.headerValue } })),
-      route: [{
-        destination: { host: dr.spec.host, subset: canary.trafficRouting.istio.destinationRule.canarySubsetName, ...(port ? { port } : {}) },
-        weight: 100,
-      }],
-    });
-  });
-  const rank = (h: any) => (managed.includes(h.name) ? managed.indexOf(h.name) : managed.length);
-  vs.spec.http.sort((a: any, b: any) => rank(a) - rank(b));
-  for (const h of vs.spec.http) {
-    for (const d of h.route ?? []) if (!managed.includes(h.name)) d.weight = d.destination.subset === 'canary' ? weight : 100 - weight;
-  }
-  return vs;
+  const rt = new RolloutTraffic(find(manifests, 'Rollout', 'shop'));
+  const istio = manifests.filter(m => m.apiVersion.startsWith('networking.istio.io/'));
+  const live = progress(rt, new Map(istio.map(o => [objectKey(o), o])), index);
+  return live.get(istioKey('VirtualService', 'shop', 'shop'));
 }
 
 /** The subset a request goes to: the first http route whose match holds, a destination by weight (0 never chosen). */
