@@ -118,6 +118,11 @@ project.eslint?.addRules({
         from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
         message: 'the Argo CD sync model reads plain JSON (docs/argocd-sync-model.md): it may import only itself and the domain modules of private/',
       },
+      {
+        target: './src/private/metric-providers',
+        from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
+        message: 'the metric providers check plain manifests for the rules and the plan too: they may import only themselves and the domain modules of private/',
+      },
     ],
   }],
 });
