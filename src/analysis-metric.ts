@@ -232,7 +232,7 @@ export interface WebMetricProps extends MetricMeasurementOptions {
   readonly name: string;
   /**
    * The URL to call. `{{args.<name>}}` placeholders are replaced by the controller. Use https for hosts outside the
-   * cluster (rule CR315).
+   * cluster (rule CR318).
    */
   readonly url: string;
   /**
@@ -379,7 +379,7 @@ export interface DatadogMetricProps extends MetricMeasurementOptions {
   /**
    * When a measurement is successful, failed or inconclusive. `result` is one number, or nil when Datadog has no data
    * for the window; the typed conditions treat nil as inconclusive. A raw condition that turns nil into a success
-   * (`default(result, 0) <= 0.01`) is refused (rule CR317).
+   * (`default(result, 0) <= 0.01`) is refused (rule CR320).
    */
   readonly condition: MetricCondition;
   /**
@@ -514,7 +514,7 @@ export class AnalysisMetric {
   /**
    * A Job metric: each measurement runs a Kubernetes Job with one container; the measurement succeeds when the Job
    * completes and fails when it fails. Conditions do not apply. With an `interval` a `count` is required (rule
-   * CR318); the next measurement starts an interval after the previous Job finished.
+   * CR321); the next measurement starts an interval after the previous Job finished.
    *
    * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/job/
    */

@@ -122,7 +122,7 @@ const STARTUP_SECONDS = 120;
  * VirtualService with the canary subset as its only destination, and Job metrics whose requests carry the header.
  * The Jobs run with an Istio sidecar, which applies the route; stable pods never see the test traffic.
  *
- * Put `headerRoute()` in the steps before the analyses that run the tests (rule CR320 checks it):
+ * Put `headerRoute()` in the steps before the analyses that run the tests (rule CR323 checks it):
  * - `smokeTest()`: one request per path; for an analysis step before any user reaches the canary (give the canary
  *   pods first, e.g. `CanaryStep.canaryScale({ replicas: 1 })`).
  * - `loadTest()`: a fixed request rate for a duration, in the background analysis, so the canary has the traffic its

@@ -76,14 +76,14 @@ describe('web metrics', () => {
     ['it has no condition', { condition: undefined as any }, /metric 'status': 'condition' is missing/],
     ['its jsonPath does not parse', { jsonPath: '{$.items[0}' }, /'jsonPath' "\{\$\.items\[0\}" does not parse as Kubernetes JSONPath: unterminated array.*\(rule CR140/],
     ['its jsonPath has no braces', { jsonPath: '$.status' }, /has no \{\.\.\.\} action.*\(rule CR140/],
-    ['it calls an outside host over http', { url: 'http://status.example.com/health' }, /uses http:\/\/ to "status\.example\.com".*\(rule CR315/],
-    ['a header carries a credential inline', { headers: { Authorization: 'Bearer abc123def456' } }, /'headers\.Authorization' looks like a credential given inline \(rule CR316\)/],
+    ['it calls an outside host over http', { url: 'http://status.example.com/health' }, /uses http:\/\/ to "status\.example\.com".*\(rule CR318/],
+    ['a header carries a credential inline', { headers: { Authorization: 'Bearer abc123def456' } }, /'headers\.Authorization' looks like a credential given inline \(rule CR319\)/],
     ['a secret header reads no argument', { secretHeaders: { Authorization: 'Bearer abc123' } }, /'secretHeaders\.Authorization' \("Bear…"\) reads no argument/],
     ['it sends a body with GET', { body: 'x' }, /the request has a body but method "GET".*\(rule CR141/],
     ['its method is unknown', { method: 'DELETE' as any }, /'method' \("DELETE"\) must be one of GET, POST, PUT/],
     ['its condition looks at every series', { condition: MetricCondition.atLeast(1, { series: ResultSeries.ALL }) }, /ResultSeries\.ALL applies to Prometheus queries/],
     ['its timeout is a fraction of a second', { timeout: Duration.millis(1500) }, /'timeout' \(1 second 500 millis\) must be a whole number of seconds/],
-    ['a raw condition passes no data', { condition: MetricCondition.expressions({ successCondition: 'isNil(result) || result == "UP"' }) }, /with a JSON null at the jsonPath the conditions .* make the measurement successful.*\(rule CR317/],
+    ['a raw condition passes no data', { condition: MetricCondition.expressions({ successCondition: 'isNil(result) || result == "UP"' }) }, /with a JSON null at the jsonPath the conditions .* make the measurement successful.*\(rule CR320/],
   ])('fails if %s', (_, props, message) => {
     expect(() => web(props)).toThrow(message);
   });
@@ -119,18 +119,18 @@ describe('Job metrics', () => {
 
   test.each([
     ['its image is not pinned', { container: { image: 'registry.example.com/checks:latest' } }, /container\.image' \("registry\.example\.com\/checks:latest"\)/],
-    ['it has an interval and no count', { interval: Duration.minutes(1) }, /has 'interval' \("1m"\) and no 'count'.*\(rule CR318/],
+    ['it has an interval and no count', { interval: Duration.minutes(1) }, /has 'interval' \("1m"\) and no 'count'.*\(rule CR321/],
     ['its deadline is a fraction of a second', { activeDeadline: Duration.millis(500) }, /'activeDeadline' \(500 millis\) must be a whole number of seconds/],
     ['its backoffLimit is negative', { backoffLimit: -1 }, /'backoffLimit' \(-1\) must be an integer between 0 and 10/],
   ])('fails if %s', (_, props, message) => {
     expect(() => job(props)).toThrow(message);
   });
 
-  test('warns if the Job can run longer than the interval (CR319)', () => {
+  test('warns if the Job can run longer than the interval (CR322)', () => {
     const chart = new Chart(new App(), 'test', { namespace: 'shop' });
     new AnalysisTemplate(chart, 't', { metrics: [job({ interval: Duration.minutes(1), count: 3, activeDeadline: Duration.minutes(5) })] });
     const findings = CanaryRules.check(chart.toJson());
-    expect(findings.map(f => `${f.code} ${f.severity}`)).toEqual(['CR319 warning']);
+    expect(findings.map(f => `${f.code} ${f.severity}`)).toEqual(['CR322 warning']);
   });
 });
 
@@ -165,7 +165,7 @@ describe('Datadog metrics', () => {
 
   test.each([
     ['it turns no data into success with default()', { condition: MetricCondition.expressions({ successCondition: 'default(result, 0) <= 0.01' }) },
-      /with a query without data \(nil\) the conditions \(successCondition "default\(result, 0\) <= 0\.01", failureCondition ""\) make the measurement successful.*\(rule CR317/],
+      /with a query without data \(nil\) the conditions \(successCondition "default\(result, 0\) <= 0\.01", failureCondition ""\) make the measurement successful.*\(rule CR320/],
     ['it has both query and queries', { queries: { a: 'sum:x{*}' } }, /give exactly one of 'query' and 'queries' \(received both\)/],
     ['it has two queries and no formula', { query: undefined, queries: { a: 'sum:x{*}', b: 'sum:y{*}' } }, /2 queries without a formula.*\(rule CR142/],
     ['a query name is not lowercase', { query: undefined, queries: { Errors: 'sum:x{*}' }, formula: 'Errors' }, /query name "Errors" must start with a lowercase letter/],

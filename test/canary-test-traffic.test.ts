@@ -83,10 +83,10 @@ describe('CanaryTestTraffic', () => {
     expect(tests.baseUrl).toEqual('http://shop.shop.svc.cluster.local:8080');
   });
 
-  test('fails if the smoke test runs without the header route (rule CR320)', () => {
+  test('fails if the smoke test runs without the header route (rule CR323)', () => {
     const { manifests } = shop({ route: false });
     const errors = CanaryRules.errors(CanaryRules.check(manifests));
-    expect(errors.map(e => `${e.code} ${e.path}`)).toEqual(['CR320 spec.strategy.canary.analysis', 'CR320 spec.strategy.canary.steps[1].analysis']);
+    expect(errors.map(e => `${e.code} ${e.path}`)).toEqual(['CR323 spec.strategy.canary.analysis', 'CR323 spec.strategy.canary.steps[1].analysis']);
     expect(errors[1].message).toMatch(/metric "smoke-test" of AnalysisTemplate shop\/shop-smoke sends canary test traffic through header route "canary-tests", but no step before step 1 adds that route, so its requests reach the stable pods as well/);
   });
 
@@ -217,7 +217,7 @@ describe('the generated commands, run against a mesh-like server', () => {
     }
   });
 
-  test('without the header route the same requests reach stable (what CR320 prevents)', async () => {
+  test('without the header route the same requests reach stable (what CR323 prevents)', async () => {
     const { manifests } = shop({ route: false });
     const m = await mesh(virtualServiceAt(manifests, 1));
     try {

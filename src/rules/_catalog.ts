@@ -89,12 +89,12 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
-  rule('CR315', E, LIB, 'a web metric calls a host outside the cluster over https', WEB),
-  rule('CR316', E, LIB, 'header values that look like credentials come from Secrets, not from the manifest', 'argo-rollouts: utils/analysis/factory.go (ResolveMetricArgs)'),
-  rule('CR317', E, LIB, 'a web or Datadog metric has conditions, and no data is never a success', 'argo-rollouts: utils/evaluate/evaluate.go'),
-  rule('CR318', E, LIB, 'a Job metric with an interval has a count', JOB),
-  rule('CR319', W, LIB, 'a Job metric\'s Job has an activeDeadlineSeconds no longer than the metric\'s interval', JOB),
-  rule('CR320', E, LIB, 'canary test traffic goes through a header route in force on a mesh VirtualService, from a pod with a sidecar', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute)'),
+  rule('CR318', E, LIB, 'a web metric calls a host outside the cluster over https', WEB),
+  rule('CR319', E, LIB, 'header values that look like credentials come from Secrets, not from the manifest', 'argo-rollouts: utils/analysis/factory.go (ResolveMetricArgs)'),
+  rule('CR320', E, LIB, 'a web or Datadog metric has conditions, and no data is never a success', 'argo-rollouts: utils/evaluate/evaluate.go'),
+  rule('CR321', E, LIB, 'a Job metric with an interval has a count', JOB),
+  rule('CR322', W, LIB, 'a Job metric\'s Job has an activeDeadlineSeconds no longer than the metric\'s interval', JOB),
+  rule('CR323', E, LIB, 'canary test traffic goes through a header route in force on a mesh VirtualService, from a pod with a sidecar', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute)'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));

@@ -1,5 +1,5 @@
 // Rules over the verification of a canary beyond Prometheus: the checks each metric provider makes of its metrics
-// (CR140-CR143, CR315-CR319, in src/private/metric-providers/), and the wiring of canary test traffic (CR320).
+// (CR140-CR143, CR318-CR322, in src/private/metric-providers/), and the wiring of canary test traffic (CR323).
 import { arr, Context, Obj, show } from './_context';
 import { checkMetric } from '../private/metric-providers/index';
 import { TEST_ANNOTATIONS } from '../private/metric-providers/job';
@@ -103,7 +103,7 @@ function routeMatches(match: any[], header: string, value: string): boolean {
 }
 
 /**
- * CR320: canary test traffic (a Job of `CanaryTestTraffic`) reaches only the canary: its header route is added by an
+ * CR323: canary test traffic (a Job of `CanaryTestTraffic`) reaches only the canary: its header route is added by an
  * earlier step and stays while the test runs, it matches the header the Job sends, the Rollout's VirtualServices
  * serve mesh traffic (the Job's sidecar applies them), and the Job's pod has a sidecar.
  */
@@ -112,7 +112,7 @@ function checkTestTraffic(ctx: Context, ro: Obj, canary: any): void {
   for (const run of runsOf(canary)) {
     for (const job of testJobsOf(ctx, ro, run)) {
       const where = `metric ${show(job.metric)} of ${job.template.label}`;
-      const fail = (message: string, fix: string) => ctx.report('CR320', ro, run.path, `${where} ${message}, so its requests reach the stable pods as well`, fix);
+      const fail = (message: string, fix: string) => ctx.report('CR323', ro, run.path, `${where} ${message}, so its requests reach the stable pods as well`, fix);
       const match = routesBefore(steps, run.start).get(job.route);
       if (match === undefined) {
         fail(`sends canary test traffic through header route ${show(job.route)}, but no step before step ${run.start} adds that route`,

@@ -798,21 +798,21 @@ export const BAD: BadCase[] = [
   },
   {
     name: 'a web metric calls an outside host over http',
-    code: 'CR315',
+    code: 'CR318',
     mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, url: 'http://status.example.com/health' } } }); },
     message: /uses http:\/\/ to "status\.example\.com", a host outside the cluster/,
     path: 'spec.metrics[0].provider.web.url',
   },
   {
     name: 'a web metric has a bearer token in a header',
-    code: 'CR316',
+    code: 'CR319',
     mutate: m => { const w = clone(WEB_OK); w.provider.web.headers = [{ key: 'Authorization', value: 'Bearer abcdef0123456789' }]; addMetric(m, 'shop-web', w); },
     message: /the header "Authorization" has a value written into the manifest \("Bear\*{8}"\)/,
     path: 'spec.metrics[0].provider.web.headers[0].value',
   },
   {
     name: 'a header reads an argument with a literal value',
-    code: 'CR316',
+    code: 'CR319',
     mutate: m => {
       const w = clone(WEB_OK);
       w.provider.web.headers = [{ key: 'X-Api-Key', value: '{{args.key}}' }];
@@ -822,46 +822,46 @@ export const BAD: BadCase[] = [
   },
   {
     name: 'a Prometheus metric has a token in a header',
-    code: 'CR316',
+    code: 'CR319',
     mutate: m => { at(m).spec.metrics[0].provider.prometheus.headers = [{ key: 'X-Auth-Token', value: 's3cr3t-t0k3n' }]; },
     message: /the header "X-Auth-Token" has a value written into the manifest/,
     object: 'AnalysisTemplate shop/shop-success-rate',
   },
   {
     name: 'a Datadog condition turns no data into success',
-    code: 'CR317',
+    code: 'CR320',
     mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 0) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
     message: /with a query without data \(nil\) the conditions .* make the measurement successful/,
     path: 'spec.metrics[0].successCondition',
   },
   {
     name: 'a web metric has no condition',
-    code: 'CR317',
+    code: 'CR320',
     mutate: m => { const w = clone(WEB_OK); delete w.successCondition; delete w.failureCondition; addMetric(m, 'shop-web', w); },
     message: /the web metric has neither successCondition nor failureCondition/,
   },
   {
     name: 'a Job metric has an interval and no count',
-    code: 'CR318',
+    code: 'CR321',
     mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '1m' }); },
     message: /has 'interval' \("1m"\) and no 'count'/,
     path: 'spec.metrics[0].count',
   },
   {
     name: 'a Job metric\'s Job has no activeDeadlineSeconds',
-    code: 'CR319',
+    code: 'CR322',
     mutate: m => { const j = clone(JOB_OK); delete j.provider.job.spec.activeDeadlineSeconds; addMetric(m, 'shop-job', j); },
     message: /the Job has no activeDeadlineSeconds/,
   },
   {
     name: 'a Job metric\'s Job can run longer than its interval',
-    code: 'CR319',
+    code: 'CR322',
     mutate: m => { const j = clone(JOB_OK); j.interval = '30s'; j.count = 3; addMetric(m, 'shop-job', j); },
     message: /the Job may run 60s \(activeDeadlineSeconds\), longer than the metric's interval \(30s\)/,
   },
   {
     name: 'a canary test Job runs without its header route',
-    code: 'CR320',
+    code: 'CR323',
     mutate: m => { addTestTraffic(m, false); },
     message: /sends canary test traffic through header route "canary-tests", but no step before step 2 adds that route, so its requests reach the stable pods as well/,
     path: 'spec.strategy.canary.steps[2].analysis',
@@ -869,19 +869,19 @@ export const BAD: BadCase[] = [
   },
   {
     name: 'a canary test Job sends another header than its route matches',
-    code: 'CR320',
+    code: 'CR323',
     mutate: m => { addTestTraffic(m).provider.job.metadata.annotations['cdk8s-canary/test-header'] = 'x-canary-test: other'; },
     message: /sends the header "x-canary-test: other", which header route "canary-tests" does not match/,
   },
   {
     name: 'a canary test Job opts out of the sidecar',
-    code: 'CR320',
+    code: 'CR323',
     mutate: m => { addTestTraffic(m).provider.job.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false'; },
     message: /runs without an Istio sidecar/,
   },
   {
     name: 'a canary test Job relies on a gateway-only VirtualService',
-    code: 'CR320',
+    code: 'CR323',
     mutate: m => { addTestTraffic(m); vs(m).spec.gateways = ['shop']; },
     message: /which are bound to gateways only/,
   },
@@ -1065,10 +1065,10 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
-  { name: 'a web metric with guarded conditions over https', codes: ['CR140', 'CR141', 'CR315', 'CR316', 'CR317'], mutate: m => { addMetric(m, 'shop-web', clone(WEB_OK)); } },
+  { name: 'a web metric with guarded conditions over https', codes: ['CR140', 'CR141', 'CR318', 'CR319', 'CR320'], mutate: m => { addMetric(m, 'shop-web', clone(WEB_OK)); } },
   {
     name: 'a web metric with a secret header from a Secret argument, to a cluster-local http host',
-    codes: ['CR315', 'CR316'],
+    codes: ['CR318', 'CR319'],
     mutate: m => {
       const w = clone(WEB_OK);
       w.provider.web.url = 'http://status.monitoring.svc.cluster.local:8080/health';
@@ -1077,10 +1077,10 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'a web metric that POSTs a body', codes: ['CR141'], mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, method: 'POST', body: '{}' } } }); } },
-  { name: 'a Datadog v2 metric with guarded conditions', codes: ['CR142', 'CR143', 'CR317'], mutate: m => { addMetric(m, 'shop-dd', clone(DATADOG_OK)); } },
+  { name: 'a Datadog v2 metric with guarded conditions', codes: ['CR142', 'CR143', 'CR320'], mutate: m => { addMetric(m, 'shop-dd', clone(DATADOG_OK)); } },
   {
     name: 'a Datadog metric whose default() makes no data a failure',
-    codes: ['CR317'],
+    codes: ['CR320'],
     mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 1) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
   },
   {
@@ -1088,6 +1088,6 @@ export const GOOD: GoodCase[] = [
     codes: ['CR142'],
     mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.query; d.provider.datadog.queries = { a: 'sum:x{*}', b: 'sum:y{*}' }; d.provider.datadog.formula = 'a / b'; addMetric(m, 'shop-dd', d); },
   },
-  { name: 'a Job metric with a count and a deadline within its interval', codes: ['CR318', 'CR319'], mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '2m', count: 3 }); } },
-  { name: 'a canary test Job after its header route', codes: ['CR320'], mutate: m => { addTestTraffic(m); } },
+  { name: 'a Job metric with a count and a deadline within its interval', codes: ['CR321', 'CR322'], mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '2m', count: 3 }); } },
+  { name: 'a canary test Job after its header route', codes: ['CR323'], mutate: m => { addTestTraffic(m); } },
 ];

@@ -1,6 +1,6 @@
 // Checks of a metric (plain manifest) that several providers share: header values that look like secrets given
-// inline (CR316), conditions that count "no data" as a success (CR317), an http URL to a host outside the cluster
-// (CR315). Not exported from the package.
+// inline (CR319), conditions that count "no data" as a success (CR320), an http URL to a host outside the cluster
+// (CR318). Not exported from the package.
 import { argPlaceholders } from '../argo';
 import { Outcome, outcomeIfKnown } from '../expr';
 import { ResultShape } from './conditions';
@@ -20,7 +20,7 @@ export function looksLikeSecret(name: string, value: string): boolean {
 }
 
 /**
- * CR316: every header value that looks like a secret comes from a Secret: a `{{args.x}}` placeholder of an argument
+ * CR319: every header value that looks like a secret comes from a Secret: a `{{args.x}}` placeholder of an argument
  * declared with `valueFrom.secretKeyRef` (Argo Rollouts resolves it in the AnalysisRun and masks it), never a literal
  * in the manifest that lands in git.
  */
@@ -38,7 +38,7 @@ export function checkSecretHeaders(headers: any, path: string, ctx: MetricContex
       ? `the header ${JSON.stringify(name)} has a value written into the manifest (${JSON.stringify(mask(value))})`
       : `the header ${JSON.stringify(name)} reads argument(s) ${fromLiteralArg.map(a => `'${a}'`).join(', ')}, which the template gives a literal value`;
     problems.push({
-      code: 'CR316',
+      code: 'CR319',
       error: true,
       path: `${path}[${i}].value`,
       message: `${why}: a credential in a manifest ends up in git and in every AnalysisRun`,
@@ -60,7 +60,7 @@ const NO_DATA: { readonly [shape in ResultShape]?: { readonly value: null | []; 
 };
 
 /**
- * CR317: a web or Datadog metric has conditions, and its conditions do not count "no data" as a success. Without
+ * CR320: a web or Datadog metric has conditions, and its conditions do not count "no data" as a success. Without
  * conditions Argo Rollouts counts every measurement that returns as successful; a condition such as
  * `default(result, 0) <= 0.01` makes a canary that sends no data look healthy.
  */
@@ -71,7 +71,7 @@ export function checkNoDataConditions(metric: any, shape: ResultShape, title: st
     + 'so no data is inconclusive; or write both conditions so that neither holds for nil';
   if (success === undefined && failure === undefined) {
     return [{
-      code: 'CR317',
+      code: 'CR320',
       error: true,
       path: 'successCondition',
       message: `the ${title} metric has neither successCondition nor failureCondition, so Argo Rollouts counts every measurement that returns as successful`,
@@ -81,7 +81,7 @@ export function checkNoDataConditions(metric: any, shape: ResultShape, title: st
   const noData = NO_DATA[shape];
   if (!noData || outcomeIfKnown(success, failure, noData.value) !== Outcome.SUCCESSFUL) return [];
   return [{
-    code: 'CR317',
+    code: 'CR320',
     error: true,
     path: success !== undefined ? 'successCondition' : 'failureCondition',
     message: `with ${noData.text} the conditions (successCondition ${JSON.stringify(success ?? '')}, failureCondition ${JSON.stringify(failure ?? '')}) `
@@ -103,12 +103,12 @@ export function plainHttpOutsideHost(url: unknown): string | undefined {
   return CLUSTER_HOST.test(host) || PRIVATE_IP.test(host) ? undefined : host;
 }
 
-/** CR315: an http:// URL to a host outside the cluster: requests and responses (and any header) travel unencrypted. */
+/** CR318: an http:// URL to a host outside the cluster: requests and responses (and any header) travel unencrypted. */
 export function checkPlainHttp(url: unknown, path: string, what: string): MetricProblem[] {
   const host = plainHttpOutsideHost(url);
   if (host === undefined) return [];
   return [{
-    code: 'CR315',
+    code: 'CR318',
     error: true,
     path,
     message: `the ${what} ${JSON.stringify(url)} uses http:// to ${JSON.stringify(host)}, a host outside the cluster: the request, its headers and the answer `

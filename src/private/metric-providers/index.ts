@@ -32,4 +32,4 @@ export function planHintsOf(metric: any, resolve: (text: string) => string): Pla
 }
 
 /** The codes the providers' checks report, for the catalog test. */
-export const PROVIDER_RULE_CODES = ['CR140', 'CR141', 'CR142', 'CR143', 'CR315', 'CR316', 'CR317', 'CR318', 'CR319'];
+export const PROVIDER_RULE_CODES = ['CR140', 'CR141', 'CR142', 'CR143', 'CR318', 'CR319', 'CR320', 'CR321', 'CR322'];

@@ -46,13 +46,13 @@ function countOf(metric: any): number | undefined {
   return undefined;
 }
 
-/** CR318: a Job metric with an interval has a count: otherwise it starts a Job every interval until the rollout ends. */
+/** CR321: a Job metric with an interval has a count: otherwise it starts a Job every interval until the rollout ends. */
 function checkBoundedCount(metric: any): MetricProblem[] {
   const count = countOf(metric);
   const placeholder = typeof metric?.count === 'string' && metric.count.includes('{{');
   if (metric?.interval === undefined || (count !== undefined && count > 0) || placeholder) return [];
   return [{
-    code: 'CR318',
+    code: 'CR321',
     error: true,
     path: 'count',
     message: `the Job metric has 'interval' (${JSON.stringify(metric.interval)}) and no 'count', so it starts a Job every interval until the analysis ends: `
@@ -61,13 +61,13 @@ function checkBoundedCount(metric: any): MetricProblem[] {
   }];
 }
 
-/** CR319: the Job has an activeDeadlineSeconds, no longer than the interval between measurements. */
+/** CR322: the Job has an activeDeadlineSeconds, no longer than the interval between measurements. */
 function checkDeadline(metric: any): MetricProblem[] {
   const deadline = metric?.provider?.job?.spec?.activeDeadlineSeconds;
   const interval = typeof metric?.interval === 'string' ? parseGoDuration(metric.interval) : undefined;
   if (typeof deadline !== 'number') {
     return [{
-      code: 'CR319',
+      code: 'CR322',
       error: false,
       path: 'provider.job.spec.activeDeadlineSeconds',
       message: 'the Job has no activeDeadlineSeconds, so a Job whose pod never starts (an image that cannot be pulled, no node fits) runs forever: '
@@ -77,7 +77,7 @@ function checkDeadline(metric: any): MetricProblem[] {
   }
   if (interval === undefined || deadline <= interval) return [];
   return [{
-    code: 'CR319',
+    code: 'CR322',
     error: false,
     path: 'provider.job.spec.activeDeadlineSeconds',
     message: `the Job may run ${deadline}s (activeDeadlineSeconds), longer than the metric's interval (${metric.interval}): the next measurement starts `

@@ -81,7 +81,7 @@ function checkHeaders(where: string, p: WebInput): Array<{ key: string; value: s
   }
   for (const [key, value] of Object.entries(p.headers)) {
     if (looksLikeSecret(key, value)) {
-      throw new Error(`${where}: 'headers.${key}' looks like a credential given inline (rule CR316): a value in the manifest ends up in git. `
+      throw new Error(`${where}: 'headers.${key}' looks like a credential given inline (rule CR319): a value in the manifest ends up in git. `
         + 'Move it to \'secretHeaders\' as \'{{args.<name>}}\' and declare AnalysisTemplateArg.fromSecret(\'<name>\', \'<secret>\', \'<key>\')');
     }
   }
