@@ -82,6 +82,8 @@ npmignore.exclude('/lib/imports/*.js');
 // jsii-pacmak (`package:js`) appends its output folder to .npmignore unless the file names it exactly; without this
 // line every build rewrote the committed file.
 npmignore.exclude('artifacts');
+// The contributors' guide to the code is read in the repository; the package's docs/ are the user guides.
+npmignore.exclude('/docs/ARCHITECTURE.md');
 
 // Every task gets node_modules/.bin on its PATH. projen's default evaluates `npx -c "node --print process.env.PATH"`
 // for every task and subtask (about 1 s each on this machine kind); this asks node alone.
