@@ -63,7 +63,7 @@ export function runScenarios(input: ScenarioInput): ScenarioResult[] {
   const results: ScenarioResult[] = [];
   for (const rollout of rollouts) {
     const rt = new RolloutTraffic(rollout);
-    const env: Env = { settings, version, rt };
+    const env: Env = { settings, version, rt, worlds: new Map() };
     const withRedirect = addRedirectRoutes(git, rt);
     results.push(
       result('S1', env, s1(env, git)),
@@ -80,6 +80,8 @@ interface Env {
   readonly settings: SyncSettings;
   readonly version: ArgoCdVersion;
   readonly rt: RolloutTraffic;
+  /** The worlds of each git (see `world`), computed once: S1 and S3 share them, and each builds on the one before. */
+  readonly worlds: Map<Map<string, any>, Worlds>;
 }
 
 function result(scenario: ScenarioId, env: Env, objects: ObjectVerdict[], costs: S3Cost[] = []): ScenarioResult {
@@ -185,15 +187,30 @@ function editGit(git: Map<string, any>, key: string, edit: (obj: any) => void): 
   return out;
 }
 
+/** The cluster at each step of the release's canary and at rest after it, with the release's git. */
+interface Worlds {
+  readonly git: Map<string, any>;
+  /** The cluster at step i: deployed, the release synced, the controller run through steps 0..i. */
+  readonly steps: Cluster[];
+  /** The cluster after the whole canary, fully promoted. */
+  readonly rest: Cluster;
+}
+
 /** The cluster and git during the release's canary at step `index` (or at rest after the whole canary). */
 function world(env: Env, git0: Map<string, any>, phase: RolloutPhase): { cluster: Cluster; git: Map<string, any> } {
-  const git = released(git0, env.rt);
-  let cluster = syncObjects(deploy(env, git0), git, env.settings, env.version).cluster;
-  const last = phase.kind === 'rest' ? env.rt.steps.length - 1 : phase.index;
-  const steps: RolloutPhase[] = [];
-  for (let i = 0; i <= last; i++) steps.push({ kind: 'step', index: i });
-  cluster = runController(cluster, env.rt, phase.kind === 'rest' ? [...steps, { kind: 'rest' }] : steps);
-  return { cluster, git };
+  let w = env.worlds.get(git0);
+  if (!w) {
+    const git = released(git0, env.rt);
+    let cluster = syncObjects(deploy(env, git0), git, env.settings, env.version).cluster;
+    const steps: Cluster[] = [];
+    for (let i = 0; i < env.rt.steps.length; i++) {
+      cluster = runController(cluster, env.rt, [{ kind: 'step', index: i }]);
+      steps.push(cluster);
+    }
+    w = { git, steps, rest: runController(cluster, env.rt, [{ kind: 'rest' }]) };
+    env.worlds.set(git0, w);
+  }
+  return { cluster: phase.kind === 'rest' ? w.rest : w.steps[phase.index], git: w.git };
 }
 
 /** A sync of `git`, then the controller's reaction to what it changed. */
