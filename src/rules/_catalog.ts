@@ -6,6 +6,7 @@ const W = RuleSeverity.WARNING;
 const ARGO = RuleSource.ARGO_ROLLOUTS;
 const ISTIO = RuleSource.ISTIO;
 const LIB = RuleSource.LIBRARY;
+const ARGOCD = RuleSource.ARGO_CD;
 
 const VALIDATION = 'argo-rollouts: pkg/apis/rollouts/validation/validation.go';
 const REFERENCES = 'argo-rollouts: pkg/apis/rollouts/validation/validation_references.go';
@@ -13,6 +14,8 @@ const ISTIO_RECONCILER = 'argo-rollouts: rollout/trafficrouting/istio/istio.go';
 const ANALYSIS = 'argo-rollouts: utils/analysis/helpers.go, rollout/controller.go';
 const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
 const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
+const ARGOCD_NORMALIZER = 'argo-cd: util/argo/normalizers/diff_normalizer.go';
+const ARGOCD_SYNC = 'argo-cd: controller/sync.go (normalizeTargetResources)';
 
 function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
   return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
@@ -82,6 +85,16 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
+
+  // --- CR4xx: Argo CD (sync options and ignoreDifferences of the Applications that deliver canaries)
+  rule('CR401', W, ARGOCD, 'RespectIgnoreDifferences is not turned on for Istio objects', `${ARGOCD_SYNC}, argo-cd#17694, #23283`),
+  rule('CR402', E, ARGOCD, 'no managedFieldsManagers on VirtualServices and DestinationRules', 'argo-cd: util/argo/managedfields/managed_fields.go, argo-rollouts#3854'),
+  rule('CR403', E, ARGOCD, 'an ignore rule does not hide a whole route list, route, destination, subset list or subset that git holds', ARGOCD_NORMALIZER),
+  rule('CR404', W, ARGOCD, 'jq ignore rules iterate with `[]?`, not `[]`', `${ARGOCD_NORMALIZER} (a failing expression is skipped)`),
+  rule('CR405', W, ARGOCD, 'an ignore rule that selects http routes by name names a route of git or a managed route of a Rollout', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute, SetMirrorRoute)'),
+  rule('CR406', E, ARGOCD, 'a VirtualService whose Rollout sets managedRoutes has at most one unnamed http route', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (orderRoutes)'),
+  rule('CR407', W, ARGOCD, 'ignore rules do not point at VirtualService routes by position', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (orderRoutes), argo-rollouts#2463'),
+  rule('CR408', E, ARGOCD, 'an Application that ignores fields of Istio objects syncs with ApplyOutOfSyncOnly=true', 'gitops-engine: pkg/sync/sync_context.go'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));
