@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
-import { diffObject, syncSettings } from '../src/private/argocd/sync';
-import { chartWarnings } from '../src/private/synth/chart-rules';
 import { expectScenariosPass } from './support/argocd-scenarios';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { diffObject, syncSettings } from '../src/private/argocd/sync';
+import { chartWarnings } from '../src/private/synth/chart-rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).

@@ -5,10 +5,10 @@
 // Argo CD version families, and the Argo CD rules must find nothing in it.
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { outputScenarios, scenarioFailures } from './support/argocd-scenarios';
 import {
   ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, ExperimentSpecRef, IstioGateway, ServicePortProtocol, StringMatch,
 } from '../src';
+import { outputScenarios, scenarioFailures } from './support/argocd-scenarios';
 
 class Environment extends Chart {
   constructor(scope: Construct, id: string, namespace: string) {

@@ -3,10 +3,11 @@
 // (_warnings.ts). The public, jsii-friendly view is built from this model in rollout-plan.ts. Not exported from the package.
 import { analyseRun, metricParams } from './_analysis-run';
 import { ManifestIndex, ResolvedAnalysis, resolveAnalysis } from './_manifests';
-import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MStep } from './_model';
+import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MStep, MTrafficEdit } from './_model';
 import { PodSettings, readSteps, StepDraft } from './_steps';
 import { StepTimes, stepTimes } from './_timeline';
 import { Background, backgroundRunningAt, planWarnings } from './_warnings';
+import { trafficEditCosts } from '../private/argocd/traffic-edit';
 
 /** The traffic routers of `trafficRouting`, by key. */
 const ROUTER_NAMES: { [key: string]: string } = {
@@ -54,10 +55,30 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     steps: planSteps(steps, times, background),
     analyses,
     warnings: planWarnings({ owner, routed: pods.routed, steps, times, background, analyses }),
+    trafficEdit: canary.trafficRouting?.istio ? trafficEdit(rollout, manifests) : undefined,
     minimumTime: times.unboundedBefore[n] ? Infinity : times.starts[n],
     minimumTimeExcludingUnbounded: times.starts[n],
     manualPauses: steps.filter(d => d.gate === 'manual-pause').length,
     requestsPerSecond: rps,
+  };
+}
+
+/** What a route edit applied from git at each step does to the canary (the Argo CD sync and controller model). */
+function trafficEdit(rollout: any, manifests: any[]): MTrafficEdit {
+  const istio = rollout.spec.strategy.canary.trafficRouting.istio;
+  const refs: any[] = istio.virtualServices ?? (istio.virtualService ? [istio.virtualService] : []);
+  const namespace: string | undefined = rollout.metadata?.namespace;
+  // "name.namespace" points into another namespace, as the controller reads it
+  const virtualServices = refs.map(ref => String(ref?.name ?? '')).map(n => {
+    const dot = n.indexOf('.');
+    if (dot > 0) return `${n.slice(dot + 1)}/${n.slice(0, dot)}`;
+    return namespace ? `${namespace}/${n}` : n;
+  });
+  const r = trafficEditCosts(rollout, manifests);
+  return {
+    virtualServices,
+    steps: r.costs?.map(c => ({ index: c.step, weightsFlapped: c.weightsFlapped, managedRoutesLost: c.managedRoutesLost, managedRoutesFlapped: c.managedRoutesFlapped })),
+    reason: r.reason,
   };
 }
 

@@ -1,5 +1,5 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
-import { GateKind, MAnalysis, MExposure, MMetric, MPlan, Outcome } from './_model';
+import { GateKind, MAnalysis, MExposure, MMetric, MPlan, MTrafficEdit, Outcome } from './_model';
 import { formatCount, formatNumber, formatSeconds } from '../private/format';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
@@ -49,6 +49,12 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
   }
   for (const a of plan.analyses) {
     analysisSection(plan, a, h(2), out);
+    out.push('');
+  }
+
+  if (plan.trafficEdit) {
+    out.push(`${h(1)} Route changes during this canary`, '');
+    trafficEditSection(plan, plan.trafficEdit, out);
     out.push('');
   }
 
@@ -196,6 +202,38 @@ function stepsTable(plan: MPlan, rows: string[]): void {
   const endUnbounded = !Number.isFinite(plan.minimumTime);
   const stable = plan.scaleDownDelaySeconds === undefined ? '0' : `0 (old pods removed ${formatSeconds(plan.scaleDownDelaySeconds)} later)`;
   rows.push(`| end | full promotion | 100% | ${plan.replicas} | ${stable} | – | – | ${timeAt(plan.minimumTimeExcludingUnbounded, endUnbounded)} | |`);
+}
+
+/**
+ * What a route edit applied from git mid-canary does at each step (computed on the Argo CD sync and Argo Rollouts
+ * controller model), and how to avoid it.
+ */
+function trafficEditSection(plan: MPlan, edit: MTrafficEdit, out: string[]): void {
+  const services = codeList(edit.virtualServices);
+  out.push(`A change to the routes of ${services} (a timeout, retries, a match, a new route) that Argo CD applies while this canary `
+    + 'runs writes the whole `spec.http` list from git: Istio\'s route lists have no merge keys, so the weights go back to those in git '
+    + 'until the Argo Rollouts controller sets them again (at once), and header and mirror routes disappear; the controller adds one back '
+    + 'only while its step is the current one.', '');
+  if (!edit.steps) {
+    out.push(`Not computed for this Rollout: ${edit.reason}.`);
+    return;
+  }
+  const affected = edit.steps.filter(s => s.weightsFlapped || s.managedRoutesLost.length > 0 || s.managedRoutesFlapped.length > 0);
+  if (affected.length === 0) {
+    out.push('At no step does such a change affect this canary.');
+  } else {
+    out.push('| step | action | weights | header and mirror routes |', '|---:|---|---|---|');
+    for (const s of edit.steps) {
+      const routes = [
+        ...(s.managedRoutesLost.length ? [`${codeList(s.managedRoutesLost)} lost for the rest of this canary`] : []),
+        ...(s.managedRoutesFlapped.length ? [`${codeList(s.managedRoutesFlapped)} removed, added back at once`] : []),
+      ];
+      const action = plan.steps[s.index]?.action ?? '';
+      out.push(`| ${s.index} | ${cell(action)} | ${s.weightsFlapped ? 'reset to git\'s, set back at once' : 'unchanged'} | ${routes.join('; ') || '–'} |`);
+    }
+  }
+  out.push('', 'To avoid it, merge route changes while no canary runs (the Rollout is Healthy in Argo CD, not Progressing or Suspended). '
+    + 'The next release starts on the new routes. See `docs/argocd.md`.');
 }
 
 /** Appends the section of one analysis, without a blank line at its end. */

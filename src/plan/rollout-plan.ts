@@ -222,6 +222,21 @@ export interface PlanAnalysis {
 }
 
 /**
+ * What a change to the routes of the Rollout's VirtualServices, applied from git (by Argo CD) while the canary is at
+ * one step, does to that canary. Istio's route lists have no merge keys, so the apply writes git's whole `spec.http`.
+ */
+export interface PlanTrafficEdit {
+  /** The step the canary is at. */
+  readonly stepIndex: number;
+  /** The apply resets the canary weights to those in git; the Argo Rollouts controller sets them back at once. */
+  readonly weightsReset: boolean;
+  /** Header and mirror routes the apply removes and the controller does not add back during this canary. */
+  readonly managedRoutesLost: string[];
+  /** Header and mirror routes the apply removes and the controller adds back at once (their step is the current one). */
+  readonly managedRoutesReset: string[];
+}
+
+/**
  * A risky shape of the release.
  */
 export interface PlanWarning {
@@ -240,7 +255,7 @@ export interface PlanWarning {
 /**
  * The plan of a canary release, computed from synthesized manifests: the timeline of canary steps with
  * weights, pods, gates and minimum times; for each analysis, how long a bad canary serves traffic until it is
- * aborted; and warnings for risky shapes.
+ * aborted; what a route change applied from git mid-canary does at each step; and warnings for risky shapes.
  *
  * It reads plain manifests (as `Chart.toJson()` returns them), so it works for Rollouts made by any
  * construct. The AnalysisTemplates and ClusterAnalysisTemplates the Rollout refers to must be in the same set.
@@ -317,6 +332,12 @@ export class RolloutPlan {
   public readonly analyses: PlanAnalysis[];
   /** Risky shapes of the release. */
   public readonly warnings: PlanWarning[];
+  /**
+   * With Istio traffic routing: what a route change applied from git does at each step of the canary (empty
+   * without Istio traffic routing, or when it cannot be computed, for example because a VirtualService of the Rollout
+   * is not among the manifests; the Markdown says why).
+   */
+  public readonly trafficEdits: PlanTrafficEdit[];
 
   private readonly model: MPlan;
 
@@ -372,6 +393,12 @@ export class RolloutPlan {
       worstCase: exposure(a.worst),
     }));
     this.warnings = model.warnings.map(w => ({ code: w.code, message: w.message, stepIndex: w.stepIndex }));
+    this.trafficEdits = (model.trafficEdit?.steps ?? []).map(e => ({
+      stepIndex: e.index,
+      weightsReset: e.weightsFlapped,
+      managedRoutesLost: [...e.managedRoutesLost],
+      managedRoutesReset: [...e.managedRoutesFlapped],
+    }));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkArgoCd } from './_argocd';
 import { checkArgoRollouts } from './_argo-rollouts';
+import { checkArgoCd } from './_argocd';
 import { CATALOG, ruleInfo } from './_catalog';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';

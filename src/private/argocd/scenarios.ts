@@ -10,6 +10,7 @@ import { CANARY_HASH, HASH_LABEL, LiveObjects, MANAGED_BY_ANNOTATION, reconcile,
 import { apiGroup, clone, deepEqual, getPath, isObject, objectKey } from './json';
 import { recordWrite } from './managed-fields';
 import { argoCdVersion, ArgoCdVersion, ClusterObject, diffObject, SyncSettings, syncObjects, syncSettings } from './sync';
+import { costOf, managedRoutesIn, TrafficEditCost, weightsOf } from './traffic-edit';
 
 /** The field manager of the Argo Rollouts controller's writes (its binary name; it sets no FieldManager). */
 export const ROLLOUTS_MANAGER = 'rollouts-controller';
@@ -25,15 +26,7 @@ export interface ObjectVerdict {
 }
 
 /** What a route edit mid-canary (S3) cost at one step. */
-export interface S3Cost {
-  readonly step: number;
-  /** The apply reset the weights to git's; the controller set them back at once (a flap). */
-  readonly weightsFlapped: boolean;
-  /** Managed routes the apply removed and the controller does not re-add during this canary (a loss). */
-  readonly managedRoutesLost: string[];
-  /** Managed routes the apply removed and the controller re-added at once (their step is the current one). */
-  readonly managedRoutesFlapped: string[];
-}
+export type S3Cost = TrafficEditCost;
 
 /** One situation for one Rollout on one Argo CD version. */
 export interface ScenarioResult {
@@ -329,47 +322,13 @@ function s3(env: Env, git0: Map<string, any>): ScenarioResult {
 
 /** The weights of the routes that are not managed routes must be the step's again after the controller's repair. */
 function weightsProblem(rt: RolloutTraffic, before: any, after: any): string | undefined {
-  const managed = managedRouteNames(rt, before);
+  const managed = managedRoutesIn(rt, before);
   return deepEqual(weightsOf(before, managed), weightsOf(after, managed)) ? undefined : 'the controller did not set the step\'s weights back';
 }
 
 function s3Cost(env: Env, phase: RolloutPhase, before: Cluster, r: ReturnType<typeof syncAndRepair>): S3Cost {
   const step = phase.kind === 'step' ? phase.index : -1;
-  let weightsFlapped = false;
-  const lost = new Set<string>();
-  const flapped = new Set<string>();
-  for (const ref of env.rt.virtualServices) {
-    const b = before.get(ref.key)!.live;
-    const mid = r.afterSync.get(ref.key)!.live;
-    const a = r.after.get(ref.key)!.live;
-    if (!deepEqual(weightsOf(b, managedRouteNames(env.rt, b)), weightsOf(mid, managedRouteNames(env.rt, b)))) weightsFlapped = true;
-    for (const name of managedRouteNames(env.rt, b)) {
-      if (managedRouteNames(env.rt, a).includes(name)) {
-        if (!managedRouteNames(env.rt, mid).includes(name)) flapped.add(name);
-      } else {
-        lost.add(name);
-      }
-    }
-  }
-  return { step, weightsFlapped, managedRoutesLost: [...lost].sort(), managedRoutesFlapped: [...flapped].sort() };
-}
-
-/** The names of the managed (header/mirror) routes present in a live VirtualService. */
-function managedRouteNames(rt: RolloutTraffic, vs: any): string[] {
-  const named = new Set<string>([...rt.managedRoutes, ...rt.steps.flatMap(s => [s?.setHeaderRoute?.name, s?.setMirrorRoute?.name])].filter(n => typeof n === 'string'));
-  return (vs?.spec?.http ?? []).map((r: any) => r?.name).filter((n: any) => named.has(n));
-}
-
-/** Every destination weight of http, tls and tcp routes, by route name or position (without the routes named in `exclude`). */
-function weightsOf(vs: any, exclude: string[] = []): any {
-  const out: any = {};
-  for (const kind of ['http', 'tls', 'tcp']) {
-    (vs?.spec?.[kind] ?? []).forEach((r: any, i: number) => {
-      if (exclude.includes(r?.name)) return;
-      out[`${kind}/${r?.name ?? i}`] = (r?.route ?? []).map((d: any) => [d?.destination?.host, d?.destination?.subset, d?.weight ?? 0]);
-    });
-  }
-  return out;
+  return costOf(env.rt, step, trafficLive(before, env.rt), trafficLive(r.afterSync, env.rt), trafficLive(r.after, env.rt));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { computeIgnoreDifferences } from '../../../src/private/argocd/ignore';
 import { runScenarios, ScenarioResult } from '../../../src/private/argocd/scenarios';
+import { trafficEditCosts } from '../../../src/private/argocd/traffic-edit';
 
 const VERSIONS = ['3.3.12', '3.5.1']; // without / with restoreNonIgnoredFields
 const MANIFESTS = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'manifests');
@@ -223,6 +224,24 @@ describe('the Applications the library computes', () => {
     expect(at(3)).toEqual({ step: 3, weightsFlapped: false, managedRoutesLost: ['canary-by-header', 'mirror-reads'], managedRoutesFlapped: [] });
     expect(at(5)).toEqual({ step: 5, weightsFlapped: true, managedRoutesLost: ['canary-by-header'], managedRoutesFlapped: [] });
     expect(s3.pass).toBe(true);
+  });
+
+  test('the rollout plan\'s direct computation of a route edit mid-canary gives the costs S3 finds through the whole sync', () => {
+    const cases = [
+      ...EXAMPLE.map(e => ({ app: e.app, manifests: e.manifests })),
+      ...COMBINATIONS.map(([, f]) => ({ app: consumerApplication('shop', f), manifests: consumerManifests('shop', f) })),
+    ];
+    let compared = 0;
+    for (const c of cases) {
+      for (const version of VERSIONS) {
+        for (const s3 of runScenarios({ application: c.app, manifests: c.manifests, version }).filter(r => r.scenario === 'S3')) {
+          const rollout = c.manifests.find(m => m.kind === 'Rollout' && m.metadata.name === s3.rollout);
+          expect(trafficEditCosts(rollout, c.manifests)).toEqual({ costs: s3.costs });
+          compared += s3.costs.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 
   describe('each part of them is needed', () => {
