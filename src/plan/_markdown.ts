@@ -211,9 +211,9 @@ function stepsTable(plan: MPlan, rows: string[]): void {
 function trafficEditSection(plan: MPlan, edit: MTrafficEdit, out: string[]): void {
   const services = codeList(edit.virtualServices);
   out.push(`A change to the routes of ${services} (a timeout, retries, a match, a new route) that Argo CD applies while this canary `
-    + 'runs writes the whole `spec.http` list from git: Istio\'s route lists have no merge keys, so the weights go back to those in git '
-    + 'until the Argo Rollouts controller sets them again (at once), and header and mirror routes disappear; the controller adds one back '
-    + 'only while its step is the current one.', '');
+    + 'runs writes git\'s route lists (`spec.http`, `spec.tls`, `spec.tcp`) whole, because Istio\'s lists have no merge keys: the weights go '
+    + 'back to those in git until the Argo Rollouts controller sets them again (at once), and header and mirror routes disappear; the '
+    + 'controller adds one back only while its step is the current one.', '');
   if (!edit.steps) {
     out.push(`Not computed for this Rollout: ${edit.reason}.`);
     return;
