@@ -39,6 +39,13 @@ test('every object is schema-valid and the rule catalog finds nothing', () => {
   }
 });
 
+test('the rule catalog, Argo CD rules included, finds nothing in each Application together with what it deploys', () => {
+  for (const app of objects('argocd.k8s.yaml')) {
+    const deployed = objects(app.spec.source.directory.include);
+    expect(CanaryRules.check([app, ...deployed]).map(x => CanaryRules.format(x))).toEqual([]);
+  }
+});
+
 test('each Argo CD Application passes S1-S5 of the sync model on both Argo CD version families, for both Rollouts it deploys', () => {
   const apps = outputScenarios(files);
   expect(apps.map(a => [a.application, a.deploys, new Set(a.results.map(r => r.rollout))])).toEqual([
