@@ -77,7 +77,12 @@ function trafficEdit(rollout: any, manifests: any[]): MTrafficEdit {
   const r = trafficEditCosts(rollout, manifests);
   return {
     virtualServices,
-    steps: r.costs?.map(c => ({ index: c.step, weightsFlapped: c.weightsFlapped, managedRoutesLost: c.managedRoutesLost, managedRoutesFlapped: c.managedRoutesFlapped })),
+    steps: r.costs?.map(c => ({
+      index: c.step,
+      weightsFlapped: c.weightsFlapped,
+      managedRoutesLost: c.managedRoutesLost,
+      managedRoutesFlapped: c.managedRoutesFlapped,
+    })),
     reason: r.reason,
   };
 }

@@ -159,7 +159,9 @@ function addRollout(collector: EntryCollector, rollout: PlacedManifest, found: O
 
   const drName: string | undefined = istio.destinationRule?.name;
   // the controller looks the DestinationRule up in the Rollout's namespace, by its plain name
-  const dr = drName ? found.destinationRules.find(o => o.manifest.metadata?.name === drName && sameNamespace(o.namespace, rollout.namespace)) : undefined;
+  const dr = drName
+    ? found.destinationRules.find(o => o.manifest.metadata?.name === drName && sameNamespace(o.namespace, rollout.namespace))
+    : undefined;
   if (dr) {
     const jq = [HASH_LABEL_JQ];
     if (weightedExperiment) {

@@ -45,7 +45,10 @@ function libraryApplication(manifests: any[], overrides: { syncOptions?: string[
     metadata: { name: 'app', namespace: 'argocd' },
     spec: {
       destination: { server: 'https://kubernetes.default.svc' },
-      ignoreDifferences: [...computeIgnoreDifferences(manifests.map(manifest => ({ manifest, namespace: manifest.metadata?.namespace }))), ...(overrides.extraEntries ?? [])],
+      ignoreDifferences: [
+        ...computeIgnoreDifferences(manifests.map(manifest => ({ manifest, namespace: manifest.metadata?.namespace }))),
+        ...(overrides.extraEntries ?? []),
+      ],
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: overrides.syncOptions ?? ['ApplyOutOfSyncOnly=true'] },
     },
   };
