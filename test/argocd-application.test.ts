@@ -149,6 +149,12 @@ function synthApplication(f: Fixture, extraCharts: Chart[] = []): any {
   return application;
 }
 
+/** Checks that an Application, as synthesized, passes S1-S5 with the objects of its charts on both version families. */
+function expectApplicationPasses(app: ArgoCdApplication): void {
+  const application = findOne(Testing.synth(Chart.of(app)), 'Application', app.name);
+  expectScenariosPass(application, app.charts.flatMap(c => Testing.synth(c)));
+}
+
 function ignoreOf(f: Fixture, props: Partial<ArgoCdApplicationProps> = {}, extraCharts: Chart[] = []): any[] {
   new ArgoCdApplication(f.argocd, 'shop-production', { ...APP_PROPS, charts: [f.workload, ...extraCharts], ...props });
   return synthApplication(f, extraCharts).spec.ignoreDifferences;
@@ -282,6 +288,8 @@ describe('ArgoCdApplication: the Application', () => {
       .toEqual({ include: '{shop-production.k8s.yaml,cart-production.k8s.yaml}' });
     expect(manifests.filter(m => m.spec.source.directory?.include === '*.yaml')).toHaveLength(1);
     expect(fs.readdirSync(app.outdir)).toEqual(expect.arrayContaining(['shop-staging.k8s.yaml', 'shop-production.k8s.yaml', 'cart-production.k8s.yaml']));
+    expectApplicationPasses(stagingApp);
+    expectApplicationPasses(productionApp);
   });
 
   test('no file filter when the cdk8s app does not write one file per chart', () => {
@@ -292,10 +300,11 @@ describe('ArgoCdApplication: the Application', () => {
     const argocd = new Chart(app, 'argocd');
 
     // WHEN
-    new ArgoCdApplication(argocd, 'app', { ...APP_PROPS, charts: [workload] });
+    const application = new ArgoCdApplication(argocd, 'app', { ...APP_PROPS, charts: [workload] });
 
     // THEN
     expect(findOne(Testing.synth(argocd), 'Application').spec.source.directory).toBeUndefined();
+    expectApplicationPasses(application);
   });
 
   test('app of apps: a root Application in its own chart deploys the chart of Applications', () => {
@@ -331,6 +340,7 @@ describe('ArgoCdApplication: the Application', () => {
     // THEN
     expect(manifest.spec.revisionHistoryLimit).toBe(3);
     expect(manifest.spec.source).toEqual({ repoURL: APP_PROPS.sourceRepoUrl, path: 'apps/shop', targetRevision: 'HEAD', directory: { recurse: true } });
+    expectApplicationPasses(application);
   });
 
   test('the same program synthesizes the same Application (deterministic output)', () => {
@@ -810,13 +820,15 @@ describe('ArgoCdApplication: bad input', () => {
         tls: [{ match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] }],
         tcp: [{ match: [{ port: 5432 }], route: [dest('shop', 'stable', 100, 5432), dest('shop', 'canary', 0, 5432)] }],
       });
-      new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, name: 'shop', charts: [f.workload], ignoreDifferences: entry ? [entry] : [], ...props });
+      const application = new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, name: 'shop', charts: [f.workload], ignoreDifferences: entry ? [entry] : [], ...props });
       try {
         Testing.synth(f.argocd);
       } catch (e) {
         return { error: (e as Error).message, warnings: [] };
       }
-      return { warnings: chartWarnings(f.argocd).map(w => `[${w.code}] ${w.path}`) };
+      const warnings = chartWarnings(f.argocd).map(w => `[${w.code}] ${w.path}`);
+      if (warnings.length === 0) expectApplicationPasses(application); // an Application without findings keeps a canary intact
+      return { warnings };
     }
 
     test.each([
@@ -866,7 +878,7 @@ describe('ArgoCdApplication: bad input', () => {
     });
 
     test.each([
-      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[]?.route[]?.weight', '.spec.http[]? | select(.name == "primary") | .timeout'] },
+      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[]?.route[]?.weight', '.spec.http[]? | select(.name == "primary") | .retries'] },
       { group: 'networking.istio.io', kind: 'VirtualService', jsonPointers: ['/metadata/labels'] },
       { group: 'networking.istio.io', kind: 'DestinationRule', jqPathExpressions: ['.spec.subsets[]?.labels.tier'] },
       { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec'] },
