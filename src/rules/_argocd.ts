@@ -283,7 +283,7 @@ function checkUnnamedRoutes(ctx: Context, ro: Obj): void {
     ctx.report('CR406', vs, `spec.http[${unnamed[1]}]`,
       `${unnamed.length} http routes have no name (spec.http[${unnamed.join('], [')}]) and Rollout ${ro.namespace}/${ro.name} sets managedRoutes: `
       + 'after every write the controller puts the managed routes first and matches each unnamed route with every other one, so the '
-      + `${unnamed.length} routes become ${unnamed.length ** 2}, then ${unnamed.length ** 4} at the next step; Argo CD shows the copies as OutOfSync and self-heal `
+      + `${unnamed.length} routes become ${unnamed.length ** 2}, then ${unnamed.length ** 4} at its next write; Argo CD shows the copies as OutOfSync and self-heal `
       + 'puts git back, only for the controller to copy them again',
       'give every http route of the VirtualService a name');
   }
