@@ -16,6 +16,8 @@ const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
 const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
 const ARGOCD_NORMALIZER = 'argo-cd: util/argo/normalizers/diff_normalizer.go';
 const ARGOCD_SYNC = 'argo-cd: controller/sync.go (normalizeTargetResources)';
+const NOTIFY_RECORD = 'argo-rollouts: utils/record/record.go (sendNotifications)';
+const NOTIFY_CONFIG = 'notifications-engine v0.5.0: pkg/api/config.go (ParseConfig), pkg/services/services.go, pkg/triggers/service.go';
 
 function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
   return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
@@ -55,6 +57,11 @@ export const CATALOG: RuleInfo[] = [
   rule('CR129', E, ARGO, 'every {{args.name}} placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
   rule('CR130', E, ARGO, 'setCanaryScale, setHeaderRoute, setMirrorRoute and experiment weights have traffic routing that supports them', VALIDATION),
   rule('CR131', E, ARGO, 'AnalysisTemplate metrics have settings the analysis controller accepts', 'argo-rollouts: utils/analysis/factory.go, analysis/analysis.go'),
+  rule('CR150', E, ARGO, 'a subscription annotation names one trigger and one service, and recipients for a service that needs them', `notifications-engine v0.5.0: pkg/subscriptions/annotations.go; ${NOTIFY_RECORD}`),
+  rule('CR151', E, ARGO, 'every service, trigger and template of a notifications ConfigMap is one the controller can read', NOTIFY_CONFIG),
+  rule('CR152', E, ARGO, 'every template a trigger sends is defined in the same notifications ConfigMap', 'notifications-engine v0.5.0: pkg/templates/service.go (FormatNotification)'),
+  rule('CR153', W, ARGO, 'a subscribed trigger and service are defined together in a notifications ConfigMap the controller reads for the Rollout', `${NOTIFY_RECORD}; notifications-engine v0.5.0: pkg/api/factory.go`),
+  rule('CR154', E, ARGO, 'subscription annotations are on the Rollout, not on its pod metadata', NOTIFY_RECORD),
 
   // --- CR2xx: Istio webhook and istioctl analyze
   rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
@@ -85,6 +92,9 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
+  rule('CR315', E, LIB, 'no credential is written inline in a notifications ConfigMap: secrets are `$key` references', 'cdk8s-canary; notifications-engine v0.5.0: pkg/api/config.go (replaceServiceConfigSecrets)'),
+  rule('CR316', E, LIB, 'the notifications Secret is not in the manifests with its values', 'cdk8s-canary'),
+  rule('CR317', E, LIB, 'rollbackWindow.revisions is at most revisionHistoryLimit', 'cdk8s-canary; argo-rollouts: rollout/sync.go (isRollbackWithinWindow, reconcileRevisionHistoryLimit)'),
 
   // --- CR4xx: Argo CD (sync options and ignoreDifferences of the Applications that deliver canaries)
   rule('CR401', W, ARGOCD, 'RespectIgnoreDifferences is not turned on for Istio objects', `${ARGOCD_SYNC}, argo-cd#17694, #23283`),

@@ -6,6 +6,7 @@ import { CATALOG, ruleInfo } from './_catalog';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
+import { checkNotifications } from './_notifications';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 
 /**
@@ -50,6 +51,7 @@ export class CanaryRules {
     checkIstio(ctx);
     checkInvariants(ctx);
     checkArgoCd(ctx);
+    checkNotifications(ctx);
     for (const code of options.skip ?? []) {
       if (!CATALOG.some(r => r.code === code)) {
         throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);

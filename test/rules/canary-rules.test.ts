@@ -135,11 +135,12 @@ describe('reporting', () => {
 
   test('fails if skip names an unknown code', () => {
     expect(() => CanaryRules.check(canaryManifests(), { skip: ['CR213', 'IST0118'] }))
-      .toThrow(/'skip' \("IST0118"\) is not a rule code: use codes from docs\/rules.md \(CR101…CR408\)/);
+      .toThrow(`'skip' ("IST0118") is not a rule code: use codes from docs/rules.md (CR101…${CanaryRules.ALL[CanaryRules.ALL.length - 1].code})`);
   });
 
   test('fails if an unknown code is asked for', () => {
-    expect(() => CanaryRules.info('CR999')).toThrow(/'code' \("CR999"\) is not a rule of the catalog: use one of CR101…CR408/);
+    expect(() => CanaryRules.info('CR999'))
+      .toThrow(`'code' ("CR999") is not a rule of the catalog: use one of CR101…${CanaryRules.ALL[CanaryRules.ALL.length - 1].code}`);
   });
 });
 

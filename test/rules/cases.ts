@@ -1,5 +1,6 @@
 // Bad inputs (each a mutation of the valid baseline) and near misses for the rule tests.
 import { computeIgnoreDifferences } from '../../src/private/argocd/ignore';
+import { OPERATIONS_BAD, OPERATIONS_GOOD } from './cases-operations';
 import { analysisTemplate, FQDN, get, NS, REVISION } from '../support/canary-fixture';
 
 export interface BadCase {
@@ -69,6 +70,7 @@ function extraTemplate(name: string, metricName: string, args: any[] = []): any 
 }
 
 export const BAD: BadCase[] = [
+  ...OPERATIONS_BAD,
   // --- CR1xx
   {
     name: 'both virtualService and virtualServices are set',
@@ -818,6 +820,7 @@ export const GOOD: GoodCase[] = [
   { name: 'a JSON pointer into a label of the DestinationRule', codes: ['CR407', 'CR403'], mutate: m => application(m, app => app.spec.ignoreDifferences[0].jsonPointers.push('/spec/subsets/0/labels/tier')) },
   { name: 'an Application without Istio rules and without ApplyOutOfSyncOnly', codes: ['CR408', 'CR401'], mutate: m => application(m, app => { app.spec.ignoreDifferences = []; app.spec.syncPolicy.syncOptions = ['RespectIgnoreDifferences=true']; }) },
 
+  ...OPERATIONS_GOOD,
   { name: 'virtualServices with one entry', codes: ['CR101', 'CR102', 'CR103'], mutate: m => { istio(m).virtualServices = [istio(m).virtualService]; delete istio(m).virtualService; } },
   { name: 'the VirtualService named as <name>.<namespace>', codes: ['CR102'], mutate: m => { istio(m).virtualService.name = 'shop.shop'; } },
   { name: 'routes omitted with a single route', codes: ['CR103', 'CR104'], mutate: m => { delete istio(m).virtualService.routes; } },
