@@ -3,10 +3,11 @@
 // (_warnings.ts). The public, jsii-friendly view is built from this model in rollout-plan.ts. Not exported from the package.
 import { analyseRun, metricParams } from './_analysis-run';
 import { ManifestIndex, ResolvedAnalysis, resolveAnalysis } from './_manifests';
-import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MStep, MTrafficEdit } from './_model';
+import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MRollback, MStep, MTrafficEdit } from './_model';
 import { PodSettings, readSteps, StepDraft } from './_steps';
 import { StepTimes, stepTimes } from './_timeline';
 import { Background, backgroundRunningAt, planWarnings } from './_warnings';
+import { DEFAULT_REVISION_HISTORY_LIMIT } from '../private/argo';
 import { trafficEditCosts } from '../private/argocd/traffic-edit';
 
 /** The traffic routers of `trafficRouting`, by key. */
@@ -60,6 +61,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     minimumTimeExcludingUnbounded: times.starts[n],
     manualPauses: steps.filter(d => d.gate === 'manual-pause').length,
     requestsPerSecond: rps,
+    rollback: rollbackOf(rollout.spec),
   };
 }
 
@@ -85,6 +87,18 @@ function trafficEdit(rollout: any, manifests: any[]): MTrafficEdit {
     })),
     reason: r.reason,
   };
+}
+
+/**
+ * The rollback window within the revision history: a rollback is fast only to a ReplicaSet that still exists
+ * (argo-rollouts rollout/sync.go isRollbackWithinWindow, reconcileRevisionHistoryLimit).
+ */
+function rollbackOf(spec: any): MRollback {
+  const revisions = spec.rollbackWindow?.revisions;
+  const windowRevisions = Number.isInteger(revisions) && revisions > 0 ? revisions : undefined;
+  const limit = spec.revisionHistoryLimit;
+  const revisionHistoryLimit = Number.isInteger(limit) && limit >= 0 ? limit : DEFAULT_REVISION_HISTORY_LIMIT;
+  return { windowRevisions, revisionHistoryLimit, fastRevisions: Math.min(windowRevisions ?? 0, revisionHistoryLimit) };
 }
 
 /** The HorizontalPodAutoscaler that targets the Rollout, if any. */

@@ -58,6 +58,7 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
     out.push('');
   }
 
+  rollbackSection(plan, h(1), out);
   out.push(`${h(1)} Warnings`, '');
   if (plan.warnings.length === 0) {
     out.push('None.', '');
@@ -69,6 +70,36 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
 
   out.push(`${h(1)} Assumptions`, '', ASSUMPTIONS, '');
   return joinLines(out);
+}
+
+/**
+ * Appends the rollback section: what going back to an earlier version does, with and without the rollback window
+ * (argo-rollouts rollout/canary.go syncRolloutStatusCanary "SkipSteps", rollout/sync.go isRollbackWithinWindow and
+ * shouldFullPromote, rollout/analysis.go reconcileAnalysisRuns).
+ */
+function rollbackSection(plan: MPlan, heading: string, out: string[]): void {
+  const r = plan.rollback;
+  const full = Number.isFinite(plan.minimumTime) ? `at least ${formatSeconds(plan.minimumTime)}` : 'with its manual promotions';
+  out.push(`${heading} Rollback`, '',
+    '| going back to | how | steps and analysis | traffic |',
+    '|---|---|---|---|',
+    '| the stable version, during a release | abort the release, or revert it in git | skipped | back to stable at once |');
+  if (r.fastRevisions > 0) {
+    const which = r.fastRevisions === 1 ? 'the previous revision' : `one of the last ${r.fastRevisions} revisions`;
+    out.push(`| ${which}, after a promotion | revert in git (\`rollbackWindow\`) | skipped: no steps, no pauses, no analysis | 100% once its pods are available |`,
+      `| an older revision | revert in git | the whole release above (${full}) | step by step |`, '');
+    out.push(`A fast rollback goes back to a ReplicaSet that still exists: the controller keeps the ${r.revisionHistoryLimit} newest old ReplicaSets `
+      + `(\`revisionHistoryLimit\`)${r.windowRevisions! > r.revisionHistoryLimit ? `, fewer than \`rollbackWindow\` (${r.windowRevisions}), so the window is ${r.fastRevisions}` : ''}. `
+      + 'Its pods start again unless it is still within its scale-down delay. '
+      + 'Argo Rollouts before v1.7.2 still started the background analysis on such a rollback (argo-rollouts#3669, fixed by #3670): '
+      + 'with an older controller a failing analysis can abort the rollback.', '');
+  } else {
+    out.push(`| an earlier revision, after a promotion | revert in git | the whole release above (${full}) | step by step |`, '',
+      r.windowRevisions === undefined
+        ? 'No `rollbackWindow`: going back to a version that was already promoted is a new release. Set `rollbackWindow` for a fast path.'
+        : `\`rollbackWindow\` is ${r.windowRevisions}, but \`revisionHistoryLimit\` is 0: no old ReplicaSet is kept, so every rollback is a new release.`, '');
+  }
+  out.push('The emergency path (abort, revert, Argo CD actions) is in the cdk8s-canary documentation, `docs/rollback.md`.', '');
 }
 
 /** The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline. */

@@ -105,6 +105,16 @@ export interface MTrafficEdit {
   readonly reason?: string;
 }
 
+/** What a rollback does: the Rollout's rollbackWindow and revision history. */
+export interface MRollback {
+  /** `spec.rollbackWindow.revisions`; undefined when not set (or not a positive integer). */
+  readonly windowRevisions?: number;
+  /** `spec.revisionHistoryLimit`, or the controller's default. */
+  readonly revisionHistoryLimit: number;
+  /** How many previous revisions a rollback reaches fast: the window, within the kept history (0 without a window). */
+  readonly fastRevisions: number;
+}
+
 export interface MPlan {
   readonly rolloutName: string;
   readonly namespace?: string;
@@ -124,4 +134,5 @@ export interface MPlan {
   readonly requestsPerSecond?: number;
   /** With Istio traffic routing: what a route edit applied from git mid-canary does, step by step. */
   readonly trafficEdit?: MTrafficEdit;
+  readonly rollback: MRollback;
 }

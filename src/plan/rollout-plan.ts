@@ -237,6 +237,22 @@ export interface PlanTrafficEdit {
 }
 
 /**
+ * What going back to an earlier version does: the Rollout's rollback window within its revision history.
+ */
+export interface PlanRollback {
+  /**
+   * `spec.rollbackWindow.revisions`: going back to one of that many previous revisions skips the steps and analysis.
+   *
+   * @default - no rollback window: going back to an already promoted version runs the whole release
+   */
+  readonly rollbackWindow?: number;
+  /** `spec.revisionHistoryLimit` (the controller's default, 10, when unset): how many old ReplicaSets are kept. */
+  readonly revisionHistoryLimit: number;
+  /** How many previous revisions a rollback reaches fast: the window, within the kept history (0 without a window). */
+  readonly fastRollbackRevisions: number;
+}
+
+/**
  * A risky shape of the release.
  */
 export interface PlanWarning {
@@ -255,7 +271,8 @@ export interface PlanWarning {
 /**
  * The plan of a canary release, computed from synthesized manifests: the timeline of canary steps with
  * weights, pods, gates and minimum times; for each analysis, how long a bad canary serves traffic until it is
- * aborted; what a route change applied from git mid-canary does at each step; and warnings for risky shapes.
+ * aborted; what a route change applied from git mid-canary does at each step; what a rollback does; and warnings for
+ * risky shapes.
  *
  * It reads plain manifests (as `Chart.toJson()` returns them), so it works for Rollouts made by any
  * construct. The AnalysisTemplates and ClusterAnalysisTemplates the Rollout refers to must be in the same set.
@@ -338,6 +355,8 @@ export class RolloutPlan {
    * is not among the manifests; the Markdown says why).
    */
   public readonly trafficEdits: PlanTrafficEdit[];
+  /** What a rollback does. */
+  public readonly rollback: PlanRollback;
 
   private readonly model: MPlan;
 
@@ -399,11 +418,16 @@ export class RolloutPlan {
       managedRoutesLost: [...e.managedRoutesLost],
       managedRoutesReset: [...e.managedRoutesFlapped],
     }));
+    this.rollback = {
+      rollbackWindow: model.rollback.windowRevisions,
+      revisionHistoryLimit: model.rollback.revisionHistoryLimit,
+      fastRollbackRevisions: model.rollback.fastRevisions,
+    };
   }
 
   /**
    * The plan as Markdown: a summary, a Mermaid chart of the canary weight over time (GitHub renders it),
-   * the steps, the analyses with their time to abort and exposure, the warnings and the assumptions.
+   * the steps, the analyses with their time to abort and exposure, the rollback, the warnings and the assumptions.
    * Deterministic: the same manifests give the same text.
    *
    * @param title the document title; "Rollout plan: <namespace>/<name>" when not given
