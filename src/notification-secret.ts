@@ -28,12 +28,12 @@ export class NotificationSecret {
   }
 
   /** The key of the Secret. */
-  public readonly key: string;
+  public readonly secretKey: string;
   /** How the configuration refers to it: `$<key>`. */
   public readonly reference: string;
 
   private constructor(key: string) {
-    this.key = key;
+    this.secretKey = key;
     this.reference = secretReference(key);
   }
 }

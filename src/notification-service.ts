@@ -91,8 +91,8 @@ export interface EmailNotificationServiceProps {
   readonly host: string;
   /** SMTP server port. */
   readonly port: number;
-  /** Sender address. */
-  readonly from: string;
+  /** Sender address (`from`). */
+  readonly sender: string;
   /**
    * SMTP user name.
    * @default - no authentication
@@ -108,10 +108,10 @@ export interface EmailNotificationServiceProps {
 /** Props of `NotificationService.custom()`. */
 export interface CustomNotificationServiceProps {
   /** The service type, one notifications-engine v0.5.0 knows (`opsgenie`, `pagerdutyv2`, `googlechat`, `telegram`, ...). */
-  readonly type: string;
+  readonly serviceType: string;
   /**
    * Name of the service.
-   * @default - the type
+   * @default - the service type
    */
   readonly name?: string;
   /**
@@ -199,7 +199,7 @@ export class NotificationService {
     return new NotificationService('email', props.name ?? 'email', {
       host: props.host,
       port: props.port,
-      from: props.from,
+      from: props.sender,
       username: props.username,
       password: props.password?.reference,
     }, true);
@@ -211,8 +211,8 @@ export class NotificationService {
    * @param props type, name and settings
    */
   public static custom(props: CustomNotificationServiceProps): NotificationService {
-    if (!SERVICE_TYPES.includes(props.type)) {
-      throw new Error(`NotificationService.custom: 'type' ("${props.type}") is not a service type the controller knows ("service type '${props.type}' is not supported"): `
+    if (!SERVICE_TYPES.includes(props.serviceType)) {
+      throw new Error(`NotificationService.custom: 'serviceType' ("${props.serviceType}") is not a service type the controller knows ("service type '${props.serviceType}' is not supported"): `
         + `use one of ${SERVICE_TYPES.join(', ')}`);
     }
     const settings: { [k: string]: string } = {};
@@ -223,7 +223,7 @@ export class NotificationService {
     }
     const sorted: { [k: string]: string } = {};
     for (const k of Object.keys(settings).sort()) sorted[k] = settings[k];
-    return new NotificationService(props.type, props.name ?? props.type, sorted, props.type !== 'webhook');
+    return new NotificationService(props.serviceType, props.name ?? props.serviceType, sorted, props.serviceType !== 'webhook');
   }
 
   /**
@@ -239,10 +239,10 @@ export class NotificationService {
   /** Name of the service. */
   public readonly name: string;
   /**
-   * The service type.
+   * The service type (`slack`, `webhook`, ...).
    * @default - unknown: a service of an external configuration
    */
-  public readonly type?: string;
+  public readonly serviceType?: string;
 
   private constructor(
     type: string | undefined,
@@ -263,7 +263,7 @@ export class NotificationService {
           + `must come from the notifications Secret. Put it in ${NotificationSecret.SECRET_NAME} and pass NotificationSecret.key('<key>') instead`);
       }
     }
-    this.type = type;
+    this.serviceType = type;
     this.name = name;
   }
 
@@ -283,10 +283,10 @@ export class NotificationService {
     }
     if (new Set(recipients).size !== recipients.length) throw new Error(`${where}: a recipient is listed twice (${recipients.join(', ')})`);
     if (this.needsRecipients === true && recipients.length === 0) {
-      throw new Error(`${where}: no recipient: a ${this.type} service sends to recipients (for example a channel), name at least one`);
+      throw new Error(`${where}: no recipient: a ${this.serviceType} service sends to recipients (for example a channel), name at least one`);
     }
     if (this.needsRecipients === false && recipients.length > 0) {
-      throw new Error(`${where}: a ${this.type} service has no recipients (it calls its URL), so ${recipients.join(', ')} would be ignored: call to() without arguments`);
+      throw new Error(`${where}: a ${this.serviceType} service has no recipients (it calls its URL), so ${recipients.join(', ')} would be ignored: call to() without arguments`);
     }
     const unknown = this.knownRecipients ? recipients.filter(r => !this.knownRecipients!.includes(r)) : [];
     if (unknown.length > 0) {
@@ -297,8 +297,8 @@ export class NotificationService {
 
   /** @internal The key of the service in the ConfigMap: `service.<type>` when the name is the type, else `service.<type>.<name>`. */
   public _configKey(): string | undefined {
-    if (this.type === undefined) return undefined;
-    return this.name === this.type ? `service.${this.type}` : `service.${this.type}.${this.name}`;
+    if (this.serviceType === undefined) return undefined;
+    return this.name === this.serviceType ? `service.${this.serviceType}` : `service.${this.serviceType}.${this.name}`;
   }
 
   /** @internal The settings, as an object (the ConfigMap holds them as YAML); undefined for a service known by name only. */

@@ -238,7 +238,7 @@ export class NotificationsConfig extends Construct implements INotificationsConf
     if (this.services.length === 0) {
       errors.push('the configuration defines no service, so the controller cannot send anything through it: add a NotificationService');
     }
-    const webhooks = this.services.filter(s => s.type === 'webhook').map(s => s.name);
+    const webhooks = this.services.filter(s => s.serviceType === 'webhook').map(s => s.name);
     for (const t of this.templates()) {
       const named = Object.keys((t._toConfig().webhook ?? {}) as object).filter(n => !webhooks.includes(n));
       if (named.length > 0) {

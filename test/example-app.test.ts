@@ -130,6 +130,31 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     expect(app.spec.source.directory.include).toEqual(`${env}.k8s.yaml`);
   });
 
+  test('each service tells the environment\'s Slack channel about aborts and failed or errored analyses, and rolls back fast', () => {
+    const m = manifests();
+    const config = findOne(m, 'ConfigMap', 'argo-rollouts-notification-configmap');
+    const channel = env === 'shop-production' ? '#shop-releases' : '#shop-staging';
+    // the Slack service refers to the token in the notifications Secret, which is not in the output
+    expect(config.data['service.slack']).toMatch(/^token: \$slack-token\n/);
+    expect(findAll(m, 'Secret')).toEqual([]);
+    for (const ro of findAll(m, 'Rollout')) {
+      expect(ro.metadata.namespace).toEqual(config.metadata.namespace);
+      const subscriptions = Object.entries(ro.metadata.annotations).filter(([k]) => k.startsWith('notifications.argoproj.io/'));
+      expect(subscriptions).toEqual(['on-analysis-run-error', 'on-analysis-run-failed', 'on-rollout-aborted']
+        .map(t => [`notifications.argoproj.io/subscribe.${t}.slack`, channel]));
+      // every subscribed trigger is defined next to the service, and sends a template of the same ConfigMap
+      for (const [key] of subscriptions) {
+        const trigger = key.split('.')[3]; // notifications.argoproj.io/subscribe.<trigger>.<service>
+        const sends = YAML.parse(config.data[`trigger.${trigger}`]).flatMap((c: any) => c.send);
+        expect(sends.map((t: string) => config.data[`template.${t}`] !== undefined)).toEqual(sends.map(() => true));
+      }
+      expect(ro.spec.rollbackWindow).toEqual({ revisions: 3 });
+      expect(ro.spec.revisionHistoryLimit).toBeUndefined(); // the default, 10, holds the window
+      expect(RolloutPlan.fromManifests(m, ro.metadata.name).rollback.fastRollbackRevisions).toBe(3);
+    }
+    expect(files[`${env}.plan.md`]).toContain('| one of the last 3 revisions, after a promotion | revert in git (`rollbackWindow`) |');
+  });
+
   test('sync waves: prerequisites before routing before the Rollout, nothing after it', () => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
     for (const o of manifests()) {
@@ -142,6 +167,7 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
         AuthorizationPolicy: -2,
         PodDisruptionBudget: -2,
         ServiceAccount: -2,
+        ConfigMap: -2,
         VirtualService: -1,
         Rollout: 0,
       };

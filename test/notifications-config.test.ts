@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { CanaryService } from '../src/canary-service';
 import { ExternalNotificationsConfig } from '../src/external-notifications-config';
 import { NotificationSecret } from '../src/notification-secret';
@@ -148,11 +148,11 @@ describe('NotificationService', () => {
       .toEqual({ token: '$slack-token', signingSecret: '$slack-signing', username: undefined, icon: undefined, apiURL: 'https://slack.example.com/api/' });
     expect(NotificationService.teams({ recipientUrls: { ops: NotificationSecret.key('teams-ops'), dev: NotificationSecret.key('teams-dev') } })._toConfig())
       .toEqual({ recipientUrls: { dev: '$teams-dev', ops: '$teams-ops' } });
-    expect(NotificationService.email({ host: 'smtp.example.com', port: 587, from: 'releases@example.com', username: 'bot', password: NotificationSecret.key('smtp') })._toConfig())
+    expect(NotificationService.email({ host: 'smtp.example.com', port: 587, sender: 'releases@example.com', username: 'bot', password: NotificationSecret.key('smtp') })._toConfig())
       .toEqual({ host: 'smtp.example.com', port: 587, from: 'releases@example.com', username: 'bot', password: '$smtp' });
     expect(NotificationService.webhook({ name: 'hook', urlFromSecret: NotificationSecret.key('hook-url'), basicAuthUsername: 'bot', basicAuthPassword: NotificationSecret.key('hook-pw'), headers: { 'Content-Type': 'application/json' } })._toConfig())
       .toEqual({ url: '$hook-url', headers: [{ name: 'Content-Type', value: 'application/json' }], basicAuth: { username: 'bot', password: '$hook-pw' } });
-    const opsgenie = NotificationService.custom({ type: 'opsgenie', settings: { apiUrl: 'https://api.eu.opsgenie.com' }, secretSettings: { apiKeys: NotificationSecret.key('opsgenie') } });
+    const opsgenie = NotificationService.custom({ serviceType: 'opsgenie', settings: { apiUrl: 'https://api.eu.opsgenie.com' }, secretSettings: { apiKeys: NotificationSecret.key('opsgenie') } });
     expect([opsgenie._configKey(), opsgenie._toConfig()]).toEqual(['service.opsgenie', { apiKeys: '$opsgenie', apiUrl: 'https://api.eu.opsgenie.com' }]);
     expect(NotificationService.slack({ name: 'team-a', token })._configKey()).toEqual('service.slack.team-a');
   });
@@ -164,7 +164,7 @@ describe('NotificationService', () => {
     ['a token in the query', () => NotificationService.webhook({ name: 'h', url: 'https://hooks.example.com/x?token=abc123' }), /it is a URL with a credential in its query/],
     ['a literal Authorization header', () => NotificationService.webhook({ name: 'h', url: 'https://hooks.example.com', headers: { Authorization: 'Bearer abcdefghijkl' } }), /'headers\[0\].value' is written inline, but it is an Authorization header value/],
     ['a literal X-API-Key header', () => NotificationService.webhook({ name: 'h', url: 'https://hooks.example.com', headers: { 'X-API-Key': 'k' } }), /the header "X-API-Key" carries a credential/],
-    ['a custom credential setting', () => NotificationService.custom({ type: 'pagerdutyv2', settings: { serviceKeys: 'abc' } }), /the setting "serviceKeys" is a credential/],
+    ['a custom credential setting', () => NotificationService.custom({ serviceType: 'pagerdutyv2', settings: { serviceKeys: 'abc' } }), /the setting "serviceKeys" is a credential/],
     ['a Slack token in a plain setting', () => NotificationService.slack({ token, username: 'xoxb-123456789-abcdefgh' }), /'username' is written inline, but it is a Slack token/],
   ])('fails if a secret value is given inline: %s', (_name, make, message) => {
     expect(make).toThrow(message as RegExp);
@@ -181,10 +181,10 @@ describe('NotificationService', () => {
   });
 
   test('fails if the type is unknown, the name has a dot, the port is out of range, a setting is given twice, or Teams has no URL', () => {
-    expect(() => NotificationService.custom({ type: 'hipchat' })).toThrow(/'type' \("hipchat"\) is not a service type the controller knows .*use one of alertmanager, /);
+    expect(() => NotificationService.custom({ serviceType: 'hipchat' })).toThrow(/'serviceType' \("hipchat"\) is not a service type the controller knows .*use one of alertmanager, /);
     expect(() => NotificationService.slack({ name: 'slack.team', token })).toThrow(/'name' \("slack.team"\) is not a service name: .*without '\.'/);
-    expect(() => NotificationService.email({ host: 'h', port: 0, from: 'f' })).toThrow(/'port' \(0\) must be an integer between 1 and 65535/);
-    expect(() => NotificationService.custom({ type: 'opsgenie', settings: { apiKeys: '$x' }, secretSettings: { apiKeys: token } })).toThrow(/"apiKeys" is in both 'settings' and 'secretSettings'/);
+    expect(() => NotificationService.email({ host: 'h', port: 0, sender: 'f' })).toThrow(/'port' \(0\) must be an integer between 1 and 65535/);
+    expect(() => NotificationService.custom({ serviceType: 'opsgenie', settings: { apiKeys: '$x' }, secretSettings: { apiKeys: token } })).toThrow(/"apiKeys" is in both 'settings' and 'secretSettings'/);
     expect(() => NotificationService.teams({ recipientUrls: {} })).toThrow(/'recipientUrls' is empty/);
   });
 
