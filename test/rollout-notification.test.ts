@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ArgoRollout } from '../src/argo-rollout';
+import { CanaryApp } from '../src/canary-app';
 import { CanaryService } from '../src/canary-service';
 import { ExternalNotificationsConfig } from '../src/external-notifications-config';
 import { NotificationSecret } from '../src/notification-secret';
@@ -146,5 +147,24 @@ describe('subscriptions', () => {
     const long = NotificationService.slack({ name: 'a-very-long-service-name-for-the-releases-team', token: NotificationSecret.key('t') });
     expect(() => RolloutNotification.onRolloutStepCompleted(long.to('#x')))
       .toThrow(/has a name part of 82 characters; Kubernetes allows 63\. Shorten the trigger or the service name/);
+  });
+});
+
+describe('in a CanaryApp synth', () => {
+  test('several subscribing Rollouts pass; a configuration added after a synth counts in the next one', () => {
+    // GIVEN 3 services subscribed through one configuration
+    const app = new CanaryApp({ plans: false }); // renderFiles() writes nothing
+    const c = new Chart(app, 'shop', { namespace: 'shop' });
+    const config = new NotificationsConfig(c, 'n', { services: [slack] });
+    for (const id of ['a', 'b', 'c']) service(c, [RolloutNotification.onRolloutAborted(config.service('slack').to(`#${id}`))], id);
+    expect(Object.keys(app.renderFiles())).toEqual(['shop.k8s.yaml']);
+    // WHEN a subscription to a trigger that only a configuration added after the first synth defines
+    const t = NotificationTrigger.of({ name: 'on-skip-steps', send: [NotificationTemplate.of({ name: 'skip', message: 'fast rollback' })] });
+    const platform = new Chart(app, 'platform');
+    service(c, [RolloutNotification.on('on-skip-steps', NotificationService.named('audit').to())], 'd');
+    expect(() => app.renderFiles()).toThrow(/\[shop\/d\/Rollout\] 'notifications': .*neither the trigger "on-skip-steps" nor the service "audit" is defined/);
+    new NotificationsConfig(platform, 'n', { namespace: 'argo-rollouts', services: [NotificationService.webhook({ name: 'audit', url: 'https://audit.example.com' })], triggers: [t] });
+    // THEN the next synth sees it
+    expect(Object.keys(app.renderFiles()).sort()).toEqual(['platform.k8s.yaml', 'shop.k8s.yaml']);
   });
 });

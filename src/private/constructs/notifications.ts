@@ -25,9 +25,21 @@ export function markNotificationsConfig(scope: IConstruct, view: () => Notificat
   Object.defineProperty(scope, CONFIG_MARK, { value: view });
 }
 
+/**
+ * The configuration constructs of each construct list: during a synth `findAll(root)` returns the same list for the
+ * whole synth, so the app is searched once however many Rollouts subscribe; outside a synth every call gets a new list.
+ */
+const CONFIGS_OF_LIST = new WeakMap<IConstruct[], IConstruct[]>();
+
 /** The notifications configurations of the app of `scope`, in construct-tree order. */
 export function notificationsConfigs(scope: IConstruct): NotificationsConfigView[] {
-  return findAll(scope.node.root).filter(c => (c as any)[CONFIG_MARK]).map(c => (c as any)[CONFIG_MARK]());
+  const all = findAll(scope.node.root);
+  let configs = CONFIGS_OF_LIST.get(all);
+  if (!configs) {
+    configs = all.filter(c => (c as any)[CONFIG_MARK]);
+    CONFIGS_OF_LIST.set(all, configs);
+  }
+  return configs.map(c => (c as any)[CONFIG_MARK]());
 }
 
 /** The configurations the controller reads for a Rollout of `namespace`: its namespace's (self-service) and the controller's. */
