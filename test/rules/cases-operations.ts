@@ -30,6 +30,9 @@ function subscribe(m: any[], key: string, value: string, namespace = NS): void {
 
 const config = (m: any[]) => m.find(o => o.kind === 'ConfigMap');
 
+/** Adds the notifications ConfigMap with `key` set to `value`. */
+const withData = (key: string, value: string) => (m: any[]) => { m.push(notificationsConfigMap()); config(m).data[key] = value; };
+
 export const OPERATIONS_BAD: BadCase[] = [
   {
     name: 'a subscription names a service as type and name',
@@ -54,7 +57,7 @@ export const OPERATIONS_BAD: BadCase[] = [
   {
     name: 'a notifications ConfigMap has a service of an unknown type',
     code: 'CR151',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['service.hipchat'] = 'token: $hipchat-token\n'; },
+    mutate: withData('service.hipchat', 'token: $hipchat-token\n'),
     message: /the service type "hipchat" is not one the controller knows .*cannot read this configuration at all/,
     path: "data['service.hipchat']",
     object: 'ConfigMap shop/argo-rollouts-notification-configmap',
@@ -62,31 +65,31 @@ export const OPERATIONS_BAD: BadCase[] = [
   {
     name: 'a trigger of a notifications ConfigMap is a mapping, not a list',
     code: 'CR151',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['trigger.on-rollout-aborted'] = 'send: [rollout-aborted]\n'; },
+    mutate: withData('trigger.on-rollout-aborted', 'send: [rollout-aborted]\n'),
     message: /a trigger is a YAML list of conditions/,
   },
   {
     name: 'a trigger condition sends no template',
     code: 'CR151',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['trigger.on-rollout-aborted'] = '- when: rollout.status.phase == "Degraded"\n'; },
+    mutate: withData('trigger.on-rollout-aborted', '- when: rollout.status.phase == "Degraded"\n'),
     message: /condition 0 has no 'send' list/,
   },
   {
     name: 'a template of a notifications ConfigMap is not YAML',
     code: 'CR151',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['template.rollout-aborted'] = 'message: [unclosed\n'; },
+    mutate: withData('template.rollout-aborted', 'message: [unclosed\n'),
     message: /the value is not YAML/,
   },
   {
     name: 'a service key has four parts',
     code: 'CR151',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['service.slack.team.a'] = 'token: $t\n'; },
+    mutate: withData('service.slack.team.a', 'token: $t\n'),
     message: /a service key is 'service.<type>' or 'service.<type>.<name>'/,
   },
   {
     name: 'a trigger sends a template the ConfigMap does not define',
     code: 'CR152',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['trigger.on-rollout-aborted'] = '- send: [rollout-abortd]\n'; },
+    mutate: withData('trigger.on-rollout-aborted', '- send: [rollout-abortd]\n'),
     message: /the trigger "on-rollout-aborted" sends the template "rollout-abortd", which this ConfigMap does not define/,
     path: "data['trigger.on-rollout-aborted']",
   },
@@ -127,43 +130,37 @@ export const OPERATIONS_BAD: BadCase[] = [
   {
     name: 'a Slack token is written in the notifications ConfigMap',
     code: 'CR315',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['service.slack'] = 'token: xoxb-1234567890-abcdefghijkl\n'; },
+    mutate: withData('service.slack', 'token: xoxb-1234567890-abcdefghijkl\n'),
     message: /the service "slack" has a credential written inline: it is a Slack token/,
     path: "data['service.slack'].token",
   },
   {
     name: 'a Slack incoming-webhook URL is written in the notifications ConfigMap',
     code: 'CR315',
-    mutate: m => {
-      m.push(notificationsConfigMap());
-      config(m).data['service.webhook.deploy-log'] = 'url: https://hooks.slack.com/services/T000/B000/XXXXXXXX\n';
-    },
+    mutate: withData('service.webhook.deploy-log',
+      'url: https://hooks.slack.com/services/T000/B000/XXXXXXXX\n'),
     message: /it is a Slack incoming-webhook URL/,
     path: "data['service.webhook.deploy-log'].url",
   },
   {
     name: 'an Authorization header of a webhook has a literal value',
     code: 'CR315',
-    mutate: m => {
-      m.push(notificationsConfigMap());
-      config(m).data['service.webhook.deploy-log'] = 'url: https://deploy-log.example.com/events\nheaders:\n  - name: Authorization\n    value: s3cr3t-value\n';
-    },
+    mutate: withData('service.webhook.deploy-log',
+      'url: https://deploy-log.example.com/events\nheaders:\n  - name: Authorization\n    value: s3cr3t-value\n'),
     message: /the header "Authorization" carries a credential/,
     path: "data['service.webhook.deploy-log'].headers[0].value",
   },
   {
     name: 'a password setting has a literal value',
     code: 'CR315',
-    mutate: m => { m.push(notificationsConfigMap()); config(m).data['service.email'] = 'host: smtp.example.com\nport: 587\nusername: bot\npassword: hunter22\n'; },
+    mutate: withData('service.email', 'host: smtp.example.com\nport: 587\nusername: bot\npassword: hunter22\n'),
     message: /the setting "password" is a credential/,
   },
   {
     name: 'a URL with a user name and password is in the notifications ConfigMap',
     code: 'CR315',
-    mutate: m => {
-      m.push(notificationsConfigMap());
-      config(m).data['service.webhook.deploy-log'] = 'url: https://bot:hunter22@deploy-log.example.com/events\n';
-    },
+    mutate: withData('service.webhook.deploy-log',
+      'url: https://bot:hunter22@deploy-log.example.com/events\n'),
     message: /it is a URL with a user name and password/,
   },
   {
