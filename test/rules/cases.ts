@@ -1,6 +1,6 @@
 // Bad inputs (each a mutation of the valid baseline) and near misses for the rule tests.
-import { computeIgnoreDifferences } from '../../src/private/argocd/ignore';
 import { OPERATIONS_BAD, OPERATIONS_GOOD } from './cases-operations';
+import { computeIgnoreDifferences } from '../../src/private/argocd/ignore';
 import { analysisTemplate, FQDN, get, NS, REVISION } from '../support/canary-fixture';
 
 export interface BadCase {
