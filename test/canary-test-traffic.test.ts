@@ -8,9 +8,9 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { App, Chart, Duration } from 'cdk8s';
 import { AnalysisTemplate, CanaryRules, CanaryService, CanaryStep, CanaryTestTraffic, MetricProvider, RolloutPlan } from '../src';
+import { validateManifests } from './support/schema';
 import { istioKey, progress, RolloutTraffic } from '../src/private/argocd/controller';
 import { objectKey } from '../src/private/argocd/json';
-import { validateManifests } from './support/schema';
 
 function shop(options: { route?: boolean; smokePaths?: string[] } = {}) {
   const app = new App();

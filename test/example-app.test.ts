@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { runProgram } from '../scripts/render-docs';
 import { CanaryRules, RolloutPlan } from '../src';
+import { outputScenarios, scenarioFailures } from './support/argocd-scenarios';
 import { findAll, findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 
@@ -36,6 +37,22 @@ test('every object is schema-valid and the rule catalog finds nothing', () => {
     const manifests = validateManifests(objects(f));
     expect(CanaryRules.check(manifests).map(x => CanaryRules.format(x))).toEqual([]);
   }
+});
+
+test('the rule catalog, Argo CD rules included, finds nothing in each Application together with what it deploys', () => {
+  for (const app of objects('argocd.k8s.yaml')) {
+    const deployed = objects(app.spec.source.directory.include);
+    expect(CanaryRules.check([app, ...deployed]).map(x => CanaryRules.format(x))).toEqual([]);
+  }
+});
+
+test('each Argo CD Application passes S1-S5 of the sync model on both Argo CD version families, for both Rollouts it deploys', () => {
+  const apps = outputScenarios(files);
+  expect(apps.map(a => [a.application, a.deploys, new Set(a.results.map(r => r.rollout))])).toEqual([
+    ['shop-staging', ['shop-staging.k8s.yaml'], new Set(['storefront', 'cart'])],
+    ['shop-production', ['shop-production.k8s.yaml'], new Set(['storefront', 'cart'])],
+  ]);
+  expect(apps.flatMap(a => scenarioFailures(a.results))).toEqual([]);
 });
 
 describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
@@ -104,14 +121,12 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     const ns = ro.metadata.namespace;
     const vsIgnore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService' && d.name === 'storefront' && d.namespace === ns);
     expect(vsIgnore.jqPathExpressions).toEqual([
-      '.spec.http[].route[].weight',
-      '.spec.http[] | select(.name == "canary-by-header")',
-      '.spec.http[] | select(.name == "canary-tests")',
-      '.spec.http[] | select(.name == "mirror-reads")',
+      '.spec.http[]?.route[]?.weight',
+      '.spec.http[]? | select(.name == "canary-by-header" or .name == "canary-tests" or .name == "mirror-reads")',
     ]);
     const cartIgnore = app.spec.ignoreDifferences.find((d: any) => d.kind === 'VirtualService' && d.name === 'cart' && d.namespace === ns);
-    expect(cartIgnore.jqPathExpressions).toEqual(['.spec.http[].route[].weight']);
-    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true']));
+    expect(cartIgnore.jqPathExpressions).toEqual(['.spec.http[]?.route[]?.weight']);
+    expect(app.spec.syncPolicy.syncOptions).toEqual(['ApplyOutOfSyncOnly=true']);
     expect(app.spec.source.directory.include).toEqual(`${env}.k8s.yaml`);
   });
 
@@ -131,6 +146,31 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
     expect(findOne(m, 'AnalysisTemplate', 'cart-success-rate').spec.dryRun).toEqual([{ metricName: '^datadog-success-rate$' }]);
   });
 
+  test('each service tells the environment\'s Slack channel about aborts and failed or errored analyses, and rolls back fast', () => {
+    const m = manifests();
+    const config = findOne(m, 'ConfigMap', 'argo-rollouts-notification-configmap');
+    const channel = env === 'shop-production' ? '#shop-releases' : '#shop-staging';
+    // the Slack service refers to the token in the notifications Secret, which is not in the output
+    expect(config.data['service.slack']).toMatch(/^token: \$slack-token\n/);
+    expect(findAll(m, 'Secret')).toEqual([]);
+    for (const ro of findAll(m, 'Rollout')) {
+      expect(ro.metadata.namespace).toEqual(config.metadata.namespace);
+      const subscriptions = Object.entries(ro.metadata.annotations).filter(([k]) => k.startsWith('notifications.argoproj.io/'));
+      expect(subscriptions).toEqual(['on-analysis-run-error', 'on-analysis-run-failed', 'on-rollout-aborted']
+        .map(t => [`notifications.argoproj.io/subscribe.${t}.slack`, channel]));
+      // every subscribed trigger is defined next to the service, and sends a template of the same ConfigMap
+      for (const [key] of subscriptions) {
+        const trigger = key.split('.')[3]; // notifications.argoproj.io/subscribe.<trigger>.<service>
+        const sends = YAML.parse(config.data[`trigger.${trigger}`]).flatMap((c: any) => c.send);
+        expect(sends.map((t: string) => config.data[`template.${t}`] !== undefined)).toEqual(sends.map(() => true));
+      }
+      expect(ro.spec.rollbackWindow).toEqual({ revisions: 3 });
+      expect(ro.spec.revisionHistoryLimit).toBeUndefined(); // the default, 10, holds the window
+      expect(RolloutPlan.fromManifests(m, ro.metadata.name).rollback.fastRollbackRevisions).toBe(3);
+    }
+    expect(files[`${env}.plan.md`]).toContain('| one of the last 3 revisions, after a promotion | revert in git (`rollbackWindow`) |');
+  });
+
   test('sync waves: prerequisites before routing before the Rollout, nothing after it', () => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
     for (const o of manifests()) {
@@ -143,6 +183,7 @@ describe.each(['shop-staging', 'shop-production'])('%s', (env) => {
         AuthorizationPolicy: -2,
         PodDisruptionBudget: -2,
         ServiceAccount: -2,
+        ConfigMap: -2,
         VirtualService: -1,
         Rollout: 0,
       };

@@ -9,8 +9,10 @@
 // 10%, and a web check of the payment provider's status page. The cart tries out a Datadog metric (dry run) next to
 // its Prometheus one.
 //
-// Staging releases quickly (short pauses); production slowly. An Argo CD Application per environment
-// deploys its chart from the GitOps repository. Run `npx projen synth` to write dist/shop-staging.k8s.yaml,
+// Staging releases quickly (short pauses); production slowly. Each environment tells its Slack channel when a
+// release is aborted or an analysis fails or errors, and can go back to one of its last 3 releases without
+// re-running the steps (rollbackWindow, docs/rollback.md). An Argo CD Application per environment deploys its
+// chart from the GitOps repository. Run `npx projen synth` to write dist/shop-staging.k8s.yaml,
 // dist/shop-production.k8s.yaml and dist/argocd.k8s.yaml (the layout of docs/gitops-layout.md; the committed
 // copy is examples/shop/manifests/).
 import { Chart, ChartProps, Duration } from 'cdk8s';
@@ -18,7 +20,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AnalysisMetric, AnalysisTemplate, ArgoCdApplication, CanaryApp, CanaryService, CanaryStep, CanaryTestTraffic, DatadogIstioMetrics, IstioGateway,
-  IstioMetrics, LoadBalancerAlgorithm, MetricCondition, StringMatch, SyncWave, TrafficPolicy,
+  IstioMetrics, LoadBalancerAlgorithm, MetricCondition, NotificationSecret, NotificationService, NotificationsConfig, RolloutNotification,
+  StringMatch, SyncWave, TrafficPolicy,
 } from '../../src';
 
 /** What differs between environments. */
@@ -31,6 +34,8 @@ export interface ShopEnvironmentProps extends ChartProps {
   readonly replicas: number;
   /** How long each canary step is observed before the next weight increase. */
   readonly stepPause: Duration;
+  /** The Slack channel that hears about aborted releases and failed analyses. */
+  readonly releasesChannel: string;
   /** Request rate the storefront receives (for the rollout plan's exposure estimate). */
   readonly storefrontRequestsPerSecond: number;
   /** Image tags released in this environment. */
@@ -110,6 +115,19 @@ export class ShopEnvironment extends Chart {
       tls: { credentialName: `${props.namespace}-shop-tls` },
     });
 
+    // The environment's own notifications configuration (the controller runs with
+    // --self-service-notification-enabled). The Slack token stays in the Secret argo-rollouts-notification-secret,
+    // created outside git; the ConfigMap only refers to it.
+    const notifications = new NotificationsConfig(this, 'notifications', {
+      services: [NotificationService.slack({ token: NotificationSecret.key('slack-token'), username: 'shop releases' })],
+    });
+    const releases = notifications.service('slack').to(props.releasesChannel);
+    const alerts = [
+      RolloutNotification.onRolloutAborted(releases),
+      RolloutNotification.onAnalysisRunFailed(releases),
+      RolloutNotification.onAnalysisRunError(releases),
+    ];
+
     // Each service runs as its own identity, so that the cart can allow exactly the storefront.
     const identity = (name: string) => new kplus.ServiceAccount(this, `${name}-sa`, {
       metadata: { name, annotations: { [SyncWave.ANNOTATION]: `${SyncWave.PREREQUISITES}` } },
@@ -121,6 +139,8 @@ export class ShopEnvironment extends Chart {
       replicas: props.replicas,
       expectedRequestsPerSecond: props.storefrontRequestsPerSecond,
       steps: storefrontSteps,
+      notifications: alerts,
+      rollbackWindow: 3,
       gateway,
       serviceAccount: identity('storefront'),
       // only the ingress gateway (bound above) and workloads of this namespace may call the storefront
@@ -150,6 +170,8 @@ export class ShopEnvironment extends Chart {
       replicas: props.replicas,
       steps,
       analysis: { templates: [cartAnalysis] },
+      notifications: alerts,
+      rollbackWindow: 3,
       serviceAccount: identity('cart'),
       // only the storefront may call the cart
       authorization: { serviceAccounts: [`${props.namespace}/storefront`] },
@@ -168,6 +190,7 @@ const staging = new ShopEnvironment(app, 'shop-staging', {
   host: 'staging.shop.example.com',
   replicas: 2,
   stepPause: Duration.minutes(3),
+  releasesChannel: '#shop-staging',
   storefrontRequestsPerSecond: 5,
   storefrontTag: '2.8.0',
   cartTag: '1.12.1',
@@ -177,6 +200,7 @@ const production = new ShopEnvironment(app, 'shop-production', {
   host: 'shop.example.com',
   replicas: 4,
   stepPause: Duration.minutes(10),
+  releasesChannel: '#shop-releases',
   storefrontRequestsPerSecond: 400,
   storefrontTag: '2.7.3',
   cartTag: '1.12.1',

@@ -14,6 +14,8 @@ export type Outcome = 'aborts' | 'completes-first' | 'promoted-first' | 'cannot-
 
 export interface ModelOptions {
   readonly requestsPerSecond?: number;
+  /** With Istio traffic routing: what a route edit applied from git mid-canary does, step by step. */
+  readonly trafficEdit?: MTrafficEdit;
 }
 
 export interface MStep {
@@ -101,6 +103,32 @@ export interface MWarning {
   readonly stepIndex?: number;
 }
 
+/** What a route edit applied from git at one step does to the canary (see private/argocd/traffic-edit.ts). */
+export interface MTrafficEditStep {
+  readonly index: number;
+  readonly weightsFlapped: boolean;
+  readonly managedRoutesLost: string[];
+  readonly managedRoutesFlapped: string[];
+}
+
+/** Route edits during the canary: per step, or why that cannot be computed. */
+export interface MTrafficEdit {
+  /** The VirtualServices of the Rollout, as `namespace/name`. */
+  readonly virtualServices: string[];
+  readonly steps?: MTrafficEditStep[];
+  readonly reason?: string;
+}
+
+/** What a rollback does: the Rollout's rollbackWindow and revision history. */
+export interface MRollback {
+  /** `spec.rollbackWindow.revisions`; undefined when not set (or not a positive integer). */
+  readonly windowRevisions?: number;
+  /** `spec.revisionHistoryLimit`, or the controller's default. */
+  readonly revisionHistoryLimit: number;
+  /** How many previous revisions a rollback reaches fast: the window, within the kept history (0 without a window). */
+  readonly fastRevisions: number;
+}
+
 export interface MPlan {
   readonly rolloutName: string;
   readonly namespace?: string;
@@ -118,4 +146,7 @@ export interface MPlan {
   readonly minimumTimeExcludingUnbounded: number;
   readonly manualPauses: number;
   readonly requestsPerSecond?: number;
+  /** With Istio traffic routing: what a route edit applied from git mid-canary does, step by step. */
+  readonly trafficEdit?: MTrafficEdit;
+  readonly rollback: MRollback;
 }

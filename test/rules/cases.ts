@@ -1,4 +1,6 @@
 // Bad inputs (each a mutation of the valid baseline) and near misses for the rule tests.
+import { OPERATIONS_BAD, OPERATIONS_GOOD } from './cases-operations';
+import { computeIgnoreDifferences } from '../../src/private/argocd/ignore';
 import { analysisTemplate, FQDN, get, NS, REVISION } from '../support/canary-fixture';
 
 export interface BadCase {
@@ -31,6 +33,32 @@ const svc = (m: any[]) => get(m, 'Service');
 const at = (m: any[]) => get(m, 'AnalysisTemplate', 'shop-success-rate');
 const container = (m: any[]) => ro(m).spec.template.spec.containers[0];
 const primary = (m: any[]) => vs(m).spec.http[0];
+
+/** Adds the Argo CD Application that ArgoCdApplication generates for the set (computed ignore rules, its sync options), edited. */
+function application(m: any[], edit: (app: any) => void = () => undefined): void {
+  const app = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/gitops.git', path: 'apps/shop', targetRevision: 'HEAD' },
+      destination: { server: 'https://kubernetes.default.svc' },
+      ignoreDifferences: computeIgnoreDifferences(m.map(manifest => ({ manifest, namespace: manifest.metadata?.namespace }))),
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ApplyOutOfSyncOnly=true'] },
+    },
+  };
+  edit(app);
+  m.push(app);
+}
+
+/** Adds the Application with one more ignoreDifferences entry (its index is 2: after the DestinationRule and VirtualService). */
+function applicationWith(m: any[], entry: any): void {
+  application(m, app => app.spec.ignoreDifferences.push({ group: 'networking.istio.io', kind: 'VirtualService', ...entry }));
+}
+
+/** A route without name to the stable subset. */
+const unnamedRoute = (prefix: string) => ({ match: [{ uri: { prefix } }], route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } }, weight: 100 }] });
 
 function extraTemplate(name: string, metricName: string, args: any[] = []): any {
   const t = analysisTemplate();
@@ -93,6 +121,7 @@ function addTestTraffic(m: any[], withRoute = true): any {
 }
 
 export const BAD: BadCase[] = [
+  ...OPERATIONS_BAD,
   // --- CR1xx
   {
     name: 'both virtualService and virtualServices are set',
@@ -885,9 +914,94 @@ export const BAD: BadCase[] = [
     mutate: m => { addTestTraffic(m); vs(m).spec.gateways = ['shop']; },
     message: /which are bound to gateways only/,
   },
+  // --- CR4xx
+  {
+    name: 'an Application turns RespectIgnoreDifferences on',
+    code: 'CR401',
+    mutate: m => application(m, app => app.spec.syncPolicy.syncOptions.push('RespectIgnoreDifferences=true')),
+    message: /"RespectIgnoreDifferences=true" makes every sync apply the live copy of each list that holds an ignored field.*argo-cd#17694 and #23283.*strips the subsets' rollouts-pod-template-hash labels/,
+    path: 'spec.syncPolicy.syncOptions[1]',
+    object: 'Application argocd/shop',
+  },
+  {
+    name: 'an ignore entry lists managedFieldsManagers for VirtualServices',
+    code: 'CR402',
+    mutate: m => applicationWith(m, { managedFieldsManagers: ['rollouts-controller'] }),
+    message: /managedFieldsManagers "rollouts-controller" on VirtualService objects: Istio's lists are atomic.*argo-rollouts#3854/,
+    path: 'spec.ignoreDifferences[2].managedFieldsManagers',
+  },
+  {
+    name: 'an ignore entry hides the subsets',
+    code: 'CR403',
+    mutate: m => application(m, app => app.spec.ignoreDifferences[0].jsonPointers.push('/spec/subsets')),
+    message: /the jsonPointer "\/spec\/subsets" selects all subsets \(spec.subsets\) of DestinationRule shop\/shop as committed to git/,
+    path: 'spec.ignoreDifferences[0].jsonPointers[1]',
+  },
+  {
+    name: 'a route in git has the name of a managed route, which the computed rule then hides',
+    code: 'CR403',
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
+      vs(m).spec.http.push({ name: 'beta', ...unnamedRoute('/beta') });
+      application(m);
+    },
+    message: /the jq expression ".spec.http\[\]\? \| select\(.name == \\"beta\\"\)" selects the http route "beta" \(spec.http\[1\]\) of VirtualService shop\/shop/,
+    path: 'spec.ignoreDifferences[1].jqPathExpressions[1]',
+  },
+  {
+    name: 'a jq rule iterates with [] instead of []?',
+    code: 'CR404',
+    mutate: m => applicationWith(m, { jqPathExpressions: ['.spec.http[].route[].weight'] }),
+    message: /the jq expression ".spec.http\[\].route\[\].weight" iterates with "\[\]".*Cannot iterate over null/,
+    path: 'spec.ignoreDifferences[2].jqPathExpressions[0]',
+  },
+  {
+    name: 'a jq rule selects a managed route by a name no step adds',
+    code: 'CR405',
+    mutate: m => applicationWith(m, { jqPathExpressions: ['.spec.http[]? | select(.name == "canary-header")'] }),
+    message: /selects the http route "canary-header", which is neither a route of VirtualService shop\/shop in git nor a managed route .*\(its managed routes: none\)/,
+  },
+  {
+    name: 'two unnamed http routes in a VirtualService whose Rollout sets managedRoutes',
+    code: 'CR406',
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
+      vs(m).spec.http.push(unnamedRoute('/a'), unnamedRoute('/b'));
+    },
+    message: /2 http routes have no name \(spec.http\[1\], \[2\]\) and Rollout shop\/shop sets managedRoutes.*the 2 routes become 4, then 16/,
+    object: 'VirtualService shop/shop',
+  },
+  {
+    name: 'a JSON pointer names a route by position',
+    code: 'CR407',
+    mutate: m => applicationWith(m, { jsonPointers: ['/spec/http/0/route/1/weight'] }),
+    message: /the jsonPointer "\/spec\/http\/0\/route\/1\/weight" names a route by its position.*argo-rollouts#2463/,
+  },
+  {
+    name: 'an Application ignores fields of Istio objects without ApplyOutOfSyncOnly',
+    code: 'CR408',
+    mutate: m => application(m, app => { app.spec.syncPolicy.syncOptions = ['CreateNamespace=true']; }),
+    message: /lack "ApplyOutOfSyncOnly=true": every sync, for example of a new image, then re-applies the VirtualServices/,
+    path: 'spec.syncPolicy.syncOptions',
+  },
 ];
 
 export const GOOD: GoodCase[] = [
+  // --- CR4xx
+  { name: 'the Application ArgoCdApplication generates', codes: ['CR401', 'CR402', 'CR403', 'CR404', 'CR405', 'CR406', 'CR407', 'CR408'], mutate: m => application(m) },
+  {
+    name: 'an extra rule with []? on a field inside the primary route, and RespectIgnoreDifferences=false',
+    codes: ['CR401', 'CR403', 'CR404', 'CR405'],
+    mutate: m => application(m, app => {
+      app.spec.syncPolicy.syncOptions.push('RespectIgnoreDifferences=false');
+      app.spec.ignoreDifferences.push({ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[]? | select(.name == "primary") | .timeout'] });
+    }),
+  },
+  { name: 'one unnamed http route with managedRoutes', codes: ['CR406'], mutate: m => { canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }]; vs(m).spec.http.push(unnamedRoute('/a')); } },
+  { name: 'a JSON pointer into a label of the DestinationRule', codes: ['CR407', 'CR403'], mutate: m => application(m, app => app.spec.ignoreDifferences[0].jsonPointers.push('/spec/subsets/0/labels/tier')) },
+  { name: 'an Application without Istio rules and without ApplyOutOfSyncOnly', codes: ['CR408', 'CR401'], mutate: m => application(m, app => { app.spec.ignoreDifferences = []; app.spec.syncPolicy.syncOptions = ['RespectIgnoreDifferences=true']; }) },
+
+  ...OPERATIONS_GOOD,
   { name: 'virtualServices with one entry', codes: ['CR101', 'CR102', 'CR103'], mutate: m => { istio(m).virtualServices = [istio(m).virtualService]; delete istio(m).virtualService; } },
   { name: 'the VirtualService named as <name>.<namespace>', codes: ['CR102'], mutate: m => { istio(m).virtualService.name = 'shop.shop'; } },
   { name: 'routes omitted with a single route', codes: ['CR103', 'CR104'], mutate: m => { delete istio(m).virtualService.routes; } },
