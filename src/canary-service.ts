@@ -17,6 +17,7 @@ import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './priva
 import { attachRules } from './private/synth/chart-rules';
 import { countServiceForWarmUp } from './private/synth/warm-up';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
+import { RolloutNotification } from './rollout-notification';
 import { RoutePolicy } from './route-policy';
 import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
@@ -197,6 +198,21 @@ export interface CanaryServiceProps {
    * @default - not declared
    */
   readonly expectedRequestsPerSecond?: number;
+  /**
+   * Notifications of the release (see `ArgoRolloutProps.notifications`).
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
+  /**
+   * Fast rollback to one of the last `rollbackWindow` revisions (see `ArgoRolloutProps.rollbackWindow`).
+   * @default - none: going back to any revision but the stable one runs the whole release
+   */
+  readonly rollbackWindow?: number;
+  /**
+   * How many old ReplicaSets the controller keeps (see `ArgoRolloutProps.revisionHistoryLimit`).
+   * @default - Argo Rollouts' default (10)
+   */
+  readonly revisionHistoryLimit?: number;
 }
 
 /**
@@ -289,6 +305,9 @@ export class CanaryService extends Construct {
       dynamicStableScale: props.dynamicStableScale,
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
+      notifications: props.notifications,
+      rollbackWindow: props.rollbackWindow,
+      revisionHistoryLimit: props.revisionHistoryLimit,
     });
     this.container = this.rollout.addContainer({
       name: 'main',

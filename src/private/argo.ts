@@ -250,3 +250,9 @@ export function assertArgName(prop: string, name: string): void {
       + 'starting and ending with a letter or digit (for example "service-name"); it is referenced as {{args.<name>}}');
   }
 }
+
+// -------------------------------------------------------------------------------------------------
+// Revision history
+
+/** How many old ReplicaSets the controller keeps when `revisionHistoryLimit` is not set (utils/defaults DefaultRevisionHistoryLimit). */
+export const DEFAULT_REVISION_HISTORY_LIMIT = 10;

@@ -6,6 +6,7 @@ const W = RuleSeverity.WARNING;
 const ARGO = RuleSource.ARGO_ROLLOUTS;
 const ISTIO = RuleSource.ISTIO;
 const LIB = RuleSource.LIBRARY;
+const ARGOCD = RuleSource.ARGO_CD;
 
 const VALIDATION = 'argo-rollouts: pkg/apis/rollouts/validation/validation.go';
 const REFERENCES = 'argo-rollouts: pkg/apis/rollouts/validation/validation_references.go';
@@ -13,6 +14,13 @@ const ISTIO_RECONCILER = 'argo-rollouts: rollout/trafficrouting/istio/istio.go';
 const ANALYSIS = 'argo-rollouts: utils/analysis/helpers.go, rollout/controller.go';
 const ISTIO_VALIDATION = 'istio: pkg/config/validation/validation.go';
 const ISTIO_VS_VALIDATION = 'istio: pkg/config/validation/virtualservice.go';
+const WEB = 'argo-rollouts: metricproviders/webmetric/webmetric.go';
+const DATADOG = 'argo-rollouts: metricproviders/datadog/datadog.go';
+const JOB = 'argo-rollouts: metricproviders/job/job.go, analysis/analysis.go';
+const ARGOCD_NORMALIZER = 'argo-cd: util/argo/normalizers/diff_normalizer.go';
+const ARGOCD_SYNC = 'argo-cd: controller/sync.go (normalizeTargetResources)';
+const NOTIFY_RECORD = 'argo-rollouts: utils/record/record.go (sendNotifications)';
+const NOTIFY_CONFIG = 'notifications-engine v0.5.0: pkg/api/config.go (ParseConfig), pkg/services/services.go, pkg/triggers/service.go';
 
 function rule(code: string, severity: RuleSeverity, source: RuleSource, title: string, upstream: string): RuleInfo {
   return { code, severity, source, title, upstream, docs: `docs/rules.md#${code.toLowerCase()}` };
@@ -52,6 +60,15 @@ export const CATALOG: RuleInfo[] = [
   rule('CR129', E, ARGO, 'every {{args.name}} placeholder in a metric names a declared argument', 'argo-rollouts: utils/template/template.go'),
   rule('CR130', E, ARGO, 'setCanaryScale, setHeaderRoute, setMirrorRoute and experiment weights have traffic routing that supports them', VALIDATION),
   rule('CR131', E, ARGO, 'AnalysisTemplate metrics have settings the analysis controller accepts', 'argo-rollouts: utils/analysis/factory.go, analysis/analysis.go'),
+  rule('CR140', E, ARGO, 'a web metric\'s jsonPath parses as Kubernetes JSONPath and is one action that selects a value', `${WEB}; kubernetes client-go: util/jsonpath/parser.go`),
+  rule('CR141', E, ARGO, 'a web metric sends a body only with POST or PUT, and not both body and jsonBody', WEB),
+  rule('CR142', E, ARGO, 'a Datadog metric sets query or queries (several with a formula) as the provider accepts them', DATADOG),
+  rule('CR143', W, ARGO, 'a Datadog metric uses API v2', DATADOG),
+  rule('CR150', E, ARGO, 'a subscription annotation names one trigger and one service, and recipients for a service that needs them', `notifications-engine v0.5.0: pkg/subscriptions/annotations.go; ${NOTIFY_RECORD}`),
+  rule('CR151', E, ARGO, 'every service, trigger and template of a notifications ConfigMap is one the controller can read', NOTIFY_CONFIG),
+  rule('CR152', E, ARGO, 'every template a trigger sends is defined in the same notifications ConfigMap', 'notifications-engine v0.5.0: pkg/templates/service.go (FormatNotification)'),
+  rule('CR153', W, ARGO, 'a subscribed trigger and service are defined together in a notifications ConfigMap the controller reads for the Rollout', `${NOTIFY_RECORD}; notifications-engine v0.5.0: pkg/api/factory.go`),
+  rule('CR154', E, ARGO, 'subscription annotations are on the Rollout, not on its pod metadata', NOTIFY_RECORD),
 
   // --- CR2xx: Istio webhook and istioctl analyze
   rule('CR201', E, ISTIO, 'a destination subset is defined in the DestinationRule for its host (IST0101)', 'istio: pkg/config/analysis/analyzers/virtualservice/destinationrules.go'),
@@ -92,6 +109,25 @@ export const CATALOG: RuleInfo[] = [
   rule('CR305', E, LIB, 'every container that serves a Service port has a readinessProbe', 'cdk8s-canary'),
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
+  rule('CR315', E, LIB, 'no credential is written inline in a notifications ConfigMap: secrets are `$key` references', 'cdk8s-canary; notifications-engine v0.5.0: pkg/api/config.go (replaceServiceConfigSecrets)'),
+  rule('CR316', E, LIB, 'the notifications Secret is not in the manifests with its values', 'cdk8s-canary'),
+  rule('CR317', E, LIB, 'rollbackWindow.revisions is at most revisionHistoryLimit', 'cdk8s-canary; argo-rollouts: rollout/sync.go (isRollbackWithinWindow, reconcileRevisionHistoryLimit)'),
+  rule('CR318', E, LIB, 'a web metric calls a host outside the cluster over https', WEB),
+  rule('CR319', E, LIB, 'header values that look like credentials come from Secrets, not from the manifest', 'argo-rollouts: utils/analysis/factory.go (ResolveMetricArgs)'),
+  rule('CR320', E, LIB, 'a web or Datadog metric has conditions, and no data is never a success', 'argo-rollouts: utils/evaluate/evaluate.go'),
+  rule('CR321', E, LIB, 'a Job metric with an interval has a count', JOB),
+  rule('CR322', W, LIB, 'a Job metric\'s Job has an activeDeadlineSeconds no longer than the metric\'s interval', JOB),
+  rule('CR323', E, LIB, 'canary test traffic goes through a header route in force on a mesh VirtualService, from a pod with a sidecar', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute)'),
+
+  // --- CR4xx: Argo CD (sync options and ignoreDifferences of the Applications that deliver canaries)
+  rule('CR401', W, ARGOCD, 'RespectIgnoreDifferences is not turned on for Istio objects', `${ARGOCD_SYNC}, argo-cd#17694, #23283`),
+  rule('CR402', E, ARGOCD, 'no managedFieldsManagers on VirtualServices and DestinationRules', 'argo-cd: util/argo/managedfields/managed_fields.go, argo-rollouts#3854'),
+  rule('CR403', E, ARGOCD, 'an ignore rule does not hide a whole route list, route, destination, subset list or subset that git holds', ARGOCD_NORMALIZER),
+  rule('CR404', W, ARGOCD, 'jq ignore rules iterate with `[]?`, not `[]`', `${ARGOCD_NORMALIZER} (a failing expression is skipped)`),
+  rule('CR405', W, ARGOCD, 'an ignore rule that selects http routes by name names a route of git or a managed route of a Rollout', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (SetHeaderRoute, SetMirrorRoute)'),
+  rule('CR406', E, ARGOCD, 'a VirtualService whose Rollout sets managedRoutes has at most one unnamed http route', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (orderRoutes)'),
+  rule('CR407', W, ARGOCD, 'ignore rules do not point at VirtualService routes by position', 'argo-rollouts: rollout/trafficrouting/istio/istio.go (orderRoutes), argo-rollouts#2463'),
+  rule('CR408', E, ARGOCD, 'an Application that ignores fields of Istio objects syncs with ApplyOutOfSyncOnly=true', 'gitops-engine: pkg/sync/sync_context.go'),
 ];
 
 const BY_CODE = new Map(CATALOG.map(r => [r.code, r]));

@@ -1,14 +1,4 @@
-import { computeIgnoreDifferences, groupOf } from '../../src/private/argocd-ignore';
-
-describe('groupOf', () => {
-  test('gives the API group of an apiVersion, or "" for the core group', () => {
-    expect(groupOf('networking.istio.io/v1')).toBe('networking.istio.io');
-    expect(groupOf('a/b/c')).toBe('a');
-    expect(groupOf('v1')).toBe('');
-    expect(groupOf('')).toBe('');
-    expect(groupOf(undefined)).toBe('');
-  });
-});
+import { computeIgnoreDifferences, HASH_LABEL_JQ, MANAGED_BY_POINTER } from '../../../src/private/argocd/ignore';
 
 describe('computeIgnoreDifferences', () => {
   test('a Rollout without namespace: the first VirtualService of that name, in input order, gets the entry', () => {
@@ -21,5 +11,10 @@ describe('computeIgnoreDifferences', () => {
     };
     const entries = computeIgnoreDifferences([{ manifest: ro }, { manifest: vs('b'), namespace: 'b' }, { manifest: vs('a'), namespace: 'a' }]);
     expect(entries.map(e => `${e.kind} ${e.namespace}`)).toEqual(['VirtualService b']);
+  });
+
+  test('the constants are the controller\'s label and annotation, written so that Argo CD never skips them', () => {
+    expect(HASH_LABEL_JQ).toBe('.spec.subsets[]?.labels["rollouts-pod-template-hash"]');
+    expect(MANAGED_BY_POINTER).toBe('/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts');
   });
 });
