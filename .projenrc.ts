@@ -23,8 +23,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // requires Node >= 18.
   bumpPackage: 'commit-and-tag-version@^12',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  // Runtime dependency that is not a jsii module: bundled into the package.
-  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
+  // Runtime dependencies that are not jsii modules: bundled into the package. yaml reads the YAML values of
+  // notifications ConfigMaps in the rules (the same parser cdk8s bundles).
+  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3', 'yaml@^2.5.0'],
   devDeps: [
     '@types/node@^20',
     'cdk8s-cli@^2.200.0',
@@ -35,7 +36,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^4.5.1',
     'ajv@^8.17.1',
     'ajv-formats@^2.1.1',
-    'yaml@^2.5.0',
   ],
   gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp'],
   eslintOptions: {
@@ -82,6 +82,8 @@ npmignore.exclude('/lib/imports/*.js');
 // jsii-pacmak (`package:js`) appends its output folder to .npmignore unless the file names it exactly; without this
 // line every build rewrote the committed file.
 npmignore.exclude('artifacts');
+// The contributors' guide to the code is read in the repository; the package's docs/ are the user guides.
+npmignore.exclude('/docs/ARCHITECTURE.md');
 
 // Every task gets node_modules/.bin on its PATH. projen's default evaluates `npx -c "node --print process.env.PATH"`
 // for every task and subtask (about 1 s each on this machine kind); this asks node alone.
@@ -117,6 +119,11 @@ project.eslint?.addRules({
         target: './src/private/argocd',
         from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
         message: 'the Argo CD sync model reads plain JSON (docs/argocd-sync-model.md): it may import only itself and the domain modules of private/',
+      },
+      {
+        target: './src/private/metric-providers',
+        from: [...CONSTRUCT_LAYER, './src/rules/**', './src/plan/**'],
+        message: 'the metric providers check plain manifests for the rules and the plan too: they may import only themselves and the domain modules of private/',
       },
     ],
   }],

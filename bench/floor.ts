@@ -176,7 +176,7 @@ function application(chart: Chart, name: string): ApiObject {
       ignoreDifferences: [
         {
           group: 'networking.istio.io',
-          jqPathExpressions: ['.spec.subsets[].labels["rollouts-pod-template-hash"]'],
+          jqPathExpressions: ['.spec.subsets[]?.labels["rollouts-pod-template-hash"]'],
           jsonPointers: ['/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
           kind: 'DestinationRule',
           name,
@@ -184,7 +184,7 @@ function application(chart: Chart, name: string): ApiObject {
         },
         {
           group: 'networking.istio.io',
-          jqPathExpressions: ['.spec.http[].route[].weight'],
+          jqPathExpressions: ['.spec.http[]?.route[]?.weight'],
           kind: 'VirtualService',
           name,
           namespace: NAMESPACE,
@@ -195,7 +195,7 @@ function application(chart: Chart, name: string): ApiObject {
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         retry: { backoff: { duration: '5s', factor: 2, maxDuration: '3m' }, limit: 5 },
-        syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
+        syncOptions: ['ApplyOutOfSyncOnly=true'],
       },
     },
   });

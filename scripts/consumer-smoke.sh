@@ -24,14 +24,15 @@ trap 'rm -rf "$work"' EXIT
 # --- 1. pack, and check that the tarball holds what users need and nothing else ------------------------------
 tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -1)"
 tar -tzf "$tarball" | sort > "$work/contents.txt"
-allowed='^package/(package\.json|README\.md|LICENSE|API\.md|\.jsii|docs/[a-z0-9-]+\.md|lib/src/.+\.(js|d\.ts)|lib/imports/[a-z.]+\.d\.ts|node_modules/(@lezer|@prometheus-io)/.+)$'
+allowed='^package/(package\.json|README\.md|LICENSE|API\.md|\.jsii|docs/[a-z0-9-]+\.md|lib/src/.+\.(js|d\.ts)|lib/imports/[a-z.]+\.d\.ts|node_modules/(@lezer|@prometheus-io|yaml)/.+)$'
 if grep -Ev "$allowed" "$work/contents.txt" > "$work/unexpected.txt"; then
   echo "error: the package holds files users do not need:" >&2
   cat "$work/unexpected.txt" >&2
   exit 1
 fi
 for required in package/lib/src/index.js package/lib/src/index.d.ts package/.jsii package/API.md package/README.md \
-  package/LICENSE package/docs/canary-service.md package/node_modules/@prometheus-io/lezer-promql/package.json; do
+  package/LICENSE package/docs/canary-service.md package/node_modules/@prometheus-io/lezer-promql/package.json \
+  package/node_modules/yaml/package.json; do
   if ! grep -qx "$required" "$work/contents.txt"; then
     echo "error: the package lacks $required" >&2
     exit 1
@@ -79,11 +80,21 @@ cat > "$app/tsconfig.json" <<'EOF'
 EOF
 cat > "$app/main.ts" <<'EOF'
 import { Chart } from 'cdk8s';
-import { ArgoCdApplication, CanaryApp, CanaryService } from 'cdk8s-canary';
+import {
+  ArgoCdApplication, CanaryApp, CanaryService, NotificationSecret, NotificationService, NotificationsConfig, RolloutNotification,
+} from 'cdk8s-canary';
 
 const app = new CanaryApp();
 const shop = new Chart(app, 'shop', { namespace: 'shop' });
-new CanaryService(shop, 'shop', { image: 'ghcr.io/acme/shop:1.4.2' });
+// a notifications ConfigMap: the rules read its YAML values with the package's bundled yaml
+const notifications = new NotificationsConfig(shop, 'notifications', {
+  services: [NotificationService.slack({ token: NotificationSecret.key('slack-token') })],
+});
+new CanaryService(shop, 'shop', {
+  image: 'ghcr.io/acme/shop:1.4.2',
+  notifications: [RolloutNotification.onRolloutAborted(notifications.service('slack').to('#shop-releases'))],
+  rollbackWindow: 3,
+});
 const argocd = new Chart(app, 'argocd');
 new ArgoCdApplication(argocd, 'shop', {
   name: 'shop',

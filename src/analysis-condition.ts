@@ -1,3 +1,5 @@
+import { ConditionSpec, renderConditions } from './private/metric-providers/conditions';
+
 /**
  * Which series of an instant-vector result a condition looks at.
  */
@@ -77,7 +79,7 @@ export class MetricCondition {
   public static atLeast(min: number, options: ThresholdConditionOptions = {}): MetricCondition {
     assertFinite('atLeast', min);
     const n = formatNumber(min);
-    return MetricCondition.threshold(`>= ${n}`, `< ${n}`, options, `at least ${n}`);
+    return MetricCondition.threshold('>=', '<', n, options, false, `at least ${n}`);
   }
 
   /**
@@ -89,7 +91,7 @@ export class MetricCondition {
   public static atMost(max: number, options: ThresholdConditionOptions = {}): MetricCondition {
     assertFinite('atMost', max);
     const n = formatNumber(max);
-    return MetricCondition.threshold(`<= ${n}`, `> ${n}`, options, `at most ${n}`);
+    return MetricCondition.threshold('<=', '>', n, options, false, `at most ${n}`);
   }
 
   /**
@@ -102,8 +104,7 @@ export class MetricCondition {
   public static inconclusiveBelow(min: number, options: ThresholdConditionOptions = {}): MetricCondition {
     assertFinite('inconclusiveBelow', min);
     const n = formatNumber(min);
-    const success = MetricCondition.threshold(`>= ${n}`, `< ${n}`, options, '').successCondition;
-    return new MetricCondition(success, 'false', `at least ${n}, else inconclusive`);
+    return MetricCondition.threshold('>=', '<', n, options, true, `at least ${n}, else inconclusive`);
   }
 
   /**
@@ -124,46 +125,75 @@ export class MetricCondition {
         throw new Error(`'${prop}' is an empty string: omit it, or give an expr expression such as "len(result) > 0 && result[0] >= 0.99"`);
       }
     }
-    return new MetricCondition(success, failure, CUSTOM);
-  }
-
-  private static threshold(okOp: string, badOp: string, options: ThresholdConditionOptions, description: string): MetricCondition {
-    const series = options.series ?? ResultSeries.FIRST;
-    if (series === ResultSeries.ALL) {
-      return new MetricCondition(
-        `len(result) > 0 && all(result, {!isNaN(#) && # ${okOp}})`,
-        `any(result, {!isNaN(#) && # ${badOp}})`,
-        `every series ${description}`,
-      );
-    }
-    const guard = 'len(result) > 0 && !isNaN(result[0])';
-    return new MetricCondition(`${guard} && result[0] ${okOp}`, `${guard} && result[0] ${badOp}`, description);
+    return new MetricCondition({ kind: 'expressions', successCondition: success, failureCondition: failure }, CUSTOM);
   }
 
   /**
-   * The rendered `successCondition`.
+   * Successful when the value (a string, a number or a bool) equals `expected`, failed when it is another value,
+   * inconclusive when there is none (JSON null). For web metrics whose JSONPath selects a status, e.g.
+   * `MetricCondition.equalTo('UP')` with `jsonPath: '{$.status}'`. Not for Prometheus or Datadog, whose results are
+   * numbers.
    *
-   * @default - none
+   * @param expected the healthy value, compared as a string
+   */
+  public static equalTo(expected: string): MetricCondition {
+    if (typeof expected !== 'string') {
+      throw new Error(`'MetricCondition.equalTo' value (${JSON.stringify(expected)}) must be a string, for example MetricCondition.equalTo('UP'); `
+        + 'use MetricCondition.isTrue() for a JSON true');
+    }
+    return new MetricCondition({ kind: 'equals', literal: JSON.stringify(expected) }, `equal to ${JSON.stringify(expected)}`);
+  }
+
+  /**
+   * Successful when the value is the JSON `true`, failed when it is `false`, inconclusive when there is none. For web
+   * metrics whose JSONPath selects a flag, e.g. `{$.healthy}`.
+   */
+  public static isTrue(): MetricCondition {
+    return new MetricCondition({ kind: 'equals', literal: 'true' }, 'is true');
+  }
+
+  private static threshold(ok: string, bad: string, value: string, options: ThresholdConditionOptions, inconclusiveBelow: boolean,
+    description: string): MetricCondition {
+    const series = options.series ?? ResultSeries.FIRST;
+    const allSeries = series === ResultSeries.ALL;
+    return new MetricCondition({ kind: 'threshold', ok, bad, value, allSeries, inconclusiveBelow }, allSeries && !inconclusiveBelow ? `every series ${description}` : description);
+  }
+
+  /**
+   * The `successCondition` rendered for a Prometheus metric (an instant vector); other providers render the same
+   * condition for their own result (see `AnalysisMetric.successCondition`).
+   *
+   * @default - none, or the condition does not apply to Prometheus (`equalTo()`, `isTrue()`)
    */
   public readonly successCondition?: string;
   /**
-   * The rendered `failureCondition`.
+   * The `failureCondition` rendered for a Prometheus metric.
    *
-   * @default - none
+   * @default - none, or the condition does not apply to Prometheus (`equalTo()`, `isTrue()`)
    */
   public readonly failureCondition?: string;
   /** A short description for people, e.g. "at least 0.99". */
   public readonly description: string;
-  /** Whether an empty or NaN result is inconclusive: true for the typed factories, false for `expressions()`. */
+  /** Whether an empty, nil or NaN result is inconclusive: true for the typed factories, false for `expressions()`. */
   public readonly guardsNoData: boolean;
+  private readonly spec: ConditionSpec;
 
-  private constructor(successCondition: string | undefined, failureCondition: string | undefined, description: string) {
-    this.successCondition = successCondition;
-    this.failureCondition = failureCondition;
+  private constructor(spec: ConditionSpec, description: string) {
+    this.spec = spec;
     this.description = description;
-    this.guardsNoData = description !== CUSTOM;
+    this.guardsNoData = spec.kind !== 'expressions';
+    const prometheus = spec.kind === 'equals' ? {} : renderConditions(spec, 'vector', 'Prometheus');
+    this.successCondition = prometheus.successCondition;
+    this.failureCondition = prometheus.failureCondition;
   }
 
+  /**
+   * The typed condition, for the provider that renders it for its result shape.
+   * @internal
+   */
+  public get _spec(): ConditionSpec {
+    return this.spec;
+  }
 }
 
 const CUSTOM = 'custom expressions';

@@ -1,8 +1,16 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { MetricCondition } from './analysis-condition';
-import { argoTags, argPlaceholders, assertArgName, goDuration } from './private/argo';
-import { compareCodeUnits } from './private/format';
-import { findPromqlError } from './private/promql';
+import { argPlaceholders, assertArgName, goDuration } from './private/argo';
+import { renderJobTemplate } from './private/constructs/job-template';
+import { renderConditions } from './private/metric-providers/conditions';
+import { buildDatadog } from './private/metric-providers/datadog';
+import { checkMetric, providerModel } from './private/metric-providers/index';
+import { renderJob } from './private/metric-providers/job';
+import { measurementLimits } from './private/metric-providers/measurement';
+import { buildPrometheus } from './private/metric-providers/prometheus';
+import { BuiltProvider, ProviderKey } from './private/metric-providers/provider';
+import { buildWeb } from './private/metric-providers/web';
 
 /** Options for `PrometheusAuthentication.sigv4()`. */
 export interface PrometheusSigv4Options {
@@ -196,12 +204,251 @@ export interface PrometheusMetricProps extends MetricMeasurementOptions, Prometh
   readonly condition: MetricCondition;
 }
 
+/** The metric providers of `AnalysisMetric`. */
+export enum MetricProvider {
+  /** A PromQL query (`AnalysisMetric.prometheus()`, the `IstioMetrics` presets). */
+  PROMETHEUS = 'prometheus',
+  /** An HTTP request whose JSON answer decides (`AnalysisMetric.web()`). */
+  WEB = 'web',
+  /** A Kubernetes Job whose completion decides (`AnalysisMetric.job()`, `CanaryTestTraffic`). */
+  JOB = 'job',
+  /** A Datadog query (`AnalysisMetric.datadog()`, the `DatadogIstioMetrics` presets). */
+  DATADOG = 'datadog',
+}
+
+/** The HTTP methods of a web metric (Argo Rollouts knows these three). */
+export enum WebMetricMethod {
+  /** GET, without a body. */
+  GET = 'GET',
+  /** POST, with `body` or `jsonBody`. */
+  POST = 'POST',
+  /** PUT, with `body` or `jsonBody`. */
+  PUT = 'PUT',
+}
+
+/** Properties of `AnalysisMetric.web()`. */
+export interface WebMetricProps extends MetricMeasurementOptions {
+  /** The metric name, unique within the analysis run. */
+  readonly name: string;
+  /**
+   * The URL to call. `{{args.<name>}}` placeholders are replaced by the controller. Use https for hosts outside the
+   * cluster (rule CR318).
+   */
+  readonly url: string;
+  /**
+   * When a measurement is successful, failed or inconclusive. `result` is the value `jsonPath` selects in the JSON
+   * answer: `MetricCondition.atLeast()` / `atMost()` for a number, `equalTo()` for a string, `isTrue()` for a flag. Each
+   * treats a JSON null as inconclusive.
+   */
+  readonly condition: MetricCondition;
+  /**
+   * The Kubernetes JSONPath (the dialect of `kubectl -o jsonpath`) of the value in the JSON answer, one `{...}`
+   * action, e.g. `{$.status}` or `{$.data.successRate}`. Checked at synth time with the same grammar as Argo Rollouts.
+   *
+   * @default '{$}' (the whole answer, for an endpoint that answers a bare number)
+   */
+  readonly jsonPath?: string;
+  /**
+   * The HTTP method.
+   *
+   * @default WebMetricMethod.GET
+   */
+  readonly method?: WebMetricMethod;
+  /**
+   * Headers without credentials (for example `Accept`). A value that looks like a credential is refused: use
+   * `secretHeaders`.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+  /**
+   * Headers whose values come from Secrets: each value reads an argument declared with
+   * `AnalysisTemplateArg.fromSecret()`, e.g. `{ Authorization: 'Bearer {{args.status-token}}' }`. Argo Rollouts
+   * resolves the argument in the AnalysisRun; the manifest holds only the placeholder.
+   *
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: string };
+  /**
+   * A text body (POST or PUT only).
+   *
+   * @default - none
+   */
+  readonly body?: string;
+  /**
+   * A JSON body (POST or PUT only); sent with `Content-Type: application/json`.
+   *
+   * @default - none
+   */
+  readonly jsonBody?: { [key: string]: any };
+  /**
+   * Request timeout, whole seconds.
+   *
+   * @default Duration.seconds(10) (Argo Rollouts' default; not rendered)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Skip TLS certificate verification.
+   *
+   * @default false
+   */
+  readonly insecure?: boolean;
+}
+
+/** Properties of `AnalysisMetric.job()`. */
+export interface JobMetricProps extends MetricMeasurementOptions {
+  /** The metric name, unique within the analysis run. */
+  readonly name: string;
+  /**
+   * The container that runs the check, written with cdk8s-plus's API. Its image must be pinned by a tag (not
+   * `latest`) or a digest; cdk8s-plus runs it as non-root with a read-only root filesystem unless you say otherwise.
+   * The check passes when the container exits 0.
+   */
+  readonly container: kplus.ContainerProps;
+  /**
+   * How many times a failed pod is retried before the Job (and the measurement) fails.
+   *
+   * @default 0 (a failed check fails the measurement at once)
+   */
+  readonly backoffLimit?: number;
+  /**
+   * The longest the Job may run (`activeDeadlineSeconds`); then it fails, and so does the measurement. It also ends a
+   * Job whose pod never starts (an image that cannot be pulled).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly activeDeadline?: Duration;
+  /**
+   * The service account the Job's pod runs as.
+   *
+   * @default - the namespace's default account, without a mounted token
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /**
+   * Labels of the Job's pod (for example `sidecar.istio.io/inject: 'true'`).
+   *
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Annotations of the Job's pod.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Annotations of the Job object (`provider.job.metadata.annotations`).
+   *
+   * @default - none
+   */
+  readonly jobAnnotations?: { [key: string]: string };
+  /**
+   * Labels of the Job object (`provider.job.metadata.labels`).
+   *
+   * @default - none
+   */
+  readonly jobLabels?: { [key: string]: string };
+}
+
+/** How Datadog reduces a query's points over the window to one value (the aggregators of the v1.9.1 CRD). */
+export enum DatadogAggregator {
+  /** The average. */
+  AVG = 'avg',
+  /** The smallest value. */
+  MIN = 'min',
+  /** The largest value. */
+  MAX = 'max',
+  /** The sum (of counts: the total over the window). */
+  SUM = 'sum',
+  /** The last value (Argo Rollouts' default). */
+  LAST = 'last',
+  /** A percentile. */
+  PERCENTILE = 'percentile',
+  /** The mean. */
+  MEAN = 'mean',
+  /** The L2 norm. */
+  L2NORM = 'l2norm',
+  /** The area under the curve. */
+  AREA = 'area',
+}
+
+/** Properties of `AnalysisMetric.datadog()`. */
+export interface DatadogMetricProps extends MetricMeasurementOptions {
+  /** The metric name, unique within the analysis run. */
+  readonly name: string;
+  /**
+   * When a measurement is successful, failed or inconclusive. `result` is one number, or nil when Datadog has no data
+   * for the window; the typed conditions treat nil as inconclusive. A raw condition that turns nil into a success
+   * (`default(result, 0) <= 0.01`) is refused (rule CR320).
+   */
+  readonly condition: MetricCondition;
+  /**
+   * One Datadog metric query, e.g. `sum:trace.http.request.errors{service:shop}.as_count()`. Give `query` or
+   * `queries`.
+   *
+   * @default - none: `queries` and `formula` are used
+   */
+  readonly query?: string;
+  /**
+   * Named queries that `formula` combines, e.g. `{ errors: '...', total: '...' }` with formula `errors / total`.
+   * Names start with a lowercase letter. Datadog's `default_zero()` inside a query fills missing points with 0: right
+   * for an error count (no errors), wrong for the denominator (no traffic would read as a success rate of 1).
+   *
+   * @default - none: `query` is used
+   */
+  readonly queries?: { [name: string]: string };
+  /**
+   * The formula over `queries` (required with more than one query).
+   *
+   * @default - none
+   */
+  readonly formula?: string;
+  /**
+   * The time window each measurement queries (`interval` of the Datadog provider, not the metric's interval
+   * between measurements).
+   *
+   * @default Duration.minutes(5) (the CRD's default; not rendered)
+   */
+  readonly window?: Duration;
+  /**
+   * How the points in the window become one value.
+   *
+   * @default DatadogAggregator.LAST (Argo Rollouts' default; not rendered)
+   */
+  readonly aggregator?: DatadogAggregator;
+  /**
+   * A Secret with the keys `api-key`, `app-key` (and optionally `address`, e.g. `https://api.datadoghq.eu`). In the
+   * Argo Rollouts controller's namespace, or in the AnalysisRun's (the Rollout's) with `secretNamespaced`.
+   *
+   * @default - the controller's DD_API_KEY / DD_APP_KEY / DD_ADDRESS environment, else the Secret "datadog" in its namespace
+   */
+  readonly secretName?: string;
+  /**
+   * Read `secretName` from the AnalysisRun's namespace instead of the controller's.
+   *
+   * @default false
+   */
+  readonly secretNamespaced?: boolean;
+}
+
 const METRIC_NAME = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** What every factory gives the constructor. */
+interface MetricParts {
+  readonly name: string;
+  readonly condition?: MetricCondition;
+  readonly options: MetricMeasurementOptions;
+  /** Builds the provider block once the name is checked (`where` names the metric in messages). */
+  readonly build: (where: string) => BuiltProvider;
+}
 
 /**
- * One metric of an analysis template: a query, how often it is measured, and the condition that
- * decides each measurement.
+ * One metric of an analysis template: what is measured (its provider), how often, and the condition that decides each
+ * measurement. Build metrics with the factories: `prometheus()`, `web()`, `job()`, `datadog()`, or the presets of
+ * `IstioMetrics`, `DatadogIstioMetrics` and `CanaryTestTraffic`.
+ *
+ * Every provider shares the measurement options (interval, count, limits), the condition model (both conditions, no
+ * data inconclusive), the `{{args.x}}` placeholders and the template's dry-run and retention settings.
  *
  * @example
  * AnalysisMetric.prometheus({
@@ -225,7 +472,7 @@ export class AnalysisMetric {
    * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/
    */
   public static prometheus(props: PrometheusMetricProps): AnalysisMetric {
-    return new AnalysisMetric(props, true);
+    return AnalysisMetric.ofPrometheus(props, true);
   }
 
   /**
@@ -234,17 +481,140 @@ export class AnalysisMetric {
    * @internal
    */
   public static _fromPreset(props: PrometheusMetricProps): AnalysisMetric {
-    return new AnalysisMetric(props, false);
+    return AnalysisMetric.ofPrometheus(props, false);
+  }
+
+  /**
+   * A web metric: one HTTP request per measurement; the value that `jsonPath` selects in the JSON answer is the
+   * result the condition judges. A request error, a non-2xx answer or a path that selects nothing is a measurement
+   * error (the Rollout aborts after `consecutiveErrorLimit` + 1 in a row). Caution: Argo Rollouts counts a 2xx answer
+   * that is not JSON as successful whatever the condition, so point it at an endpoint that always answers JSON.
+   *
+   * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/web/
+   */
+  public static web(props: WebMetricProps): AnalysisMetric {
+    return new AnalysisMetric({
+      name: props.name,
+      condition: props.condition,
+      options: props,
+      build: where => buildWeb(where, {
+        url: props.url,
+        method: props.method ?? WebMetricMethod.GET,
+        headers: props.headers ?? {},
+        secretHeaders: props.secretHeaders ?? {},
+        body: props.body,
+        jsonBody: props.jsonBody,
+        jsonPath: props.jsonPath ?? '{$}',
+        timeout: props.timeout,
+        insecure: props.insecure,
+      }),
+    }, 'condition');
+  }
+
+  /**
+   * A Job metric: each measurement runs a Kubernetes Job with one container; the measurement succeeds when the Job
+   * completes and fails when it fails. Conditions do not apply. With an `interval` a `count` is required (rule
+   * CR321); the next measurement starts an interval after the previous Job finished.
+   *
+   * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/job/
+   */
+  public static job(props: JobMetricProps): AnalysisMetric {
+    return new AnalysisMetric({
+      name: props.name,
+      options: props,
+      build: where => {
+        const deadline = props.activeDeadline ?? Duration.minutes(5);
+        if (deadline.toMilliseconds() < 1000 || deadline.toMilliseconds() % 1000 !== 0) {
+          throw new Error(`${where}: 'activeDeadline' (${deadline.toHumanString()}) must be a whole number of seconds, for example Duration.minutes(5)`);
+        }
+        const backoffLimit = props.backoffLimit ?? 0;
+        if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 10) {
+          throw new Error(`${where}: 'backoffLimit' (${backoffLimit}) must be an integer between 0 and 10: it is how many failed pods are retried`);
+        }
+        const template = renderJobTemplate(where, props);
+        return {
+          key: 'job',
+          block: renderJob({
+            template,
+            backoffLimit,
+            activeDeadlineSeconds: deadline.toSeconds(),
+            labels: props.jobLabels ?? {},
+            annotations: props.jobAnnotations ?? {},
+          }),
+          argTexts: [JSON.stringify(template)],
+          secretArgs: [],
+        };
+      },
+    }, 'none');
+  }
+
+  /**
+   * A metric measured with Datadog's API v2 (`/api/v2/query/scalar`): one query, or named queries combined by a
+   * formula, over the last `window`. `result` is a number, or nil without data.
+   *
+   * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/datadog/
+   */
+  public static datadog(props: DatadogMetricProps): AnalysisMetric {
+    return new AnalysisMetric({
+      name: props.name,
+      condition: props.condition,
+      options: props,
+      build: where => buildDatadog(where, {
+        query: props.query,
+        queries: props.queries,
+        formula: props.formula,
+        window: props.window,
+        aggregator: props.aggregator,
+        secretName: props.secretName,
+        secretNamespaced: props.secretNamespaced,
+      }),
+    }, 'condition');
+  }
+
+  private static ofPrometheus(props: PrometheusMetricProps, parseQuery: boolean): AnalysisMetric {
+    return new AnalysisMetric({
+      name: props.name,
+      condition: props.condition,
+      options: props,
+      build: where => buildPrometheus(where, {
+        query: props.query,
+        parseQuery,
+        address: props.address ?? AnalysisMetric.DEFAULT_PROMETHEUS_ADDRESS,
+        timeout: props.timeout,
+        insecure: props.insecure,
+        headers: props.headers ?? {},
+        authentication: props.authentication && {
+          block: props.authentication._toKube(),
+          secretArgs: props.authentication._secretArgs,
+          sigv4: props.authentication._sigv4,
+        },
+      }),
+    }, 'condition');
   }
 
   /** The metric name. */
   public readonly name: string;
-  /** The PromQL query, with its `{{args.x}}` placeholders. */
-  public readonly query: string;
-  /** The condition. */
-  public readonly condition: MetricCondition;
-  /** The Prometheus address. */
-  public readonly address: string;
+  /** The provider that measures it. */
+  public readonly provider: MetricProvider;
+  /**
+   * The query (Prometheus: the PromQL query; Datadog: the query, or the named queries one per line), with its
+   * `{{args.x}}` placeholders.
+   *
+   * @default - not a query provider (web, Job)
+   */
+  public readonly query?: string;
+  /**
+   * The condition.
+   *
+   * @default - none: a Job metric's Job decides
+   */
+  public readonly condition?: MetricCondition;
+  /**
+   * The address it queries (Prometheus: the base URL; web: the URL).
+   *
+   * @default - none (Job, Datadog)
+   */
+  public readonly address?: string;
   /**
    * Time between measurements.
    *
@@ -269,35 +639,56 @@ export class AnalysisMetric {
   public readonly inconclusiveLimit: number;
   /** Consecutive errors tolerated. */
   public readonly consecutiveErrorLimit: number;
-  private readonly props: PrometheusMetricProps;
+  /**
+   * The `successCondition` rendered for this metric's provider.
+   *
+   * @default - none (a Job metric)
+   */
+  public readonly successCondition?: string;
+  /**
+   * The `failureCondition` rendered for this metric's provider.
+   *
+   * @default - none (a Job metric)
+   */
+  public readonly failureCondition?: string;
+  private readonly options: MetricMeasurementOptions;
+  private readonly built: BuiltProvider;
 
-  private constructor(props: PrometheusMetricProps, parseQuery: boolean) {
-    const name = props.name;
+  private constructor(parts: MetricParts, conditions: 'condition' | 'none') {
+    const name = parts.name;
     if (typeof name !== 'string' || name.length > 253 || !METRIC_NAME.test(name)) {
       throw new Error(`'name' ("${name}") is not a valid metric name: use letters, digits, '-', '_' or '.', `
         + 'starting and ending with a letter or digit (for example "success-rate")');
     }
     const where = `metric '${name}'`;
-    if (!props.condition) {
+    if (conditions === 'condition' && !parts.condition) {
       throw new Error(`${where}: 'condition' is missing: a metric without conditions is always successful; `
         + 'pass e.g. MetricCondition.atLeast(0.99)');
     }
-    checkQuery(where, props.query, parseQuery);
-    const address = props.address ?? AnalysisMetric.DEFAULT_PROMETHEUS_ADDRESS;
-    checkConnection(where, props, address);
-    const limits = measurementLimits(where, props);
+    this.built = parts.build(where);
+    const model = providerModel(this.built.key)!;
+    const rendered = parts.condition ? renderConditions(parts.condition._spec, model.shape, model.title) : {};
+    const limits = measurementLimits(where, parts.options);
 
-    this.props = props;
+    this.options = parts.options;
     this.name = name;
-    this.query = props.query;
-    this.condition = props.condition;
-    this.address = address;
-    this.interval = props.interval;
-    this.count = props.count;
-    this.initialDelay = props.initialDelay;
+    this.provider = this.built.key as MetricProvider;
+    this.query = this.built.query;
+    this.address = this.built.address;
+    this.condition = parts.condition;
+    this.successCondition = rendered.successCondition;
+    this.failureCondition = rendered.failureCondition;
+    this.interval = parts.options.interval;
+    this.count = parts.options.count;
+    this.initialDelay = parts.options.initialDelay;
     this.failureLimit = limits.failureLimit;
     this.inconclusiveLimit = limits.inconclusiveLimit;
     this.consecutiveErrorLimit = limits.consecutiveErrorLimit;
+    const errors = checkMetric(this._toKube(), { args: [] }).filter(p => p.error);
+    if (errors.length > 0) {
+      const e = errors[0];
+      throw new Error(`${where}: ${e.message}. Fix: ${e.fix} (rule ${e.code}, docs/rules.md#${e.code.toLowerCase()})`);
+    }
   }
 
   /**
@@ -309,13 +700,12 @@ export class AnalysisMetric {
   }
 
   /**
-   * The argument names this metric references with `{{args.<name>}}` (query, address, headers,
-   * authentication), in order of first use.
+   * The argument names this metric references with `{{args.<name>}}` (query, address, URL, headers,
+   * authentication, Job spec), in order of first use.
    */
   public get argNames(): string[] {
-    const texts = [this.query, this.address, ...Object.values(this.props.headers ?? {}), JSON.stringify(this.props.authentication?._toKube() ?? {})];
     const names: string[] = [];
-    for (const t of texts) for (const n of argPlaceholders(t)) if (!names.includes(n)) names.push(n);
+    for (const t of this.built.argTexts) for (const n of argPlaceholders(t)) if (!names.includes(n)) names.push(n);
     return names;
   }
 
@@ -327,7 +717,8 @@ export class AnalysisMetric {
    *
    * Not included: the time until the query sees the canary's errors (at most one Prometheus scrape
    * interval plus Istio's stats flush, typically well under 30 s; a canary that is bad from its first
-   * request fills its own revision-scoped window at once), and the controller's reaction time (seconds).
+   * request fills its own revision-scoped window at once), a Job's own run time, and the controller's
+   * reaction time (seconds).
    */
   public timeToAbort(): Duration {
     const delay = this.initialDelay?.toSeconds() ?? 0;
@@ -336,11 +727,19 @@ export class AnalysisMetric {
   }
 
   /**
-   * Names of template arguments that this metric's authentication reads from Secrets.
+   * Names of template arguments that this metric reads from Secrets (authentication, secret headers).
    * @internal
    */
   public get _secretArgNames(): string[] {
-    return [...(this.props.authentication?._secretArgs ?? [])];
+    return [...new Set(this.built.secretArgs.map(s => s.arg))];
+  }
+
+  /**
+   * What each secret argument holds, for messages.
+   * @internal
+   */
+  public _secretArgUse(arg: string): string {
+    return this.built.secretArgs.find(s => s.arg === arg)?.what ?? 'a secret';
   }
 
   /**
@@ -348,128 +747,17 @@ export class AnalysisMetric {
    * @internal
    */
   public _toKube(): any {
-    const p = this.props;
-    const prometheus: any = { address: this.address, query: this.query };
-    if (p.timeout !== undefined) prometheus.timeout = p.timeout.toSeconds();
-    if (p.insecure) prometheus.insecure = true;
-    const headers = Object.entries(p.headers ?? {});
-    if (headers.length > 0) {
-      prometheus.headers = headers.sort(([a], [b]) => compareCodeUnits(a, b)).map(([key, value]) => ({ key, value: String(value) }));
-    }
-    if (p.authentication) prometheus.authentication = p.authentication._toKube();
+    const o = this.options;
     const metric: any = { name: this.name };
     if (this.interval !== undefined) metric.interval = goDuration(this.interval);
     if (this.initialDelay !== undefined && this.initialDelay.toSeconds() > 0) metric.initialDelay = goDuration(this.initialDelay);
     if (this.count !== undefined) metric.count = this.count;
-    if (p.failureLimit !== undefined) metric.failureLimit = this.failureLimit;
-    if (p.inconclusiveLimit !== undefined) metric.inconclusiveLimit = this.inconclusiveLimit;
-    if (p.consecutiveErrorLimit !== undefined) metric.consecutiveErrorLimit = this.consecutiveErrorLimit;
-    if (this.condition.successCondition !== undefined) metric.successCondition = this.condition.successCondition;
-    if (this.condition.failureCondition !== undefined) metric.failureCondition = this.condition.failureCondition;
-    metric.provider = { prometheus };
+    if (o.failureLimit !== undefined) metric.failureLimit = this.failureLimit;
+    if (o.inconclusiveLimit !== undefined) metric.inconclusiveLimit = this.inconclusiveLimit;
+    if (o.consecutiveErrorLimit !== undefined) metric.consecutiveErrorLimit = this.consecutiveErrorLimit;
+    if (this.successCondition !== undefined) metric.successCondition = this.successCondition;
+    if (this.failureCondition !== undefined) metric.failureCondition = this.failureCondition;
+    metric.provider = { [this.built.key as ProviderKey]: JSON.parse(JSON.stringify(this.built.block)) };
     return metric;
-  }
-}
-
-/** The connection to Prometheus: address, timeout, headers, authentication. */
-function checkConnection(where: string, props: PrometheusConnectionOptions, address: string): void {
-  checkAddress(where, address);
-  if (props.timeout !== undefined) {
-    const ms = props.timeout.toMilliseconds();
-    if (ms < 1000 || ms % 1000 !== 0) {
-      throw new Error(`${where}: 'timeout' (${props.timeout.toHumanString()}) must be a whole number of seconds, at least 1 second, `
-        + 'for example Duration.seconds(30): Argo Rollouts takes the Prometheus timeout in seconds');
-    }
-  }
-  for (const [key, value] of Object.entries(props.headers ?? {})) {
-    if (!HEADER_NAME.test(key)) {
-      throw new Error(`${where}: 'headers' has the key "${key}", which is not a valid HTTP header name (for example "X-Scope-OrgID")`);
-    }
-    checkPlaceholders(where, `headers.${key}`, String(value));
-  }
-  if (props.authentication?._sigv4 && argPlaceholders(address).length === 0 && !address.includes('aps-workspaces')) {
-    throw new Error(`${where}: 'authentication' is SigV4 but 'address' ("${address}") is not an Amazon Managed Prometheus workspace: `
-      + 'Argo Rollouts signs requests only for addresses containing "aps-workspaces"; use the workspace URL or remove the authentication');
-  }
-}
-
-/** The measurement settings, checked, and the limits with their defaults: a metric that can fail, as Argo Rollouts accepts it. */
-function measurementLimits(where: string, props: MetricMeasurementOptions): Pick<AnalysisMetric, 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit'> {
-  if (props.interval !== undefined) assertPositiveDuration(where, 'interval', props.interval);
-  if (props.initialDelay !== undefined && props.initialDelay.toMilliseconds() % 1000 !== 0) {
-    throw new Error(`${where}: 'initialDelay' (${props.initialDelay.toHumanString()}) must be a whole number of seconds, `
-      + 'for example Duration.minutes(1)');
-  }
-  if (props.count !== undefined) assertInt(where, 'count', props.count, 1, 'use at least 1, or omit it');
-  if (props.count !== undefined && props.count > 1 && props.interval === undefined) {
-    throw new Error(`${where}: 'count' (${props.count}) needs an 'interval' between the measurements: `
-      + 'set interval, e.g. Duration.minutes(1), or use count 1');
-  }
-  const failureLimit = props.failureLimit ?? 0;
-  const inconclusiveLimit = props.inconclusiveLimit ?? 0;
-  const consecutiveErrorLimit = props.consecutiveErrorLimit ?? 4;
-  assertInt(where, 'failureLimit', failureLimit, 0, 'it is the number of failed measurements tolerated');
-  assertInt(where, 'inconclusiveLimit', inconclusiveLimit, 0, 'it is the number of inconclusive measurements tolerated');
-  assertInt(where, 'consecutiveErrorLimit', consecutiveErrorLimit, 0, 'it is the number of consecutive errors tolerated');
-  const count = props.count ?? (props.interval === undefined ? 1 : undefined);
-  if (count !== undefined && count <= failureLimit) {
-    throw new Error(`${where}: 'count' (${count}) ${count < failureLimit ? 'is below' : 'equals'} 'failureLimit' (${failureLimit}): the metric could never fail. `
-      + `It fails at failed measurement failureLimit + 1; raise count to at least ${failureLimit + 1} or lower failureLimit`);
-  }
-  if (count !== undefined && count < inconclusiveLimit) {
-    throw new Error(`${where}: 'count' (${count}) is below 'inconclusiveLimit' (${inconclusiveLimit}), which Argo Rollouts rejects; `
-      + 'raise count or lower inconclusiveLimit');
-  }
-  return { failureLimit, inconclusiveLimit, consecutiveErrorLimit };
-}
-
-const ADDRESS_URL = /^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/;
-
-function checkAddress(where: string, address: string): void {
-  if (argPlaceholders(address).length === 0 && !ADDRESS_URL.test(address)) {
-    throw new Error(`${where}: 'address' ("${address}") must be an http(s) URL with a host, `
-      + 'for example "http://prometheus.monitoring.svc.cluster.local:9090" (Argo Rollouts rejects anything else)');
-  }
-  checkPlaceholders(where, 'address', address);
-}
-
-function checkQuery(where: string, query: string, parse: boolean): void {
-  if (typeof query !== 'string' || query.trim() === '') {
-    throw new Error(`${where}: 'query' is empty: give a PromQL instant query`);
-  }
-  checkPlaceholders(where, 'query', query);
-  const err = parse ? findPromqlError(query) : undefined;
-  if (err) {
-    const near = err.near === '' ? 'at the end of the query' : `near "${err.near}"`;
-    throw new Error(`${where}: 'query' is not valid PromQL: syntax error at line ${err.line}, column ${err.column} (${near}). `
-      + `Query: ${query.replace(/\s+/g, ' ').trim()}`);
-  }
-}
-
-function checkPlaceholders(where: string, prop: string, text: string): void {
-  const { tags, unclosedAt: unclosed } = argoTags(text);
-  if (unclosed !== undefined) {
-    throw new Error(`${where}: '${prop}' opens a placeholder with "{{" at offset ${unclosed} and never closes it with "}}": Argo Rollouts `
-      + 'fails the analysis ("Cannot find end tag"). Close the placeholder ({{args.<name>}}) or remove the braces');
-  }
-  const bad = tags.filter(t => t.arg === undefined).map(t => t.text);
-  if (bad.length > 0) {
-    throw new Error(`${where}: '${prop}' uses ${bad.map(b => `"${b}"`).join(', ')}, which Argo Rollouts cannot resolve: `
-      + 'only {{args.<name>}} placeholders are supported');
-  }
-  for (const tag of tags) assertArgName(`${prop} placeholder {{args.${tag.arg}}}`, tag.arg!);
-}
-
-function assertPositiveDuration(where: string, prop: string, d: Duration): void {
-  const ms = d.toMilliseconds();
-  if (ms < 1000 || ms % 1000 !== 0) {
-    throw new Error(`${where}: '${prop}' (${d.toHumanString()}) must be a whole number of seconds, at least 1 second, `
-      + 'for example Duration.minutes(1)');
-  }
-}
-
-function assertInt(where: string, prop: string, value: number, min: number, hint: string): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${where}: '${prop}' (${value}) must be an integer of at least ${min}: ${hint}`);
   }
 }

@@ -165,7 +165,7 @@ class TemplateSpec {
 
   public addMetric(metric: AnalysisMetric): void {
     if (!metric || typeof (metric as any)._toKube !== 'function') {
-      throw new Error('\'metrics\' contains something that is not an AnalysisMetric: build metrics with AnalysisMetric.prometheus() or IstioMetrics');
+      throw new Error('\'metrics\' contains something that is not an AnalysisMetric: build metrics with AnalysisMetric.prometheus(), web(), job(), datadog() or the presets');
     }
     if (this.metrics.some(m => m.name === metric.name)) {
       throw new Error(`metric name '${metric.name}' is used twice in this template: metric names must be unique within an analysis run; `
@@ -225,7 +225,7 @@ class TemplateSpec {
       for (const name of m._secretArgNames) {
         const arg = declared.find(a => a.name === name);
         if (arg && !arg.declaration.fromSecret) {
-          errors.push(`metric '${m.name}' reads its OAuth2 client secret from argument '${name}', which is not declared with `
+          errors.push(`metric '${m.name}' reads ${m._secretArgUse(name)} from argument '${name}', which is not declared with `
             + 'AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest');
         }
       }

@@ -6,17 +6,21 @@ import { CanaryLabels } from './canary-labels';
 import { CanaryStep, CanaryStepKind } from './canary-step';
 import { IstioSubsets } from './istio-subsets';
 import type * as argo from '../imports/argoproj.io';
+import { DEFAULT_REVISION_HISTORY_LIMIT } from './private/argo';
 import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/config';
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
+import { checkSubscriptions, notificationsConfigs, subscriptionAnnotations } from './private/constructs/notifications';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { checkWorkloadRef, labelWorkloadTemplate, ownTemplateError, workloadTemplateError, workloadTemplateJson } from './private/constructs/workload-ref';
 import { ROLLOUT } from './private/gvk';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
+import { parseSubscriptionKey, SUBSCRIPTIONS_ANNOTATION } from './private/notifications';
 import { podTemplateHash, revisionValue } from './private/revision';
 import { attachRules } from './private/synth/chart-rules';
 import { assertIntInRange } from './private/validate';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
+import { RolloutNotification } from './rollout-notification';
 import { WorkloadRef } from './workload-ref';
 
 /**
@@ -165,6 +169,26 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
    * @default - the Rollout has its own pod template
    */
   readonly workloadRef?: WorkloadRef;
+  /**
+   * Notifications of the release (Slack, webhooks, ...): subscriptions of the Rollout to triggers such as
+   * `on-rollout-aborted`. Each trigger and service must be defined together in a notifications configuration the
+   * controller reads for the Rollout (`NotificationsConfig` or `ExternalNotificationsConfig` in the app).
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
+  /**
+   * Fast rollback: going back to one of the last `rollbackWindow` revisions whose ReplicaSet still exists (a revert
+   * commit, `kubectl argo rollouts undo`) skips the steps and the analysis (`spec.rollbackWindow.revisions`).
+   * Needs `revisionHistoryLimit` at least as large. See docs/rollback.md.
+   * @default - none: going back to any revision but the stable one runs the whole release
+   */
+  readonly rollbackWindow?: number;
+  /**
+   * How many old ReplicaSets the controller keeps (`spec.revisionHistoryLimit`); older ones are deleted, and a
+   * rollback to a deleted revision runs the whole release.
+   * @default - Argo Rollouts' default (10)
+   */
+  readonly revisionHistoryLimit?: number;
 }
 
 /** Options of `ArgoRollout.referenceSecret()`. */
@@ -242,6 +266,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   /** @see base.Resource.apiObject */
   protected readonly apiObject: ApiObject;
   private readonly _steps: CanaryStep[] = [];
+  private readonly _notifications: RolloutNotification[] = [];
   private readonly props: ArgoRolloutProps;
   /** Secret name to version (`referenceSecret()`). */
   private readonly secretVersions = new Map<string, string>();
@@ -262,6 +287,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") differs from the namespace of the IstioSubsets ("${props.subsets.namespace}"): `
         + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
     }
+    assertNoRawSubscriptions(props.metadata?.annotations);
     this.apiObject = new ApiObject(this, 'Resource', {
       ...ROLLOUT,
       metadata: {
@@ -293,8 +319,10 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     if (props.stableLabels) assertLabels('stableLabels', props.stableLabels);
     if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
     if (props.workloadRef) this.attachWorkload(props, props.workloadRef);
+    assertRollbackWindow(props.rollbackWindow, props.revisionHistoryLimit);
     for (const c of props.containers ?? []) this.addContainer(c);
     for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
+    for (const n of props.notifications ?? []) this.addNotification(n);
     this.node.addValidation({ validate: () => this.validateRollout() });
   }
 
@@ -421,6 +449,21 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   }
 
   /**
+   * Subscribes the Rollout to a notification (`notifications.argoproj.io/subscribe.<trigger>.<service>` annotation).
+   * Subscriptions to the same trigger and service are merged into one annotation.
+   */
+  public addNotification(notification: RolloutNotification): void {
+    this._notifications.push(notification);
+    const annotations = subscriptionAnnotations(this._notifications);
+    for (const key of Object.keys(annotations)) this.apiObject.metadata.addAnnotation(key, annotations[key]);
+  }
+
+  /** The notification subscriptions (a copy). */
+  public get notifications(): RolloutNotification[] {
+    return [...this._notifications];
+  }
+
+  /**
    * Adds a container; its image must be pinned by a tag (other than `latest`) or a digest.
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
@@ -492,6 +535,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     };
     return {
       replicas: this.replicas,
+      revisionHistoryLimit: this.props.revisionHistoryLimit,
+      rollbackWindow: this.props.rollbackWindow !== undefined ? { revisions: this.props.rollbackWindow } : undefined,
       minReadySeconds: this.minReady.toSeconds() || undefined,
       progressDeadlineSeconds: this.progressDeadline.toSeconds(),
       progressDeadlineAbort: this.progressDeadlineAbort,
@@ -565,7 +610,8 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     const error = ref ? workloadTemplateError(this, ref)
       : this.containers.length === 0 ? 'the Rollout has no container: pass \'containers\' or call addContainer()' : undefined;
     if (error) return [error];
-    return [...this.checkAnalyses(), ...this.checkRouteSteps(), ...this.checkStartingStep()];
+    return [...this.checkAnalyses(), ...this.checkRouteSteps(), ...this.checkStartingStep(),
+      ...checkSubscriptions(this.subsets.namespace, this._notifications, this._notifications.length > 0 ? notificationsConfigs(this) : [])];
   }
 
   /** The wiring of every step analysis and of the background analysis (templates, arguments, dry-run metrics). */
@@ -623,6 +669,33 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 const SUPPLIED_ARGS: ReadonlySet<string> = new Set([
   CanaryArgs.SERVICE_NAME, CanaryArgs.NAMESPACE, CanaryArgs.CANARY_REVISION, CanaryArgs.CANARY_POD_TEMPLATE_HASH, CanaryArgs.STABLE_POD_TEMPLATE_HASH,
 ]);
+
+/**
+ * Throws unless the rollback window fits in the revision history: the controller deletes all but the newest
+ * `revisionHistoryLimit` old ReplicaSets (rollout/sync.go reconcileRevisionHistoryLimit), and a rollback is fast only
+ * to a ReplicaSet that still exists (isRollbackWithinWindow compares creation times of existing ReplicaSets).
+ */
+function assertRollbackWindow(window: number | undefined, historyLimit: number | undefined): void {
+  if (historyLimit !== undefined) assertIntInRange('revisionHistoryLimit', historyLimit, 0, 2_147_483_647);
+  if (window === undefined) return;
+  assertIntInRange('rollbackWindow', window, 1, 2_147_483_647, 'the number of previous revisions a rollback to skips the steps and analysis');
+  const history = historyLimit ?? DEFAULT_REVISION_HISTORY_LIMIT;
+  if (window > history) {
+    throw new Error(`'rollbackWindow' (${window}) is larger than the revision history ('revisionHistoryLimit' ${history}${historyLimit === undefined ? ", Argo Rollouts' default" : ''}): `
+      + `the controller deletes all but the ${history} newest old ReplicaSets, so a rollback to an older revision creates a new ReplicaSet and runs the whole release. `
+      + `Set 'revisionHistoryLimit' to at least ${window}, or ${history === 0 ? "remove 'rollbackWindow'" : `lower 'rollbackWindow' to ${history}`}`);
+  }
+}
+
+/** Throws when subscription annotations are given by hand: they go through `notifications`, which checks them. */
+function assertNoRawSubscriptions(annotations: { [key: string]: string } | undefined): void {
+  for (const key of Object.keys(annotations ?? {})) {
+    if (parseSubscriptionKey(key) !== undefined || key === SUBSCRIPTIONS_ANNOTATION) {
+      throw new Error(`'metadata.annotations' has the notification subscription "${key}": subscribe with 'notifications' `
+        + '(RolloutNotification.onRolloutAborted(service.to(...)), ...) instead, so that the trigger and the service are checked to exist');
+    }
+  }
+}
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

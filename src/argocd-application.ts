@@ -1,17 +1,22 @@
 import { ApiObject, App, Chart, Duration, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { goDuration } from './private/argo';
-import { computeIgnoreDifferences, groupOf, hiddenVirtualServiceRoutes, IgnoreEntry, PlacedManifest } from './private/argocd-ignore';
 import type * as argo from '../imports/argoproj.io';
+import { computeIgnoreDifferences, PlacedManifest, rendered } from './private/argocd/ignore';
+import { IgnoreEntry } from './private/argocd/ignore-entry';
+import { apiGroup } from './private/argocd/json';
 import { ArgoCdOverlapIndex } from './private/constructs/argocd-overlaps';
 import { applicationSettings, ApplicationSettings, finalizerNames } from './private/constructs/argocd-props';
 import { APPLICATION } from './private/gvk';
+import { recordWarnings } from './private/synth/chart-rules';
 import { findAll, SynthContext, toJson } from './private/synth/context';
+import { checkArgoCdApplication } from './rules/_argocd';
+import { CanaryRules } from './rules/canary-rules';
 
 const APPLICATION_SYMBOL = Symbol.for('cdk8s-canary.ArgoCdApplication');
 
 /** Sync options every generated Application carries (see `ArgoCdApplicationProps.syncOptions`). */
-const REQUIRED_SYNC_OPTIONS = ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'];
+const REQUIRED_SYNC_OPTIONS = ['ApplyOutOfSyncOnly=true'];
 
 /**
  * What happens to the deployed resources when the Application object itself is deleted.
@@ -81,8 +86,9 @@ export interface IgnoreDifference {
   /**
    * Field managers whose changes win over git (server-side field ownership).
    *
-   * Refused for VirtualServices: after one rollout the Argo Rollouts controller owns the whole `spec.http`
-   * (argo-rollouts#3854), so route changes from git would never sync.
+   * An error for VirtualServices and DestinationRules (rule CR402): Istio's lists are atomic, so after one canary
+   * the Argo Rollouts controller owns the whole `spec.http` / `spec.subsets` and route or subset changes from git
+   * would never sync (argo-rollouts#3854).
    *
    * @default - none
    */
@@ -182,10 +188,15 @@ export interface ArgoCdApplicationProps {
   /**
    * Additional sync options (`Name=value`, for example `CreateNamespace=true`, `PruneLast=true`).
    *
-   * `ApplyOutOfSyncOnly=true` and `RespectIgnoreDifferences=true` are always set: without them a sync re-applies
-   * the VirtualService and DestinationRule from git and resets the traffic weights of a running canary.
+   * `ApplyOutOfSyncOnly=true` is always set: without it every sync (a new image, another object changed)
+   * re-applies the VirtualServices and DestinationRules from git, which resets the weights of a running canary and
+   * removes its header and mirror routes.
    *
-   * @default - only the two options above
+   * `RespectIgnoreDifferences=true` is deliberately not set: for Istio's lists it makes Argo CD apply the live
+   * copy of every list that holds an ignored field, so route changes committed to git would never be applied
+   * (argo-cd#17694, #23283). Adding it gives the warning CR401. See docs/argocd.md.
+   *
+   * @default - only `ApplyOutOfSyncOnly=true`
    * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/
    */
   readonly syncOptions?: string[];
@@ -338,7 +349,7 @@ export class ArgoCdApplication extends Construct {
 
     for (const chart of props.charts ?? []) this.addChart(chart);
 
-    this.node.addValidation({ validate: () => this.validateOverlaps() });
+    this.node.addValidation({ validate: () => [...this.validateOverlaps(), ...this.validateSync()] });
   }
 
   /** The charts this Application deploys (a copy). */
@@ -374,8 +385,9 @@ export class ArgoCdApplication extends Construct {
     const [, key, value] = m;
     const required = REQUIRED_SYNC_OPTIONS.find(o => o.startsWith(`${key}=`));
     if (required && required !== option) {
-      throw new Error(`'syncOptions' entry "${option}" would undo "${required}", which the Application always sets: without it a sync re-applies `
-        + 'the VirtualService and DestinationRule from git and resets the weights of a running canary; remove the entry');
+      throw new Error(`'syncOptions' entry "${option}" would undo "${required}", which the Application always sets: without it every sync re-applies `
+        + 'the VirtualServices and DestinationRules from git, which resets the weights of a running canary and removes its header and mirror routes; '
+        + 'remove the entry');
     }
     const existing = [...REQUIRED_SYNC_OPTIONS, ...this._syncOptions].find(o => o.startsWith(`${key}=`));
     if (existing && existing !== option) {
@@ -387,8 +399,10 @@ export class ArgoCdApplication extends Construct {
   /**
    * Adds your own ignoreDifferences entry, rendered after the computed ones.
    *
-   * An entry that would hide a VirtualService's routes as a whole (for example the JSON pointer `/spec/http` or the
-   * jq path `.spec`) is refused: git changes to the routes would then never sync.
+   * The Argo CD rules check it at synth (docs/rules.md, CR4xx): an entry that hides a whole route list, route,
+   * subset list or subset of the VirtualServices and DestinationRules in git (for example the JSON pointer
+   * `/spec/http` or the jq path `.spec`), or that lists `managedFieldsManagers` for them, fails synth, because
+   * changes you commit there would never sync; a jq path that iterates with `[]` instead of `[]?` gives a warning.
    *
    * @param entry the resources and fields to ignore
    */
@@ -402,17 +416,9 @@ export class ArgoCdApplication extends Construct {
         + 'list the fields to ignore');
     }
     for (const p of entry.jsonPointers ?? []) {
-      if (p !== '' && !p.startsWith('/')) {
+      if (!p.startsWith('/')) {
         throw new Error(`'ignoreDifferences' jsonPointer "${p}" for kind "${entry.kind}" must start with "/" (RFC 6901, for example "/spec/replicas")`);
       }
-    }
-    const hidden = hiddenVirtualServiceRoutes(entry);
-    if (hidden) {
-      throw new Error(`'ignoreDifferences' entry for kind "${entry.kind}" has the ${hidden}, which hides the routes of VirtualServices from the diff: `
-        + 'Argo CD would then never sync route changes made in git (new routes, matches, destinations), and once a rollout has run the '
-        + 'Argo Rollouts controller owns spec.http (argo-rollouts#3854). The Application already ignores exactly the fields the controller '
-        + 'changes (route weights, managed routes, experiment destinations); remove this entry, or narrow it to a field below a destination '
-        + '(for example ".spec.http[].route[].weight")');
     }
     this._ignoreDifferences.push({
       group: entry.group ?? '',
@@ -432,10 +438,7 @@ export class ArgoCdApplication extends Construct {
    * @internal
    */
   public _toKube(): any {
-    const ignoreDifferences: IgnoreEntry[] = [
-      ...computeIgnoreDifferences(this.placedManifests()),
-      ...(this._ignoreDifferences.length > 0 ? this._ignoreDifferences.map(e => JSON.parse(JSON.stringify(e))) : []),
-    ];
+    const ignoreDifferences: IgnoreEntry[] = [...computeIgnoreDifferences(this.placedManifests()), ...this._ignoreDifferences.map(rendered)];
     return {
       project: this.project,
       source: {
@@ -497,9 +500,19 @@ export class ArgoCdApplication extends Construct {
     for (const o of this._charts.flatMap(chart => findAll(chart))) {
       if (!ApiObject.isApiObject(o)) continue;
       const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
-      keys.set(`${groupOf(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
+      keys.set(`${apiGroup(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
     }
     return keys;
+  }
+
+  /**
+   * The Argo CD rules (CR4xx) on the rendered Application and the objects of its charts: errors fail synth,
+   * warnings are printed by CanaryApp with those of the chart.
+   */
+  private validateSync(): string[] {
+    const findings = checkArgoCdApplication(toJson(this.resource), this.placedManifests().map(p => p.manifest));
+    recordWarnings(this, CanaryRules.warnings(findings));
+    return CanaryRules.errors(findings).map(f => CanaryRules.format(f));
   }
 
   /** Another Application of the same cdk8s app that deploys to the same cluster must not deploy the same chart or objects. */

@@ -17,6 +17,8 @@ import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './priva
 import { attachRules } from './private/synth/chart-rules';
 import { countServiceForWarmUp } from './private/synth/warm-up';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
+import { RolloutNotification } from './rollout-notification';
+import { RoutePolicy } from './route-policy';
 import { CanaryServicePort } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 
@@ -141,6 +143,12 @@ export interface CanaryServiceProps {
    */
   readonly trafficPolicy?: TrafficPolicy;
   /**
+   * Request policy of the weighted HTTP route(s): timeout, retries, rewrite, match, CORS, header changes, fault
+   * injection (see `IstioSubsetsProps.routePolicy` and docs/route-policy.md).
+   * @default - none (Istio's defaults: no timeout, the mesh's retry policy)
+   */
+  readonly routePolicy?: RoutePolicy;
+  /**
    * Progress deadline of the Rollout.
    * @default Duration.seconds(600)
    */
@@ -190,6 +198,21 @@ export interface CanaryServiceProps {
    * @default - not declared
    */
   readonly expectedRequestsPerSecond?: number;
+  /**
+   * Notifications of the release (see `ArgoRolloutProps.notifications`).
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
+  /**
+   * Fast rollback to one of the last `rollbackWindow` revisions (see `ArgoRolloutProps.rollbackWindow`).
+   * @default - none: going back to any revision but the stable one runs the whole release
+   */
+  readonly rollbackWindow?: number;
+  /**
+   * How many old ReplicaSets the controller keeps (see `ArgoRolloutProps.revisionHistoryLimit`).
+   * @default - Argo Rollouts' default (10)
+   */
+  readonly revisionHistoryLimit?: number;
 }
 
 /**
@@ -266,6 +289,7 @@ export class CanaryService extends Construct {
       })),
       additionalSubsets: props.additionalSubsets,
       separateIngressVirtualService: props.separateIngressVirtualService,
+      routePolicy: props.routePolicy,
     });
     const analysis = props.analysis ?? ((props.defaultAnalysis ?? true) ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
     this.analysisTemplates = [...(analysis?.templates ?? [])];
@@ -281,6 +305,9 @@ export class CanaryService extends Construct {
       dynamicStableScale: props.dynamicStableScale,
       antiAffinity: props.antiAffinity,
       expectedRequestsPerSecond: props.expectedRequestsPerSecond,
+      notifications: props.notifications,
+      rollbackWindow: props.rollbackWindow,
+      revisionHistoryLimit: props.revisionHistoryLimit,
     });
     this.container = this.rollout.addContainer({
       name: 'main',

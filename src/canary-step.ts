@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ExperimentOptions } from './experiment';
 import { goDuration } from './private/argo';
 import { checkExperiment, renderExperiment } from './private/constructs/experiment';
+import { assertMatchHeaderName } from './private/istio';
 import { assertIntInRange } from './private/validate';
 import { RolloutAnalysisOptions } from './rollout-analysis';
 import { StringMatch } from './string-match';
@@ -39,7 +40,8 @@ export interface HeaderRouteOptions {
    */
   readonly name: string;
   /**
-   * Header conditions, all of which must hold. Requests that match go to the canary (100%).
+   * Header conditions. A request that meets any one of them goes to the canary (100%): Argo Rollouts writes one match
+   * entry per condition (rollout/trafficrouting/istio/istio.go, `createHeaderRoute`).
    */
   readonly match: HeaderRouteMatch[];
 }
@@ -187,7 +189,7 @@ export class CanaryStep {
         + `or use CanaryStep.removeHeaderRoute('${options.name}') to remove the route`);
     }
     const match = options.match.map(m => {
-      assertHeaderName(`headerRoute "${options.name}"`, m.headerName);
+      assertMatchHeaderName(`headerRoute "${options.name}"`, m.headerName);
       return { headerName: m.headerName, headerValue: m.value._toKube() };
     });
     return new CanaryStep(CanaryStepKind.SET_HEADER_ROUTE, { render: { setHeaderRoute: { name: options.name, match } }, routeName: options.name });
@@ -214,7 +216,7 @@ export class CanaryStep {
       if (!m.method && !m.path && !m.headers) {
         throw new Error(`'mirrorRoute' "${options.name}": match[${i}] is empty: set 'method', 'path' or 'headers', or leave 'match' out to mirror every request`);
       }
-      for (const h of Object.keys(m.headers ?? {})) assertHeaderName(`mirrorRoute "${options.name}"`, h);
+      for (const h of Object.keys(m.headers ?? {})) assertMatchHeaderName(`mirrorRoute "${options.name}"`, h);
       return {
         ...(m.method ? { method: m.method._toKube() } : {}),
         ...(m.path ? { path: m.path._toKube() } : {}),
@@ -300,12 +302,6 @@ function assertRouteName(method: string, name: string): void {
   }
 }
 
-function assertHeaderName(where: string, name: string): void {
-  if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-    throw new Error(`${where}: header name "${name}" must be lowercase letters, digits or '-' (Istio matches lowercase header keys), `
-      + `for example "${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
-  }
-}
 
 /** What a factory of `CanaryStep` gives the step besides its kind. */
 interface StepFields {

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIstioGateway } from './istio-gateway';
 import { resolveNamespace } from './private/constructs/namespace';
+import { RenderedRoutePolicy, resolveRoutePolicy } from './private/constructs/route-policy';
 import { isHttpFamily } from './private/constructs/service-ports';
 import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from './private/gvk';
@@ -9,6 +10,7 @@ import { assertHost, hostsMatch } from './private/istio';
 import { assertIdentityLabels, assertDnsLabel, assertLabels } from './private/k8s';
 import { attachRules } from './private/synth/chart-rules';
 import { assertIntInRange } from './private/validate';
+import { RoutePolicy } from './route-policy';
 import { ServicePortProtocol } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 import type * as istio from '../imports/networking.istio.io';
@@ -124,6 +126,12 @@ export interface IstioSubsetsProps {
    * @default false
    */
   readonly separateIngressVirtualService?: boolean;
+  /**
+   * Request policy of every weighted HTTP route (timeout, retries, rewrite, match, CORS, header changes, fault
+   * injection), the same on each of them, in each VirtualService. TLS and TCP routes have no such settings.
+   * @default - none (Istio's defaults: no timeout, the mesh's retry policy)
+   */
+  readonly routePolicy?: RoutePolicy;
 }
 
 /** One weighted HTTP route. @internal */
@@ -178,6 +186,7 @@ export class IstioSubsets extends Construct {
   private readonly _tcpPorts: number[];
   private readonly _additionalSubsets: AdditionalSubset[];
   private readonly separateIngress: boolean;
+  private readonly routePolicy?: RenderedRoutePolicy;
 
   constructor(scope: Construct, id: string, props: IstioSubsetsProps) {
     super(scope, id);
@@ -212,6 +221,7 @@ export class IstioSubsets extends Construct {
     if (this.separateIngress && !(this.mesh && this._gateways.length > 0)) {
       throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
     }
+    this.routePolicy = resolveRoutePolicy(this, props.routePolicy);
 
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
       ...DESTINATION_RULE,
@@ -380,13 +390,19 @@ export class IstioSubsets extends Construct {
     };
   }
 
+  /** The weighted HTTP routes: each with the route policy, and matched by its port when there are several. */
   private renderHttpRoutes(): istio.VirtualServiceSpecHttp[] {
     const byPort = this._httpRoutes.length > 1;
-    return this._httpRoutes.map(r => ({
-      name: r.name,
-      ...(byPort ? { match: [{ port: r.port }] } : {}),
-      route: this.weightedDestinations(r.port),
-    }));
+    const policyMatch = this.routePolicy?.match;
+    return this._httpRoutes.map(r => {
+      const match = byPort ? (policyMatch ?? [{}]).map(m => ({ ...m, port: r.port })) : policyMatch;
+      return {
+        name: r.name,
+        ...structuredClone(this.routePolicy?.fields ?? {}),
+        ...(match ? { match: structuredClone(match) } : {}),
+        route: this.weightedDestinations(r.port),
+      };
+    });
   }
 
   /** stable 100 - (fixed shares) / canary 0 / additional subsets with their shares. */

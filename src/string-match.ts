@@ -1,3 +1,5 @@
+import { re2Problem } from './private/istio';
+
 /**
  * How a request attribute (header, path, method) is matched: exactly, by prefix, or by an RE2 regular
  * expression. Argo Rollouts and Istio accept exactly one of the three.
@@ -13,16 +15,14 @@ export class StringMatch {
     return new StringMatch('prefix', value);
   }
 
-  /** Matches values against an RE2 regular expression (at most 1024 characters). */
+  /**
+   * Matches values against an RE2 regular expression (at most 1024 characters), the syntax of Go's `regexp` package:
+   * inline flags such as `(?i)` work, lookarounds and backreferences do not.
+   */
   public static regex(value: string): StringMatch {
-    if (value.length > 1024) {
-      throw new Error(`'regex' match (${value.length} characters) is longer than the 1024 characters Istio accepts: shorten the expression`);
-    }
-    try {
-      // RE2 is a subset of JavaScript's syntax for the common cases; this catches unbalanced expressions early.
-      new RegExp(value);
-    } catch (e: any) {
-      throw new Error(`'regex' match "${value}" is not a valid regular expression (${e.message}): fix the expression`);
+    const problem = typeof value === 'string' && value !== '' ? re2Problem(value) : undefined;
+    if (problem) {
+      throw new Error(`'regex' match "${value.length > 80 ? `${value.slice(0, 80)}…` : value}" is refused by Istio: ${problem}. Fix the expression`);
     }
     return new StringMatch('regex', value);
   }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { compact } from './private/constructs/render';
 import { istioDuration } from './private/istio';
 import { assertIntInRange } from './private/validate';
 
@@ -154,17 +155,17 @@ export class TrafficPolicy {
   public _toKube(): any {
     const cp = this.options.connectionPool;
     const od = this.options.outlierDetection;
-    const tcp = cp && strip({ maxConnections: cp.maxConnections, connectTimeout: istioDuration(cp.connectTimeout) });
-    const http = cp && strip({
+    const tcp = cp && compact({ maxConnections: cp.maxConnections, connectTimeout: istioDuration(cp.connectTimeout) });
+    const http = cp && compact({
       http1MaxPendingRequests: cp.http1MaxPendingRequests,
       http2MaxRequests: cp.http2MaxRequests,
       maxRequestsPerConnection: cp.maxRequestsPerConnection,
       maxRetries: cp.maxRetries,
       idleTimeout: istioDuration(cp.idleTimeout),
     });
-    return strip({
-      connectionPool: cp ? strip({ tcp, http }) : undefined,
-      outlierDetection: od ? strip({
+    return compact({
+      connectionPool: cp ? compact({ tcp, http }) : undefined,
+      outlierDetection: od ? compact({
         consecutive5xxErrors: od.consecutive5xxErrors,
         consecutiveGatewayErrors: od.consecutiveGatewayErrors,
         interval: istioDuration(od.interval),
@@ -175,10 +176,4 @@ export class TrafficPolicy {
       loadBalancer: this.options.loadBalancer ? { simple: this.options.loadBalancer } : undefined,
     });
   }
-}
-
-function strip(obj: { [k: string]: any }): any {
-  const out: { [k: string]: any } = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
-  return Object.keys(out).length ? out : undefined;
 }

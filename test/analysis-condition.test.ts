@@ -121,6 +121,6 @@ describe('Argo outcome rules (expr-eval support)', () => {
 
   test('fails if a condition uses syntax outside the documented subset', () => {
     expect(() => outcome('result[0] + 1 > 2', undefined, [1])).toThrow(/unsupported syntax|unexpected/);
-    expect(() => outcome('default(result, 0) > 1', undefined, [1])).toThrow(/unsupported function 'default'/);
+    expect(() => outcome('asFloat(result) > 1', undefined, [1])).toThrow(/unsupported function 'asFloat'/);
   });
 });

@@ -1,16 +1,18 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { ApplicationFinalizer, ArgoCdApplication, ArgoCdApplicationProps } from '../src/argocd-application';
-import { jqAvailable, normalize } from './support/argocd-diff';
+import { expectScenariosPass } from './support/argocd-scenarios';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { diffObject, syncSettings } from '../src/private/argocd/sync';
+import { chartWarnings } from '../src/private/synth/chart-rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).
 
-const HASH = '.spec.subsets[].labels["rollouts-pod-template-hash"]';
+const HASH = '.spec.subsets[]?.labels["rollouts-pod-template-hash"]';
 const MANAGED_BY = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
-const HTTP_WEIGHTS = '.spec.http[].route[].weight';
+const HTTP_WEIGHTS = '.spec.http[]?.route[]?.weight';
 
 interface CanaryOptions {
   readonly name?: string;
@@ -136,11 +138,21 @@ function fixture(namespace: string | null = 'shop'): Fixture {
   return { app, workload: new Chart(app, 'shop', { namespace: namespace ?? undefined }), argocd: new Chart(app, 'argocd') };
 }
 
-/** Synthesizes the Application chart, validates it and the workload chart against the upstream schemas, returns the Application. */
+/**
+ * Synthesizes the Application chart, validates it and the workload chart against the upstream schemas, checks that the
+ * Application passes S1-S5 of the Argo CD sync model on both version families, returns the Application.
+ */
 function synthApplication(f: Fixture, extraCharts: Chart[] = []): any {
-  for (const c of [f.workload, ...extraCharts]) validateManifests(Testing.synth(c));
-  const manifests = validateManifests(Testing.synth(f.argocd));
-  return findOne(manifests, 'Application');
+  const deployed = [f.workload, ...extraCharts].flatMap(c => validateManifests(Testing.synth(c)));
+  const application = findOne(validateManifests(Testing.synth(f.argocd)), 'Application');
+  expectScenariosPass(application, deployed);
+  return application;
+}
+
+/** Checks that an Application, as synthesized, passes S1-S5 with the objects of its charts on both version families. */
+function expectApplicationPasses(app: ArgoCdApplication): void {
+  const application = findOne(Testing.synth(Chart.of(app)), 'Application', app.name);
+  expectScenariosPass(application, app.charts.flatMap(c => Testing.synth(c)));
 }
 
 function ignoreOf(f: Fixture, props: Partial<ArgoCdApplicationProps> = {}, extraCharts: Chart[] = []): any[] {
@@ -173,7 +185,7 @@ describe('ArgoCdApplication: the Application', () => {
     expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
     expect(application.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
-      syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
+      syncOptions: ['ApplyOutOfSyncOnly=true'],
       retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
     });
     expect(application).toMatchSnapshot();
@@ -195,7 +207,7 @@ describe('ArgoCdApplication: the Application', () => {
       sourceTargetRevision: 'release/2026-11',
       autoSyncPrune: false,
       autoSyncSelfHeal: false,
-      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'CreateNamespace=true', 'RespectIgnoreDifferences=true'],
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'CreateNamespace=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=false'],
       retryLimit: 3,
       retryBackoffDuration: Duration.seconds(10),
       retryBackoffFactor: 3,
@@ -213,7 +225,7 @@ describe('ArgoCdApplication: the Application', () => {
     expect(application.spec.destination).toEqual({ name: 'prod-eu', namespace: 'shop' });
     expect(application.spec.syncPolicy).toEqual({
       automated: { prune: false, selfHeal: false },
-      syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true', 'CreateNamespace=true', 'PruneLast=true'],
+      syncOptions: ['ApplyOutOfSyncOnly=true', 'CreateNamespace=true', 'PruneLast=true', 'RespectIgnoreDifferences=false'],
       retry: { limit: 3, backoff: { duration: '10s', factor: 3, maxDuration: '1h' } },
     });
   });
@@ -228,7 +240,7 @@ describe('ArgoCdApplication: the Application', () => {
     const application = synthApplication(f);
 
     // THEN
-    expect(application.spec.syncPolicy).toEqual({ syncOptions: ['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'] });
+    expect(application.spec.syncPolicy).toEqual({ syncOptions: ['ApplyOutOfSyncOnly=true'] });
     expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
   });
 
@@ -276,6 +288,8 @@ describe('ArgoCdApplication: the Application', () => {
       .toEqual({ include: '{shop-production.k8s.yaml,cart-production.k8s.yaml}' });
     expect(manifests.filter(m => m.spec.source.directory?.include === '*.yaml')).toHaveLength(1);
     expect(fs.readdirSync(app.outdir)).toEqual(expect.arrayContaining(['shop-staging.k8s.yaml', 'shop-production.k8s.yaml', 'cart-production.k8s.yaml']));
+    expectApplicationPasses(stagingApp);
+    expectApplicationPasses(productionApp);
   });
 
   test('no file filter when the cdk8s app does not write one file per chart', () => {
@@ -286,10 +300,11 @@ describe('ArgoCdApplication: the Application', () => {
     const argocd = new Chart(app, 'argocd');
 
     // WHEN
-    new ArgoCdApplication(argocd, 'app', { ...APP_PROPS, charts: [workload] });
+    const application = new ArgoCdApplication(argocd, 'app', { ...APP_PROPS, charts: [workload] });
 
     // THEN
     expect(findOne(Testing.synth(argocd), 'Application').spec.source.directory).toBeUndefined();
+    expectApplicationPasses(application);
   });
 
   test('app of apps: a root Application in its own chart deploys the chart of Applications', () => {
@@ -325,6 +340,7 @@ describe('ArgoCdApplication: the Application', () => {
     // THEN
     expect(manifest.spec.revisionHistoryLimit).toBe(3);
     expect(manifest.spec.source).toEqual({ repoURL: APP_PROPS.sourceRepoUrl, path: 'apps/shop', targetRevision: 'HEAD', directory: { recurse: true } });
+    expectApplicationPasses(application);
   });
 
   test('the same program synthesizes the same Application (deterministic output)', () => {
@@ -383,7 +399,7 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
       kind: 'VirtualService',
       name: 'shop',
       namespace: 'shop',
-      jqPathExpressions: ['.spec.http[] | select(.name == "primary") | .route[].weight'],
+      jqPathExpressions: ['.spec.http[]? | select(.name == "primary") | .route[]?.weight'],
     });
   });
 
@@ -414,11 +430,7 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
         kind: 'VirtualService',
         name: 'shop',
         namespace: 'shop',
-        jqPathExpressions: [
-          HTTP_WEIGHTS,
-          '.spec.http[] | select(.name == "header-1")',
-          '.spec.http[] | select(.name == "mirror-1")',
-        ],
+        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[]? | select(.name == "header-1" or .name == "mirror-1")'],
       },
     ]);
   });
@@ -444,7 +456,7 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
       kind: 'VirtualService',
       name: 'shop',
       namespace: 'shop',
-      jqPathExpressions: [HTTP_WEIGHTS, '.spec.tls[0].route[].weight', '.spec.tcp[].route[].weight'],
+      jqPathExpressions: [HTTP_WEIGHTS, '.spec.tls[0].route[]?.weight', '.spec.tcp[]?.route[]?.weight'],
     });
   });
 
@@ -459,7 +471,7 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
     const ignore = ignoreOf(f);
 
     // THEN
-    expect(ignore[1].jqPathExpressions).toEqual([HTTP_WEIGHTS, '.spec.tls[].route[].weight']);
+    expect(ignore[1].jqPathExpressions).toEqual([HTTP_WEIGHTS, '.spec.tls[]?.route[]?.weight']);
   });
 
   test('multiple VirtualServices, one of them in another namespace; an unreferenced one gets nothing', () => {
@@ -530,14 +542,14 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
         name: 'shop',
         namespace: 'shop',
         jsonPointers: [MANAGED_BY],
-        jqPathExpressions: [HASH, '.spec.subsets[] | select(.name != "stable" and .name != "canary")'],
+        jqPathExpressions: [HASH, '.spec.subsets[]? | select(.name != "stable" and .name != "canary")'],
       },
       {
         group: 'networking.istio.io',
         kind: 'VirtualService',
         name: 'shop',
         namespace: 'shop',
-        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[].route[] | select(.destination.subset == null)'],
+        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[]?.route[]? | select(.destination.subset == null)'],
       },
     ]);
   });
@@ -578,7 +590,7 @@ describe('ArgoCdApplication: ignoreDifferences computed from the charts', () => 
         kind: 'VirtualService',
         name: 'cart',
         namespace: 'shop',
-        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[] | select(.name == "cart-header")'],
+        jqPathExpressions: [HTTP_WEIGHTS, '.spec.http[]? | select(.name == "cart-header")'],
       },
       { group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', namespace: 'shop', jqPathExpressions: [HTTP_WEIGHTS] },
     ]);
@@ -734,8 +746,9 @@ describe('ArgoCdApplication: bad input', () => {
     expect(make({ syncOptions: ['CreateNamespace'] })).toThrow(/'syncOptions' entry "CreateNamespace" must have the form Name=value/);
   });
 
-  test.each(['RespectIgnoreDifferences=false', 'ApplyOutOfSyncOnly=false'])('fails if a sync option undoes a required one: %s', (option) => {
-    expect(make({ syncOptions: [option] })).toThrow(/'syncOptions' entry ".*=false" would undo ".*=true", which the Application always sets/);
+  test('fails if a sync option undoes ApplyOutOfSyncOnly', () => {
+    expect(make({ syncOptions: ['ApplyOutOfSyncOnly=false'] }))
+      .toThrow(/'syncOptions' entry "ApplyOutOfSyncOnly=false" would undo "ApplyOutOfSyncOnly=true", which the Application always sets: without it every sync re-applies/);
   });
 
   test('fails if a sync option is set twice with different values', () => {
@@ -798,38 +811,82 @@ describe('ArgoCdApplication: bad input', () => {
     expect(() => Testing.synth(f.argocd)).not.toThrow();
   });
 
-  describe('ignoreDifferences that would hide the VirtualService routes', () => {
+  describe('the Argo CD rules at synth (docs/rules.md, CR4xx)', () => {
+    /** Synthesizes a canary with TLS and TCP routes and an Application with `entry`; returns the error, or the warnings. */
+    function withEntry(entry: any, props: Partial<ArgoCdApplicationProps> = {}): { error?: string; warnings: string[] } {
+      const f = fixture();
+      canary(f.workload, {
+        istio: { virtualService: { name: 'shop', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['shop.example.com'] }], tcpRoutes: [{ port: 5432 }] } },
+        tls: [{ match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] }],
+        tcp: [{ match: [{ port: 5432 }], route: [dest('shop', 'stable', 100, 5432), dest('shop', 'canary', 0, 5432)] }],
+      });
+      const application = new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, name: 'shop', charts: [f.workload], ignoreDifferences: entry ? [entry] : [], ...props });
+      try {
+        Testing.synth(f.argocd);
+      } catch (e) {
+        return { error: (e as Error).message, warnings: [] };
+      }
+      const warnings = chartWarnings(f.argocd).map(w => `[${w.code}] ${w.path}`);
+      if (warnings.length === 0) expectApplicationPasses(application); // an Application without findings keeps a canary intact
+      return { warnings };
+    }
+
     test.each([
-      [{ jsonPointers: ['/spec'] }, 'jsonPointer "/spec"'],
-      [{ jsonPointers: ['/spec/http'] }, 'jsonPointer "/spec/http"'],
-      [{ jsonPointers: ['/spec/http/0'] }, 'jsonPointer "/spec/http/0"'],
-      [{ jsonPointers: ['/spec/tcp/0/route'] }, 'jsonPointer "/spec/tcp/0/route"'],
-      [{ jsonPointers: [''] }, 'jsonPointer ""'],
-      [{ jqPathExpressions: ['.spec'] }, 'jqPathExpression ".spec"'],
-      [{ jqPathExpressions: ['.spec.http'] }, 'jqPathExpression ".spec.http"'],
-      [{ jqPathExpressions: ['.spec.http[]'] }, 'jqPathExpression ".spec.http\\[\\]"'],
-      [{ jqPathExpressions: ['.spec["tls"]'] }, 'jqPathExpression ".spec\\["tls"\\]"'],
-      [{ jqPathExpressions: ['.spec | .http[0].route'] }, 'jqPathExpression ".spec \\| .http\\[0\\].route"'],
-      [{ jqPathExpressions: ['.'] }, 'jqPathExpression "."'],
-      [{ managedFieldsManagers: ['rollouts-controller'] }, 'managedFieldsManagers \\["rollouts-controller"\\]'],
-    ])('fails if an entry hides them: %j', (paths, shown) => {
-      expect(make({ ignoreDifferences: [{ group: 'networking.istio.io', kind: 'VirtualService', ...paths }] }))
-        .toThrow(new RegExp(`'ignoreDifferences' entry for kind "VirtualService" has the ${shown}, which hides the routes of VirtualServices from the diff: `
-          + 'Argo CD would then never sync route changes made in git .*argo-rollouts#3854.* remove this entry, or narrow it'));
+      [{ jsonPointers: ['/spec'] }, 'the jsonPointer "/spec" selects the whole spec of VirtualService shop/shop'],
+      [{ jsonPointers: ['/spec/http'] }, 'jsonPointer "/spec/http" selects all http routes \\(spec.http\\) of VirtualService shop/shop'],
+      [{ jsonPointers: ['/spec/http/0'] }, 'jsonPointer "/spec/http/0" selects the http route "primary" \\(spec.http\\[0\\]\\)'],
+      [{ jsonPointers: ['/spec/tcp/0/route'] }, 'jsonPointer "/spec/tcp/0/route" selects every destination of the tcp route \\(spec.tcp\\[0\\]\\)'],
+      [{ jqPathExpressions: ['.spec'] }, 'jq expression ".spec" selects the whole spec'],
+      [{ jqPathExpressions: ['.spec.http'] }, 'jq expression ".spec.http" selects all http routes'],
+      [{ jqPathExpressions: ['.spec.http[]?'] }, 'jq expression ".spec.http\\[\\]\\?" selects the http route "primary"'],
+      [{ jqPathExpressions: ['.spec["tls"]'] }, 'selects all tls routes \\(spec.tls\\)'],
+      [{ jqPathExpressions: ['.spec | .http[0].route'] }, 'jq expression ".spec \\| .http\\[0\\].route" selects every destination of the http route "primary"'],
+      [{ jqPathExpressions: ['.spec.http[]? | select(.name == "primary")'] }, 'selects the http route "primary"'],
+    ])('fails if an entry hides the routes in git: %j', (paths, shown) => {
+      const r = withEntry({ group: 'networking.istio.io', kind: 'VirtualService', ...paths });
+      expect(r.error).toMatch(new RegExp(`\\[CR403\\] Application argocd/shop spec\\.ignoreDifferences\\[2\\]\\.\\w+\\[0\\]: (the )?.*${shown}.*`
+        + 'so Argo CD leaves it out of the diff: a change you commit there never shows OutOfSync and is never applied\\. Fix: narrow the rule'));
+    });
+
+    test('fails if an entry hides the subsets in git', () => {
+      expect(withEntry({ group: 'networking.istio.io', kind: 'DestinationRule', jqPathExpressions: ['.spec.subsets[]?'] }).error)
+        .toMatch(/\[CR403\] .*the jq expression ".spec.subsets\[\]\?" selects the subset "stable" \(spec.subsets\[0\]\) of DestinationRule shop\/shop/);
     });
 
     test('fails if a wildcard entry hides them', () => {
-      expect(make({ ignoreDifferences: [{ group: '*', kind: '*', jsonPointers: ['/spec'] }] })).toThrow(/entry for kind "\*" has the jsonPointer "\/spec", which hides the routes/);
+      expect(withEntry({ group: '*', kind: '*', jsonPointers: ['/spec'] }).error).toMatch(/\[CR403\] .*the jsonPointer "\/spec" selects the whole spec of DestinationRule shop\/shop/);
+    });
+
+    test.each(['VirtualService', 'DestinationRule'])('fails if an entry lists managedFieldsManagers for %s objects', (kind) => {
+      expect(withEntry({ group: 'networking.istio.io', kind, managedFieldsManagers: ['rollouts-controller'] }).error)
+        .toMatch(new RegExp(`\\[CR402\\] Application argocd/shop spec.ignoreDifferences\\[2\\].managedFieldsManagers: managedFieldsManagers "rollouts-controller" on ${kind} objects: `
+          + 'Istio\'s lists are atomic.*argo-rollouts#3854'));
+    });
+
+    test('warns if RespectIgnoreDifferences is turned on', () => {
+      expect(withEntry(undefined, { syncOptions: ['RespectIgnoreDifferences=true'] }).warnings).toEqual(['[CR401] spec.syncPolicy.syncOptions[1]']);
+    });
+
+    test('warns if a jq rule iterates without "?", or points at a route by position', () => {
+      expect(withEntry({ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'], jsonPointers: ['/spec/http/0/route/1/weight'] }).warnings)
+        .toEqual(['[CR404] spec.ignoreDifferences[2].jqPathExpressions[0]', '[CR407] spec.ignoreDifferences[2].jsonPointers[0]']);
+    });
+
+    test('warns if a rule selects a route by a name that no step adds', () => {
+      expect(withEntry({ group: 'networking.istio.io', kind: 'VirtualService', name: 'shop', jqPathExpressions: ['.spec.http[]? | select(.name == "canary-header")'] }).warnings)
+        .toEqual(['[CR405] spec.ignoreDifferences[2].jqPathExpressions[0]']);
     });
 
     test.each([
-      { kind: 'VirtualService', group: 'networking.istio.io', jqPathExpressions: ['.spec.http[].route[].weight'] },
-      { kind: 'VirtualService', group: 'networking.istio.io', jsonPointers: ['/spec/http/0/match'] },
-      { kind: 'VirtualService', group: 'networking.istio.io', jqPathExpressions: ['.spec.http[] | select(.name == "debug")'] },
-      { kind: 'Deployment', group: 'apps', jsonPointers: ['/spec'] },
-      { kind: 'VirtualService', jsonPointers: ['/spec'] },
-    ])('accepts %j', (entry) => {
-      expect(make({ ignoreDifferences: [entry] })).not.toThrow();
+      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[]?.route[]?.weight', '.spec.http[]? | select(.name == "primary") | .retries'] },
+      { group: 'networking.istio.io', kind: 'VirtualService', jsonPointers: ['/metadata/labels'] },
+      { group: 'networking.istio.io', kind: 'DestinationRule', jqPathExpressions: ['.spec.subsets[]?.labels.tier'] },
+      { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec'] },
+      { kind: 'VirtualService', jsonPointers: ['/spec'] }, // the core group: matches no VirtualService
+      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.tls[]?.route[]?.weight', '.spec.tcp[0].route[]?.weight'] },
+    ])('accepts %j without a finding', (entry) => {
+      const r = withEntry(entry);
+      expect(r).toEqual({ warnings: [] });
     });
   });
 
@@ -841,32 +898,42 @@ describe('ArgoCdApplication: bad input', () => {
     expect(make({ ignoreDifferences: [{ kind: 'ConfigMap' }] })).toThrow(/'ignoreDifferences' entry for kind "ConfigMap" has no 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers'/);
   });
 
-  test('fails if a JSON pointer does not start with a slash', () => {
-    expect(make({ ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: ['data/x'] }] })).toThrow(/'ignoreDifferences' jsonPointer "data\/x" for kind "ConfigMap" must start with "\/"/);
+  test.each(['data/x', ''])('fails if a JSON pointer does not start with a slash: %p', (pointer) => {
+    expect(make({ ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: [pointer] }] }))
+      .toThrow(new RegExp(`'ignoreDifferences' jsonPointer "${pointer}" for kind "ConfigMap" must start with "/"`));
   });
 });
 
 // ---------------------------------------------------------------------------------------------------
-// The oracle: take the git objects, apply what the controller does at runtime (FACTS-ARGO-ROLLOUTS.md a.6 and the
-// upstream e2e states), normalize both with the Application's ignoreDifferences as Argo CD does (jq for the jq paths),
-// and compare. Equal = Argo CD shows Synced during the canary; a git change to anything else must still show.
+// The diff: take the git objects, apply what the controller does at runtime (FACTS-ARGO-ROLLOUTS.md a.6 and the
+// upstream e2e states), and diff live against git as Argo CD does (the sync model's three-way diff, with the
+// Application's ignoreDifferences): Synced during the canary; a git change to anything else must still show.
 
-const describeWithJq = jqAvailable() ? describe : describe.skip;
-
-describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller\'s changes (checked with jq)', () => {
+describe('ArgoCdApplication: ignoreDifferences hide exactly the controller\'s changes (Argo CD\'s diff, in the sync model)', () => {
   const clone = (x: any) => JSON.parse(JSON.stringify(x));
 
-  function synth(build: (f: Fixture) => void): { objects: any[]; ignore: any[] } {
+  function synth(build: (f: Fixture) => void): { objects: any[]; application: any } {
     const f = fixture();
     build(f);
     new ArgoCdApplication(f.argocd, 'app', { ...APP_PROPS, charts: [f.workload] });
     const objects = Testing.synth(f.workload);
-    return { objects, ignore: findOne(Testing.synth(f.argocd), 'Application').spec.ignoreDifferences };
+    return { objects, application: findOne(Testing.synth(f.argocd), 'Application') };
   }
 
-  function inSync(git: any, live: any, ignore: any[]): boolean {
-    return JSON.stringify(normalize(git, ignore)) === JSON.stringify(normalize(live, ignore));
+  /**
+   * What Argo CD shows for `git` against `live` after it applied `applied`: with client-side apply (the three-way
+   * diff against the last-applied configuration) and with server-side apply.
+   */
+  function status(git: any, live: any, application: any, applied = git): { clientSide: string; serverSide: string } {
+    const settings = syncSettings(application);
+    const show = (modified: boolean) => (modified ? 'OutOfSync' : 'Synced');
+    return {
+      clientSide: show(diffObject({ live, lastApplied: applied, owners: {} }, git, settings).modified),
+      serverSide: show(diffObject({ live, lastSent: applied, owners: {} }, git, { ...settings, serverSideApply: true }).modified),
+    };
   }
+  const SYNCED = { clientSide: 'Synced', serverSide: 'Synced' };
+  const OUT_OF_SYNC = { clientSide: 'OutOfSync', serverSide: 'OutOfSync' };
 
   function setWeights(route: any, weights: number[]) {
     route.route.forEach((d: any, i: number) => { d.weight = weights[i]; });
@@ -881,7 +948,7 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
 
   test('weights, subset hashes and HPA replicas during a canary; other git changes still show', () => {
     // GIVEN
-    const { objects, ignore } = synth(f => {
+    const { objects, application } = synth(f => {
       canary(f.workload);
       hpa(f.workload, 'shop', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'shop' });
     });
@@ -898,25 +965,25 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     liveRo.spec.replicas = 7;
 
     // THEN
-    expect(inSync(vs, liveVs, ignore)).toBe(true);
-    expect(inSync(dr, liveDr, ignore)).toBe(true);
-    expect(inSync(ro, liveRo, ignore)).toBe(true);
+    expect(status(vs, liveVs, application)).toEqual(SYNCED);
+    expect(status(dr, liveDr, application)).toEqual(SYNCED);
+    expect(status(ro, liveRo, application)).toEqual(SYNCED);
 
     // a git change to the route, the subsets or the Rollout is still a difference
     const gitVs = clone(vs);
     gitVs.spec.http[0].timeout = '5s';
-    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+    expect(status(gitVs, liveVs, application, vs)).toEqual(OUT_OF_SYNC);
     const gitDr = clone(dr);
     gitDr.spec.subsets[0].labels.tier = 'web';
-    expect(inSync(gitDr, liveDr, ignore)).toBe(false);
+    expect(status(gitDr, liveDr, application, dr)).toEqual(OUT_OF_SYNC);
     const gitRo = clone(ro);
     gitRo.spec.template.spec.containers[0].image = 'ghcr.io/acme/shop:1.1.0';
-    expect(inSync(gitRo, liveRo, ignore)).toBe(false);
+    expect(status(gitRo, liveRo, application, ro)).toEqual(OUT_OF_SYNC);
   });
 
   test('header and mirror routes added on top by the controller; a renamed primary route still shows', () => {
     // GIVEN
-    const { objects, ignore } = synth(f => canary(f.workload, {
+    const { objects, application } = synth(f => canary(f.workload, {
       managedRoutes: ['mirror-1', 'header-1'],
       steps: [
         { setWeight: 20 },
@@ -936,15 +1003,15 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     liveVs.spec.http = [mirror, header, primary];
 
     // THEN
-    expect(inSync(vs, liveVs, ignore)).toBe(true);
+    expect(status(vs, liveVs, application)).toEqual(SYNCED);
     const gitVs = clone(vs);
     gitVs.spec.http[0].name = 'main';
-    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+    expect(status(gitVs, liveVs, application, vs)).toEqual(OUT_OF_SYNC);
   });
 
   test('a route the Rollout does not patch keeps its weights under git control', () => {
     // GIVEN
-    const { objects, ignore } = synth(f => canary(f.workload, {
+    const { objects, application } = synth(f => canary(f.workload, {
       extraHttp: [{ name: 'legacy', match: [{ uri: { prefix: '/legacy' } }], route: [dest('legacy', 'v1', 70), dest('legacy', 'v2', 30)] }],
     }));
     const vs = findOne(objects, 'VirtualService');
@@ -956,13 +1023,13 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     setWeights(legacyChange.spec.http[1], [0, 100]);
 
     // THEN
-    expect(inSync(vs, canaryStep, ignore)).toBe(true);
-    expect(inSync(vs, legacyChange, ignore)).toBe(false);
+    expect(status(vs, canaryStep, application)).toEqual(SYNCED);
+    expect(status(vs, legacyChange, application)).toEqual(OUT_OF_SYNC);
   });
 
   test('experiment destinations and subsets appended during a weighted experiment step', () => {
     // GIVEN
-    const { objects, ignore } = synth(f => canary(f.workload, {
+    const { objects, application } = synth(f => canary(f.workload, {
       steps: [{ setWeight: 10 }, { experiment: { duration: '10m', templates: [{ name: 'baseline', specRef: 'stable', weight: 20, service: { name: 'shop-baseline' } }] } }],
     }));
     const vs = findOne(objects, 'VirtualService');
@@ -977,16 +1044,16 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     liveDr.spec.subsets.push({ name: 'shop-baseline', labels: { 'rollouts-pod-template-hash': '6d8f7c' } });
 
     // THEN
-    expect(inSync(vs, liveVs, ignore)).toBe(true);
-    expect(inSync(dr, liveDr, ignore)).toBe(true);
+    expect(status(vs, liveVs, application)).toEqual(SYNCED);
+    expect(status(dr, liveDr, application)).toEqual(SYNCED);
     const gitVs = clone(vs);
     gitVs.spec.http[0].route[1].destination.port.number = 8080;
-    expect(inSync(gitVs, liveVs, ignore)).toBe(false);
+    expect(status(gitVs, liveVs, application, vs)).toEqual(OUT_OF_SYNC);
   });
 
   test('tls weights of the canary\'s route only', () => {
     // GIVEN
-    const { objects, ignore } = synth(f => canary(f.workload, {
+    const { objects, application } = synth(f => canary(f.workload, {
       istio: { virtualService: { name: 'shop', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['shop.example.com'] }] } },
       tls: [
         { match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: [dest('shop', 'stable', 100, 443), dest('shop', 'canary', 0, 443)] },
@@ -1003,7 +1070,7 @@ describeWithJq('ArgoCdApplication: ignoreDifferences hide exactly the controller
     setWeights(otherChange.spec.tls[1], [100, 0]);
 
     // THEN
-    expect(inSync(vs, canaryStep, ignore)).toBe(true);
-    expect(inSync(vs, otherChange, ignore)).toBe(false);
+    expect(status(vs, canaryStep, application)).toEqual(SYNCED);
+    expect(status(vs, otherChange, application)).toEqual(OUT_OF_SYNC);
   });
 });

@@ -3,13 +3,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { markedDocs, renderDoc, synthesize } from '../scripts/render-docs';
+import { RolloutPlan } from '../src';
+import { expectScenariosPass } from './support/argocd-scenarios';
 import { validateManifests } from './support/schema';
 
 const docs = markedDocs();
 
 test('docs pages with examples exist', () => {
   expect(docs.map(d => path.basename(d)).sort()).toEqual(expect.arrayContaining([
-    'additional-subsets.md', 'argo-rollout.md', 'autoscaling.md', 'canary-service.md', 'experiments.md', 'header-routing.md',
+    'additional-subsets.md', 'argo-rollout.md', 'argocd.md', 'autoscaling.md', 'canary-service.md', 'experiments.md', 'header-routing.md',
     'istio-subsets.md', 'mirroring.md', 'multiple-virtual-services.md', 'tls-tcp-routes.md',
   ]));
 });
@@ -28,4 +30,23 @@ test('every docs example synthesizes schema-valid objects', () => {
     expect(objects.length).toBeGreaterThan(0);
     validateManifests(objects);
   }
+});
+
+describe('docs/argocd.md', () => {
+  const objects = () => synthesize('examples/docs/argocd.ts');
+
+  test('the Application of its example passes S1-S5 of the Argo CD sync model on both version families', () => {
+    const application = objects().find(o => o.kind === 'Application');
+    const results = expectScenariosPass(application, objects().filter(o => o.kind !== 'Application'));
+    expect(new Set(results.map(r => r.rollout))).toEqual(new Set(['storefront', 'ledger']));
+  });
+
+  test('its table of a route change mid-canary is the rollout plan of its example', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', 'docs', 'argocd.md'), 'utf-8');
+    const table = page.slice(page.indexOf('For\nthe storefront above:'), page.indexOf('"Reset, set back at once"'));
+    const rows = table.split('\n').filter(l => /^\| \d+ \|/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const plan = RolloutPlan.fromManifests(objects(), 'storefront').toMarkdown();
+    for (const row of rows) expect(plan).toContain(`${row}\n`);
+  });
 });

@@ -5,18 +5,21 @@ import { RawMetric, ResolvedAnalysis } from './_manifests';
 import { DEFAULT_CONSECUTIVE_ERROR_LIMIT, ERROR_RETRY_SECONDS, MAnalysis, MExposure, MMetric, Outcome } from './_model';
 import { StepTimes, Timeline } from './_timeline';
 import { parseGoDuration, substituteArgs } from '../private/argo';
-import { formatSeconds } from '../private/format';
-import { promqlWindowSeconds } from '../private/promql';
+import { formatCount, formatNumber, formatSeconds } from '../private/format';
+import { planHintsOf, providerKeyOf } from '../private/metric-providers/index';
 
 /** Below this age, the canary's first traffic may not be in Prometheus yet (scrape interval, two samples for rate()). */
 const FRESH_DATA_SECONDS = 60;
 
 /** What a metric's own fields give, before its run is placed on the timeline (the first fields of MMetric). */
 export interface MetricParams extends Pick<MMetric, 'name' | 'provider' | 'initialDelay' | 'interval' | 'count' | 'failureLimit'
-| 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit' | 'queryWindow' | 'canBeInconclusive' | 'completesAfter'> {
+| 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit' | 'queryWindow' | 'canBeInconclusive' | 'completesAfter'
+| 'measurementSeconds' | 'needsCanaryTraffic' | 'load'> {
   readonly raw: RawMetric;
   /** The query's range window depends on an argument without a literal value. */
   readonly queryUnresolved: boolean;
+  /** A Job whose run time is only bounded: the plan counts 0s for it. */
+  readonly measurementBounded: boolean;
 }
 
 /** The parameters of a metric, its `{{args.x}}` placeholders resolved with the literal values of its run. */
@@ -26,12 +29,14 @@ export function metricParams(raw: RawMetric): MetricParams {
   const initialDelay = metricDuration(raw, 'initialDelay', m.initialDelay) ?? 0;
   const countRaw = intOrString(raw, 'count', m.count);
   const count = countRaw === undefined || countRaw === 0 ? (interval === undefined ? 1 : Infinity) : countRaw;
-  const query = m.provider?.prometheus?.query;
-  const resolvedQuery = typeof query === 'string' ? substituteArgs(query, raw.args) : undefined;
+  const hints = planHintsOf(m, text => substituteArgs(text, raw.args));
+  const measurementSeconds = hints.measurementSeconds;
+  // the next measurement starts an interval after the previous one finished (analysis/analysis.go generateMetricTasks)
+  const cycle = (interval ?? 0) + measurementSeconds;
   return {
     raw,
     name: String(m.name ?? `metric-${raw.index}`),
-    provider: Object.keys(m.provider ?? {}).sort()[0] ?? 'unknown',
+    provider: providerKeyOf(m) ?? 'unknown',
     initialDelay,
     interval,
     count,
@@ -39,10 +44,14 @@ export function metricParams(raw: RawMetric): MetricParams {
     inconclusiveLimit: intOrString(raw, 'inconclusiveLimit', m.inconclusiveLimit) ?? 0,
     consecutiveErrorLimit: intOrString(raw, 'consecutiveErrorLimit', m.consecutiveErrorLimit) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT,
     consecutiveSuccessLimit: intOrString(raw, 'consecutiveSuccessLimit', m.consecutiveSuccessLimit) ?? 0,
-    queryWindow: resolvedQuery === undefined ? undefined : promqlWindowSeconds(resolvedQuery),
-    queryUnresolved: resolvedQuery !== undefined && /\[[^\]]*\{\{[^\]]*\]/.test(resolvedQuery),
+    queryWindow: hints.queryWindowSeconds,
+    queryUnresolved: hints.queryWindowUnresolved ?? false,
     canBeInconclusive: !!m.successCondition && !!m.failureCondition,
-    completesAfter: Number.isFinite(count) ? initialDelay + (count - 1) * (interval ?? 0) : Infinity,
+    completesAfter: Number.isFinite(count) ? initialDelay + (count - 1) * cycle + measurementSeconds : Infinity,
+    measurementSeconds,
+    measurementBounded: hints.measurementBounded ?? false,
+    needsCanaryTraffic: hints.needsCanaryTraffic,
+    load: hints.load && { ...hints.load, start: initialDelay },
   };
 }
 
@@ -96,7 +105,7 @@ export function analyseRun(run: RunInput, times: StepTimes, requestsPerSecond: n
     promoRel: run.kind === 'background' ? timeline.offset(run.start, timeline.length) : Infinity,
     requestsPerSecond,
   };
-  const metrics = run.params.map(p => analyseMetric(p, clock));
+  const metrics = run.params.map(p => analyseMetric(p, clock, run.params));
   let worst: MMetric | undefined;
   for (const m of metrics) {
     if (m.failing && (!worst || m.failing.abortAfter > worst.failing!.abortAfter)) worst = m;
@@ -114,7 +123,7 @@ export function analyseRun(run: RunInput, times: StepTimes, requestsPerSecond: n
 }
 
 /** One metric of a run: its outcome, exposure and notes. */
-function analyseMetric(p: MetricParams, clock: RunClock): MMetric {
+function analyseMetric(p: MetricParams, clock: RunClock, all: MetricParams[]): MMetric {
   const { outcome, firstPossibleFailure, failing, failingFullWindow, windowNote } = metricOutcome(p, clock);
   const errorsAfter = p.raw.dryRun ? undefined : below(p.initialDelay + p.consecutiveErrorLimit * ERROR_RETRY_SECONDS, clock.promoRel);
   const inconclusiveAfter = p.raw.dryRun || !p.canBeInconclusive ? undefined
@@ -134,13 +143,16 @@ function analyseMetric(p: MetricParams, clock: RunClock): MMetric {
     dryRun: p.raw.dryRun,
     canBeInconclusive: p.canBeInconclusive,
     completesAfter: p.completesAfter,
+    measurementSeconds: p.measurementSeconds,
+    needsCanaryTraffic: p.needsCanaryTraffic,
+    load: p.load,
     outcome,
     firstPossibleFailure,
     failing,
     failingFullWindow,
     errorsAfter,
     inconclusiveAfter,
-    notes: metricNotes(p, clock, outcome, firstPossibleFailure, windowNote),
+    notes: [...metricNotes(p, clock, outcome, firstPossibleFailure, windowNote), ...loadNotes(p, all)],
   };
 }
 
@@ -154,22 +166,25 @@ function below(t: number | undefined, limit: number): number | undefined {
  * when the metric has no such measurement.
  */
 function nthMeasurement(p: MetricParams, threshold: number, limit: number): number | undefined {
+  const cycle = (p.interval ?? 0) + p.measurementSeconds;
   let k0: number;
   if (threshold <= p.initialDelay) k0 = 0;
   else if (!p.interval || !Number.isFinite(threshold)) return undefined;
-  else k0 = Math.ceil((threshold - p.initialDelay) / p.interval - 1e-9);
+  else k0 = Math.ceil((threshold - p.initialDelay) / cycle - 1e-9);
   const k = k0 + limit;
   if (k >= p.count) return undefined;
   if (k > 0 && !p.interval) return undefined;
-  return p.initialDelay + k * (p.interval ?? 0);
+  return p.initialDelay + k * cycle + p.measurementSeconds;
 }
 
 /** How a metric ends for a bad canary, and its exposure when it aborts the release. */
 function metricOutcome(p: MetricParams, clock: RunClock): {
   outcome: Outcome; firstPossibleFailure?: number; failing?: MExposure; failingFullWindow?: MExposure; windowNote?: string;
 } {
-  if (p.raw.dryRun || p.failureLimit < 0) return { outcome: 'cannot-fail' };
-  const firstPossibleFailure = nthMeasurement(p, clock.trafficRel, p.failureLimit);
+  // a load test Job exits 0 whatever the answers: it makes traffic, the other metrics judge
+  if (p.raw.dryRun || p.failureLimit < 0 || p.load) return { outcome: 'cannot-fail' };
+  // a check that makes its own requests (a smoke test Job, a web check) can fail before any user reaches the canary
+  const firstPossibleFailure = nthMeasurement(p, p.needsCanaryTraffic ? clock.trafficRel : 0, p.failureLimit);
   let outcome: Outcome;
   let failing: MExposure | undefined;
   if (firstPossibleFailure === undefined) {
@@ -196,7 +211,8 @@ function exposure(clock: RunClock, t: number): MExposure {
   const first = timeline.firstTraffic;
   // a step analysis holds its step until it completes, so a failing run aborts at the step's weight
   const weightAtAbort = clock.kind === 'step' ? timeline.weight(start) : timeline.weight(timeline.locate(start, t));
-  const sinceFirstTraffic = t - trafficRel;
+  // 0 for an abort before the first user traffic (a check with requests of its own)
+  const sinceFirstTraffic = Math.max(0, t - trafficRel);
   let integral: number | undefined;
   if (Number.isFinite(sinceFirstTraffic)) {
     integral = first >= start ? timeline.integral(start, t) : timeline.integral(first, timeline.offset(first, start) + t);
@@ -216,6 +232,7 @@ function metricNotes(p: MetricParams, clock: RunClock, outcome: Outcome, firstPo
   const notes: string[] = [];
   if (p.raw.dryRun) notes.push('dry run: measured and reported, but never fails the analysis');
   else if (p.failureLimit < 0) notes.push('failureLimit -1: failed measurements never fail the metric');
+  else if (p.load) notes.push('a load test: it makes canary traffic and never fails the analysis; the other metrics judge the answers');
   if (windowNote) notes.push(windowNote);
   if (outcome === 'completes-first') {
     notes.push(`the count runs out first: after ${Number.isFinite(p.count) ? p.count : 'its'} measurement(s) the metric completes as successful`);
@@ -224,6 +241,11 @@ function metricNotes(p: MetricParams, clock: RunClock, outcome: Outcome, firstPo
   if (clock.kind === 'background' && Number.isFinite(p.completesAfter) && p.completesAfter < clock.promoRel && !p.raw.dryRun) {
     notes.push(`runs out of measurements ${formatSeconds(p.completesAfter)} after the run starts, before the release reaches 100%`);
   }
+  if (p.measurementBounded && p.provider === 'job') {
+    notes.push('a Job metric: the plan counts 0s for its run time; each measurement lasts as long as its Job (up to activeDeadlineSeconds), '
+      + 'and the next one starts an interval after it finished');
+  }
+  if (!p.needsCanaryTraffic) return [...notes, ...queryNotes(p)];
   if (Number.isFinite(trafficRel) && trafficRel > 0) {
     notes.push(`measurements in the first ${formatSeconds(trafficRel)} of the run see no canary traffic (weight 0%): with conditions `
       + 'that treat no data as inconclusive, such a measurement pauses the release');
@@ -237,12 +259,34 @@ function metricNotes(p: MetricParams, clock: RunClock, outcome: Outcome, firstPo
         + `a first measurement ${formatSeconds(FRESH_DATA_SECONDS)} or more after the first canary traffic (initialDelay) avoids that`);
     }
   }
+  return [...notes, ...queryNotes(p)];
+}
+
+/** Notes on the query window and the limits the plan does not model. */
+function queryNotes(p: MetricParams): string[] {
+  const notes: string[] = [];
   if (p.queryUnresolved) notes.push('the query window depends on an argument without a literal value');
   if (p.queryWindow === undefined && p.provider === 'prometheus' && !p.queryUnresolved) notes.push('instant query without a range window');
   if (p.consecutiveSuccessLimit > 0) {
     notes.push(`consecutiveSuccessLimit ${p.consecutiveSuccessLimit} is not modelled: the plan assumes the metric runs to its count`);
   }
   return notes;
+}
+
+/**
+ * The load window of a load test Job, and the canary requests it guarantees to every query window of the metrics of
+ * the same run that look at canary traffic (the Job's rate × the window; user traffic comes on top).
+ */
+function loadNotes(p: MetricParams, all: MetricParams[]): string[] {
+  const load = p.load;
+  if (!load) return [];
+  const end = load.start + load.durationSeconds;
+  const floors = all.filter(o => o !== p && o.needsCanaryTraffic && o.queryWindow !== undefined)
+    .map(o => `every ${formatSeconds(o.queryWindow!)} window of \`${o.name}\` holds at least `
+      + `${formatCount(load.requestsPerSecond * Math.min(o.queryWindow!, load.durationSeconds))} canary requests`);
+  return [`load test of ${formatNumber(load.requestsPerSecond, 2)} requests/s to the canary through header route \`${load.route}\` `
+    + `for ${formatSeconds(load.durationSeconds)}, from ${formatSeconds(load.start)} to ${formatSeconds(end)} after the run starts`
+    + (floors.length > 0 ? `; while it runs (once a window lies inside it), ${floors.join(', ')}` : '')];
 }
 
 /**

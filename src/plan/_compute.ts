@@ -3,11 +3,13 @@
 // (_warnings.ts). The public, jsii-friendly view is built from this model in rollout-plan.ts. Not exported from the package.
 import { analyseRun, metricParams } from './_analysis-run';
 import { ManifestIndex, ResolvedAnalysis, resolveAnalysis } from './_manifests';
-import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MStep } from './_model';
+import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MRollback, MStep, MTrafficEdit } from './_model';
 import { PodSettings, readSteps, StepDraft } from './_steps';
 import { StepTimes, stepTimes } from './_timeline';
 import { Background, backgroundRunningAt, planWarnings } from './_warnings';
 import { podTemplateOf, readConfigs, readMigration } from './_workload';
+import { DEFAULT_REVISION_HISTORY_LIMIT } from '../private/argo';
+import { trafficEditCosts } from '../private/argocd/traffic-edit';
 
 /** The traffic routers of `trafficRouting`, by key. */
 const ROUTER_NAMES: { [key: string]: string } = {
@@ -57,13 +59,51 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     steps: planSteps(steps, times, background),
     analyses,
     warnings: planWarnings({ owner, routed: pods.routed, steps, times, background, analyses, configs, migration }),
+    trafficEdit: canary.trafficRouting?.istio ? trafficEdit(rollout, manifests) : undefined,
     minimumTime: times.unboundedBefore[n] ? Infinity : times.starts[n],
     minimumTimeExcludingUnbounded: times.starts[n],
     manualPauses: steps.filter(d => d.gate === 'manual-pause').length,
     requestsPerSecond: rps,
     configs,
     migration,
+    rollback: rollbackOf(rollout.spec),
   };
+}
+
+/** What a route edit applied from git at each step does to the canary (the Argo CD sync and controller model). */
+function trafficEdit(rollout: any, manifests: any[]): MTrafficEdit {
+  const istio = rollout.spec.strategy.canary.trafficRouting.istio;
+  const refs: any[] = istio.virtualServices ?? (istio.virtualService ? [istio.virtualService] : []);
+  const namespace: string | undefined = rollout.metadata?.namespace;
+  // "name.namespace" points into another namespace, as the controller reads it
+  const virtualServices = refs.map(ref => String(ref?.name ?? '')).map(n => {
+    const dot = n.indexOf('.');
+    if (dot > 0) return `${n.slice(dot + 1)}/${n.slice(0, dot)}`;
+    return namespace ? `${namespace}/${n}` : n;
+  });
+  const r = trafficEditCosts(rollout, manifests);
+  return {
+    virtualServices,
+    steps: r.costs?.map(c => ({
+      index: c.step,
+      weightsFlapped: c.weightsFlapped,
+      managedRoutesLost: c.managedRoutesLost,
+      managedRoutesFlapped: c.managedRoutesFlapped,
+    })),
+    reason: r.reason,
+  };
+}
+
+/**
+ * The rollback window within the revision history: a rollback is fast only to a ReplicaSet that still exists
+ * (argo-rollouts rollout/sync.go isRollbackWithinWindow, reconcileRevisionHistoryLimit).
+ */
+function rollbackOf(spec: any): MRollback {
+  const revisions = spec.rollbackWindow?.revisions;
+  const windowRevisions = Number.isInteger(revisions) && revisions > 0 ? revisions : undefined;
+  const limit = spec.revisionHistoryLimit;
+  const revisionHistoryLimit = Number.isInteger(limit) && limit >= 0 ? limit : DEFAULT_REVISION_HISTORY_LIMIT;
+  return { windowRevisions, revisionHistoryLimit, fastRevisions: Math.min(windowRevisions ?? 0, revisionHistoryLimit) };
 }
 
 /** The HorizontalPodAutoscaler that targets the Rollout, if any. */

@@ -1,5 +1,5 @@
 // Internal Markdown rendering of the rollout plan. Deterministic: the same model gives the same text.
-import { GateKind, MAnalysis, MConfig, MExposure, MMetric, MPlan, Outcome } from './_model';
+import { GateKind, MAnalysis, MConfig, MExposure, MMetric, MPlan, MTrafficEdit, Outcome } from './_model';
 import { formatCount, formatNumber, formatSeconds } from '../private/format';
 
 const GATE_TEXT: { [k in GateKind]: string } = {
@@ -60,6 +60,13 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
     out.push('');
   }
 
+  if (plan.trafficEdit) {
+    out.push(`${h(1)} Route changes during this canary`, '');
+    trafficEditSection(plan, plan.trafficEdit, out);
+    out.push('');
+  }
+
+  rollbackSection(plan, h(1), out);
   out.push(`${h(1)} Warnings`, '');
   if (plan.warnings.length === 0) {
     out.push('None.', '');
@@ -71,6 +78,36 @@ export function renderPlan(plan: MPlan, title: string, level = 1): string {
 
   out.push(`${h(1)} Assumptions`, '', ASSUMPTIONS, '');
   return joinLines(out);
+}
+
+/**
+ * Appends the rollback section: what going back to an earlier version does, with and without the rollback window
+ * (argo-rollouts rollout/canary.go syncRolloutStatusCanary "SkipSteps", rollout/sync.go isRollbackWithinWindow and
+ * shouldFullPromote, rollout/analysis.go reconcileAnalysisRuns).
+ */
+function rollbackSection(plan: MPlan, heading: string, out: string[]): void {
+  const r = plan.rollback;
+  const full = Number.isFinite(plan.minimumTime) ? `at least ${formatSeconds(plan.minimumTime)}` : 'with its manual promotions';
+  out.push(`${heading} Rollback`, '',
+    '| going back to | how | steps and analysis | traffic |',
+    '|---|---|---|---|',
+    '| the stable version, during a release | abort the release, or revert it in git | skipped | back to stable at once |');
+  if (r.fastRevisions > 0) {
+    const which = r.fastRevisions === 1 ? 'the previous revision' : `one of the last ${r.fastRevisions} revisions`;
+    out.push(`| ${which}, after a promotion | revert in git (\`rollbackWindow\`) | skipped: no steps, no pauses, no analysis | 100% once its pods are available |`,
+      `| an older revision | revert in git | the whole release above (${full}) | step by step |`, '');
+    out.push(`A fast rollback goes back to a ReplicaSet that still exists: the controller keeps the ${r.revisionHistoryLimit} newest old ReplicaSets `
+      + `(\`revisionHistoryLimit\`)${r.windowRevisions! > r.revisionHistoryLimit ? `, fewer than \`rollbackWindow\` (${r.windowRevisions}), so the window is ${r.fastRevisions}` : ''}. `
+      + 'Its pods start again unless it is still within its scale-down delay. '
+      + 'Argo Rollouts before v1.7.2 still started the background analysis on such a rollback (argo-rollouts#3669, fixed by #3670): '
+      + 'with an older controller a failing analysis can abort the rollback.', '');
+  } else {
+    out.push(`| an earlier revision, after a promotion | revert in git | the whole release above (${full}) | step by step |`, '',
+      r.windowRevisions === undefined
+        ? 'No `rollbackWindow`: going back to a version that was already promoted is a new release. Set `rollbackWindow` for a fast path.'
+        : `\`rollbackWindow\` is ${r.windowRevisions}, but \`revisionHistoryLimit\` is 0: no old ReplicaSet is kept, so every rollback is a new release.`, '');
+  }
+  out.push('The emergency path (abort, revert, Argo CD actions) is in the cdk8s-canary documentation, `docs/rollback.md`.', '');
 }
 
 /** The lines as one text: no run of more than one blank line, no trailing whitespace, one final newline. */
@@ -204,6 +241,38 @@ function stepsTable(plan: MPlan, rows: string[]): void {
   const endUnbounded = !Number.isFinite(plan.minimumTime);
   const stable = plan.scaleDownDelaySeconds === undefined ? '0' : `0 (old pods removed ${formatSeconds(plan.scaleDownDelaySeconds)} later)`;
   rows.push(`| end | full promotion | 100% | ${plan.replicas} | ${stable} | – | – | ${timeAt(plan.minimumTimeExcludingUnbounded, endUnbounded)} | |`);
+}
+
+/**
+ * What a route edit applied from git mid-canary does at each step (computed on the Argo CD sync and Argo Rollouts
+ * controller model), and how to avoid it.
+ */
+function trafficEditSection(plan: MPlan, edit: MTrafficEdit, out: string[]): void {
+  const services = codeList(edit.virtualServices);
+  out.push(`A change to the routes of ${services} (a timeout, retries, a match, a new route) that Argo CD applies while this canary `
+    + 'runs writes git\'s route lists (`spec.http`, `spec.tls`, `spec.tcp`) whole, because Istio\'s lists have no merge keys: the weights go '
+    + 'back to those in git until the Argo Rollouts controller sets them again (at once), and header and mirror routes disappear; the '
+    + 'controller adds one back only while its step is the current one.', '');
+  if (!edit.steps) {
+    out.push(`Not computed for this Rollout: ${edit.reason}.`);
+    return;
+  }
+  const affected = edit.steps.filter(s => s.weightsFlapped || s.managedRoutesLost.length > 0 || s.managedRoutesFlapped.length > 0);
+  if (affected.length === 0) {
+    out.push('At no step does such a change affect this canary.');
+  } else {
+    out.push('| step | action | weights | header and mirror routes |', '|---:|---|---|---|');
+    for (const s of edit.steps) {
+      const routes = [
+        ...(s.managedRoutesLost.length ? [`${codeList(s.managedRoutesLost)} lost for the rest of this canary`] : []),
+        ...(s.managedRoutesFlapped.length ? [`${codeList(s.managedRoutesFlapped)} removed, added back at once`] : []),
+      ];
+      const action = plan.steps[s.index]?.action ?? '';
+      out.push(`| ${s.index} | ${cell(action)} | ${s.weightsFlapped ? 'reset to git\'s, set back at once' : 'unchanged'} | ${routes.join('; ') || '–'} |`);
+    }
+  }
+  out.push('', 'To avoid it, merge route changes while no canary runs (the Rollout is Healthy in Argo CD, not Progressing or Suspended). '
+    + 'The next release starts on the new routes. See `docs/argocd.md`.');
 }
 
 /** Appends the section of one analysis, without a blank line at its end. */

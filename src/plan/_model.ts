@@ -14,6 +14,8 @@ export type Outcome = 'aborts' | 'completes-first' | 'promoted-first' | 'cannot-
 
 export interface ModelOptions {
   readonly requestsPerSecond?: number;
+  /** With Istio traffic routing: what a route edit applied from git mid-canary does, step by step. */
+  readonly trafficEdit?: MTrafficEdit;
 }
 
 export interface MStep {
@@ -60,6 +62,12 @@ export interface MMetric {
   readonly canBeInconclusive: boolean;
   /** After the run starts, when the last measurement is taken (Infinity: runs until terminated). */
   readonly completesAfter: number;
+  /** How long one measurement runs (a Job's run time when it is known; 0 for queries and Jobs of unknown run time). */
+  readonly measurementSeconds: number;
+  /** The metric looks at canary traffic (a query over request metrics), as opposed to running a check of its own. */
+  readonly needsCanaryTraffic: boolean;
+  /** Canary traffic the metric generates itself (a load test Job), from `start` after the run starts. */
+  readonly load?: MLoad;
   readonly outcome: Outcome;
   /** The (failureLimit+1)-th failing measurement, even when it would come too late; undefined if it cannot happen. */
   readonly firstPossibleFailure?: number;
@@ -68,6 +76,14 @@ export interface MMetric {
   readonly errorsAfter?: number;
   readonly inconclusiveAfter?: number;
   readonly notes: string[];
+}
+
+export interface MLoad {
+  readonly requestsPerSecond: number;
+  readonly durationSeconds: number;
+  readonly route: string;
+  /** After the run starts. */
+  readonly start: number;
 }
 
 export interface MAnalysis {
@@ -114,6 +130,32 @@ export interface MMigration {
   readonly peakPods: number;
 }
 
+/** What a route edit applied from git at one step does to the canary (see private/argocd/traffic-edit.ts). */
+export interface MTrafficEditStep {
+  readonly index: number;
+  readonly weightsFlapped: boolean;
+  readonly managedRoutesLost: string[];
+  readonly managedRoutesFlapped: string[];
+}
+
+/** Route edits during the canary: per step, or why that cannot be computed. */
+export interface MTrafficEdit {
+  /** The VirtualServices of the Rollout, as `namespace/name`. */
+  readonly virtualServices: string[];
+  readonly steps?: MTrafficEditStep[];
+  readonly reason?: string;
+}
+
+/** What a rollback does: the Rollout's rollbackWindow and revision history. */
+export interface MRollback {
+  /** `spec.rollbackWindow.revisions`; undefined when not set (or not a positive integer). */
+  readonly windowRevisions?: number;
+  /** `spec.revisionHistoryLimit`, or the controller's default. */
+  readonly revisionHistoryLimit: number;
+  /** How many previous revisions a rollback reaches fast: the window, within the kept history (0 without a window). */
+  readonly fastRevisions: number;
+}
+
 export interface MPlan {
   readonly rolloutName: string;
   readonly namespace?: string;
@@ -134,4 +176,7 @@ export interface MPlan {
   /** The ConfigMaps and Secrets the pods read, by kind and name. */
   readonly configs: MConfig[];
   readonly migration?: MMigration;
+  /** With Istio traffic routing: what a route edit applied from git mid-canary does, step by step. */
+  readonly trafficEdit?: MTrafficEdit;
+  readonly rollback: MRollback;
 }

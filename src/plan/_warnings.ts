@@ -287,7 +287,7 @@ function measurementsBeforeTraffic(facts: PlanFacts, a: MAnalysis): MWarning[] {
   const n = facts.steps.length;
   const first = timeline.firstTraffic;
   const trafficRel = timeline.offset(a.stepIndex, first);
-  const early = a.metrics.filter(m => !m.dryRun && m.initialDelay < trafficRel);
+  const early = a.metrics.filter(m => !m.dryRun && m.needsCanaryTraffic && m.initialDelay < trafficRel);
   if (early.length === 0) return [];
   const when = Number.isFinite(trafficRel)
     ? `${formatSeconds(trafficRel)} later, at ${first < n ? `step ${first}` : 'full promotion'}`

@@ -164,6 +164,18 @@ export interface PlanExposure {
 }
 
 /**
+ * Canary traffic that a load test Job (`CanaryTestTraffic.loadTest()`) sends through its header route.
+ */
+export interface PlanLoad {
+  /** Requests per second the Job sends while answers come in time. */
+  readonly requestsPerSecond: number;
+  /** How long it sends them. */
+  readonly duration: Duration;
+  /** The header route the requests take to the canary. */
+  readonly route: string;
+}
+
+/**
  * One metric of an analysis run, with its timing and what it does against a bad canary.
  */
 export interface PlanMetric {
@@ -233,6 +245,12 @@ export interface PlanMetric {
    * @default - the metric cannot be inconclusive (it lacks a success or a failure condition)
    */
   readonly pauseWhenInconclusiveAfter?: Duration;
+  /**
+   * The canary traffic the metric generates (a load test Job).
+   *
+   * @default - none
+   */
+  readonly load?: PlanLoad;
   /** Remarks on the metric, in words. */
   readonly notes: string[];
 }
@@ -268,6 +286,37 @@ export interface PlanAnalysis {
 }
 
 /**
+ * What a change to the routes of the Rollout's VirtualServices, applied from git (by Argo CD) while the canary is at
+ * one step, does to that canary. Istio's route lists have no merge keys, so the apply writes git's whole `spec.http`.
+ */
+export interface PlanTrafficEdit {
+  /** The step the canary is at. */
+  readonly stepIndex: number;
+  /** The apply resets the canary weights to those in git; the Argo Rollouts controller sets them back at once. */
+  readonly weightsReset: boolean;
+  /** Header and mirror routes the apply removes and the controller does not add back during this canary. */
+  readonly managedRoutesLost: string[];
+  /** Header and mirror routes the apply removes and the controller adds back at once (their step is the current one). */
+  readonly managedRoutesReset: string[];
+}
+
+/**
+ * What going back to an earlier version does: the Rollout's rollback window within its revision history.
+ */
+export interface PlanRollback {
+  /**
+   * `spec.rollbackWindow.revisions`: going back to one of that many previous revisions skips the steps and analysis.
+   *
+   * @default - no rollback window: going back to an already promoted version runs the whole release
+   */
+  readonly rollbackWindow?: number;
+  /** `spec.revisionHistoryLimit` (the controller's default, 10, when unset): how many old ReplicaSets are kept. */
+  readonly revisionHistoryLimit: number;
+  /** How many previous revisions a rollback reaches fast: the window, within the kept history (0 without a window). */
+  readonly fastRollbackRevisions: number;
+}
+
+/**
  * A risky shape of the release.
  */
 export interface PlanWarning {
@@ -286,7 +335,8 @@ export interface PlanWarning {
 /**
  * The plan of a canary release, computed from synthesized manifests: the timeline of canary steps with
  * weights, pods, gates and minimum times; for each analysis, how long a bad canary serves traffic until it is
- * aborted; and warnings for risky shapes.
+ * aborted; what a route change applied from git mid-canary does at each step; what a rollback does; and warnings for
+ * risky shapes.
  *
  * It reads plain manifests (as `Chart.toJson()` returns them), so it works for Rollouts made by any
  * construct. The AnalysisTemplates and ClusterAnalysisTemplates the Rollout refers to must be in the same set.
@@ -371,6 +421,14 @@ export class RolloutPlan {
    * @default - the Rollout has its own pod template
    */
   public readonly migration?: PlanMigration;
+  /**
+   * With Istio traffic routing: what a route change applied from git does at each step of the canary (empty
+   * without Istio traffic routing, or when it cannot be computed, for example because a VirtualService of the Rollout
+   * is not among the manifests; the Markdown says why).
+   */
+  public readonly trafficEdits: PlanTrafficEdit[];
+  /** What a rollback does. */
+  public readonly rollback: PlanRollback;
 
   private readonly model: MPlan;
 
@@ -419,6 +477,7 @@ export class RolloutPlan {
         exposureWithFullWindow: exposure(m.failingFullWindow),
         abortOnErrorsAfter: m.errorsAfter === undefined ? undefined : duration(m.errorsAfter),
         pauseWhenInconclusiveAfter: m.inconclusiveAfter === undefined ? undefined : duration(m.inconclusiveAfter),
+        load: m.load && { requestsPerSecond: m.load.requestsPerSecond, duration: duration(m.load.durationSeconds), route: m.load.route },
         notes: [...m.notes],
       })),
       canAbort: a.worst !== undefined,
@@ -428,11 +487,22 @@ export class RolloutPlan {
     this.warnings = model.warnings.map(w => ({ code: w.code, message: w.message, stepIndex: w.stepIndex }));
     this.configs = model.configs.map(c => ({ kind: c.kind, name: c.name, coverage: c.coverage as PlanConfigCoverage, version: c.version }));
     this.migration = model.migration && { ...model.migration };
+    this.trafficEdits = (model.trafficEdit?.steps ?? []).map(e => ({
+      stepIndex: e.index,
+      weightsReset: e.weightsFlapped,
+      managedRoutesLost: [...e.managedRoutesLost],
+      managedRoutesReset: [...e.managedRoutesFlapped],
+    }));
+    this.rollback = {
+      rollbackWindow: model.rollback.windowRevisions,
+      revisionHistoryLimit: model.rollback.revisionHistoryLimit,
+      fastRollbackRevisions: model.rollback.fastRevisions,
+    };
   }
 
   /**
    * The plan as Markdown: a summary, a Mermaid chart of the canary weight over time (GitHub renders it),
-   * the steps, the analyses with their time to abort and exposure, the warnings and the assumptions.
+   * the steps, the analyses with their time to abort and exposure, the rollback, the warnings and the assumptions.
    * Deterministic: the same manifests give the same text.
    *
    * @param title the document title; "Rollout plan: <namespace>/<name>" when not given

@@ -121,6 +121,15 @@ export function parseGoDuration(text: string): number | undefined {
   return typeof nanoseconds === 'bigint' ? Number(nanoseconds) / 1e9 : undefined;
 }
 
+/**
+ * A Go duration string in nanoseconds (`time.ParseDuration`), or undefined when Go refuses it. Istio reads its
+ * durations the same way (the legacy `jsonpb` decoder of `google.protobuf.Duration`).
+ */
+export function goDurationNanoseconds(text: string): bigint | undefined {
+  const nanoseconds = scanGoDuration(text);
+  return typeof nanoseconds === 'bigint' ? nanoseconds : undefined;
+}
+
 /** Why Go's `time.ParseDuration` refuses `text` (its error message), or undefined when it parses. */
 export function goDurationError(text: string): string | undefined {
   const nanoseconds = scanGoDuration(text);
@@ -241,3 +250,9 @@ export function assertArgName(prop: string, name: string): void {
       + 'starting and ending with a letter or digit (for example "service-name"); it is referenced as {{args.<name>}}');
   }
 }
+
+// -------------------------------------------------------------------------------------------------
+// Revision history
+
+/** How many old ReplicaSets the controller keeps when `revisionHistoryLimit` is not set (utils/defaults DefaultRevisionHistoryLimit). */
+export const DEFAULT_REVISION_HISTORY_LIMIT = 10;

@@ -58,6 +58,62 @@ export function assertHost(prop: string, host: string): void {
   assertDnsSubdomain(prop, host.startsWith('*.') ? host.slice(2) : host);
 }
 
+// -------------------------------------------------------------------------------------------------
+// Header names and regular expressions, as Istio's webhook reads them (pkg/config/validation/validation.go)
+
+/** A header name of HTTP's token characters (RFC 7230 `tchar`), Istio's `validHeaderNameRegex`. */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+
+/**
+ * Throws unless `name` is a header name Istio matches: lowercase (Istio compares lowercase keys; "The header keys
+ * must be lowercase and use hyphen as the separator") and made of token characters.
+ */
+export function assertMatchHeaderName(where: string, name: string): void {
+  if (typeof name !== 'string' || !HEADER_NAME.test(name) || name !== name.toLowerCase()) {
+    throw new Error(`${where}: header name "${name}" must be lowercase letters, digits or '-' (Istio matches lowercase header keys), `
+      + `for example "${String(name).toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
+  }
+}
+
+/** Escapes Go's regexp package accepts after a backslash besides punctuation (regexp/syntax, `parseEscape`, `parsePerlClassEscape`, anchors). */
+const RE2_LETTER_ESCAPES = 'afnrtvdDsSwWbBAzpPQEx';
+
+/**
+ * Why Go's `regexp.Compile` (RE2 syntax, which Istio's webhook runs on every regex of a VirtualService) refuses `re`,
+ * or undefined. RE2 is close to JavaScript's syntax, so the expression is compiled by JavaScript once RE2's inline
+ * flags (`(?i)`, `(?i:…)`) and named groups (`(?P<name>…)`) are rewritten; what RE2 refuses and JavaScript accepts is
+ * checked first: lookarounds, backreferences and escapes of letters RE2 does not know (`\u0041`, `\cA`, `\k<n>`).
+ * A rarer difference passes (the check never refuses what RE2 accepts, as far as these rewrites go).
+ */
+export function re2Problem(re: string): string | undefined {
+  if (re.length > 1024) return `it is ${re.length} characters long, and Istio accepts at most 1024 ("regex is too large, max length allowed is 1024")`;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const next = re[i + 1] ?? '';
+      if (/[1-9]/.test(next) && !(/[1-7]/.test(next) && /[0-7]/.test(re[i + 2] ?? ''))) {
+        return `it uses the backreference "\\${next}", which RE2 does not support`;
+      }
+      if (/[A-Za-z]/.test(next) && !RE2_LETTER_ESCAPES.includes(next)) return `it uses the escape "\\${next}", which RE2 does not know`;
+      i++;
+    } else if (c === '[' && !inClass) {
+      inClass = true;
+    } else if (c === ']' && inClass) {
+      inClass = false;
+    } else if (c === '(' && !inClass && /^\(\?<?[=!]/.test(re.slice(i, i + 4))) {
+      return `it uses the lookaround "${re.slice(i, i + (re[i + 2] === '<' ? 4 : 3))}", which RE2 does not support`;
+    }
+  }
+  const js = re.replace(/\(\?P</g, '(?<').replace(/\(\?[imsU]*(-[imsU]*)?\)/g, '').replace(/\(\?[imsU]*(-[imsU]*)?:/g, '(?:');
+  try {
+    new RegExp(js);
+  } catch (e: any) {
+    return `it is not a valid RE2 expression (${String(e.message).replace(/^Invalid regular expression: /, '')})`;
+  }
+  return undefined;
+}
+
 /** Istio's duration string (`5s`, `250ms`). */
 export function istioDuration(d: Duration | undefined): string | undefined {
   if (d === undefined) return undefined;

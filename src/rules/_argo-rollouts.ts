@@ -371,7 +371,7 @@ function checkSubsetDestination(ctx: Context, ro: Obj, vs: Obj, route: any, inde
 }
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */
-function vsTarget(name: string, namespace: string): { name: string; namespace: string } {
+export function vsTarget(name: string, namespace: string): { name: string; namespace: string } {
   const n = name.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
   const dot = n.lastIndexOf('.');
   return dot < 0 ? { name: n, namespace } : { name: n.slice(0, dot), namespace: n.slice(dot + 1) };

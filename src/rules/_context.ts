@@ -1,6 +1,8 @@
 // Internal model of the rule engine: an index over plain manifests and the finding collector.
 // Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
 // that edits made through escape hatches are seen as well.
+import { ruleInfo } from './_catalog';
+import { RuleFinding, RuleSeverity } from './finding';
 import { compareCodeUnits as cmp } from '../private/format';
 
 /** The namespace Kubernetes uses when a namespaced object has none (the usual `kubectl` context). */
@@ -65,6 +67,25 @@ export class Context {
 
   public report(code: string, obj: Obj | string, path: string, message: string, fix: string): void {
     this.findings.push({ code, object: typeof obj === 'string' ? obj : obj.label, path, message, fix });
+  }
+
+  /**
+   * The findings with their severity, without the skipped codes and without repeats: errors first, then by code,
+   * object, path and message (the same input gives the same order).
+   */
+  public results(skip: ReadonlySet<string> = new Set()): RuleFinding[] {
+    const seen = new Set<string>();
+    const out: RuleFinding[] = [];
+    for (const f of this.findings) {
+      if (skip.has(f.code)) continue;
+      const key = [f.code, f.object, f.path, f.message].join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ code: f.code, severity: ruleInfo(f.code).severity, object: f.object, path: f.path, message: f.message, fix: f.fix });
+    }
+    const rank = (s: RuleSeverity) => s === RuleSeverity.ERROR ? 0 : 1;
+    return out.sort((a, b) => rank(a.severity) - rank(b.severity) || cmp(a.code, b.code) || cmp(a.object, b.object)
+      || cmp(a.path, b.path) || cmp(a.message, b.message));
   }
 }
 

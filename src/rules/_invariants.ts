@@ -1,5 +1,6 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
 import { arr, Context, Obj, show } from './_context';
+import { DEFAULT_REVISION_HISTORY_LIMIT } from '../private/argo';
 import { mapSelects, parseImage, RELEASE_VARYING_LABELS } from '../private/k8s';
 import { podTemplateHash, REVISION_LABEL } from '../private/revision';
 import { isWorkloadRefTarget } from '../private/workload-ref';
@@ -14,6 +15,7 @@ export function checkInvariants(ctx: Context): void {
     checkCoverage(ctx, ro, canary);
     checkRevision(ctx, ro, canary);
   }
+  for (const ro of ctx.ofKind('Rollout')) checkRollbackWindow(ctx, ro);
   checkReleaseLabels(ctx);
   checkReadiness(ctx);
   checkImages(ctx);
@@ -228,4 +230,16 @@ function checkRevisionArgs(ctx: Context, ro: Obj, run: any, revision: string, st
         `pass the template's revision (${show(revision)}) as ${show(REVISION_ARG)}, or leave the argument to the library`);
     }
   }
+}
+
+// CR317
+function checkRollbackWindow(ctx: Context, ro: Obj): void {
+  const revisions = ro.raw.spec?.rollbackWindow?.revisions;
+  const limit = ro.raw.spec?.revisionHistoryLimit;
+  const history = typeof limit === 'number' ? limit : DEFAULT_REVISION_HISTORY_LIMIT;
+  if (typeof revisions !== 'number' || revisions <= history) return;
+  ctx.report('CR317', ro, 'spec.rollbackWindow.revisions',
+    `'rollbackWindow.revisions' (${revisions}) is larger than the revision history ('revisionHistoryLimit' ${history}${typeof limit === 'number' ? '' : ', the default'}): `
+    + `the controller deletes all but the ${history} newest old ReplicaSets, so a rollback to an older revision creates a new ReplicaSet and runs the whole release`,
+    `set 'revisionHistoryLimit' to at least ${revisions}${history > 0 ? `, or lower 'rollbackWindow.revisions' to ${history}` : ''}`);
 }

@@ -1,14 +1,17 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkArgoRollouts } from './_argo-rollouts';
+import { checkArgoCd } from './_argocd';
 import { CATALOG, ruleInfo } from './_catalog';
 import { checkConfig } from './_config';
 import { Context } from './_context';
 import { checkInvariants } from './_invariants';
 import { checkIstio } from './_istio';
+import { checkNotifications } from './_notifications';
+import { checkRoutePolicies } from './_route-policy';
+import { checkVerification } from './_verification';
 import { checkWorkloadRefs } from './_workload-ref';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
-import { compareCodeUnits as cmp } from '../private/format';
 
 /**
  * The rule catalog of cdk8s-canary, run over synthesized manifests.
@@ -51,26 +54,18 @@ export class CanaryRules {
     checkArgoRollouts(ctx);
     checkWorkloadRefs(ctx);
     checkIstio(ctx);
+    checkRoutePolicies(ctx);
     checkInvariants(ctx);
     checkConfig(ctx);
+    checkVerification(ctx);
+    checkArgoCd(ctx);
+    checkNotifications(ctx);
     for (const code of options.skip ?? []) {
       if (!CATALOG.some(r => r.code === code)) {
         throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);
       }
     }
-    const skip = new Set(options.skip ?? []);
-    const seen = new Set<string>();
-    const out: RuleFinding[] = [];
-    for (const f of ctx.findings) {
-      if (skip.has(f.code)) continue;
-      const key = [f.code, f.object, f.path, f.message].join('\u0000');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ code: f.code, severity: ruleInfo(f.code).severity, object: f.object, path: f.path, message: f.message, fix: f.fix });
-    }
-    const rank = (s: RuleSeverity) => s === RuleSeverity.ERROR ? 0 : 1;
-    return out.sort((a, b) => rank(a.severity) - rank(b.severity) || cmp(a.code, b.code) || cmp(a.object, b.object)
-      || cmp(a.path, b.path) || cmp(a.message, b.message));
+    return ctx.results(new Set(options.skip ?? []));
   }
 
   /**

@@ -18,6 +18,11 @@ export enum RuleSource {
   ISTIO = 'istio',
   /** An invariant of this library: a canary that is safe to run unattended. */
   LIBRARY = 'library',
+  /**
+   * Argo CD's diff and sync of the objects the Argo Rollouts controller writes during a canary (an Application's
+   * sync options and ignoreDifferences), as the library's sync model plays them.
+   */
+  ARGO_CD = 'argo-cd',
 }
 
 /**

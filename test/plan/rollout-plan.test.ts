@@ -1,6 +1,8 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing } from 'cdk8s';
 import { CanaryService } from '../../src/canary-service';
+import { CanaryStep } from '../../src/canary-step';
 import { PlanAnalysisKind, PlanGate, PlanMetricOutcome, RolloutPlan, RolloutPlanOptions } from '../../src/plan/rollout-plan';
+import { StringMatch } from '../../src/string-match';
 import { validateManifests } from '../support/schema';
 
 // Every number below is checked against a hand computation written next to it.
@@ -816,7 +818,7 @@ describe('Markdown layout', () => {
   });
 
   test('sections are separated by exactly one blank line, also after an analysis that ends with its exposure table', () => {
-    // GIVEN: a background job metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
+    // GIVEN: a background web metric that aborts at 60s (first measurement, failureLimit 0), before the promotion at 100s;
     // it has no notes: its first measurement comes 60s after the first traffic, and it errors out only at 60 + 10 × 10 = 160s
     const manifests = synth(
       rollout({ trafficRouting: ISTIO, analysis: { templates: [{ templateName: 'smoke' }] }, steps: [{ setWeight: 10 }, { pause: { duration: 100 } }] }),
@@ -824,7 +826,7 @@ describe('Markdown layout', () => {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'AnalysisTemplate',
         metadata: { name: 'smoke', namespace: 'shop' },
-        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { job: { spec: { template: {} } } } }] },
+        spec: { metrics: [{ name: 'smoke', initialDelay: '1m', interval: '10s', consecutiveErrorLimit: 10, provider: { web: { url: 'https://status.example.com/' } } }] },
       },
     );
 
@@ -836,7 +838,7 @@ describe('Markdown layout', () => {
     expect(p.analyses[0].metrics[0].notes).toEqual([]);
     expect(sec(p.analyses[0].metrics[0].abortOnErrorsAfter)).toBeUndefined();
     expect(md).not.toContain('\n\n\n');
-    expect(md).toContain('| `smoke` | fails every measurement | 1m | 1m | 10% | 10% | no rate declared |\n\n## Warnings\n');
+    expect(md).toContain('| `smoke` | fails every measurement | 1m | 1m | 10% | 10% | no rate declared |\n\n## Route changes during this canary\n');
   });
 
   test('table cells escape pipes and newlines of names and messages', () => {
@@ -1126,5 +1128,61 @@ describe('steps alike in several Rollouts', () => {
     const pause = [{ pause: { duration: 'soon' } }];
     expect(() => RolloutPlan.fromManifests([release('c', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "c"/);
     expect(() => RolloutPlan.fromManifests([release('d', 4, pause)])).toThrow(/steps\[0\].pause.duration' \("soon"\) of Rollout "d"/);
+  });
+});
+
+// H. Route changes during the canary: what a change to the VirtualService applied from git (by Argo CD) at each step
+//    does, on the Argo CD sync and controller model. Hand reasoning: the apply writes git's spec.http (weights 100/0, no
+//    managed routes); the controller sets the weights back at once and re-adds a header or mirror route only while
+//    its own step is the current one.
+describe('route changes during the canary', () => {
+  function headerAndMirror(): RolloutPlan {
+    const chart = Testing.chart();
+    new CanaryService(chart, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.2.3',
+      steps: [
+        CanaryStep.canaryScale({ replicas: 1 }),
+        CanaryStep.headerRoute({ name: 'testers', match: [{ headerName: 'x-test', value: StringMatch.exact('1') }] }),
+        CanaryStep.mirrorRoute({ name: 'mirror', percentage: 10, match: [{ method: StringMatch.exact('GET') }] }),
+        CanaryStep.pause(Duration.minutes(5)),
+        CanaryStep.removeMirrorRoute('mirror'),
+        CanaryStep.weight(20),
+        CanaryStep.pause(Duration.minutes(5)),
+      ],
+    });
+    return RolloutPlan.fromManifests(Testing.synth(chart), 'checkout');
+  }
+
+  test('per step: which managed routes are lost for the rest of the canary, which come back at once, whether the weights reset', () => {
+    const p = headerAndMirror();
+    const at = (i: number) => p.trafficEdits.find(e => e.stepIndex === i);
+    expect(p.trafficEdits.map(e => e.stepIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(at(0)).toEqual({ stepIndex: 0, weightsReset: false, managedRoutesLost: [], managedRoutesReset: [] }); // nothing managed yet, weight 0
+    expect(at(1)).toEqual({ stepIndex: 1, weightsReset: false, managedRoutesLost: [], managedRoutesReset: ['testers'] }); // its own step
+    expect(at(2)).toEqual({ stepIndex: 2, weightsReset: false, managedRoutesLost: ['testers'], managedRoutesReset: ['mirror'] });
+    expect(at(3)).toEqual({ stepIndex: 3, weightsReset: false, managedRoutesLost: ['mirror', 'testers'], managedRoutesReset: [] });
+    expect(at(4)).toEqual({ stepIndex: 4, weightsReset: false, managedRoutesLost: ['testers'], managedRoutesReset: [] }); // the step removes the mirror
+    expect(at(5)).toEqual({ stepIndex: 5, weightsReset: true, managedRoutesLost: ['testers'], managedRoutesReset: [] }); // 20% back to 0% until reset
+    expect(at(6)).toEqual({ ...at(5), stepIndex: 6 });
+  });
+
+  test('the Markdown states it per step and how to avoid it', () => {
+    const md = headerAndMirror().toMarkdown();
+    expect(md).toContain('## Route changes during this canary\n\nA change to the routes of `default/checkout`');
+    expect(md).toContain('| 2 | mirror route mirror (10%) | unchanged | `testers` lost for the rest of this canary; `mirror` removed, added back at once |');
+    expect(md).toContain('| 5 | set weight 20% | reset to git\'s, set back at once | `testers` lost for the rest of this canary |');
+    expect(md).toContain('To avoid it, merge route changes while no canary runs');
+  });
+
+  test('says why when it cannot tell: the VirtualService is not among the manifests', () => {
+    const p = plan(defaultRelease());
+    expect(p.trafficEdits).toEqual([]);
+    expect(p.toMarkdown()).toContain('Not computed for this Rollout: VirtualService shop/checkout is not among the manifests.');
+  });
+
+  test('no section without Istio traffic routing', () => {
+    const p = plan(synth(rollout({ steps: [{ setWeight: 10 }, { pause: { duration: '1m' } }] })));
+    expect(p.trafficEdits).toEqual([]);
+    expect(p.toMarkdown()).not.toContain('Route changes');
   });
 });

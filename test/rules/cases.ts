@@ -1,4 +1,6 @@
 // Bad inputs (each a mutation of the valid baseline) and near misses for the rule tests.
+import { OPERATIONS_BAD, OPERATIONS_GOOD } from './cases-operations';
+import { computeIgnoreDifferences } from '../../src/private/argocd/ignore';
 import { analysisTemplate, FQDN, get, NS, REVISION } from '../support/canary-fixture';
 
 export interface BadCase {
@@ -59,6 +61,32 @@ function versionedConfig(m: any[]): any {
   return cm;
 }
 
+/** Adds the Argo CD Application that ArgoCdApplication generates for the set (computed ignore rules, its sync options), edited. */
+function application(m: any[], edit: (app: any) => void = () => undefined): void {
+  const app = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/gitops.git', path: 'apps/shop', targetRevision: 'HEAD' },
+      destination: { server: 'https://kubernetes.default.svc' },
+      ignoreDifferences: computeIgnoreDifferences(m.map(manifest => ({ manifest, namespace: manifest.metadata?.namespace }))),
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ApplyOutOfSyncOnly=true'] },
+    },
+  };
+  edit(app);
+  m.push(app);
+}
+
+/** Adds the Application with one more ignoreDifferences entry (its index is 2: after the DestinationRule and VirtualService). */
+function applicationWith(m: any[], entry: any): void {
+  application(m, app => app.spec.ignoreDifferences.push({ group: 'networking.istio.io', kind: 'VirtualService', ...entry }));
+}
+
+/** A route without name to the stable subset. */
+const unnamedRoute = (prefix: string) => ({ match: [{ uri: { prefix } }], route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } }, weight: 100 }] });
+
 function extraTemplate(name: string, metricName: string, args: any[] = []): any {
   const t = analysisTemplate();
   t.metadata.name = name;
@@ -68,7 +96,59 @@ function extraTemplate(name: string, metricName: string, args: any[] = []): any 
   return t;
 }
 
+
+/** An AnalysisTemplate with one metric of another provider, added to the set. */
+function addMetric(m: any[], name: string, metric: any, args: any[] = []): any {
+  const t = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name, namespace: NS }, spec: { args, metrics: [metric] } };
+  m.push(t);
+  return t;
+}
+
+const WEB_OK = {
+  name: 'status',
+  successCondition: '!isNil(result) && result == "UP"',
+  failureCondition: '!isNil(result) && result != "UP"',
+  provider: { web: { url: 'https://status.example.com/health', method: 'GET', jsonPath: '{$.status}' } },
+};
+const DATADOG_OK = {
+  name: 'errors',
+  successCondition: '!isNil(result) && result <= 0.01',
+  failureCondition: '!isNil(result) && result > 0.01',
+  provider: { datadog: { apiVersion: 'v2', query: 'sum:trace.http.request.errors{service:shop}.as_count()' } },
+};
+const JOB_OK = {
+  name: 'smoke',
+  provider: {
+    job: {
+      spec: {
+        activeDeadlineSeconds: 60,
+        backoffLimit: 0,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.example.com/smoke:1.0.0' }] } },
+      },
+    },
+  },
+};
+const clone = (x: any) => JSON.parse(JSON.stringify(x));
+
+/** A canary test Job (as CanaryTestTraffic writes it) run by an analysis step at index 2, with its header route at step 0. */
+function addTestTraffic(m: any[], withRoute = true): any {
+  const metric = clone(JOB_OK);
+  metric.provider.job.metadata = { annotations: { 'cdk8s-canary/test-route': 'canary-tests', 'cdk8s-canary/test-header': 'x-canary-test: canary-tests' } };
+  metric.provider.job.spec.template.metadata = { labels: { 'sidecar.istio.io/inject': 'true' } };
+  addMetric(m, 'shop-smoke', metric);
+  const steps = canary(m).steps;
+  canary(m).trafficRouting.managedRoutes = [{ name: 'canary-tests' }];
+  steps.unshift(
+    withRoute ? { setHeaderRoute: { name: 'canary-tests', match: [{ headerName: 'x-canary-test', headerValue: { exact: 'canary-tests' } }] } } : { setCanaryScale: { replicas: 1 } },
+    { setCanaryScale: { replicas: 1 } },
+    { analysis: { templates: [{ templateName: 'shop-smoke' }] } },
+  );
+  canary(m).analysis.startingStep = 3;
+  return metric;
+}
+
 export const BAD: BadCase[] = [
+  ...OPERATIONS_BAD,
   // --- CR1xx
   {
     name: 'both virtualService and virtualServices are set',
@@ -617,6 +697,162 @@ export const BAD: BadCase[] = [
     mutate: m => { svc(m).spec.ports[0].name = 'tcp-web'; },
     message: /the HTTP route goes to port 80 \("tcp-web"\) of Service shop\/shop, which Istio treats as TCP/,
   },
+  {
+    name: 'a route timeout has a fraction of a millisecond',
+    code: 'CR230',
+    mutate: m => { primary(m).timeout = '1.5ms'; },
+    message: /'timeout' \("1\.5ms"\) is not a whole number of milliseconds \(Istio says "only durations to ms precision are supported"\)/,
+    path: 'spec.http[0].timeout',
+    object: 'VirtualService shop/shop',
+  },
+  {
+    name: 'a per-try timeout is not a duration',
+    code: 'CR230',
+    mutate: m => { primary(m).retries = { attempts: 2, perTryTimeout: '2 s' }; },
+    message: /'retries\.perTryTimeout' \("2 s"\) is not a duration/,
+    path: 'spec.http[0].retries.perTryTimeout',
+  },
+  {
+    name: 'a retry policy sets perTryTimeout without attempts',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { perTryTimeout: '2s' }; },
+    message: /'retries' sets 'perTryTimeout' while 'retries\.attempts' is unset \(0\); Istio says "http retry policy configured when attempts are set to 0 \(disabled\)"/,
+    path: 'spec.http[0].retries',
+  },
+  {
+    name: 'retryOn has a space after a comma',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { attempts: 2, retryOn: '5xx, connect-failure' }; },
+    message: /'retries\.retryOn' \("5xx, connect-failure"\) contains " connect-failure"/,
+    path: 'spec.http[0].retries.retryOn',
+  },
+  {
+    name: 'retry attempts are negative',
+    code: 'CR231',
+    mutate: m => { primary(m).retries = { attempts: -1 }; },
+    message: /'retries\.attempts' \(-1\) is negative/,
+  },
+  {
+    name: 'the per-try timeout is larger than the route timeout',
+    code: 'CR232',
+    mutate: m => { primary(m).timeout = '10s'; primary(m).retries = { attempts: 3, perTryTimeout: '15s' }; },
+    message: /'retries\.perTryTimeout' \("15s"\) is not shorter than 'timeout' \("10s"\)\. Istio accepts it, but the route timeout covers the first try and all retries together/,
+    path: 'spec.http[0].retries.perTryTimeout',
+  },
+  {
+    name: 'a rewrite sets both uri and uriRegexRewrite',
+    code: 'CR233',
+    mutate: m => { primary(m).rewrite = { uri: '/', uriRegexRewrite: { match: '^/shop(.*)$', rewrite: '/\\1' } }; },
+    message: /'rewrite' sets both 'uri' \("\/"\) and 'uriRegexRewrite'; Istio says "rewrite may only contain one of URI or UriRegexRewrite"/,
+    path: 'spec.http[0].rewrite',
+  },
+  {
+    name: 'the authority is rewritten and set as a header',
+    code: 'CR233',
+    mutate: m => { primary(m).rewrite = { authority: 'shop.internal' }; primary(m).headers = { request: { set: { host: 'other' } } }; },
+    message: /the authority is set 2 times \('rewrite\.authority', 'headers\.request\.set\.host'\); Istio says "authority header cannot be set multiple times"/,
+  },
+  {
+    name: 'a uri match uses a lookahead',
+    code: 'CR234',
+    mutate: m => { primary(m).match = [{ uri: { regex: '^/(?!admin).*' } }]; },
+    message: /'match\[0\]\.uri' \(\{"regex":"\^\/\(\?!admin\)\.\*"\}\) is refused by Istio's webhook: it uses the lookaround "\(\?!"/,
+    path: 'spec.http[0].match[0].uri',
+  },
+  {
+    name: 'a header match has an empty prefix',
+    code: 'CR234',
+    mutate: m => { primary(m).match = [{ headers: { 'x-tenant': { prefix: '' } } }]; },
+    message: /'match\[0\]\.headers\.x-tenant' \(\{"prefix":""\}\) has an empty prefix/,
+  },
+  {
+    name: 'a response header operation removes host',
+    code: 'CR235',
+    mutate: m => { primary(m).headers = { response: { remove: ['host'] } }; },
+    message: /header name "host" names Host/,
+    path: 'spec.http[0].headers.response.remove[0]',
+  },
+  {
+    name: 'a header value has a single percent sign',
+    code: 'CR235',
+    mutate: m => { primary(m).headers = { request: { set: { 'x-discount': '10%' } } }; },
+    message: /the value "10%" of header "x-discount" is not a valid Envoy header value \(Envoy says "Un-escaped %"\)/,
+  },
+  {
+    name: 'a CORS method is lowercase',
+    code: 'CR236',
+    mutate: m => { primary(m).corsPolicy = { allowOrigins: [{ exact: 'https://shop.example.com' }], allowMethods: ['get'] }; },
+    message: /"get" is not an HTTP method Istio accepts in 'corsPolicy\.allowMethods'/,
+    path: 'spec.http[0].corsPolicy.allowMethods[0]',
+  },
+  {
+    name: 'a CORS maxAge has milliseconds',
+    code: 'CR236',
+    mutate: m => { primary(m).corsPolicy = { allowOrigins: [{ exact: 'https://shop.example.com' }], maxAge: '1500ms' }; },
+    message: /'corsPolicy\.maxAge' \("1500ms"\) is not a whole number of seconds/,
+  },
+  {
+    name: 'a fault aborts with status 600',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = { abort: { httpStatus: 600, percentage: { value: 1 } } }; },
+    message: /'fault\.abort\.httpStatus' \(600\) is not between 200 and 599/,
+    path: 'spec.http[0].fault.abort.httpStatus',
+  },
+  {
+    name: 'a fault has neither delay nor abort',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = {}; },
+    message: /'fault' \(\{\}\) has neither 'delay' nor 'abort'/,
+  },
+  {
+    name: 'a fault delay percentage is below 0.0001',
+    code: 'CR237',
+    mutate: m => { primary(m).fault = { delay: { fixedDelay: '1s', percentage: { value: 0.00001 } } }; },
+    message: /'fault\.delay\.percentage\.value' \(0\.00001\) is outside what Istio accepts/,
+  },
+  {
+    name: 'a header step on a route with a timeout, retries and a path match',
+    code: 'CR238',
+    mutate: m => {
+      Object.assign(primary(m), { timeout: '10s', retries: { attempts: 2, perTryTimeout: '3s' }, match: [{ uri: { prefix: '/shop' } }] });
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+    message: /the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop holds only the header conditions and the canary destination; it does not copy 'timeout' \("10s"\), 'retries' \(\{"attempts":2,"perTryTimeout":"3s"\}\), 'match' \(\[\{"uri":\{"prefix":"\/shop"\}\}\]\) of the weighted route "primary", so requests with the header get no condition but the header: they reach the canary on every path, method and port of the host, ahead of every other route; no timeout; the mesh's default retries instead of the route's/,
+    path: 'spec.strategy.canary.steps[0].setHeaderRoute',
+    object: 'Rollout shop/shop',
+  },
+  {
+    name: 'a header step on a route with a rewrite',
+    code: 'CR238',
+    mutate: m => {
+      primary(m).rewrite = { uri: '/' };
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+    message: /does not copy 'rewrite' of the weighted route "primary", so requests with the header get no rewrite \(the canary receives the original path and authority\)/,
+  },
+  {
+    name: 'a mirror step on a route with retries',
+    code: 'CR239',
+    mutate: m => {
+      primary(m).retries = { attempts: 3, retryOn: '5xx' };
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', percentage: 20, match: [{ method: { exact: 'GET' } }] } });
+    },
+    message: /the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop serves every request its match selects, users' requests included, with the weighted route's destinations and weights of the moment the step runs; it does not copy 'retries' \(\{"attempts":3,"retryOn":"5xx"\}\) of the weighted route "primary", so while it exists those requests get the mesh's default retries instead of the route's/,
+    path: 'spec.strategy.canary.steps[0].setMirrorRoute',
+  },
+  {
+    name: 'a mirror step matches paths outside the route match',
+    code: 'CR239',
+    mutate: m => {
+      primary(m).match = [{ uri: { prefix: '/shop' } }];
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', match: [{ method: { exact: 'GET' } }] } });
+    },
+    message: /requests the weighted route does not take \(the mirror route matches \[\{"method":\{"exact":"GET"\}\}\] only\) are taken too/,
+  },
 
   // --- CR3xx
   {
@@ -839,9 +1075,224 @@ export const BAD: BadCase[] = [
     message: /subset "stable" \(\{"app":"shop","tier":"web"\}\) does not select the pods of Deployment shop\/shop/,
     path: 'spec.subsets[0].labels',
   },
+  // --- metric providers and canary test traffic
+  {
+    name: 'a web metric\'s jsonPath does not parse',
+    code: 'CR140',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, jsonPath: '{$.data[}' } } }); },
+    message: /'jsonPath' "\{\$\.data\[\}" does not parse as Kubernetes JSONPath: unterminated array/,
+    path: 'spec.metrics[0].provider.web.jsonPath',
+    object: 'AnalysisTemplate shop/shop-web',
+  },
+  {
+    name: 'a web metric\'s jsonPath has no braces',
+    code: 'CR140',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, jsonPath: '$.status' } } }); },
+    message: /has no \{\.\.\.\} action, so the result would be the text itself/,
+  },
+  {
+    name: 'a web metric sends a body with GET',
+    code: 'CR141',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, body: '{}' } } }); },
+    message: /the request has a body but method "GET"/,
+    path: 'spec.metrics[0].provider.web.method',
+  },
+  {
+    name: 'a Datadog metric sets both query and queries',
+    code: 'CR142',
+    mutate: m => { const d = clone(DATADOG_OK); d.provider.datadog.queries = { a: 'sum:x{*}' }; addMetric(m, 'shop-dd', d); },
+    message: /both query and queries are set \("Cannot have both a query and queries"\)/,
+    path: 'spec.metrics[0].provider.datadog.queries',
+  },
+  {
+    name: 'a Datadog metric has two queries and no formula',
+    code: 'CR142',
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.query; d.provider.datadog.queries = { a: 'sum:x{*}', b: 'sum:y{*}' }; addMetric(m, 'shop-dd', d); },
+    message: /2 queries without a formula/,
+  },
+  {
+    name: 'a Datadog metric has no apiVersion (v1, the CRD default)',
+    code: 'CR143',
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.apiVersion; addMetric(m, 'shop-dd', d); },
+    message: /uses API v1 \(the CRD default, as apiVersion is not set\)/,
+  },
+  {
+    name: 'a web metric calls an outside host over http',
+    code: 'CR318',
+    mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, url: 'http://status.example.com/health' } } }); },
+    message: /uses http:\/\/ to "status\.example\.com", a host outside the cluster/,
+    path: 'spec.metrics[0].provider.web.url',
+  },
+  {
+    name: 'a web metric has a bearer token in a header',
+    code: 'CR319',
+    mutate: m => { const w = clone(WEB_OK); w.provider.web.headers = [{ key: 'Authorization', value: 'Bearer abcdef0123456789' }]; addMetric(m, 'shop-web', w); },
+    message: /the header "Authorization" has a value written into the manifest \("Bear\*{8}"\)/,
+    path: 'spec.metrics[0].provider.web.headers[0].value',
+  },
+  {
+    name: 'a header reads an argument with a literal value',
+    code: 'CR319',
+    mutate: m => {
+      const w = clone(WEB_OK);
+      w.provider.web.headers = [{ key: 'X-Api-Key', value: '{{args.key}}' }];
+      addMetric(m, 'shop-web', w, [{ name: 'key', value: 'k-0123456789abcdef' }]);
+    },
+    message: /reads argument\(s\) 'key', which the template gives a literal value/,
+  },
+  {
+    name: 'a Prometheus metric has a token in a header',
+    code: 'CR319',
+    mutate: m => { at(m).spec.metrics[0].provider.prometheus.headers = [{ key: 'X-Auth-Token', value: 's3cr3t-t0k3n' }]; },
+    message: /the header "X-Auth-Token" has a value written into the manifest/,
+    object: 'AnalysisTemplate shop/shop-success-rate',
+  },
+  {
+    name: 'a Datadog condition turns no data into success',
+    code: 'CR320',
+    mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 0) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
+    message: /with a query without data \(nil\) the conditions .* make the measurement successful/,
+    path: 'spec.metrics[0].successCondition',
+  },
+  {
+    name: 'a web metric has no condition',
+    code: 'CR320',
+    mutate: m => { const w = clone(WEB_OK); delete w.successCondition; delete w.failureCondition; addMetric(m, 'shop-web', w); },
+    message: /the web metric has neither successCondition nor failureCondition/,
+  },
+  {
+    name: 'a Job metric has an interval and no count',
+    code: 'CR321',
+    mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '1m' }); },
+    message: /has 'interval' \("1m"\) and no 'count'/,
+    path: 'spec.metrics[0].count',
+  },
+  {
+    name: 'a Job metric\'s Job has no activeDeadlineSeconds',
+    code: 'CR322',
+    mutate: m => { const j = clone(JOB_OK); delete j.provider.job.spec.activeDeadlineSeconds; addMetric(m, 'shop-job', j); },
+    message: /the Job has no activeDeadlineSeconds/,
+  },
+  {
+    name: 'a Job metric\'s Job can run longer than its interval',
+    code: 'CR322',
+    mutate: m => { const j = clone(JOB_OK); j.interval = '30s'; j.count = 3; addMetric(m, 'shop-job', j); },
+    message: /the Job may run 60s \(activeDeadlineSeconds\), longer than the metric's interval \(30s\)/,
+  },
+  {
+    name: 'a canary test Job runs without its header route',
+    code: 'CR323',
+    mutate: m => { addTestTraffic(m, false); },
+    message: /sends canary test traffic through header route "canary-tests", but no step before step 2 adds that route, so its requests reach the stable pods as well/,
+    path: 'spec.strategy.canary.steps[2].analysis',
+    object: 'Rollout shop/shop',
+  },
+  {
+    name: 'a canary test Job sends another header than its route matches',
+    code: 'CR323',
+    mutate: m => { addTestTraffic(m).provider.job.metadata.annotations['cdk8s-canary/test-header'] = 'x-canary-test: other'; },
+    message: /sends the header "x-canary-test: other", which header route "canary-tests" does not match/,
+  },
+  {
+    name: 'a canary test Job opts out of the sidecar',
+    code: 'CR323',
+    mutate: m => { addTestTraffic(m).provider.job.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false'; },
+    message: /runs without an Istio sidecar/,
+  },
+  {
+    name: 'a canary test Job relies on a gateway-only VirtualService',
+    code: 'CR323',
+    mutate: m => { addTestTraffic(m); vs(m).spec.gateways = ['shop']; },
+    message: /which are bound to gateways only/,
+  },
+  // --- CR4xx
+  {
+    name: 'an Application turns RespectIgnoreDifferences on',
+    code: 'CR401',
+    mutate: m => application(m, app => app.spec.syncPolicy.syncOptions.push('RespectIgnoreDifferences=true')),
+    message: /"RespectIgnoreDifferences=true" makes every sync apply the live copy of each list that holds an ignored field.*argo-cd#17694 and #23283.*strips the subsets' rollouts-pod-template-hash labels/,
+    path: 'spec.syncPolicy.syncOptions[1]',
+    object: 'Application argocd/shop',
+  },
+  {
+    name: 'an ignore entry lists managedFieldsManagers for VirtualServices',
+    code: 'CR402',
+    mutate: m => applicationWith(m, { managedFieldsManagers: ['rollouts-controller'] }),
+    message: /managedFieldsManagers "rollouts-controller" on VirtualService objects: Istio's lists are atomic.*argo-rollouts#3854/,
+    path: 'spec.ignoreDifferences[2].managedFieldsManagers',
+  },
+  {
+    name: 'an ignore entry hides the subsets',
+    code: 'CR403',
+    mutate: m => application(m, app => app.spec.ignoreDifferences[0].jsonPointers.push('/spec/subsets')),
+    message: /the jsonPointer "\/spec\/subsets" selects all subsets \(spec.subsets\) of DestinationRule shop\/shop as committed to git/,
+    path: 'spec.ignoreDifferences[0].jsonPointers[1]',
+  },
+  {
+    name: 'a route in git has the name of a managed route, which the computed rule then hides',
+    code: 'CR403',
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
+      vs(m).spec.http.push({ name: 'beta', ...unnamedRoute('/beta') });
+      application(m);
+    },
+    message: /the jq expression ".spec.http\[\]\? \| select\(.name == \\"beta\\"\)" selects the http route "beta" \(spec.http\[1\]\) of VirtualService shop\/shop/,
+    path: 'spec.ignoreDifferences[1].jqPathExpressions[1]',
+  },
+  {
+    name: 'a jq rule iterates with [] instead of []?',
+    code: 'CR404',
+    mutate: m => applicationWith(m, { jqPathExpressions: ['.spec.http[].route[].weight'] }),
+    message: /the jq expression ".spec.http\[\].route\[\].weight" iterates with "\[\]".*Cannot iterate over null/,
+    path: 'spec.ignoreDifferences[2].jqPathExpressions[0]',
+  },
+  {
+    name: 'a jq rule selects a managed route by a name no step adds',
+    code: 'CR405',
+    mutate: m => applicationWith(m, { jqPathExpressions: ['.spec.http[]? | select(.name == "canary-header")'] }),
+    message: /selects the http route "canary-header", which is neither a route of VirtualService shop\/shop in git nor a managed route .*\(its managed routes: none\)/,
+  },
+  {
+    name: 'two unnamed http routes in a VirtualService whose Rollout sets managedRoutes',
+    code: 'CR406',
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }];
+      vs(m).spec.http.push(unnamedRoute('/a'), unnamedRoute('/b'));
+    },
+    message: /2 http routes have no name \(spec.http\[1\], \[2\]\) and Rollout shop\/shop sets managedRoutes.*the 2 routes become 4, then 16/,
+    object: 'VirtualService shop/shop',
+  },
+  {
+    name: 'a JSON pointer names a route by position',
+    code: 'CR407',
+    mutate: m => applicationWith(m, { jsonPointers: ['/spec/http/0/route/1/weight'] }),
+    message: /the jsonPointer "\/spec\/http\/0\/route\/1\/weight" names a route by its position.*argo-rollouts#2463/,
+  },
+  {
+    name: 'an Application ignores fields of Istio objects without ApplyOutOfSyncOnly',
+    code: 'CR408',
+    mutate: m => application(m, app => { app.spec.syncPolicy.syncOptions = ['CreateNamespace=true']; }),
+    message: /lack "ApplyOutOfSyncOnly=true": every sync, for example of a new image, then re-applies the VirtualServices/,
+    path: 'spec.syncPolicy.syncOptions',
+  },
 ];
 
 export const GOOD: GoodCase[] = [
+  // --- CR4xx
+  { name: 'the Application ArgoCdApplication generates', codes: ['CR401', 'CR402', 'CR403', 'CR404', 'CR405', 'CR406', 'CR407', 'CR408'], mutate: m => application(m) },
+  {
+    name: 'an extra rule with []? on a field inside the primary route, and RespectIgnoreDifferences=false',
+    codes: ['CR401', 'CR403', 'CR404', 'CR405'],
+    mutate: m => application(m, app => {
+      app.spec.syncPolicy.syncOptions.push('RespectIgnoreDifferences=false');
+      app.spec.ignoreDifferences.push({ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[]? | select(.name == "primary") | .timeout'] });
+    }),
+  },
+  { name: 'one unnamed http route with managedRoutes', codes: ['CR406'], mutate: m => { canary(m).trafficRouting.managedRoutes = [{ name: 'beta' }]; vs(m).spec.http.push(unnamedRoute('/a')); } },
+  { name: 'a JSON pointer into a label of the DestinationRule', codes: ['CR407', 'CR403'], mutate: m => application(m, app => app.spec.ignoreDifferences[0].jsonPointers.push('/spec/subsets/0/labels/tier')) },
+  { name: 'an Application without Istio rules and without ApplyOutOfSyncOnly', codes: ['CR408', 'CR401'], mutate: m => application(m, app => { app.spec.ignoreDifferences = []; app.spec.syncPolicy.syncOptions = ['RespectIgnoreDifferences=true']; }) },
+
+  ...OPERATIONS_GOOD,
   { name: 'virtualServices with one entry', codes: ['CR101', 'CR102', 'CR103'], mutate: m => { istio(m).virtualServices = [istio(m).virtualService]; delete istio(m).virtualService; } },
   { name: 'the VirtualService named as <name>.<namespace>', codes: ['CR102'], mutate: m => { istio(m).virtualService.name = 'shop.shop'; } },
   { name: 'routes omitted with a single route', codes: ['CR103', 'CR104'], mutate: m => { delete istio(m).virtualService.routes; } },
@@ -990,6 +1441,54 @@ export const GOOD: GoodCase[] = [
   { name: 'a port named http-web', codes: ['CR213', 'CR219'], mutate: m => { svc(m).spec.ports[0].name = 'http-web'; } },
   { name: 'a single destination without weight', codes: ['CR214'], mutate: m => { vs(m).spec.http.push({ name: 'legacy', route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } } }] }); } },
   { name: 'a redirect route', codes: ['CR215'], mutate: m => { vs(m).spec.http.unshift({ name: 'old', match: [{ uri: { prefix: '/old' } }], redirect: { uri: '/' } }); } },
+  {
+    name: 'a route with every policy field set as Istio accepts it',
+    codes: ['CR230', 'CR231', 'CR232', 'CR233', 'CR234', 'CR235', 'CR236', 'CR237'],
+    mutate: m => {
+      Object.assign(primary(m), {
+        timeout: '10s',
+        retries: { attempts: 2, perTryTimeout: '3s', retryOn: '5xx,connect-failure,503', backoff: '50ms', retryRemoteLocalities: true },
+        rewrite: { uri: '/', authority: 'shop.internal' },
+        match: [
+          { uri: { prefix: '/shop' }, ignoreUriCase: true, method: { regex: '(?i)get|head' }, headers: { 'x-tenant': { exact: 'acme' } }, queryParams: { v: { prefix: '2' } } },
+          { uri: { prefix: '' }, withoutHeaders: { 'x-bot': { regex: '*' } } },
+        ],
+        headers: { request: { set: { 'x-route': 'primary', ':authority': 'ignored-when-rewritten' }, remove: ['x-debug'] }, response: { add: { 'x-served-by': '%HOSTNAME% 100%%' } } },
+        corsPolicy: { allowOrigins: [{ exact: 'https://shop.example.com' }, { regex: 'https://.*\\.example\\.com' }], allowMethods: ['GET', 'POST'], allowHeaders: ['*'], exposeHeaders: ['x-request-id'], maxAge: '24h' },
+        fault: { delay: { fixedDelay: '500ms', percentage: { value: 0.5 } }, abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 0 } } },
+      });
+      delete primary(m).rewrite.authority;
+    },
+  },
+  { name: 'a per-try timeout shorter than the route timeout', codes: ['CR232'], mutate: m => { Object.assign(primary(m), { timeout: '10s', retries: { attempts: 3, perTryTimeout: '2500ms' } }); } },
+  { name: 'a per-try timeout without a route timeout', codes: ['CR232'], mutate: m => { primary(m).retries = { attempts: 3, perTryTimeout: '30s' }; } },
+  { name: 'retries disabled with attempts 0 alone', codes: ['CR231'], mutate: m => { primary(m).retries = { attempts: 0 }; } },
+  {
+    name: 'a header step on a route without policy',
+    codes: ['CR238'],
+    mutate: m => {
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.unshift({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    },
+  },
+  {
+    name: 'a step that removes a header route from a route with a timeout',
+    codes: ['CR238'],
+    mutate: m => {
+      primary(m).timeout = '10s';
+      canary(m).trafficRouting.managedRoutes = [{ name: 'testers' }];
+      canary(m).steps.push({ setHeaderRoute: { name: 'testers' } });
+    },
+  },
+  {
+    name: 'a mirror step whose match repeats the route path, on a route without other policy',
+    codes: ['CR239'],
+    mutate: m => {
+      primary(m).match = [{ uri: { prefix: '/shop' } }];
+      canary(m).trafficRouting.managedRoutes = [{ name: 'shadow' }];
+      canary(m).steps.unshift({ setMirrorRoute: { name: 'shadow', match: [{ method: { exact: 'GET' }, path: { prefix: '/shop/items' } }] } });
+    },
+  },
   { name: 'a TLS passthrough server', codes: ['CR216', 'CR217', 'CR218'], mutate: m => { gw(m).spec.servers.push({ port: { number: 8443, name: 'tls', protocol: 'TLS' }, hosts: ['shop.example.com'], tls: { mode: 'PASSTHROUGH' } }); } },
   { name: 'equal consecutive weights', codes: ['CR301'], mutate: m => { canary(m).steps[2].setWeight = 10; } },
   { name: 'steps ending at 100 without a final pause', codes: ['CR302', 'CR304'], mutate: m => { canary(m).steps.splice(7, 1); } },
@@ -1052,4 +1551,29 @@ export const GOOD: GoodCase[] = [
       ];
     },
   },
+  { name: 'a web metric with guarded conditions over https', codes: ['CR140', 'CR141', 'CR318', 'CR319', 'CR320'], mutate: m => { addMetric(m, 'shop-web', clone(WEB_OK)); } },
+  {
+    name: 'a web metric with a secret header from a Secret argument, to a cluster-local http host',
+    codes: ['CR318', 'CR319'],
+    mutate: m => {
+      const w = clone(WEB_OK);
+      w.provider.web.url = 'http://status.monitoring.svc.cluster.local:8080/health';
+      w.provider.web.headers = [{ key: 'Authorization', value: 'Bearer {{args.token}}' }, { key: 'Accept', value: 'application/json' }];
+      addMetric(m, 'shop-web', w, [{ name: 'token', valueFrom: { secretKeyRef: { name: 'status', key: 'token' } } }]);
+    },
+  },
+  { name: 'a web metric that POSTs a body', codes: ['CR141'], mutate: m => { addMetric(m, 'shop-web', { ...clone(WEB_OK), provider: { web: { ...WEB_OK.provider.web, method: 'POST', body: '{}' } } }); } },
+  { name: 'a Datadog v2 metric with guarded conditions', codes: ['CR142', 'CR143', 'CR320'], mutate: m => { addMetric(m, 'shop-dd', clone(DATADOG_OK)); } },
+  {
+    name: 'a Datadog metric whose default() makes no data a failure',
+    codes: ['CR320'],
+    mutate: m => { const d = clone(DATADOG_OK); d.successCondition = 'default(result, 1) <= 0.01'; delete d.failureCondition; addMetric(m, 'shop-dd', d); },
+  },
+  {
+    name: 'a Datadog formula over two queries',
+    codes: ['CR142'],
+    mutate: m => { const d = clone(DATADOG_OK); delete d.provider.datadog.query; d.provider.datadog.queries = { a: 'sum:x{*}', b: 'sum:y{*}' }; d.provider.datadog.formula = 'a / b'; addMetric(m, 'shop-dd', d); },
+  },
+  { name: 'a Job metric with a count and a deadline within its interval', codes: ['CR321', 'CR322'], mutate: m => { addMetric(m, 'shop-job', { ...clone(JOB_OK), interval: '2m', count: 3 }); } },
+  { name: 'a canary test Job after its header route', codes: ['CR323'], mutate: m => { addTestTraffic(m); } },
 ];

@@ -56,11 +56,25 @@ export function validateManifest(obj: any): void {
     new model.cls(obj).validate();
   } else {
     const validate = compiledValidator('models', model.schemaId)!;
-    if (!validate({ ...obj, apiVersion: model.apiVersion })) {
+    if (!validate({ ...withoutNewerFields(obj), apiVersion: model.apiVersion })) {
       throw new Error(`not valid against the @kubernetes-models ${model.schemaId} schema:\n  ${formatErrors(withoutNullableRefErrors(validate.errors))}`);
     }
   }
   validateStrict(obj);
+}
+
+/**
+ * The object as @kubernetes-models/argo-rollouts 0.3.2 can read it: its schema predates Datadog API v2 `queries`
+ * (Argo Rollouts 1.7) and requires `query`, so a Datadog metric with `queries` gets an empty `query` for this oracle
+ * only. The strict check (validateStrict) validates the real object against the schema of the pinned v1.9.1 CRD's
+ * binding, where `query` is optional.
+ */
+function withoutNewerFields(obj: any): any {
+  const metrics = obj?.spec?.metrics;
+  if (!Array.isArray(metrics) || !metrics.some((m: any) => m?.provider?.datadog?.queries)) return obj;
+  const copy = JSON.parse(JSON.stringify(obj));
+  for (const m of copy.spec.metrics) if (m?.provider?.datadog?.queries && m.provider.datadog.query === undefined) m.provider.datadog.query = '';
+  return copy;
 }
 
 /** Validates every manifest of a synthesized chart. Returns the manifests for chaining. */

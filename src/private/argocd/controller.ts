@@ -41,6 +41,8 @@ export class RolloutTraffic {
   public readonly namespace: string;
   public readonly steps: any[];
   public readonly managedRoutes: string[];
+  /** `managedRoutes` and the routes the setHeaderRoute and setMirrorRoute steps name. */
+  public readonly managedRouteNames: ReadonlySet<string>;
   public readonly virtualServices: VirtualServiceRef[];
   /** The DestinationRule (subset-level canary), if any. */
   public readonly destinationRule?: { readonly key: string; readonly stableSubset: string; readonly canarySubset: string };
@@ -55,6 +57,8 @@ export class RolloutTraffic {
     this.namespace = rollout.metadata.namespace ?? '';
     this.steps = canary.steps ?? [];
     this.managedRoutes = (canary.trafficRouting.managedRoutes ?? []).map((r: any) => r.name);
+    this.managedRouteNames = new Set([...this.managedRoutes, ...this.steps.flatMap(s => [s?.setHeaderRoute?.name, s?.setMirrorRoute?.name])]
+      .filter(n => typeof n === 'string'));
     this.stableService = canary.stableService ?? '';
     this.canaryService = canary.canaryService ?? '';
     const refs: any[] = istio.virtualServices ?? (istio.virtualService ? [istio.virtualService] : []);
@@ -156,17 +160,29 @@ export function repair(rt: RolloutTraffic, phase: RolloutPhase, live: LiveObject
 class Writer {
   public readonly live: LiveObjects;
   private readonly before: LiveObjects;
+  /** The copy of each object handed out to be changed, one per object for the whole pass. */
+  private readonly copies = new Map<string, any>();
 
   constructor(live: LiveObjects) {
     this.before = live;
     this.live = new Map(live);
   }
 
-  /** A copy of the object to change; `put` stores it. */
+  /** A copy of the object to change (the same one for the rest of the pass); `put` stores it. */
   public get(key: string): any {
+    let copy = this.copies.get(key);
+    if (copy === undefined) {
+      copy = clone(this.read(key));
+      this.copies.set(key, copy);
+    }
+    return copy;
+  }
+
+  /** The object as it is now, to read only. */
+  public read(key: string): any {
     const o = this.live.get(key);
     if (o === undefined) throw new Error(`${key} not found (the controller reports VirtualServiceNotFound / DestinationRuleNotFound)`);
-    return clone(o);
+    return o;
   }
 
   public put(key: string, obj: any): void {
@@ -174,7 +190,7 @@ class Writer {
   }
 
   public written(): string[] {
-    return [...this.live.keys()].filter(k => !deepEqual(this.live.get(k), this.before.get(k)));
+    return [...this.live.keys()].filter(k => this.copies.has(k) && !deepEqual(this.live.get(k), this.before.get(k)));
   }
 }
 
@@ -329,7 +345,7 @@ function removeRoute(vs: any, name: string): void {
 
 /** The DestinationRule's host (header and mirror routes point there), else the canary service. */
 function canaryHost(rt: RolloutTraffic, w: Writer): string {
-  return rt.destinationRule ? w.get(rt.destinationRule.key).spec?.host ?? '' : rt.canaryService;
+  return rt.destinationRule ? w.read(rt.destinationRule.key).spec?.host ?? '' : rt.canaryService;
 }
 
 /** getVirtualServiceSetWeightRoute: the destinations of the first route SetWeight patches. */

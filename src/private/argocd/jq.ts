@@ -404,6 +404,7 @@ function evalCompare(op: '==' | '!=', left: Cond, right: Cond, input: any): any[
 
 /** Deletes all `paths` at once, deepest and last first, so that earlier array indexes stay valid. */
 function deletePaths(doc: any, paths: JqPath[]): any {
+  if (paths.length === 0) return doc;
   const out = clone(doc);
   const sorted = [...paths].sort(comparePaths).reverse();
   sorted.forEach((p, i) => {

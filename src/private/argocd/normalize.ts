@@ -1,20 +1,10 @@
 // Argo CD's normalization before a diff and before RespectIgnoreDifferences: the managedFieldsManagers step, then
 // the ignoreDifferences rules of every entry that matches the object (argo-cd util/argo/diff/normalize.go Normalize,
 // util/argo/diff/diff.go preDiffNormalize, util/argo/normalizers/diff_normalizer.go).
+import { entryMatches, IgnoreEntry } from './ignore-entry';
 import { compileJq, isJqRuntimeError, JqExpression } from './jq';
-import { apiGroup, clone, isObject } from './json';
+import { clone, isObject } from './json';
 import { FieldOwners, normalizeManagedFields } from './managed-fields';
-
-/** One `spec.ignoreDifferences[]` entry of an Application, as JSON. */
-export interface IgnoreEntry {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly jsonPointers?: string[];
-  readonly jqPathExpressions?: string[];
-  readonly managedFieldsManagers?: string[];
-}
 
 /** A rule that Argo CD skipped on one object because applying it failed. */
 export interface SkippedRule {
@@ -31,31 +21,11 @@ export interface Normalized {
 }
 
 /**
- * Whether an entry applies to the object: group and kind as globs, name and namespace exactly when set
- * (ignoreNormalizer.Normalize; IgnoreDiffConfig.HasIgnoreDifference for managedFieldsManagers).
- */
-export function entryMatches(entry: IgnoreEntry, obj: any): boolean {
-  return globMatch(entry.group ?? '', apiGroup(obj?.apiVersion))
-    && globMatch(entry.kind, obj?.kind ?? '')
-    && (!entry.name || entry.name === obj?.metadata?.name)
-    && (!entry.namespace || entry.namespace === obj?.metadata?.namespace);
-}
-
-/** gobwas/glob without separators, as argo-cd util/glob compiles it: `*` any run, `?` one character. */
-export function globMatch(pattern: string, value: string): boolean {
-  if (/[[\]{}\\]/.test(pattern)) {
-    throw new Error(`glob ${JSON.stringify(pattern)} uses [ ] { } or \\, which the Argo CD sync model does not implement`);
-  }
-  const re = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$()|]/g, '\\$&'))).join('');
-  return new RegExp(`^${re}$`, 's').test(value);
-}
-
-/**
  * The ignore rules applied to one object: each matching entry in order, its JSON pointers (RFC 6902 `remove`)
  * then its jq expressions (`del(<expression>)`); a rule that fails is skipped (a `continue` after a debug log).
  */
 export function applyIgnoreRules(obj: any, entries: ReadonlyArray<IgnoreEntry>): Normalized {
-  let doc = clone(obj);
+  let doc = obj; // each rule returns a changed copy, or its input when it changes nothing
   const skipped: SkippedRule[] = [];
   for (const entry of entries) {
     if (!entryMatches(entry, obj)) continue;

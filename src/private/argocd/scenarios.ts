@@ -10,6 +10,7 @@ import { CANARY_HASH, HASH_LABEL, LiveObjects, MANAGED_BY_ANNOTATION, reconcile,
 import { apiGroup, clone, deepEqual, getPath, isObject, objectKey } from './json';
 import { recordWrite } from './managed-fields';
 import { argoCdVersion, ArgoCdVersion, ClusterObject, diffObject, SyncSettings, syncObjects, syncSettings } from './sync';
+import { costOf, managedRoutesIn, TrafficEditCost, weightsOf } from './traffic-edit';
 
 /** The field manager of the Argo Rollouts controller's writes (its binary name; it sets no FieldManager). */
 export const ROLLOUTS_MANAGER = 'rollouts-controller';
@@ -25,15 +26,7 @@ export interface ObjectVerdict {
 }
 
 /** What a route edit mid-canary (S3) cost at one step. */
-export interface S3Cost {
-  readonly step: number;
-  /** The apply reset the weights to git's; the controller set them back at once (a flap). */
-  readonly weightsFlapped: boolean;
-  /** Managed routes the apply removed and the controller does not re-add during this canary (a loss). */
-  readonly managedRoutesLost: string[];
-  /** Managed routes the apply removed and the controller re-added at once (their step is the current one). */
-  readonly managedRoutesFlapped: string[];
-}
+export type S3Cost = TrafficEditCost;
 
 /** One situation for one Rollout on one Argo CD version. */
 export interface ScenarioResult {
@@ -63,7 +56,7 @@ export function runScenarios(input: ScenarioInput): ScenarioResult[] {
   const results: ScenarioResult[] = [];
   for (const rollout of rollouts) {
     const rt = new RolloutTraffic(rollout);
-    const env: Env = { settings, version, rt };
+    const env: Env = { settings, version, rt, worlds: new Map() };
     const withRedirect = addRedirectRoutes(git, rt);
     results.push(
       result('S1', env, s1(env, git)),
@@ -80,6 +73,8 @@ interface Env {
   readonly settings: SyncSettings;
   readonly version: ArgoCdVersion;
   readonly rt: RolloutTraffic;
+  /** The worlds of each git (see `world`), computed once: S1 and S3 share them, and each builds on the one before. */
+  readonly worlds: Map<Map<string, any>, Worlds>;
 }
 
 function result(scenario: ScenarioId, env: Env, objects: ObjectVerdict[], costs: S3Cost[] = []): ScenarioResult {
@@ -185,15 +180,30 @@ function editGit(git: Map<string, any>, key: string, edit: (obj: any) => void): 
   return out;
 }
 
+/** The cluster at each step of the release's canary and at rest after it, with the release's git. */
+interface Worlds {
+  readonly git: Map<string, any>;
+  /** The cluster at step i: deployed, the release synced, the controller run through steps 0..i. */
+  readonly steps: Cluster[];
+  /** The cluster after the whole canary, fully promoted. */
+  readonly rest: Cluster;
+}
+
 /** The cluster and git during the release's canary at step `index` (or at rest after the whole canary). */
 function world(env: Env, git0: Map<string, any>, phase: RolloutPhase): { cluster: Cluster; git: Map<string, any> } {
-  const git = released(git0, env.rt);
-  let cluster = syncObjects(deploy(env, git0), git, env.settings, env.version).cluster;
-  const last = phase.kind === 'rest' ? env.rt.steps.length - 1 : phase.index;
-  const steps: RolloutPhase[] = [];
-  for (let i = 0; i <= last; i++) steps.push({ kind: 'step', index: i });
-  cluster = runController(cluster, env.rt, phase.kind === 'rest' ? [...steps, { kind: 'rest' }] : steps);
-  return { cluster, git };
+  let w = env.worlds.get(git0);
+  if (!w) {
+    const git = released(git0, env.rt);
+    let cluster = syncObjects(deploy(env, git0), git, env.settings, env.version).cluster;
+    const steps: Cluster[] = [];
+    for (let i = 0; i < env.rt.steps.length; i++) {
+      cluster = runController(cluster, env.rt, [{ kind: 'step', index: i }]);
+      steps.push(cluster);
+    }
+    w = { git, steps, rest: runController(cluster, env.rt, [{ kind: 'rest' }]) };
+    env.worlds.set(git0, w);
+  }
+  return { cluster: phase.kind === 'rest' ? w.rest : w.steps[phase.index], git: w.git };
 }
 
 /** A sync of `git`, then the controller's reaction to what it changed. */
@@ -312,47 +322,13 @@ function s3(env: Env, git0: Map<string, any>): ScenarioResult {
 
 /** The weights of the routes that are not managed routes must be the step's again after the controller's repair. */
 function weightsProblem(rt: RolloutTraffic, before: any, after: any): string | undefined {
-  const managed = managedRouteNames(rt, before);
+  const managed = managedRoutesIn(rt, before);
   return deepEqual(weightsOf(before, managed), weightsOf(after, managed)) ? undefined : 'the controller did not set the step\'s weights back';
 }
 
 function s3Cost(env: Env, phase: RolloutPhase, before: Cluster, r: ReturnType<typeof syncAndRepair>): S3Cost {
   const step = phase.kind === 'step' ? phase.index : -1;
-  let weightsFlapped = false;
-  const lost = new Set<string>();
-  const flapped = new Set<string>();
-  for (const ref of env.rt.virtualServices) {
-    const b = before.get(ref.key)!.live;
-    const mid = r.afterSync.get(ref.key)!.live;
-    const a = r.after.get(ref.key)!.live;
-    if (!deepEqual(weightsOf(b, managedRouteNames(env.rt, b)), weightsOf(mid, managedRouteNames(env.rt, b)))) weightsFlapped = true;
-    for (const name of managedRouteNames(env.rt, b)) {
-      if (managedRouteNames(env.rt, a).includes(name)) {
-        if (!managedRouteNames(env.rt, mid).includes(name)) flapped.add(name);
-      } else {
-        lost.add(name);
-      }
-    }
-  }
-  return { step, weightsFlapped, managedRoutesLost: [...lost].sort(), managedRoutesFlapped: [...flapped].sort() };
-}
-
-/** The names of the managed (header/mirror) routes present in a live VirtualService. */
-function managedRouteNames(rt: RolloutTraffic, vs: any): string[] {
-  const named = new Set<string>([...rt.managedRoutes, ...rt.steps.flatMap(s => [s?.setHeaderRoute?.name, s?.setMirrorRoute?.name])].filter(n => typeof n === 'string'));
-  return (vs?.spec?.http ?? []).map((r: any) => r?.name).filter((n: any) => named.has(n));
-}
-
-/** Every destination weight of http, tls and tcp routes, by route name or position (without the routes named in `exclude`). */
-function weightsOf(vs: any, exclude: string[] = []): any {
-  const out: any = {};
-  for (const kind of ['http', 'tls', 'tcp']) {
-    (vs?.spec?.[kind] ?? []).forEach((r: any, i: number) => {
-      if (exclude.includes(r?.name)) return;
-      out[`${kind}/${r?.name ?? i}`] = (r?.route ?? []).map((d: any) => [d?.destination?.host, d?.destination?.subset, d?.weight ?? 0]);
-    });
-  }
-  return out;
+  return costOf(env.rt, step, trafficLive(before, env.rt), trafficLive(r.afterSync, env.rt), trafficLive(r.after, env.rt));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 // restoreNonIgnoredFields from v3.3.13 / v3.4.5 / v3.5.0), ApplyOutOfSyncOnly (gitops-engine pkg/sync
 // sync_context.go filterOutOfSyncTasks), and the apply itself (client-side three-way merge patch, or server-side).
 // Scope: custom resources without patch-merge metadata (Istio's), whose lists are replaced as a whole.
+import { IgnoreEntry } from './ignore-entry';
 import { clone, deepEqual, isObject } from './json';
 import { FieldOwners, recordWrite } from './managed-fields';
 import { applyClientSide, applyMergePatch, applyServerSide, createMergePatch, threeWayMergePatch } from './merge-patch';
-import { applyIgnoreRules, IgnoreEntry, normalizePair, SkippedRule } from './normalize';
+import { applyIgnoreRules, normalizePair, SkippedRule } from './normalize';
 
 /** How RespectIgnoreDifferences builds the applied object, by Argo CD version. */
 export enum RespectAlgorithm {

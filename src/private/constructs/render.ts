@@ -7,3 +7,10 @@ export function undefinedIfEmpty<T>(value: T | undefined): T | undefined {
   if (typeof value === 'object' && Object.keys(value as object).filter(k => (value as any)[k] !== undefined).length === 0) return undefined;
   return value;
 }
+
+/** The object without its undefined fields; undefined when none is left (an optional block then disappears). */
+export function compact(obj: { [key: string]: any }): any {
+  const out: { [key: string]: any } = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}

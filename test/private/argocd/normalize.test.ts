@@ -1,5 +1,6 @@
+import { entryMatches, globMatch } from '../../../src/private/argocd/ignore-entry';
 import { recordWrite } from '../../../src/private/argocd/managed-fields';
-import { applyIgnoreRules, entryMatches, globMatch, normalizePair, removePointer } from '../../../src/private/argocd/normalize';
+import { applyIgnoreRules, normalizePair, removePointer } from '../../../src/private/argocd/normalize';
 
 const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop', namespace: 'prod', annotations: { 'a/b': 'x' } }, spec: { http: [{ name: 'p', route: [{ weight: 10 }] }] } };
 

@@ -1,6 +1,6 @@
 // The test vectors of the Argo CD sync note (RespectIgnoreDifferences on Istio's lists), for both version
 // families and for a plain client-side apply without RespectIgnoreDifferences, plus the version table.
-import { IgnoreEntry } from '../../../src/private/argocd/normalize';
+import { IgnoreEntry } from '../../../src/private/argocd/ignore-entry';
 import {
   applyObject, argoCdVersion, ArgoCdVersion, ClusterObject, diffObject, objectToApply, removeMapFields, RespectAlgorithm, syncObjects, SyncSettings,
 } from '../../../src/private/argocd/sync';

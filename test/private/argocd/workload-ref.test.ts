@@ -70,12 +70,14 @@ describe.each(VERSIONS)('Argo CD %s', (version) => {
     expect(sync(cluster, released(migrating.deployment), s, version)).toMatchObject({ outOfSync: true, applied: true, replicas: 4 });
     // with RespectIgnoreDifferences the live replicas are applied instead
     const respect = { ...s, respectIgnoreDifferences: true };
-    expect(sync(drainedCluster(migrating.deployment, respect), released(migrating.deployment), respect, version)).toMatchObject({ applied: true, replicas: 0 });
+    expect(sync(drainedCluster(migrating.deployment, respect), released(migrating.deployment), respect, version))
+      .toMatchObject({ applied: true, replicas: 0 });
   });
 
   test('the ignore entry alone does not keep the drain: without ApplyOutOfSyncOnly every sync applies git\'s replicas', () => {
     const s = settings({ ignoreDifferences: ignore });
-    expect(sync(drainedCluster(migrating.deployment, s), migrating.deployment, s, version)).toMatchObject({ outOfSync: false, applied: true, replicas: 4 });
+    expect(sync(drainedCluster(migrating.deployment, s), migrating.deployment, s, version))
+      .toMatchObject({ outOfSync: false, applied: true, replicas: 4 });
   });
 
   test('without the ignore entry the drained Deployment is OutOfSync, and a sync (self-heal) scales it up', () => {

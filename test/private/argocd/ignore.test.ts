@@ -1,14 +1,4 @@
-import { computeIgnoreDifferences, groupOf } from '../../src/private/argocd-ignore';
-
-describe('groupOf', () => {
-  test('gives the API group of an apiVersion, or "" for the core group', () => {
-    expect(groupOf('networking.istio.io/v1')).toBe('networking.istio.io');
-    expect(groupOf('a/b/c')).toBe('a');
-    expect(groupOf('v1')).toBe('');
-    expect(groupOf('')).toBe('');
-    expect(groupOf(undefined)).toBe('');
-  });
-});
+import { computeIgnoreDifferences, HASH_LABEL_JQ, MANAGED_BY_POINTER } from '../../../src/private/argocd/ignore';
 
 describe('computeIgnoreDifferences', () => {
   test('a Rollout without namespace: the first VirtualService of that name, in input order, gets the entry', () => {
@@ -54,5 +44,10 @@ describe('computeIgnoreDifferences', () => {
     ])('are not ignored when %s', (_what, manifests) => {
       expect(computeIgnoreDifferences(placed(...(manifests as any[])))).toEqual([]);
     });
+  });
+
+  test('the constants are the controller\'s label and annotation, written so that Argo CD never skips them', () => {
+    expect(HASH_LABEL_JQ).toBe('.spec.subsets[]?.labels["rollouts-pod-template-hash"]');
+    expect(MANAGED_BY_POINTER).toBe('/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts');
   });
 });
