@@ -299,6 +299,9 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
 function selectedRoutes(ctx: Context, ro: Obj, vs: Obj, ref: any, refPath: string, managedRoutes: Set<any>): SelectedRoute[] {
   const http = arr(vs.raw.spec?.http);
   const routes = arr(ref.routes);
+  // validation_references.go validates the HTTP routes only when the VirtualService has an `http` section
+  // (istio.GetHttpRoutesI fails without one): a TLS- or TCP-only VirtualService may list `routes`.
+  if (!Array.isArray(vs.raw.spec?.http) && (Array.isArray(vs.raw.spec?.tls) || Array.isArray(vs.raw.spec?.tcp))) return [];
   if (routes.length > 0) {
     const selected: SelectedRoute[] = [];
     routes.forEach((name: any, k: number) => {
@@ -461,6 +464,11 @@ function runTemplates(ctx: Context, ro: Obj, run: Run): Obj[] {
         ctx.report('CR123', ro, run.path,
           `the ClusterAnalysisTemplate ${show(name)} (referenced at ${where}) is not in the manifest set, so its metrics and arguments are not checked`,
           'add the ClusterAnalysisTemplate to the app, or make sure it is installed in the cluster before the Rollout');
+      } else if (ctx.partial) {
+        ctx.report('CR335', ro, from ? run.path : path,
+          `the AnalysisTemplate ${ro.namespace}/${name} (referenced at ${where}) is not in the given files, so its metrics and arguments are not checked; `
+          + `the controller marks the Rollout InvalidSpec with "AnalysisTemplate '${name}' not found" if it is not in the cluster either`,
+          `lint the file that holds the AnalysisTemplate ${show(name)} together with the Rollout, or make sure it is applied in namespace ${show(ro.namespace)} before the Rollout`);
       } else {
         ctx.report('CR122', ro, from ? run.path : path,
           `the AnalysisTemplate ${ro.namespace}/${name} (referenced at ${where}) is not in the manifest set; the controller marks the Rollout InvalidSpec with "AnalysisTemplate '${name}' not found"`,

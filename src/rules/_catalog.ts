@@ -130,6 +130,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR326', E, LIB, 'the pods of a canary read no Secret whose values are in the manifests', 'cdk8s-canary'),
   rule('CR327', E, LIB, 'the Deployment a Rollout takes its pod template from does not select its pods by a label that changes per release', 'cdk8s-canary'),
   rule('CR328', E, LIB, 'while a Deployment is migrated, the stable and canary subsets select its pods', 'cdk8s-canary, argo-rollouts: rollout/trafficrouting/istio/istio.go'),
+  rule('CR335', W, LIB, 'a referenced AnalysisTemplate is not in the linted files (cannot check)', ANALYSIS),
   // --- CR4xx: Argo CD (sync options and ignoreDifferences of the Applications that deliver canaries)
   rule('CR401', W, ARGOCD, 'RespectIgnoreDifferences is not turned on for Istio objects', `${ARGOCD_SYNC}, argo-cd#17694, #23283`),
   rule('CR402', E, ARGOCD, 'no managedFieldsManagers on VirtualServices and DestinationRules', 'argo-cd: util/argo/managedfields/managed_fields.go, argo-rollouts#3854'),

@@ -39,7 +39,12 @@ export class Context {
   /** The objects of each kind, ordered by namespace and name (input order for equal keys). */
   private readonly byKind = new Map<string, Obj[]>();
 
-  constructor(manifests: any[]) {
+  /**
+   * @param manifests plain objects (other values are ignored)
+   * @param partial the set may be a part of what the cluster holds (lint of some files): an object referenced
+   *   but not in the set is never an error, only a "cannot check" warning
+   */
+  constructor(manifests: any[], public readonly partial: boolean = false) {
     this.objects = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string').map(toObj);
     const sorted = [...this.objects].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
     for (const o of sorted) {

@@ -1,16 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkArgoRollouts } from './_argo-rollouts';
-import { checkArgoCd } from './_argocd';
 import { CATALOG, ruleInfo } from './_catalog';
-import { checkConfig } from './_config';
-import { Context } from './_context';
-import { checkInvariants } from './_invariants';
-import { checkIstio } from './_istio';
-import { checkNotifications } from './_notifications';
-import { checkRoutePolicies } from './_route-policy';
-import { checkVerification } from './_verification';
-import { checkWorkloadRefs } from './_workload-ref';
+import { runRules } from './_run';
 import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 
 /**
@@ -50,22 +41,7 @@ export class CanaryRules {
    * @returns all findings, errors first, then by code, object and path (the same input gives the same order)
    */
   public static check(manifests: any[], options: RuleCheckOptions = {}): RuleFinding[] {
-    const ctx = new Context(manifests);
-    checkArgoRollouts(ctx);
-    checkWorkloadRefs(ctx);
-    checkIstio(ctx);
-    checkRoutePolicies(ctx);
-    checkInvariants(ctx);
-    checkConfig(ctx);
-    checkVerification(ctx);
-    checkArgoCd(ctx);
-    checkNotifications(ctx);
-    for (const code of options.skip ?? []) {
-      if (!CATALOG.some(r => r.code === code)) {
-        throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);
-      }
-    }
-    return ctx.results(new Set(options.skip ?? []));
+    return runRules(manifests, { skip: options.skip });
   }
 
   /**

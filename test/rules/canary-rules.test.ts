@@ -3,15 +3,16 @@ import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BAD, GOOD } from './cases';
 import { contentHash } from '../../src/private/hash';
+import { runRules } from '../../src/rules/_run';
 import { CanaryRules } from '../../src/rules/canary-rules';
 import { RuleFinding, RuleSeverity } from '../../src/rules/finding';
 import { canaryManifests, get } from '../support/canary-fixture';
 import { validateManifests } from '../support/schema';
 
-function check(mutate: (m: any[]) => void = () => undefined): RuleFinding[] {
+function check(mutate: (m: any[]) => void = () => undefined, partial = false): RuleFinding[] {
   const m = canaryManifests();
   mutate(m);
-  return CanaryRules.check(m);
+  return partial ? runRules(m, { partial }) : CanaryRules.check(m);
 }
 
 function describeFindings(findings: RuleFinding[]): string {
@@ -44,7 +45,7 @@ describe('bad inputs', () => {
     const bad = c as typeof BAD[number];
     // GIVEN the baseline with one mistake
     // WHEN
-    const findings = check(bad.mutate);
+    const findings = check(bad.mutate, bad.partial);
     // THEN
     const withCode = findings.filter(f => f.code === bad.code);
     const hit = withCode.find(f => bad.message.test(f.message));
@@ -64,7 +65,7 @@ describe('bad inputs', () => {
 describe('near misses', () => {
   test.each(GOOD.map(c => [`does not report ${c.codes.join(', ')} for ${c.name}`, c]))('%s', (_name, c) => {
     const good = c as typeof GOOD[number];
-    const findings = check(good.mutate).filter(f => good.codes.includes(f.code));
+    const findings = check(good.mutate, good.partial).filter(f => good.codes.includes(f.code));
     expect(describeFindings(findings)).toEqual('(no findings)');
   });
 

@@ -14,6 +14,8 @@ export interface BadCase {
   readonly path?: string;
   /** When given, must equal the object of that finding. */
   readonly object?: string;
+  /** Run the rules as `cdk8s-canary lint` does (the set may be partial). */
+  readonly partial?: boolean;
 }
 
 export interface GoodCase {
@@ -21,6 +23,8 @@ export interface GoodCase {
   /** Codes that must not be reported. */
   readonly codes: string[];
   readonly mutate: (m: any[]) => void;
+  /** Run the rules as `cdk8s-canary lint` does (the set may be partial). */
+  readonly partial?: boolean;
 }
 
 const ro = (m: any[]) => get(m, 'Rollout');
@@ -396,6 +400,14 @@ export const BAD: BadCase[] = [
     code: 'CR122',
     mutate: m => { at(m).spec.templates = [{ templateName: 'shared-latency' }]; },
     message: /AnalysisTemplate shop\/shared-latency \(referenced at AnalysisTemplate shop\/shop-success-rate spec.templates\[0\].templateName\)/,
+  },
+  {
+    name: 'the AnalysisTemplate is not in the linted files',
+    code: 'CR335',
+    partial: true,
+    mutate: m => { m.splice(m.indexOf(at(m)), 1); },
+    message: /the AnalysisTemplate shop\/shop-success-rate \(referenced at spec\.strategy\.canary\.analysis\.templates\[0\]\.templateName\) is not in the given files/,
+    path: 'spec.strategy.canary.analysis.templates[0].templateName',
   },
   {
     name: 'a ClusterAnalysisTemplate is not in the manifest set',
@@ -1295,6 +1307,18 @@ export const GOOD: GoodCase[] = [
   ...OPERATIONS_GOOD,
   { name: 'virtualServices with one entry', codes: ['CR101', 'CR102', 'CR103'], mutate: m => { istio(m).virtualServices = [istio(m).virtualService]; delete istio(m).virtualService; } },
   { name: 'the VirtualService named as <name>.<namespace>', codes: ['CR102'], mutate: m => { istio(m).virtualService.name = 'shop.shop'; } },
+  {
+    name: 'a TLS-only VirtualService (no http section) with routes listed',
+    codes: ['CR103', 'CR104'],
+    mutate: m => {
+      const route = primary(m);
+      vs(m).spec.tls = [{ match: [{ port: 443, sniHosts: ['shop.example.com'] }], route: route.route }];
+      delete vs(m).spec.http;
+      istio(m).virtualService.tlsRoutes = [{ port: 443, sniHosts: ['shop.example.com'] }];
+    },
+  },
+  { name: 'the AnalysisTemplate in the set, linted', codes: ['CR122', 'CR335'], partial: true, mutate: () => undefined },
+  { name: 'the AnalysisTemplate not in the set, at synth', codes: ['CR335'], mutate: m => { m.splice(m.indexOf(at(m)), 1); } },
   { name: 'routes omitted with a single route', codes: ['CR103', 'CR104'], mutate: m => { delete istio(m).virtualService.routes; } },
   {
     name: 'routes omitted with one route besides managed routes',
