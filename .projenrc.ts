@@ -24,8 +24,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bumpPackage: 'commit-and-tag-version@^12',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Runtime dependencies that are not jsii modules: bundled into the package. yaml reads the YAML values of
-  // notifications ConfigMaps in the rules (the same parser cdk8s bundles).
+  // notifications ConfigMaps in the rules (the same parser cdk8s bundles) and the manifests in `cdk8s-canary lint`.
   bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3', 'yaml@^2.5.0'],
+  // The command of the package (docs/lint.md): a shim that loads the compiled src/cli/main.ts.
+  bin: { 'cdk8s-canary': 'bin/cdk8s-canary' },
   devDeps: [
     '@types/node@^20',
     'cdk8s-cli@^2.200.0',
@@ -75,7 +77,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // The package holds what users need and nothing else (README "The package"): an allow-list after projen's defaults.
 const npmignore = project.npmignore!;
 npmignore.exclude('/*', '/.*');
-npmignore.include('/lib/', '/lib/**/*.js', '/lib/**/*.d.ts', '/docs/', '/API.md', '/README.md', '/LICENSE', '.jsii');
+npmignore.include('/lib/', '/lib/**/*.js', '/lib/**/*.d.ts', '/bin/', '/docs/', '/API.md', '/README.md', '/LICENSE', '.jsii');
 // The generated bindings are used for their types only: the library never loads their JavaScript (test/private/gvk.test.ts
 // fails if it does), while their declarations are referenced by the library's.
 npmignore.exclude('/lib/imports/*.js');

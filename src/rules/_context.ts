@@ -96,11 +96,15 @@ export class Context {
 
 function toObj(m: any): Obj {
   const name = String(m.metadata?.name ?? '');
-  const clusterScoped = CLUSTER_SCOPED.has(m.kind);
+  const namespace = CLUSTER_SCOPED.has(m.kind) ? '' : String(m.metadata?.namespace ?? DEFAULT_NAMESPACE);
+  return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label: objectLabel(m), raw: m };
+}
+
+/** How findings name an object: `<kind> <namespace>/<name>`, or `<kind> <name>` when cluster-scoped or without a namespace. */
+export function objectLabel(m: any): string {
+  const name = String(m.metadata?.name ?? '');
   const rawNs = m.metadata?.namespace;
-  const namespace = clusterScoped ? '' : String(rawNs ?? DEFAULT_NAMESPACE);
-  const label = clusterScoped || rawNs === undefined ? `${m.kind} ${name}` : `${m.kind} ${rawNs}/${name}`;
-  return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label, raw: m };
+  return CLUSTER_SCOPED.has(m.kind) || rawNs === undefined ? `${m.kind} ${name}` : `${m.kind} ${rawNs}/${name}`;
 }
 
 /** The value if it is an array, else an empty array. */
