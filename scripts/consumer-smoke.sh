@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 # --- 1. pack, and check that the tarball holds what users need and nothing else ------------------------------
 tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -1)"
 tar -tzf "$tarball" | sort > "$work/contents.txt"
-allowed='^package/(package\.json|README\.md|LICENSE|API\.md|\.jsii|docs/[a-z0-9-]+\.md|lib/src/.+\.(js|d\.ts)|lib/imports/[a-z.]+\.d\.ts|node_modules/(@lezer|@prometheus-io|yaml)/.+)$'
+allowed='^package/(package\.json|README\.md|LICENSE|API\.md|\.jsii|docs/[a-z0-9-]+\.md|lib/src/.+\.(js|d\.ts)|lib/imports/[a-z.]+\.d\.ts|bin/cdk8s-canary|node_modules/(@lezer|@prometheus-io|yaml)/.+)$'
 if grep -Ev "$allowed" "$work/contents.txt" > "$work/unexpected.txt"; then
   echo "error: the package holds files users do not need:" >&2
   cat "$work/unexpected.txt" >&2
@@ -32,7 +32,7 @@ if grep -Ev "$allowed" "$work/contents.txt" > "$work/unexpected.txt"; then
 fi
 for required in package/lib/src/index.js package/lib/src/index.d.ts package/.jsii package/API.md package/README.md \
   package/LICENSE package/docs/canary-service.md package/node_modules/@prometheus-io/lezer-promql/package.json \
-  package/node_modules/yaml/package.json; do
+  package/bin/cdk8s-canary package/node_modules/yaml/package.json; do
   if ! grep -qx "$required" "$work/contents.txt"; then
     echo "error: the package lacks $required" >&2
     exit 1
@@ -127,6 +127,8 @@ if ! diff -r dist cdk8s.out; then
   exit 1
 fi
 echo "ok: node and cdk8s synth wrote the same $(ls dist | wc -l) files"
+# the package's command on the package's output: installed as a bin, it finds no error (docs/lint.md)
+npx --no-install cdk8s-canary lint dist
 
 # --- 4. the project's own checks on the output -----------------------------------------------------------------
 cd "$root"

@@ -130,7 +130,8 @@ export function parseObjects(text: string, file: string, problems: ReadProblem[]
     for (const error of doc.errors) {
       failed = true;
       const pos = lineCounter.linePos(error.pos[0]);
-      problems.push({ file, line: pos.line, column: pos.col, message: yamlMessage(error.code, error.message) });
+      const key = text.slice(error.pos[0], error.pos[1]).trim();
+      problems.push({ file, line: pos.line, column: pos.col, message: yamlMessage(error.code, error.message, key) });
     }
     if (failed || doc.contents === null) continue;
     const line = lineCounter.linePos(doc.contents.range[0]).line;
@@ -154,11 +155,11 @@ function isObject(v: any): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.kind === 'string';
 }
 
-/** The parser's message, first line only, with a fix for the common cases. */
-function yamlMessage(code: string, message: string): string {
+/** The parser's message, first line only, with a fix; `key` is the text at the error (the key, for a duplicate). */
+function yamlMessage(code: string, message: string, key: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'DUPLICATE_KEY') {
-    return `${first}: a key appears twice in one mapping; Kubernetes and kubectl keep one of the values silently, so remove or rename one of them`;
+    return `the key ${JSON.stringify(key)} appears twice in one mapping (${first}); tools disagree on which value wins, and some refuse the file: keep one of them`;
   }
   return `it is not valid YAML (${first}): fix the file or leave it out of the inputs`;
 }
