@@ -130,7 +130,7 @@ export function parseObjects(text: string, file: string, problems: ReadProblem[]
     for (const error of doc.errors) {
       failed = true;
       const pos = lineCounter.linePos(error.pos[0]);
-      const key = text.slice(error.pos[0], error.pos[1]).trim();
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*)/.exec(text.slice(error.pos[0]))![1].trim();
       problems.push({ file, line: pos.line, column: pos.col, message: yamlMessage(error.code, error.message, key) });
     }
     if (failed || doc.contents === null) continue;

@@ -1,0 +1,396 @@
+// The `cdk8s-canary lint` command, run in-process (runCli) on upstream-shaped YAML written for these tests
+// (test/cli/fixtures), on one-defect variants of it, on the library's own output, and on bad inputs; plus one run of
+// the command as a process.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, runCli } from '../../src/cli/main';
+import { CanaryRules } from '../../src/rules/canary-rules';
+import { validateManifest } from '../support/schema';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = path.join(__dirname, 'fixtures');
+const SHOP = path.join(ROOT, 'examples', 'shop', 'manifests');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function lintRun(args: string[], cwd = ROOT): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; }, cwd });
+  return { code, stdout, stderr };
+}
+
+/** The JSON report of `lint --format json <paths>`. */
+function lintJson(paths: string[], extra: string[] = []): { code: number; report: any } {
+  const r = lintRun(['lint', '--format', 'json', ...extra, ...paths]);
+  return { code: r.code, report: JSON.parse(r.stdout) };
+}
+
+const tmpDirs: string[] = [];
+function tmpDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-canary-lint-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+afterAll(() => tmpDirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+
+/** Writes `files` (name -> text) into a new temporary folder; returns the folder. */
+function writeFiles(files: { [name: string]: string }): string {
+  const dir = tmpDir();
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function fixture(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+}
+
+/** The fixture with `from` replaced by `to` (exactly once), in a temporary folder; returns the file. */
+function variant(name: string, from: string, to: string): string {
+  const text = fixture(name);
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`"${from}" is not in ${name} exactly once`);
+  const dir = writeFiles({ [path.basename(name)]: text.slice(0, at) + to + text.slice(at + from.length) });
+  return path.join(dir, path.basename(name));
+}
+
+/** The 1-based line of the first document of `kind` in a YAML text. */
+function documentLine(text: string, kind: string): number {
+  const lines = text.split('\n');
+  const kindLine = lines.findIndex(l => l === `kind: ${kind}`);
+  let start = kindLine;
+  while (start > 0 && lines[start - 1] !== '---' && !lines[start - 1].startsWith('#')) start--;
+  return start + 1;
+}
+
+const SHAPES = ['subset-split.yaml', 'host-split.yaml', 'tls-only.yaml', 'header-mirror.yaml', 'mixed.yaml'];
+
+describe('valid YAML of each traffic shape', () => {
+  test('the fixtures are valid against the upstream schemas (kinds with an oracle)', () => {
+    const docs = [...SHAPES, 'analysis/rollout.yaml', 'analysis/templates.yaml']
+      .flatMap(f => YAML.parseAllDocuments(fixture(f)).map(d => d.toJS()).filter(Boolean))
+      .flatMap(m => m.kind === 'List' ? m.items : [m])
+      .filter(m => !/^(cert-manager|rbac\.authorization\.k8s)\.io\//.test(m.apiVersion)); // no oracle for these
+    expect(docs.length).toBeGreaterThanOrEqual(25);
+    for (const m of docs) validateManifest(m);
+  });
+
+  test.each(SHAPES.map(s => [s]))('%s: no error, no controller or Istio finding, exit 0', name => {
+    const { code, report } = lintJson([`test/cli/fixtures/${name}`]);
+    expect(report.problems).toEqual([]);
+    expect(report.findings.filter((f: any) => f.level === 'error')).toEqual([]);
+    expect(report.findings.filter((f: any) => /^CR[12]/.test(f.code))).toEqual([]);
+    expect(code).toBe(EXIT_CLEAN);
+  });
+
+  test('the TLS-only VirtualService with routes listed gives no CR103 (the controller checks HTTP routes only with an http section)', () => {
+    const { report } = lintJson(['test/cli/fixtures/tls-only.yaml']);
+    expect(report.findings.map((f: any) => f.code)).not.toContain('CR103');
+  });
+
+  test('the library\'s own rules warn, naming --strict, for YAML the library did not write (CR305: no readinessProbe)', () => {
+    const { report } = lintJson(['test/cli/fixtures/subset-split.yaml']);
+    const cr305 = report.findings.find((f: any) => f.code === 'CR305');
+    expect(cr305).toMatchObject({
+      level: 'warning',
+      file: 'test/cli/fixtures/subset-split.yaml',
+      line: documentLine(fixture('subset-split.yaml'), 'Rollout'),
+      object: 'Rollout store/checkout',
+      path: 'spec.template.spec.containers[0].readinessProbe',
+    });
+    expect(cr305.message).toMatch(/container "checkout" serves Service store\/checkout port 80 but has no readinessProbe, .*\(a rule of cdk8s-canary, not of the controllers: an error for the output of cdk8s-canary synth or with --strict\)$/);
+  });
+
+  test('fails with --strict: the library\'s own rules are errors for every object (CR305)', () => {
+    const { code, report } = lintJson(['test/cli/fixtures/subset-split.yaml'], ['--strict']);
+    expect(report.findings.filter((f: any) => f.level === 'error').map((f: any) => f.code)).toEqual(['CR305']);
+    expect(code).toBe(EXIT_FINDINGS);
+  });
+
+  test('the AnalysisTemplate in another file: linted together, no CR335; the Rollout alone warns CR335 (cannot check), exit 0', () => {
+    const both = lintJson(['test/cli/fixtures/analysis']);
+    expect(both.report.files).toEqual(['test/cli/fixtures/analysis/rollout.yaml', 'test/cli/fixtures/analysis/templates.yaml']);
+    expect(both.report.findings.map((f: any) => f.code)).toEqual(['PLAN009']);
+    const alone = lintJson(['test/cli/fixtures/analysis/rollout.yaml']);
+    const cr335 = alone.report.findings.find((f: any) => f.code === 'CR335');
+    expect(cr335).toMatchObject({ level: 'warning', path: 'spec.strategy.canary.analysis.templates[0].templateName', line: 3 });
+    expect(cr335.message).toMatch(/the AnalysisTemplate store\/orders-success-rate .* is not in the given files, so its metrics and arguments are not checked/);
+    expect(alone.report.findings.map((f: any) => f.code)).not.toContain('CR122');
+    expect(alone.code).toBe(EXIT_CLEAN);
+  });
+
+  test('a multi-document file with unrelated kinds: they are read and ignored (Namespace, ConfigMap, Certificate, a List, an empty document)', () => {
+    const { report } = lintJson(['test/cli/fixtures/mixed.yaml']);
+    expect(report.summary.objects).toBe(9);
+    const objects = new Set(report.findings.map((f: any) => f.object));
+    expect([...objects]).toEqual(['Rollout store/reviews']);
+  });
+
+  test('several files and folders at once: each file once, findings located in their own file', () => {
+    const { report } = lintJson(['test/cli/fixtures', 'test/cli/fixtures/tls-only.yaml']);
+    expect(report.files.filter((f: string) => f.endsWith('tls-only.yaml'))).toEqual(['test/cli/fixtures/tls-only.yaml']);
+    expect(report.files).toHaveLength(7);
+    const tls = report.findings.filter((f: any) => f.object === 'Rollout store/payments');
+    expect(tls.length).toBeGreaterThan(0);
+    expect(new Set(tls.map((f: any) => `${f.file}:${f.line}`))).toEqual(new Set([`test/cli/fixtures/tls-only.yaml:${documentLine(fixture('tls-only.yaml'), 'Rollout')}`]));
+  });
+});
+
+describe('one defect each', () => {
+  const cases: Array<[string, string, string, string, string, RegExp]> = [
+    ['a route name in the Rollout that the VirtualService does not have', 'subset-split.yaml', '              - primary', '              - primry', 'CR103',
+      /route "primry" is not an HTTP route of VirtualService store\/checkout/],
+    ['a canary subset the DestinationRule does not define', 'subset-split.yaml', 'canarySubsetName: canary', 'canarySubsetName: preview', 'CR108',
+      /'canarySubsetName' \("preview"\) is not a subset of DestinationRule store\/checkout/],
+    ['a host-level route without the canary Service', 'host-split.yaml', 'host: search-canary', 'host: search-preview', 'CR105', /search-canary/],
+    ['a TLS-split VirtualService with neither http nor tls routes', 'tls-only.yaml', '  tls:\n', '  tcp_disabled:\n', 'CR103', /route "primary" is not an HTTP route/],
+    ['a header route step naming a route that is not managed', 'header-mirror.yaml', 'name: beta-testers\n            match', 'name: beta\n            match', 'CR114', /"beta"/],
+  ];
+  test.each(cases)('fails if %s (%s -> %s)', (_name, file, from, to, code, message) => {
+    const bad = variant(file, from, to);
+    const r = lintRun(['lint', '--format', 'json', bad]);
+    const report = JSON.parse(r.stdout);
+    const hit = report.findings.find((f: any) => f.code === code && message.test(f.message));
+    if (!hit) throw new Error(`expected ${code} matching ${message}, got ${JSON.stringify(report.findings, null, 2)}`);
+    expect(hit.level).toBe('error');
+    expect(hit.fix.length).toBeGreaterThan(10);
+    expect(hit.file).toBe(bad.split(path.sep).join('/')); // outside the working folder: absolute
+    expect(r.code).toBe(EXIT_FINDINGS);
+  });
+
+  test('fails if the template of another file declares an argument the Rollout does not pass (CR125)', () => {
+    const dir = writeFiles({
+      'rollout.yaml': fixture('analysis/rollout.yaml'),
+      'templates.yaml': fixture('analysis/templates.yaml').replace('  args:\n    - name: service\n', '  args:\n    - name: service\n    - name: namespace\n'),
+    });
+    const { code, report } = lintJson([dir]);
+    expect(report.findings.filter((f: any) => f.level === 'error').map((f: any) => f.code)).toEqual(['CR125']);
+    expect(code).toBe(EXIT_FINDINGS);
+  });
+
+  test('warns if an image is not pinned (CR306 for YAML the library did not write): exit 0, and 1 with --fail-on warning', () => {
+    const bad = variant('mixed.yaml', 'registry.example.com/reviews:1.0.4', 'registry.example.com/reviews:latest');
+    const normal = lintRun(['lint', bad]);
+    expect(normal.stdout).toMatch(/mixed\.yaml:\d+: warning CR306 Rollout store\/reviews spec\.template\.spec\.containers\[0\]\.image: image "registry\.example\.com\/reviews:latest" uses the tag "latest"/);
+    expect(normal.code).toBe(EXIT_CLEAN);
+    expect(lintRun(['lint', '--fail-on', 'warning', bad]).code).toBe(EXIT_FINDINGS);
+    expect(lintRun(['lint', '--fail-on=warning', '--skip', 'CR302,CR305,CR306', bad]).code).toBe(EXIT_CLEAN);
+  });
+});
+
+describe('the library\'s own output', () => {
+  test('examples/shop/manifests gives no finding at all, exit 0', () => {
+    const r = lintRun(['lint', 'examples/shop/manifests']);
+    expect(r.stdout).toBe('0 errors, 0 warnings in 40 objects of 3 files\n');
+    expect(r.code).toBe(EXIT_CLEAN);
+  });
+
+  /** A copy of the example output where a tool changed the image only (as Argo CD Image Updater does). */
+  function imageOnlyEdit(withRecord: boolean): string {
+    const dir = tmpDir();
+    for (const f of fs.readdirSync(SHOP)) {
+      if (f === 'cdk8s-canary.owned.txt' && !withRecord) continue;
+      fs.copyFileSync(path.join(SHOP, f), path.join(dir, f));
+    }
+    const file = path.join(dir, 'shop-production.k8s.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    const image = /image: (\S+:\d+\.\d+\.\d+)\n/.exec(text)!;
+    fs.writeFileSync(file, text.replace(image[0], `image: ${image[1].replace(/\d+$/, n => String(Number(n) + 1))}\n`));
+    return dir;
+  }
+
+  test('fails if a tool changed the image only: the revision label is stale (CR307 is an error for files of the ownership record)', () => {
+    const { code, report } = lintJson([imageOnlyEdit(true)]);
+    const errors = report.findings.filter((f: any) => f.level === 'error');
+    expect(errors.map((f: any) => f.code)).toEqual(['CR307']);
+    expect(errors[0].file).toMatch(/shop-production\.k8s\.yaml$/);
+    expect(errors[0].message).toMatch(/the revision label \(".*"\) was computed for another pod template/);
+    expect(code).toBe(EXIT_FINDINGS);
+  });
+
+  test('warns only (CR307) for the same edit when the folder has no ownership record (YAML the library did not write)', () => {
+    const { code, report } = lintJson([imageOnlyEdit(false)]);
+    expect(report.findings.map((f: any) => `${f.level} ${f.code}`)).toEqual(['warning CR307']);
+    expect(code).toBe(EXIT_CLEAN);
+  });
+});
+
+describe('bad input', () => {
+  const badInputs: Array<[string, { [name: string]: string | Buffer }, string, RegExp]> = [
+    ['a file with a duplicate key', { 'dup.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n' }, 'dup.yaml',
+      /^dup\.yaml:5:3: cannot lint: the key "name" appears twice in one mapping \(Map keys must be unique\); .*keep one of them$/m],
+    ['a file that is not valid YAML (unclosed quote)', { 'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: "a\n' }, 'broken.yaml',
+      /^broken\.yaml:5:1: cannot lint: it is not valid YAML \(Missing closing "quote\): fix the file or leave it out of the inputs$/m],
+    ['a file of prose named .yaml', { 'notes.yaml': '# Notes\n\nThese are not manifests.\n' }, 'notes.yaml',
+      /^notes\.yaml:3: cannot lint: the document is a plain value, not a Kubernetes object/m],
+    ['a binary file', { 'image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]) }, 'image.yaml',
+      /^image\.yaml: cannot lint: it is not YAML \(it holds NUL bytes/m],
+    ['a file that does not exist', {}, 'missing.yaml', /^missing\.yaml: cannot lint: cannot read it \(ENOENT\)/m],
+    ['an empty folder', { 'empty/README.txt': 'no manifests here' }, 'empty',
+      /^empty: cannot lint: the folder holds no \*\.yaml or \*\.yml file/m],
+  ];
+  test.each(badInputs)('fails (exit 2) on %s, naming file and line, and lints nothing else', (_name, files, target, message) => {
+    const dir = writeFiles({ ...files, 'good.yaml': fixture('subset-split.yaml').replace('registry.example.com/checkout:2.3.1', 'checkout:latest') });
+    const r = lintRun(['lint', '--strict', target, 'good.yaml'], dir);
+    expect(r.stdout).toMatch(message);
+    expect(r.stdout).toMatch(/^1 input problem: nothing was linted \(fix the inputs, then run again\)$/m);
+    expect(r.stdout).not.toMatch(/CR30[56]/);
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+
+  test('fails on a dangling symlink (unreadable file)', () => {
+    const dir = tmpDir();
+    fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'link.yaml'));
+    const r = lintRun(['lint', 'link.yaml'], dir);
+    expect(r.stdout).toMatch(/^link\.yaml: cannot lint: cannot read it \(ENOENT\)/m);
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+
+  test('reports every problem of several files, each with its own position', () => {
+    const dir = writeFiles({ 'a.yaml': 'a: 1\na: 2\n', 'b.yaml': 'kind: X\n---\nkey: [unclosed\n' });
+    const r = lintRun(['lint', '.'], dir);
+    expect(r.stdout.split('\n').filter(l => l.includes('cannot lint')).map(l => l.split(': ')[0])).toEqual(['a.yaml:2:1', 'b.yaml:4:1']);
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+
+  test('in JSON and SARIF, problems are in the report and on stderr', () => {
+    const dir = writeFiles({ 'dup.yaml': 'kind: A\nkind: B\n' });
+    const json = lintRun(['lint', '--format', 'json', 'dup.yaml'], dir);
+    expect(JSON.parse(json.stdout).problems).toEqual([{ file: 'dup.yaml', line: 2, column: 1, message: expect.stringMatching(/the key "kind" appears twice/) }]);
+    expect(json.stderr).toMatch(/^dup\.yaml:2:1: cannot lint/);
+    const sarif = JSON.parse(lintRun(['lint', '--format', 'sarif', 'dup.yaml'], dir).stdout);
+    expect(sarif.runs[0].invocations[0]).toEqual({
+      executionSuccessful: false,
+      toolExecutionNotifications: [{
+        level: 'error',
+        message: { text: expect.stringMatching(/the key "kind" appears twice/) },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'dup.yaml' }, region: { startLine: 2 } } }],
+      }],
+    });
+    expect(sarif.runs[0].results).toEqual([]);
+  });
+});
+
+describe('usage', () => {
+  test.each([
+    ['no arguments', [], /^Usage: cdk8s-canary lint/],
+    ['an unknown command', ['check', 'x.yaml'], /^cdk8s-canary: unknown command "check": the command is "lint"/],
+    ['an unknown option', ['lint', '--quiet', 'x.yaml'], /^cdk8s-canary: unknown option --quiet/],
+    ['an unknown format', ['lint', '--format', 'xml', 'x.yaml'], /^cdk8s-canary: --format \("xml"\) must be one of text, json, sarif/],
+    ['an unknown --fail-on level', ['lint', '--fail-on', 'info', 'x.yaml'], /^cdk8s-canary: --fail-on \("info"\) must be one of error, warning/],
+    ['--format without a value', ['lint', '--format'], /^cdk8s-canary: --format needs a value/],
+    ['an unknown code to skip', ['lint', '--skip', 'CR999', 'x.yaml'], /^cdk8s-canary: --skip \(CR999\) names no rule or plan code/],
+    ['no file or folder', ['lint', '--strict'], /^cdk8s-canary: no file or folder to lint/],
+  ])('fails (exit 2) on %s', (_name, args, message) => {
+    const r = lintRun(args as string[]);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).toMatch(/Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or read errors/);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+
+  test('--help prints the usage to stdout, exit 0', () => {
+    const r = lintRun(['lint', '--help']);
+    expect(r.stdout).toMatch(/^Usage: cdk8s-canary lint \[options\] <file or folder>\.\.\./);
+    expect(r.code).toBe(EXIT_CLEAN);
+  });
+});
+
+describe('output formats', () => {
+  const bad = () => variant('subset-split.yaml', '              - primary', '              - primry');
+
+  test('text: one line per finding, file:line first, then a summary', () => {
+    const file = bad();
+    const r = lintRun(['lint', file], path.dirname(file));
+    const line = documentLine(fixture('subset-split.yaml'), 'Rollout');
+    expect(r.stdout.split('\n')[0]).toBe(
+      `subset-split.yaml:${line}: error CR103 Rollout store/checkout spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]: `
+      + 'route "primry" is not an HTTP route of VirtualService store/checkout (its named routes: "primary"); the controller says '
+      + '"HTTP Route \'primry\' is not found in the defined Virtual Service.". Fix: rename the route in the VirtualService or fix the name in '
+      + '\'routes\' (did you mean "primary"?). (docs/rules.md#cr103)');
+    expect(r.stdout).toMatch(/\n1 error, 4 warnings in 4 objects of 1 file\n$/);
+  });
+
+  test('JSON: format 1 with the summary, located findings and problems', () => {
+    const file = bad();
+    const { report } = lintJson([file]);
+    expect(report).toMatchObject({
+      format: 1,
+      tool: { name: 'cdk8s-canary' },
+      summary: { objects: 4, errors: 1, warnings: 4, problems: 0, failOn: 'error' },
+      problems: [],
+      notes: [],
+    });
+    expect(report.findings[0]).toEqual({
+      code: 'CR103',
+      level: 'error',
+      file: file.split(path.sep).join('/'),
+      line: documentLine(fixture('subset-split.yaml'), 'Rollout'),
+      object: 'Rollout store/checkout',
+      path: 'spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]',
+      message: expect.stringMatching(/^route "primry" is not an HTTP route/),
+      fix: expect.stringMatching(/did you mean "primary"/),
+      docs: 'docs/rules.md#cr103',
+    });
+  });
+
+  test('SARIF 2.1.0: the catalog as the driver\'s rules, each result with ruleId, ruleIndex, level, message and file + line', () => {
+    const file = bad();
+    const r = lintRun(['lint', '--format', 'sarif', file], path.dirname(file));
+    const log = JSON.parse(r.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    expect(log.runs).toHaveLength(1);
+    const driver = log.runs[0].tool.driver;
+    expect(driver.name).toBe('cdk8s-canary');
+    expect(driver.rules.map((rule: any) => rule.id)).toEqual([...CanaryRules.ALL.map(rule => rule.code), 'PLAN004']);
+    expect(driver.rules.find((rule: any) => rule.id === 'CR103')).toEqual({
+      id: 'CR103',
+      shortDescription: { text: CanaryRules.info('CR103').title },
+      help: { text: 'See docs/rules.md#cr103 in the cdk8s-canary package.' },
+      defaultConfiguration: { level: 'error' },
+      properties: { source: 'argo-rollouts', upstream: CanaryRules.info('CR103').upstream },
+    });
+    const results = log.runs[0].results;
+    expect(results.map((res: any) => `${res.level} ${res.ruleId}`)).toEqual(['error CR103', 'warning CR302', 'warning CR304', 'warning CR305', 'warning PLAN004']);
+    for (const res of results) {
+      expect(driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+      expect(res.locations).toEqual([{
+        physicalLocation: { artifactLocation: { uri: 'subset-split.yaml' }, region: { startLine: documentLine(fixture('subset-split.yaml'), 'Rollout') } },
+      }]);
+      expect(res.message.text).toMatch(/^Rollout store\/checkout \S*: .+\.$/);
+    }
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+    expect(r.code).toBe(EXIT_FINDINGS);
+  });
+});
+
+describe('the command as a process', () => {
+  // The built bin (lib/, after `npx projen compile`, as in `npx projen build`); from a fresh clone without lib/, the same
+  // entry point from the TypeScript sources, so that `npx projen test` works before a build.
+  const built = fs.existsSync(path.join(ROOT, 'lib', 'src', 'cli', 'main.js'));
+  const command = built
+    ? [path.join(ROOT, 'bin', 'cdk8s-canary')]
+    : ['-e', `require(${JSON.stringify(path.join(ROOT, 'scripts', 'run-ts.js'))}); require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))}).main()`, '--'];
+
+  test(`${built ? 'bin/cdk8s-canary (built)' : 'src/cli/main.ts main()'} writes the report and exits with the code`, () => {
+    const file = variant('subset-split.yaml', '              - primary', '              - primry');
+    const r = spawnSync(process.execPath, [...command, 'lint', 'subset-split.yaml'], { cwd: path.dirname(file), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^subset-split\.yaml:\d+: error CR103 /);
+    expect(r.stdout).toMatch(/\n1 error, 4 warnings in 4 objects of 1 file\n$/);
+    expect(r.status).toBe(EXIT_FINDINGS);
+    const clean = spawnSync(process.execPath, [...command, 'lint', path.join(ROOT, 'examples', 'shop', 'manifests')], { encoding: 'utf8' });
+    expect(clean.status).toBe(EXIT_CLEAN);
+  });
+});
