@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, runCli } from '../../src/cli/main';
 import { CanaryRules } from '../../src/rules/canary-rules';
-import { validateManifest } from '../support/schema';
+import { validateManifest, validateManifests } from '../support/schema';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -392,5 +392,27 @@ describe('the command as a process', () => {
     expect(r.status).toBe(EXIT_FINDINGS);
     const clean = spawnSync(process.execPath, [...command, 'lint', path.join(ROOT, 'examples', 'shop', 'manifests')], { encoding: 'utf8' });
     expect(clean.status).toBe(EXIT_CLEAN);
+  });
+});
+
+describe('docs/lint.md', () => {
+  /** The fenced block after the first line that starts with `marker`; the rest of that line. */
+  function blockAfter(doc: string, marker: string): { arg: string; block: string } {
+    const at = doc.indexOf(marker);
+    if (at < 0) throw new Error(`docs/lint.md has no "${marker}"`);
+    const arg = doc.slice(at + marker.length, doc.indexOf(' -->', at)).trim();
+    const open = doc.indexOf('\n', doc.indexOf('```', at)) + 1;
+    return { arg, block: doc.slice(open, doc.indexOf('```', open)) };
+  }
+
+  test('the example output is what the command prints for the example input (exit 1)', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'lint.md'), 'utf8');
+    const input = blockAfter(doc, '<!-- lint-example:');
+    const output = blockAfter(doc, '<!-- lint-output:');
+    const dir = writeFiles({ [input.arg]: input.block });
+    validateManifests(YAML.parseAllDocuments(input.block).map(d => d.toJS()));
+    const r = lintRun(output.arg.split(' '), dir);
+    expect(r.stdout).toEqual(output.block);
+    expect(r.code).toBe(EXIT_FINDINGS);
   });
 });
