@@ -190,8 +190,10 @@ describe('one defect each', () => {
 
 describe('the library\'s own output', () => {
   test('examples/shop/manifests gives no finding at all, exit 0', () => {
+    const files = fs.readdirSync(SHOP).filter(f => f.endsWith('.yaml'));
+    const objects = files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(SHOP, f), 'utf8')).map(d => d.toJS()).filter(Boolean));
     const r = lintRun(['lint', 'examples/shop/manifests']);
-    expect(r.stdout).toBe('0 errors, 0 warnings in 40 objects of 3 files\n');
+    expect(r.stdout).toBe(`0 errors, 0 warnings in ${objects.length} objects of ${files.length} files\n`);
     expect(r.code).toBe(EXIT_CLEAN);
   });
 
@@ -215,6 +217,18 @@ describe('the library\'s own output', () => {
     expect(errors.map((f: any) => f.code)).toEqual(['CR307']);
     expect(errors[0].file).toMatch(/shop-production\.k8s\.yaml$/);
     expect(errors[0].message).toMatch(/the revision label \(".*"\) was computed for another pod template/);
+    expect(code).toBe(EXIT_FINDINGS);
+  });
+
+  test('fails if an Application that ignores Istio fields loses ApplyOutOfSyncOnly (CR408: the Argo CD rules run on the files)', () => {
+    const dir = tmpDir();
+    for (const f of fs.readdirSync(SHOP)) fs.copyFileSync(path.join(SHOP, f), path.join(dir, f));
+    const file = path.join(dir, 'argocd.k8s.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('      - ApplyOutOfSyncOnly=true\n', ''));
+    const { code, report } = lintJson([dir]);
+    const errors = report.findings.filter((f: any) => f.level === 'error');
+    expect(errors.map((f: any) => `${f.code} ${f.object}`)).toEqual([expect.stringMatching(/^CR408 Application /)]);
+    expect(errors[0].file).toMatch(/argocd\.k8s\.yaml$/);
     expect(code).toBe(EXIT_FINDINGS);
   });
 
