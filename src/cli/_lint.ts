@@ -79,7 +79,7 @@ function locate(objects: InputObject[]): Map<string, InputObject> {
 
 function fromRule(f: RuleFinding, at: InputObject | undefined, strict: boolean): LintFinding {
   const info = CATALOG.find(r => r.code === f.code)!;
-  const downgrade = LIBRARY_ERRORS.has(f.code) && !strict && !(at?.libraryOutput ?? false);
+  const downgrade = LIBRARY_ERRORS.has(f.code) && !strict && !(at?.writtenBySynth ?? false);
   return {
     code: f.code,
     level: downgrade ? 'warning' : f.severity === RuleSeverity.ERROR ? 'error' : 'warning',

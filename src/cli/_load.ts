@@ -15,7 +15,7 @@ export interface InputObject {
   /** The 1-based line where the object's document starts. */
   readonly line: number;
   /** The file is listed in the ownership record that cdk8s-canary synth writes next to its output. */
-  readonly libraryOutput: boolean;
+  readonly writtenBySynth: boolean;
 }
 
 /** An input that cannot be read as Kubernetes YAML. */
@@ -55,8 +55,8 @@ export function loadInputs(paths: string[], cwd: string): Inputs {
     const shown = displayPath(file, cwd);
     const text = readText(file, shown, problems);
     if (text === undefined) continue;
-    const libraryOutput = owned.lists(file, shown, problems);
-    for (const o of parseObjects(text, shown, problems)) objects.push({ ...o, file: shown, libraryOutput });
+    const writtenBySynth = owned.lists(file, shown, problems);
+    for (const o of parseObjects(text, shown, problems)) objects.push({ ...o, file: shown, writtenBySynth });
   }
   return { files: files.map(f => displayPath(f, cwd)), objects, problems };
 }
