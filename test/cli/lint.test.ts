@@ -399,7 +399,8 @@ describe('the command as a process', () => {
   const built = fs.existsSync(path.join(ROOT, 'lib', 'src', 'cli', 'main.js'));
   const command = built
     ? [path.join(ROOT, 'bin', 'cdk8s-canary')]
-    : ['-e', `require(${JSON.stringify(path.join(ROOT, 'scripts', 'run-ts.js'))}); require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))}).main()`, '--'];
+    // `node -e` has no script path in process.argv, so the placeholder stands where the bin's path would be
+    : ['-e', `require(${JSON.stringify(path.join(ROOT, 'scripts', 'run-ts.js'))}); require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))}).main()`, '--', 'cdk8s-canary'];
 
   test(`${built ? 'bin/cdk8s-canary (built)' : 'src/cli/main.ts main()'} writes the report and exits with the code`, () => {
     const file = variant('subset-split.yaml', '              - primary', '              - primry');
