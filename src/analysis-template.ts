@@ -5,6 +5,8 @@ import { AnalysisMetric } from './analysis-metric';
 import { assertArgName } from './private/argo';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './private/gvk';
+import { attachAppRules } from './private/synth/app-rules';
+import { addValidationOnce } from './private/synth/context';
 
 /**
  * An argument declared by an analysis template, as the Rollout wiring sees it. An argument with
@@ -289,6 +291,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
 
   protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, kind: string) {
     super(scope, id);
+    attachAppRules(this);
     this.spec.init(props);
     // a plain ApiObject with the AnalysisTemplate GVK (src/private/gvk.ts), not the generated class: its toJson would drop int-or-string fields
     // (count, failureLimit, ...) given as numbers
@@ -299,7 +302,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.templateName = this.apiObject.name;
-    this.node.addValidation({ validate: () => this.spec.validate(kind) });
+    addValidationOnce(this, () => this.spec.validate(kind));
   }
 
   /** The names of the metrics. */

@@ -17,7 +17,8 @@ import { ROLLOUT } from './private/gvk';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
 import { parseSubscriptionKey, SUBSCRIPTIONS_ANNOTATION } from './private/notifications';
 import { podTemplateHash, revisionValue } from './private/revision';
-import { attachRules } from './private/synth/chart-rules';
+import { attachAppRules } from './private/synth/app-rules';
+import { addValidationOnce } from './private/synth/context';
 import { assertIntInRange } from './private/validate';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { RolloutNotification } from './rollout-notification';
@@ -280,7 +281,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     this.props = props;
     this.subsets = props.subsets;
     this.workloadRef = props.workloadRef;
-    attachRules(this);
+    attachAppRules(this);
     const name = props.metadata?.name ?? props.subsets.serviceName;
     assertDnsLabel('metadata.name', name);
     if (props.metadata?.namespace && props.metadata.namespace !== props.subsets.namespace) {
@@ -323,7 +324,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     for (const c of props.containers ?? []) this.addContainer(c);
     for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
     for (const n of props.notifications ?? []) this.addNotification(n);
-    this.node.addValidation({ validate: () => this.validateRollout() });
+    addValidationOnce(this, () => this.validateRollout());
   }
 
   /** The release steps (a copy). */

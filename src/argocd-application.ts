@@ -8,8 +8,8 @@ import { apiGroup } from './private/argocd/json';
 import { ArgoCdOverlapIndex } from './private/constructs/argocd-overlaps';
 import { applicationSettings, ApplicationSettings, finalizerNames } from './private/constructs/argocd-props';
 import { APPLICATION } from './private/gvk';
-import { recordWarnings } from './private/synth/chart-rules';
-import { findAll, SynthContext, toJson } from './private/synth/context';
+import { ChartDeployment, isRuleChecked, joinAppValidation, recordWarnings, sharedInValidation } from './private/synth/app-rules';
+import { addValidationOnce, findAll, toJson } from './private/synth/context';
 import { checkArgoCdApplication } from './rules/_argocd';
 import { CanaryRules } from './rules/canary-rules';
 
@@ -320,6 +320,7 @@ export class ArgoCdApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
     Object.defineProperty(this, APPLICATION_SYMBOL, { value: true });
+    joinAppValidation(this);
     const settings = applicationSettings(props);
     this.namespace = settings.namespace;
     this.project = settings.project;
@@ -349,7 +350,7 @@ export class ArgoCdApplication extends Construct {
 
     for (const chart of props.charts ?? []) this.addChart(chart);
 
-    this.node.addValidation({ validate: () => [...this.validateOverlaps(), ...this.validateSync()] });
+    addValidationOnce(this, () => [...this.validateOverlaps(), ...this.validateSync()]);
   }
 
   /** The charts this Application deploys (a copy). */
@@ -494,11 +495,23 @@ export class ArgoCdApplication extends Construct {
       .map(manifest => ({ manifest, namespace: manifest?.metadata?.namespace ?? this.destinationNamespace }));
   }
 
-  /** Identity of each API object of the charts in the target cluster: group/kind/namespace/name. */
+  /**
+   * What the rules need to know of this Application: the charts it deploys, to which cluster and default namespace.
+   *
+   * @internal
+   */
+  public _chartDeployment(): ChartDeployment {
+    return { charts: [...this._charts], cluster: this.cluster, namespace: this.destinationNamespace };
+  }
+
+  /**
+   * Identity of each API object of the charts in the target cluster (group/kind/namespace/name), except the objects of
+   * charts the rules check: the rules report an object defined in two charts (CR308), with both construct paths.
+   */
   private objectKeys(): Map<string, IConstruct> {
     const keys = new Map<string, IConstruct>();
     for (const o of this._charts.flatMap(chart => findAll(chart))) {
-      if (!ApiObject.isApiObject(o)) continue;
+      if (!ApiObject.isApiObject(o) || isRuleChecked(Chart.of(o))) continue;
       const ns = o.metadata.namespace ?? this.destinationNamespace ?? '';
       keys.set(`${apiGroup(o.apiVersion) || 'core'}/${o.kind} ${ns ? `${ns}/` : ''}${o.name}`, o);
     }
@@ -521,7 +534,9 @@ export class ArgoCdApplication extends Construct {
     if (this._charts.length === 0) {
       errors.push(`the Application "${this.name}" deploys no chart: pass the charts whose YAML is committed at '${this.sourcePath}' in 'charts' or call addChart()`);
     }
-    const index = this.overlapIndex();
+    // built once per synth (or validation pass) of the app
+    const index = sharedInValidation(this, 'argocd-overlaps', () => new ArgoCdOverlapIndex(findAll(this.node.root)
+      .filter(ArgoCdApplication.isArgoCdApplication).map(a => ({ app: a, cluster: a.cluster, charts: a._charts, keys: a.objectKeys() }))));
     const mine = index.entry(this).keys;
     for (const other of index.candidates(this)) {
       const otherName = (other.app as ArgoCdApplication).name;
@@ -539,12 +554,5 @@ export class ArgoCdApplication extends Construct {
       }
     }
     return errors;
-  }
-
-  /** The overlap index of the app's Applications: built once per synth of a CanaryApp, else for this validation. */
-  private overlapIndex(): ArgoCdOverlapIndex {
-    const build = () => new ArgoCdOverlapIndex(findAll(this.node.root).filter(ArgoCdApplication.isArgoCdApplication)
-      .map(a => ({ app: a, cluster: a.cluster, charts: a._charts, keys: a.objectKeys() })));
-    return SynthContext.of(this)?.argoCdOverlapIndex(build) ?? build();
   }
 }

@@ -1,7 +1,7 @@
-import { App, AppProps, Chart, Names } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
 import { ArgoRollout } from './argo-rollout';
 import { RolloutPlan } from './plan/rollout-plan';
-import { chartWarnings } from './private/synth/chart-rules';
+import { chartWarnings } from './private/synth/app-rules';
 import { SynthContext } from './private/synth/context';
 import { chartObjects, dependencyOrder } from './private/synth/dependency-order';
 import { libraryVersion } from './private/synth/library-version';
@@ -103,9 +103,10 @@ export class CanaryApp extends App {
       const out = new OutputFiles(this.layout);
       addManifests(out, charts, this.layout);
       const warnings: string[] = [];
+      const support = this.plans ? planSupport(this, ctx) : undefined;
       for (const c of charts) {
         warnings.push(...chartWarnings(c.chart).map(f => `[${c.chart.node.path}] ${CanaryRules.format(f)}`));
-        if (this.plans) warnings.push(...addPlans(out, c, ctx));
+        if (support) warnings.push(...addPlans(out, c, support, ctx));
       }
       this._warnings = warnings;
       return out.toObject();
@@ -130,23 +131,38 @@ function renderChart(chart: Chart, ctx: SynthContext): RenderedChart {
   return { chart, name: Names.toDnsLabel(chart), objects, manifests: objects.map(o => ctx.toJson(o)) };
 }
 
-/** Adds the rollout plan of a chart that holds canary Rollouts (`<chart>.plan.md`); returns the plans' warnings. */
-function addPlans(out: OutputFiles, c: RenderedChart, ctx: SynthContext): string[] {
-  const plans = plansOf(c.chart, c.manifests, ctx);
+/**
+ * Adds the rollout plan of a chart that holds canary Rollouts (`<chart>.plan.md`); returns the plans' warnings.
+ * `support`: the analysis templates and autoscalers of the whole app, which may be in other charts.
+ */
+function addPlans(out: OutputFiles, c: RenderedChart, support: any[], ctx: SynthContext): string[] {
+  const plans = plansOf(c.chart, c.manifests, support, ctx);
   if (plans.length === 0) return [];
   out.add(`${c.name}.plan.md`, RolloutPlan.renderMarkdown(plans, `Rollout plan: ${c.name}`), `the rollout plan of chart "${c.chart.node.path}"`);
   return plans.flatMap(p => p.warnings.map(w => `[${c.chart.node.path}] warning [${w.code}] Rollout ${p.rolloutName}: ${w.message}`));
 }
 
-/** The plans of the canary Rollouts of a chart, with the request rates their constructs declare. */
-function plansOf(chart: Chart, manifests: any[], ctx: SynthContext): RolloutPlan[] {
+/** What a plan reads besides the Rollout, from every chart of the app: the analysis templates and the autoscalers. */
+function planSupport(app: App, ctx: SynthContext): any[] {
+  return ctx.findAll(app).filter((c): c is ApiObject => ApiObject.isApiObject(c) && PLAN_SUPPORT_KINDS.includes(c.kind)).map(o => ctx.toJson(o));
+}
+
+/** The kinds a rollout plan reads besides the Rollout (src/plan/_manifests.ts). */
+const PLAN_SUPPORT_KINDS = ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'HorizontalPodAutoscaler'];
+
+/**
+ * The plans of the canary Rollouts of a chart, with the request rates their constructs declare. A Rollout's analysis
+ * templates and autoscaler may be in other charts (`support`: those of the whole app).
+ */
+function plansOf(chart: Chart, manifests: any[], support: any[], ctx: SynthContext): RolloutPlan[] {
   // a chart without a Rollout (such as a chart of Argo CD Applications) has no plan
   if (!manifests.some(m => m?.kind === 'Rollout')) return [];
   const rates = new Map<string, number>();
   for (const c of ctx.findAll(chart)) {
     if (c instanceof ArgoRollout && c.expectedRequestsPerSecond !== undefined) rates.set(c.rolloutName, c.expectedRequestsPerSecond);
   }
-  return RolloutPlan.allFromManifests(manifests).map(p => rates.has(p.rolloutName)
-    ? RolloutPlan.fromManifests(manifests, p.rolloutName, { requestsPerSecond: rates.get(p.rolloutName) })
-    : p);
+  const own = new Set(manifests);
+  const context = [...manifests, ...support.filter(m => !own.has(m))];
+  return RolloutPlan.allFromManifests(manifests).map(p => RolloutPlan.fromManifests(context, p.rolloutName,
+    rates.has(p.rolloutName) ? { requestsPerSecond: rates.get(p.rolloutName) } : {}));
 }

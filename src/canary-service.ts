@@ -14,7 +14,7 @@ import { resolveNamespace } from './private/constructs/namespace';
 import { ResolvedServicePort, isHttpFamily, resolveServicePorts } from './private/constructs/service-ports';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { assertDnsLabel, assertPinnedImage, assertIdentityLabels } from './private/k8s';
-import { attachRules } from './private/synth/chart-rules';
+import { attachAppRules } from './private/synth/app-rules';
 import { countServiceForWarmUp } from './private/synth/warm-up';
 import { BackgroundAnalysisOptions } from './rollout-analysis';
 import { RolloutNotification } from './rollout-notification';
@@ -259,7 +259,7 @@ export class CanaryService extends Construct {
     super(scope, id);
     countServiceForWarmUp(this);
     this.name = props.name ?? id.toLowerCase();
-    attachRules(this);
+    attachAppRules(this);
     assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
     this.namespace = resolveNamespace(this, props.namespace);
     assertPinnedImage('image', props.image);

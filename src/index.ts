@@ -9,6 +9,7 @@ export * from './canary-labels';
 export * from './canary-service';
 export * from './canary-step';
 export * from './canary-test-traffic';
+export * from './construct-rules';
 export * from './datadog-istio-metrics';
 export * from './experiment';
 export * from './external-notifications-config';

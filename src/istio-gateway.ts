@@ -6,7 +6,7 @@ import { GATEWAY } from './private/gvk';
 import { assertHost } from './private/istio';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels } from './private/k8s';
 import type * as istio from '../imports/networking.istio.io';
-import { attachRules } from './private/synth/chart-rules';
+import { attachAppRules } from './private/synth/app-rules';
 
 /** An Istio Gateway that VirtualServices can bind to. */
 export interface IIstioGateway {
@@ -101,7 +101,7 @@ export class IstioGateway extends Construct implements IIstioGateway {
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
     this.name = props.name ?? id.toLowerCase();
-    attachRules(this);
+    attachAppRules(this);
     assertDnsLabel('name', this.name, 'a DNS-1123 label (Istio rejects Gateway names with dots)');
     this.namespace = resolveNamespace(this, props.namespace);
     if (props.hosts.length === 0) {

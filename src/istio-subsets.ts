@@ -8,7 +8,7 @@ import { PREREQUISITES_ANNOTATIONS, ROUTING_ANNOTATIONS } from './private/constr
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from './private/gvk';
 import { assertHost, hostsMatch } from './private/istio';
 import { assertIdentityLabels, assertDnsLabel, assertLabels } from './private/k8s';
-import { attachRules } from './private/synth/chart-rules';
+import { attachAppRules } from './private/synth/app-rules';
 import { assertIntInRange } from './private/validate';
 import { RoutePolicy } from './route-policy';
 import { ServicePortProtocol } from './service-port';
@@ -191,7 +191,7 @@ export class IstioSubsets extends Construct {
   constructor(scope: Construct, id: string, props: IstioSubsetsProps) {
     super(scope, id);
     assertDnsLabel('serviceName', props.serviceName);
-    attachRules(this);
+    attachAppRules(this);
     assertIntInRange('servicePort', props.servicePort, 1, 65535);
     assertIdentityLabels('subsetLabels', props.subsetLabels);
     this.serviceName = props.serviceName;

@@ -5,7 +5,7 @@ import { expectScenariosPass } from './support/argocd-scenarios';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 import { diffObject, syncSettings } from '../src/private/argocd/sync';
-import { chartWarnings } from '../src/private/synth/chart-rules';
+import { chartWarnings } from '../src/private/synth/app-rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Test objects: a subset-level canary written as raw ApiObjects (Service, DestinationRule, VirtualService, Rollout).

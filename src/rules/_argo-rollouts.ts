@@ -1,5 +1,5 @@
 // CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
-import { arr, Context, Obj, show, showList } from './_context';
+import { arr, Context, mayMeet, Obj, show, showList } from './_context';
 import { argoPauseSeconds, argoTags, parseGoDuration } from '../private/argo';
 import { selectorMatches } from '../private/k8s';
 
@@ -236,9 +236,9 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
   else arr(multi).forEach((ref: any, i: number) => checkVsRef(ctx, ro, canary, dr, ref, i));
 
   if (!dr) return;
-  const drObj = ctx.find('DestinationRule', ro.namespace, dr.name);
+  const drObj = ctx.find('DestinationRule', ro.namespace, dr.name, ro);
   if (!drObj) {
-    const elsewhere = ctx.ofKind('DestinationRule').filter(o => o.name === dr.name);
+    const elsewhere = ctx.ofKind('DestinationRule').filter(o => o.name === dr.name && mayMeet(o, ro));
     if (elsewhere.length > 0) {
       ctx.report('CR107', ro, `${ISTIO}.destinationRule.name`,
         `the DestinationRule ${show(dr.name)} is in ${showList(elsewhere.map(o => o.namespace))}, not in the Rollout's namespace ${show(ro.namespace)}; the controller reads it from the Rollout's namespace only`,
@@ -283,7 +283,7 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
       `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
   });
   const target = vsTarget(ref.name, ro.namespace);
-  const vs = ctx.find('VirtualService', target.namespace, target.name);
+  const vs = ctx.find('VirtualService', target.namespace, target.name, ro);
   if (!vs) {
     ctx.report('CR102', ro, `${refPath}.name`,
       `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
@@ -456,7 +456,7 @@ function runTemplates(ctx: Context, ro: Obj, run: Run): Obj[] {
     const name = ref?.templateName;
     if (typeof name !== 'string') return;
     const cluster = ref.clusterScope === true;
-    const found = cluster ? ctx.find('ClusterAnalysisTemplate', '', name) : ctx.find('AnalysisTemplate', from?.namespace ?? ro.namespace, name);
+    const found = cluster ? ctx.find('ClusterAnalysisTemplate', '', name, ro) : ctx.find('AnalysisTemplate', from?.namespace ?? ro.namespace, name, ro);
     if (!found) {
       const path = from ? `spec.templates[${index}].templateName` : `${run.path}.templates[${index}].templateName`;
       const where = from ? `${from.label} ${path}` : path;
@@ -581,7 +581,7 @@ function checkTemplatePlaceholders(ctx: Context): void {
       seen.add(o);
       arr(o.raw.spec?.args).forEach((a: any) => names.add(a?.name));
       for (const ref of arr(o.raw.spec?.templates)) {
-        const n = ref?.clusterScope ? ctx.find('ClusterAnalysisTemplate', '', ref?.templateName) : ctx.find('AnalysisTemplate', o.namespace, ref?.templateName);
+        const n = ref?.clusterScope ? ctx.find('ClusterAnalysisTemplate', '', ref?.templateName, o) : ctx.find('AnalysisTemplate', o.namespace, ref?.templateName, o);
         if (n) collect(n, seen);
       }
     };

@@ -27,7 +27,7 @@ export function checkArgoCd(ctx: Context): void {
  * ignoreDifferences, without the rules over the objects themselves, which run with their charts).
  */
 export function checkArgoCdApplication(application: any, deployed: any[]): RuleFinding[] {
-  const ctx = new Context([application, ...deployed]);
+  const ctx = new Context([application, ...deployed].map(manifest => ({ manifest })));
   checkApplication(ctx, ctx.objects[0]);
   return ctx.results();
 }

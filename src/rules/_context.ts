@@ -1,9 +1,12 @@
-// Internal model of the rule engine: an index over plain manifests and the finding collector.
-// Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
-// that edits made through escape hatches are seen as well.
+// Internal model of the rule engine: an index over plain manifests (with where each comes from) and the finding
+// collector. Rules read synthesized objects as plain JSON (what `ApiObject.toJson()` returns), never L1 classes, so
+// that edits made through escape hatches are seen as well. The index answers every lookup the rules make without a
+// scan of all objects, so that one run over a whole app grows linearly with its size.
 import { ruleInfo } from './_catalog';
-import { RuleFinding, RuleSeverity } from './finding';
+import { ManifestInput, ManifestOrigin, RuleFinding, RuleSeverity } from './finding';
 import { compareCodeUnits as cmp } from '../private/format';
+import { fqdn } from '../private/istio';
+import { mapSelects } from '../private/k8s';
 
 /** The namespace Kubernetes uses when a namespaced object has none (the usual `kubectl` context). */
 export const DEFAULT_NAMESPACE = 'default';
@@ -16,11 +19,20 @@ export interface Obj {
   readonly kind: string;
   readonly apiVersion: string;
   readonly name: string;
-  /** The namespace the object lands in (`default` when unset; '' for cluster-scoped kinds). */
+  /**
+   * The namespace the object lands in: its own, else the origin's default namespace, else `default`; '' for
+   * cluster-scoped kinds.
+   */
   readonly namespace: string;
   /** Human label: `Rollout shop/shop`, or `ClusterAnalysisTemplate name`. */
   readonly label: string;
   readonly raw: any;
+  /** Where it comes from, when the input said so. */
+  readonly origin?: ManifestOrigin;
+  /** The cluster it is deployed to ('' when not known). */
+  readonly cluster: string;
+  /** Its position in the input. */
+  readonly index: number;
 }
 
 /** A finding before the catalog adds the severity. */
@@ -30,6 +42,8 @@ export interface RawFinding {
   readonly path: string;
   readonly message: string;
   readonly fix: string;
+  readonly origin?: ManifestOrigin;
+  readonly related?: ManifestOrigin[];
 }
 
 /** Index over the manifest set and collector of findings. */
@@ -38,20 +52,26 @@ export class Context {
   public readonly findings: RawFinding[] = [];
   /** The objects of each kind, ordered by namespace and name (input order for equal keys). */
   private readonly byKind = new Map<string, Obj[]>();
+  /** The objects of each kind, namespace and name, in input order. */
+  private readonly byName = new Map<string, Obj[]>();
+  /** Services with a selector, by namespace and one of their selector labels (built on first use). */
+  private servicesByLabel?: Map<string, Obj[]>;
+  /** DestinationRules by the FQDN of their host; those with a wildcard host under '*' (built on first use). */
+  private rulesByHost?: Map<string, Obj[]>;
 
   /**
-   * @param manifests plain objects (other values are ignored)
+   * @param inputs plain objects with where each comes from (other values are ignored)
    * @param partial the set may be a part of what the cluster holds (lint of some files): an object referenced
    *   but not in the set is never an error, only a "cannot check" warning
    */
-  constructor(manifests: any[], public readonly partial: boolean = false) {
-    this.objects = (manifests ?? []).filter(m => m && typeof m === 'object' && typeof m.kind === 'string').map(toObj);
+  constructor(inputs: ManifestInput[], public readonly partial: boolean = false) {
+    this.objects = (inputs ?? [])
+      .map((input, index) => ({ m: input?.manifest, origin: input?.origin, index }))
+      .filter(({ m }) => m && typeof m === 'object' && typeof m.kind === 'string')
+      .map(({ m, origin, index }) => toObj(m, origin, index));
     const sorted = [...this.objects].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
-    for (const o of sorted) {
-      const list = this.byKind.get(o.kind);
-      if (list) list.push(o);
-      else this.byKind.set(o.kind, [o]);
-    }
+    for (const o of sorted) push(this.byKind, o.kind, o);
+    for (const o of this.objects) push(this.byName, nameKey(o.kind, o.namespace, o.name), o);
   }
 
   /** All objects of a kind, in a stable order (namespace, name). */
@@ -64,40 +84,94 @@ export class Context {
     return WORKLOAD_KINDS.flatMap(kind => this.ofKind(kind));
   }
 
-  /** The object of this kind, namespace and name, if it is in the set (the first one in input order). */
-  public find(kind: string, namespace: string, name: string): Obj | undefined {
-    const clusterScoped = CLUSTER_SCOPED.has(kind);
-    return this.objects.find(o => o.kind === kind && o.name === name && (clusterScoped || o.namespace === namespace));
+  /**
+   * The object of this kind, namespace and name that `from` can refer to: the first one in input order of the
+   * same cluster as `from`, else of a cluster that is not known. Without `from`, the first one.
+   */
+  public find(kind: string, namespace: string, name: string, from?: Obj): Obj | undefined {
+    const list = this.byName.get(nameKey(kind, namespace, name));
+    if (!list || !from) return list?.[0];
+    return list.find(o => o.cluster === from.cluster) ?? list.find(o => mayMeet(o, from));
   }
 
-  public report(code: string, obj: Obj | string, path: string, message: string, fix: string): void {
-    this.findings.push({ code, object: typeof obj === 'string' ? obj : obj.label, path, message, fix });
+  /** The objects of a kind, namespace and name, in input order (several when the object is defined more than once). */
+  public definitions(kind: string, namespace: string, name: string): readonly Obj[] {
+    return this.byName.get(nameKey(kind, namespace, name)) ?? [];
+  }
+
+  /** The Services of the cluster of `w` (or of an unknown one) in its namespace whose selector selects `labels`, in `ofKind` order. */
+  public servicesSelecting(w: Obj, labels: { [k: string]: string }): Obj[] {
+    if (!this.servicesByLabel) {
+      this.servicesByLabel = new Map();
+      for (const svc of this.ofKind('Service')) {
+        const selector = plainSelector(svc.raw.spec?.selector);
+        const keys = Object.keys(selector).sort(cmp);
+        if (keys.length > 0) push(this.servicesByLabel, labelKey(svc.namespace, keys[0], selector[keys[0]]), svc);
+      }
+    }
+    const found = new Set<Obj>();
+    for (const k of Object.keys(labels)) {
+      for (const svc of this.servicesByLabel.get(labelKey(w.namespace, k, labels[k])) ?? []) {
+        if (mayMeet(svc, w) && mapSelects(svc.raw.spec.selector, labels)) found.add(svc);
+      }
+    }
+    return this.ofKind('Service').filter(s => found.has(s));
+  }
+
+  /**
+   * The DestinationRules of the cluster of `from` (or of an unknown one) whose host, in FQDN form, is `host` or a
+   * wildcard, and for which `match` holds, in `ofKind` order.
+   */
+  public destinationRulesFor(host: string, from: Obj, match: (ruleHost: string) => boolean): Obj[] {
+    if (!this.rulesByHost) {
+      this.rulesByHost = new Map();
+      for (const dr of this.ofKind('DestinationRule')) {
+        const h = dr.raw.spec?.host;
+        if (typeof h !== 'string') continue;
+        const full = fqdn(h, dr.namespace);
+        push(this.rulesByHost, full.includes('*') ? '*' : full, dr);
+      }
+    }
+    const candidates = new Set([...(this.rulesByHost.get(host) ?? []), ...(this.rulesByHost.get('*') ?? [])]);
+    return this.ofKind('DestinationRule').filter(dr => candidates.has(dr) && mayMeet(dr, from) && match(fqdn(dr.raw.spec.host, dr.namespace)));
+  }
+
+  /** Reports a finding about `obj`; `related` are the other objects it is about (their origins go with it). */
+  public report(code: string, obj: Obj, path: string, message: string, fix: string, related: Obj[] = []): void {
+    const origins = related.map(o => o.origin).filter((o): o is ManifestOrigin => o !== undefined);
+    this.findings.push({ code, object: obj.label, path, message, fix, origin: obj.origin, ...(origins.length > 0 ? { related: origins } : {}) });
   }
 
   /**
    * The findings with their severity, without the skipped codes and without repeats: errors first, then by code,
-   * object, path and message (the same input gives the same order).
+   * object, path, message and origin (the same input gives the same order).
    */
   public results(skip: ReadonlySet<string> = new Set()): RuleFinding[] {
     const seen = new Set<string>();
     const out: RuleFinding[] = [];
     for (const f of this.findings) {
       if (skip.has(f.code)) continue;
-      const key = [f.code, f.object, f.path, f.message].join('\u0000');
+      const key = [f.code, f.object, f.path, f.message, f.origin?.path ?? ''].join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ code: f.code, severity: ruleInfo(f.code).severity, object: f.object, path: f.path, message: f.message, fix: f.fix });
+      const { code, object, path, message, fix, origin, related } = f;
+      out.push({ code, severity: ruleInfo(code).severity, object, path, message, fix, origin, related });
     }
     const rank = (s: RuleSeverity) => s === RuleSeverity.ERROR ? 0 : 1;
     return out.sort((a, b) => rank(a.severity) - rank(b.severity) || cmp(a.code, b.code) || cmp(a.object, b.object)
-      || cmp(a.path, b.path) || cmp(a.message, b.message));
+      || cmp(a.path, b.path) || cmp(a.message, b.message) || cmp(a.origin?.path ?? '', b.origin?.path ?? ''));
   }
 }
 
-function toObj(m: any): Obj {
+/** Whether two objects may be in one cluster: the same one, or one of them in a cluster that is not known. */
+export function mayMeet(a: Obj, b: Obj): boolean {
+  return a.cluster === b.cluster || a.cluster === '' || b.cluster === '';
+}
+
+function toObj(m: any, origin: ManifestOrigin | undefined, index: number): Obj {
   const name = String(m.metadata?.name ?? '');
-  const namespace = CLUSTER_SCOPED.has(m.kind) ? '' : String(m.metadata?.namespace ?? DEFAULT_NAMESPACE);
-  return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label: objectLabel(m), raw: m };
+  const namespace = CLUSTER_SCOPED.has(m.kind) ? '' : String(m.metadata?.namespace ?? origin?.defaultNamespace ?? DEFAULT_NAMESPACE);
+  return { kind: m.kind, apiVersion: String(m.apiVersion ?? ''), name, namespace, label: objectLabel(m), raw: m, origin, cluster: origin?.cluster ?? '', index };
 }
 
 /** How findings name an object: `<kind> <namespace>/<name>`, or `<kind> <name>` when cluster-scoped or without a namespace. */
@@ -105,6 +179,25 @@ export function objectLabel(m: any): string {
   const name = String(m.metadata?.name ?? '');
   const rawNs = m.metadata?.namespace;
   return CLUSTER_SCOPED.has(m.kind) || rawNs === undefined ? `${m.kind} ${name}` : `${m.kind} ${rawNs}/${name}`;
+}
+
+function nameKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${CLUSTER_SCOPED.has(kind) ? '' : namespace}\u0000${name}`;
+}
+
+function labelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\u0000${key}\u0000${value}`;
+}
+
+/** A Service selector as a plain map of strings (anything else selects nothing here). */
+function plainSelector(selector: any): { [k: string]: string } {
+  return selector && typeof selector === 'object' && !Array.isArray(selector) ? selector : {};
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The value if it is an array, else an empty array. */

@@ -1,7 +1,7 @@
 // CR3xx: invariants of this library for a canary that is safe to run unattended.
 import { arr, Context, Obj, show } from './_context';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from '../private/argo';
-import { mapSelects, parseImage, RELEASE_VARYING_LABELS } from '../private/k8s';
+import { parseImage, RELEASE_VARYING_LABELS } from '../private/k8s';
 import { podTemplateHash, REVISION_LABEL } from '../private/revision';
 import { isWorkloadRefTarget } from '../private/workload-ref';
 
@@ -19,6 +19,39 @@ export function checkInvariants(ctx: Context): void {
   checkReleaseLabels(ctx);
   checkReadiness(ctx);
   checkImages(ctx);
+  checkDuplicates(ctx);
+}
+
+// CR308
+function checkDuplicates(ctx: Context): void {
+  const byIdentity = new Map<string, Obj[]>();
+  for (const o of ctx.objects) {
+    // one object per API group, kind, namespace and name in a cluster (the version is not part of it)
+    const key = [o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', o.kind, o.namespace, o.name, o.cluster].join('\u0000');
+    const list = byIdentity.get(key);
+    if (list) list.push(o);
+    else byIdentity.set(key, [o]);
+  }
+  for (const list of byIdentity.values()) {
+    for (const dup of list.slice(1)) {
+      const first = list[0];
+      ctx.report('CR308', dup, 'metadata.name',
+        `${dup.label} is ${where(first, dup)}; it is one object in the cluster (same kind, namespace and name), so whichever is `
+        + 'applied last replaces the other, and Argo CD sees two owners of it (or the Application shows it twice)',
+        'give one of them another name (for a construct of this library, its \'name\' prop), put them in different namespaces, or remove one',
+        [first]);
+    }
+  }
+}
+
+/** Where two definitions of one object are: their units and places when the input says. */
+function where(first: Obj, dup: Obj): string {
+  if (!first.origin || !dup.origin) return 'listed twice in the manifest set';
+  const places = `at ${first.origin.path} and at ${dup.origin.path}`;
+  const [u1, u2] = [first.origin.unit, dup.origin.unit];
+  if (u1 !== undefined && u1 === u2) return `defined twice in ${u1} (${places})`;
+  if (u1 !== undefined && u2 !== undefined) return `defined both in ${u1} and in ${u2} (${places})`;
+  return `defined twice (${places})`;
 }
 
 // CR301, CR302
@@ -132,14 +165,11 @@ function checkReleaseLabels(ctx: Context): void {
 
 // CR305
 function checkReadiness(ctx: Context): void {
-  const services = ctx.ofKind('Service');
   for (const w of ctx.workloads()) {
     const labels = w.raw.spec?.template?.metadata?.labels ?? {};
     const containers = arr(w.raw.spec?.template?.spec?.containers);
     const serving = new Map<number, Array<[Obj, any]>>(); // the Service ports each container serves
-    for (const svc of services) {
-      const selector = svc.raw.spec?.selector;
-      if (svc.namespace !== w.namespace || !selector || Object.keys(selector).length === 0 || !mapSelects(selector, labels)) continue;
+    for (const svc of ctx.servicesSelecting(w, labels)) {
       for (const p of arr(svc.raw.spec?.ports)) {
         const target = p?.targetPort ?? p?.port;
         let index = containers.findIndex((c: any) => arr(c?.ports).some((cp: any) => (typeof target === 'number' ? cp?.containerPort === target : cp?.name === target)));

@@ -61,7 +61,7 @@ function checkGatewayRef(ctx: Context, vs: Obj, ref: any, i: number): void {
       'write the Gateway as "<namespace>/<name>" (for example "istio-system/public-gateway"), or "mesh" for the sidecars');
     return;
   }
-  const found = ctx.find('Gateway', gw.namespace, gw.name);
+  const found = ctx.find('Gateway', gw.namespace, gw.name, vs);
   if (!found) {
     ctx.report('CR206', vs, `spec.gateways[${i}]`,
       `the Gateway ${gw.namespace}/${gw.name} is not in the manifest set, so the VirtualService hosts are not checked against its servers (istioctl analyze offline reports IST0101 "Referenced gateway not found")`,
@@ -142,7 +142,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
   const host = fqdn(dest.host, vs.namespace);
   if (dest.subset !== undefined) checkSubset(ctx, vs, d, host);
   const target = serviceOfHost(host);
-  const svc = target && ctx.find('Service', target.namespace, target.name);
+  const svc = target && ctx.find('Service', target.namespace, target.name, vs);
   const port = svc && destinationPort(ctx, vs, d, svc);
   if (!port || !d.http || !mesh) return;
   // CR219
@@ -157,7 +157,7 @@ function checkDestination(ctx: Context, vs: Obj, d: Dest, mesh: boolean): void {
 /** CR201, CR202: the subset of a destination is defined by a DestinationRule of its host. */
 function checkSubset(ctx: Context, vs: Obj, d: Dest, host: string): void {
   const subset = d.destination.subset;
-  const rules = ctx.ofKind('DestinationRule').filter(dr => typeof dr.raw.spec?.host === 'string' && hostsMatch(fqdn(dr.raw.spec.host, dr.namespace), host));
+  const rules = ctx.destinationRulesFor(host, vs, h => hostsMatch(h, host));
   if (rules.length === 0) {
     ctx.report('CR202', vs, `${d.path}.subset`,
       `no DestinationRule for host ${show(host)} is in the manifest set, so subset ${show(subset)} is not checked`,
@@ -199,14 +199,17 @@ function checkMeshHostConflicts(ctx: Context): void {
     if (!isMeshBound(vs.raw)) continue;
     const hosts = new Set(arr(vs.raw.spec?.hosts).map((h: any) => fqdn(String(h), vs.namespace)));
     for (const h of hosts) {
-      const list = byHost.get(h);
+      const key = `${vs.cluster}\u0000${h}`; // VirtualServices of two clusters never conflict
+      const list = byHost.get(key);
       if (list) list.push(vs);
-      else byHost.set(h, [vs]);
+      else byHost.set(key, [vs]);
     }
   }
-  for (const [host, list] of byHost) {
+  for (const [key, list] of byHost) {
     if (list.length < 2) continue;
+    const host = key.slice(key.indexOf('\u0000') + 1);
     for (const vs of list.slice(1)) {
+      if (vs.namespace === list[0].namespace && vs.name === list[0].name) continue; // the same object defined twice: CR308
       const index = arr(vs.raw.spec?.hosts).findIndex((h: any) => fqdn(String(h), vs.namespace) === host);
       ctx.report('CR207', vs, `spec.hosts[${index}]`,
         `host ${show(host)} is also defined by ${list[0].label}, and both apply to the mesh; sidecars do not merge VirtualServices, so one of them is ignored `

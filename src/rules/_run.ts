@@ -10,7 +10,7 @@ import { checkNotifications } from './_notifications';
 import { checkRoutePolicies } from './_route-policy';
 import { checkVerification } from './_verification';
 import { checkWorkloadRefs } from './_workload-ref';
-import { RuleFinding } from './finding';
+import { ManifestInput, RuleFinding } from './finding';
 
 /** How to run the rules. */
 export interface RunOptions {
@@ -25,12 +25,17 @@ export interface RunOptions {
 
 /** Every rule over `manifests`: errors first, then by code, object, path and message (`Context.results`). */
 export function runRules(manifests: any[], options: RunOptions = {}): RuleFinding[] {
+  return runInputs((manifests ?? []).map(manifest => ({ manifest })), options);
+}
+
+/** Every rule over manifests with their origins (the objects of a whole app, as synth runs them). */
+export function runInputs(inputs: ManifestInput[], options: RunOptions = {}): RuleFinding[] {
   for (const code of options.skip ?? []) {
     if (!CATALOG.some(r => r.code === code)) {
       throw new Error(`'skip' ("${code}") is not a rule code: use codes from docs/rules.md (${CATALOG[0].code}…${CATALOG[CATALOG.length - 1].code})`);
     }
   }
-  const ctx = new Context(manifests, options.partial === true);
+  const ctx = new Context(inputs, options.partial === true);
   checkArgoRollouts(ctx);
   checkWorkloadRefs(ctx);
   checkIstio(ctx);

@@ -1,14 +1,13 @@
-import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { CATALOG, ruleInfo } from './_catalog';
-import { runRules } from './_run';
-import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
+import { runInputs } from './_run';
+import { ManifestInput, RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding';
 
 /**
  * The rule catalog of cdk8s-canary, run over synthesized manifests.
  *
- * The rules read plain manifests (what `ApiObject.toJson()` or `Chart.toJson()` return), so they also see
- * changes made through escape hatches such as `ApiObject.of(x).addJsonPatch(...)`. They cover what the
+ * The rules read plain manifests (what `ApiObject.toJson()` or `Chart.toJson()` return, or YAML documents), so they
+ * also see changes made through escape hatches such as `ApiObject.of(x).addJsonPatch(...)`. `ConstructRules` runs
+ * them over the objects of a construct tree. They cover what the
  * Argo Rollouts controller (CR1xx) and Istio's webhook and `istioctl analyze` (CR2xx) would otherwise
  * report in the cluster, and the library's own invariants for a safe canary (CR3xx).
  * Every code is documented in `docs/rules.md`.
@@ -16,14 +15,10 @@ import { RuleCheckOptions, RuleFinding, RuleInfo, RuleSeverity } from './finding
  * Findings of severity `ERROR` must fail synth; `WARNING`s are reported and never fail.
  *
  * @example
- * // fail synth on errors, print warnings
- * chart.node.addValidation({
- *   validate: () => {
- *     const findings = CanaryRules.checkConstruct(chart);
- *     CanaryRules.warnings(findings).forEach(f => console.warn(CanaryRules.format(f)));
- *     return CanaryRules.errors(findings).map(f => CanaryRules.format(f));
- *   },
- * });
+ * // check manifests read from files
+ * const findings = CanaryRules.check(manifests);
+ * CanaryRules.warnings(findings).forEach(f => console.warn(CanaryRules.format(f)));
+ * if (CanaryRules.errors(findings).length > 0) process.exitCode = 1;
  */
 export class CanaryRules {
   /** Every rule of the catalog, ordered by code. */
@@ -41,31 +36,23 @@ export class CanaryRules {
    * @returns all findings, errors first, then by code, object and path (the same input gives the same order)
    */
   public static check(manifests: any[], options: RuleCheckOptions = {}): RuleFinding[] {
-    return runRules(manifests, { skip: options.skip });
+    return CanaryRules.checkInputs((manifests ?? []).map(manifest => ({ manifest })), options);
   }
 
   /**
-   * Runs every rule over the API objects under a construct, as they will be written (JSON patches applied).
+   * Runs every rule over a manifest set whose manifests carry where they come from: the constructs of a whole
+   * cdk8s app (as synth does), or the documents of files.
    *
-   * Safe to call from a `node.addValidation()` callback: unlike `Chart.toJson()`, it does not run the
-   * validations again (which would recurse). Pass the app (`scope.node.root`) to see objects of all charts,
-   * for example a Gateway defined in another chart.
+   * As `check()`, and besides: every finding carries the origin of the object it concerns; an object without a
+   * namespace is in the origin's `defaultNamespace`; objects of two different clusters never refer to each other;
+   * and an object defined twice (same kind, namespace and name in one cluster) is reported (CR308) with both places.
    *
-   * @param scope a chart, an app, or any construct
+   * @param inputs the manifests and their origins
    * @param options which rules to skip
+   * @returns all findings, errors first, then by code, object, path and origin (the same input gives the same order)
    */
-  public static checkConstruct(scope: IConstruct, options: RuleCheckOptions = {}): RuleFinding[] {
-    return CanaryRules.check(CanaryRules.manifestsOf(scope), options);
-  }
-
-  /**
-   * The plain manifests of every API object under a construct (`ApiObject.toJson()`, so JSON patches are
-   * applied), in construct-tree order, without running validations.
-   *
-   * @param scope a chart, an app, or any construct
-   */
-  public static manifestsOf(scope: IConstruct): any[] {
-    return scope.node.findAll().filter(c => ApiObject.isApiObject(c)).map(c => (c as ApiObject).toJson());
+  public static checkInputs(inputs: ManifestInput[], options: RuleCheckOptions = {}): RuleFinding[] {
+    return runInputs(inputs, { skip: options.skip });
   }
 
   /**
@@ -87,15 +74,17 @@ export class CanaryRules {
   }
 
   /**
-   * One line for a finding: `[CR103] Rollout shop/shop spec.strategy...routes[0]: <message>. Fix: <fix>`.
-   * Warnings carry `warning ` before the code.
+   * One line for a finding: `[CR103] Rollout shop/shop spec.strategy...routes[0]: <message>. Fix: <fix> (see
+   * docs/rules.md#cr103)`, ending with `; defined at <origin path>` inside the parentheses when the finding has an
+   * origin. Warnings carry `warning ` before the code.
    *
-   * @param finding one finding of `check()`
+   * @param finding one finding of `check()` or `checkInputs()`
    */
   public static format(finding: RuleFinding): string {
     const prefix = finding.severity === RuleSeverity.WARNING ? 'warning ' : '';
     const where = finding.path ? `${finding.object} ${finding.path}` : finding.object;
-    return `${prefix}[${finding.code}] ${where}: ${finding.message}. Fix: ${finding.fix} (see ${ruleInfo(finding.code).docs})`;
+    const origin = finding.origin ? `; defined at ${finding.origin.path}` : '';
+    return `${prefix}[${finding.code}] ${where}: ${finding.message}. Fix: ${finding.fix} (see ${ruleInfo(finding.code).docs}${origin})`;
   }
 
   /**

@@ -59,6 +59,68 @@ export interface RuleFinding {
   readonly message: string;
   /** What to change, in the user's terms. */
   readonly fix: string;
+  /**
+   * Where the object the finding concerns comes from, when the input said so (`CanaryRules.checkInputs()`).
+   *
+   * @default - none: the input was plain manifests
+   */
+  readonly origin?: ManifestOrigin;
+  /**
+   * The origins of the other objects the finding is about, when the input gave them: for CR308, the other definition
+   * of the object.
+   *
+   * @default - none
+   */
+  readonly related?: ManifestOrigin[];
+}
+
+/**
+ * Where a manifest comes from: the construct that defines it in a cdk8s app, or a file. The rules use it to name
+ * the place in their findings, to tell apart objects of different clusters, and to place objects that have no
+ * namespace.
+ */
+export interface ManifestOrigin {
+  /**
+   * Where the object is defined, as findings name it: a construct path (`shop/checkout/Rollout/Resource`) or a file
+   * and document (`apps/shop/shop.k8s.yaml#3`).
+   */
+  readonly path: string;
+  /**
+   * What the object is written in: a cdk8s chart (its construct path) or a file. Two definitions of one object in
+   * the same unit are reported as such.
+   *
+   * @default - the unit is not known
+   */
+  readonly unit?: string;
+  /**
+   * The namespace the object lands in when its manifest has none, for example the destination namespace of the
+   * Argo CD Application that deploys it.
+   *
+   * @default "default"
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * The cluster the object is deployed to, for example an Argo CD Application's destination (`server <url>` or
+   * `cluster <name>`). Objects of two different clusters never refer to each other and are not two definitions of
+   * one object; an object whose cluster is not known may refer to any object.
+   *
+   * @default - not known
+   */
+  readonly cluster?: string;
+}
+
+/**
+ * A manifest with where it comes from, as `CanaryRules.checkInputs()` reads it.
+ */
+export interface ManifestInput {
+  /** The plain manifest, as `ApiObject.toJson()` returns it or as a YAML document parses. */
+  readonly manifest: any;
+  /**
+   * Where it comes from.
+   *
+   * @default - not known: findings about it carry no origin, and it is in namespace "default" when it has none
+   */
+  readonly origin?: ManifestOrigin;
 }
 
 /**

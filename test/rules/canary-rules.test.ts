@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BAD, GOOD } from './cases';
+import { ConstructRules } from '../../src/construct-rules';
 import { contentHash } from '../../src/private/hash';
 import { runRules } from '../../src/rules/_run';
 import { CanaryRules } from '../../src/rules/canary-rules';
@@ -151,7 +152,7 @@ describe('new-user mistakes', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'shop');
     const objects = canaryManifests().map((m, i) => new ApiObject(chart, `o${i}`, m));
-    chart.node.addValidation({ validate: () => CanaryRules.errors(CanaryRules.checkConstruct(chart)).map(f => CanaryRules.format(f)) });
+    chart.node.addValidation({ validate: () => CanaryRules.errors(ConstructRules.check(chart)).map(f => CanaryRules.format(f)) });
     const byKind = (kind: string, name = 'shop') => objects.find(o => o.kind === kind && o.name === name)!;
 
     // WHEN the four typical mistakes are made through escape hatches
@@ -181,7 +182,7 @@ describe('escape hatches', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'shop');
     const objects = canaryManifests().map((m, i) => new ApiObject(chart, `o${i}`, m));
-    chart.node.addValidation({ validate: () => CanaryRules.errors(CanaryRules.checkConstruct(chart)).map(f => CanaryRules.format(f)) });
+    chart.node.addValidation({ validate: () => CanaryRules.errors(ConstructRules.check(chart)).map(f => CanaryRules.format(f)) });
     expect(() => app.synthYaml()).not.toThrow();
 
     // WHEN a user patches the VirtualService through the escape hatch
@@ -201,11 +202,11 @@ describe('escape hatches', () => {
     const rest = all.filter(m => m !== gw);
     new ApiObject(a, 'gw', gw).addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'edge' }));
     rest.forEach((m, i) => new ApiObject(b, `o${i}`, m));
-    const manifests = CanaryRules.manifestsOf(app);
+    const manifests = ConstructRules.manifestsOf(app);
     expect(manifests).toHaveLength(6);
     expect(manifests[0].metadata.labels).toEqual({ team: 'edge' });
-    expect(CanaryRules.checkConstruct(app)).toEqual([]);
-    expect(CanaryRules.checkConstruct(b).map(f => f.code)).toEqual(['CR206']);
+    expect(ConstructRules.check(app)).toEqual([]);
+    expect(ConstructRules.check(b).map(f => f.code)).toEqual(['CR206']);
   });
 
   test('fails if a JSON patch labels a subset with version', () => {

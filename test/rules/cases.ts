@@ -980,6 +980,13 @@ export const BAD: BadCase[] = [
     path: 'spec.strategy.canary.analysis.args[0].value',
   },
   {
+    name: 'the Service is listed twice',
+    code: 'CR308',
+    mutate: m => { m.push(JSON.parse(JSON.stringify(svc(m)))); },
+    message: /^Service shop\/shop is listed twice in the manifest set; it is one object in the cluster/,
+    path: 'metadata.name',
+  },
+  {
     name: 'the template of the Deployment a Rollout migrates from changed after the revision was computed',
     code: 'CR307',
     mutate: m => { migrate(m).spec.template.spec.containers[0].image = 'registry.example.com/shop:1.4.3'; },
@@ -1542,6 +1549,17 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
+  {
+    name: 'objects of one name in two namespaces, or of two kinds',
+    codes: ['CR308'],
+    mutate: m => {
+      const copy = JSON.parse(JSON.stringify(svc(m)));
+      copy.metadata.namespace = 'other';
+      const dest = JSON.parse(JSON.stringify(dr(m)));
+      dest.kind = 'ServiceEntry';
+      m.push(copy, dest);
+    },
+  },
   {
     name: 'a Rollout migrating from a Deployment that matches it',
     codes: ['CR160', 'CR161', 'CR162', 'CR163', 'CR164', 'CR165', 'CR307', 'CR327', 'CR328'],

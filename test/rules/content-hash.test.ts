@@ -2,6 +2,7 @@
 // revision label.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { CanaryService } from '../../src/canary-service';
+import { ConstructRules } from '../../src/construct-rules';
 import { contentHash } from '../../src/private/hash';
 import { CanaryRules } from '../../src/rules/canary-rules';
 
@@ -28,17 +29,17 @@ describe('the revision label and CR307', () => {
     const labels = { ...t.metadata.labels };
     delete labels['service.istio.io/canonical-revision'];
     const expected = contentHash({ labels, annotations: t.metadata.annotations, spec: t.spec });
-    const findings = CanaryRules.check(CanaryRules.manifestsOf(chart)).filter(f => f.code === 'CR307');
+    const findings = CanaryRules.check(ConstructRules.manifestsOf(chart)).filter(f => f.code === 'CR307');
     expect(findings.map(f => f.message)).toEqual([expect.stringContaining(`the final template hashes to "${expected}"`)]);
   });
 
   test('a patch that adds a key out of order fails CR307 as well', () => {
     const { chart } = rolloutOf(ro => ro.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/args', ['--debug'])));
-    expect(CanaryRules.check(CanaryRules.manifestsOf(chart)).map(f => f.code)).toEqual(['CR307']);
+    expect(CanaryRules.check(ConstructRules.manifestsOf(chart)).map(f => f.code)).toEqual(['CR307']);
   });
 
   test('a patch of a pod label only fails CR307', () => {
     const { chart } = rolloutOf(ro => ro.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/app', 'shop2')));
-    expect(CanaryRules.check(CanaryRules.manifestsOf(chart)).map(f => f.code)).toContain('CR307');
+    expect(CanaryRules.check(ConstructRules.manifestsOf(chart)).map(f => f.code)).toContain('CR307');
   });
 });

@@ -1,8 +1,10 @@
 // The index of the rule engine's Context: the same answers as a scan of all objects.
 import { pauseProblem } from '../../src/rules/_argo-rollouts';
-import { arr, Context } from '../../src/rules/_context';
+import { arr, Context, Obj } from '../../src/rules/_context';
+import { ManifestInput } from '../../src/rules/finding';
 
 const obj = (kind: string, name: string, namespace?: string, extra: any = {}) => ({ apiVersion: 'v1', kind, metadata: { name, namespace }, ...extra });
+const plain = (manifests: any[]): ManifestInput[] => manifests.map(manifest => ({ manifest }));
 
 describe('Context', () => {
   const manifests = [
@@ -17,7 +19,7 @@ describe('Context', () => {
   ];
 
   test('ofKind sorts by namespace and name, keeps input order for equal keys, and is empty for a kind not in the set', () => {
-    const ctx = new Context(manifests);
+    const ctx = new Context(plain(manifests));
     expect(ctx.ofKind('Service').map(o => `${o.namespace}/${o.name}/${o.raw.n ?? ''}`)).toEqual(['default/a/', 'x/b/1', 'x/b/2', 'y/a/']);
     expect(ctx.ofKind('Service')).toBe(ctx.ofKind('Service'));
     expect(ctx.ofKind('Gateway')).toEqual([]);
@@ -25,7 +27,7 @@ describe('Context', () => {
   });
 
   test('find gives the first object of the kind, namespace and name in input order; cluster-scoped kinds ignore the namespace', () => {
-    const ctx = new Context(manifests);
+    const ctx = new Context(plain(manifests));
     expect(ctx.find('Service', 'x', 'b')?.raw.n).toBe(1);
     expect(ctx.find('Service', 'default', 'a')?.label).toBe('Service a');
     expect(ctx.find('Service', 'z', 'a')).toBeUndefined();
@@ -34,8 +36,55 @@ describe('Context', () => {
   });
 
   test('workloads are the workload kinds, kind by kind, each sorted', () => {
-    const ctx = new Context([obj('Deployment', 'd'), obj('Rollout', 'r2'), obj('Rollout', 'r1'), obj('Service', 's')]);
+    const ctx = new Context(plain([obj('Deployment', 'd'), obj('Rollout', 'r2'), obj('Rollout', 'r1'), obj('Service', 's')]));
     expect(ctx.workloads().map(o => o.name)).toEqual(['r1', 'r2', 'd']);
+  });
+});
+
+describe('Context with origins', () => {
+  const at = (cluster?: string, defaultNamespace?: string) => ({ path: `p-${cluster}`, cluster, defaultNamespace });
+
+  test('an object without namespace is in the origin\'s default namespace, else in default', () => {
+    const ctx = new Context([{ manifest: obj('Service', 'a'), origin: at('x', 'shop') }, { manifest: obj('Service', 'b'), origin: at('x') }]);
+    expect(ctx.objects.map(o => `${o.namespace}/${o.name} ${o.label}`)).toEqual(['shop/a Service a', 'default/b Service b']);
+  });
+
+  test('find prefers an object of the same cluster, then one of an unknown cluster, and never one of another cluster', () => {
+    const ctx = new Context([
+      { manifest: obj('Service', 'a', 'n', { n: 1 }), origin: at('eu') },
+      { manifest: obj('Service', 'a', 'n', { n: 2 }), origin: at() },
+      { manifest: obj('Service', 'a', 'n', { n: 3 }), origin: at('us') },
+      { manifest: obj('Deployment', 'from-us'), origin: at('us') },
+      { manifest: obj('Deployment', 'from-asia'), origin: at('asia') },
+      { manifest: obj('Deployment', 'from-unknown'), origin: at() },
+      { manifest: obj('Service', 'only-eu', 'n'), origin: at('eu') },
+    ]);
+    const from = (name: string) => ctx.objects.find(o => o.name === name)!;
+    expect(ctx.find('Service', 'n', 'a', from('from-us'))?.raw.n).toBe(3);
+    expect(ctx.find('Service', 'n', 'a', from('from-asia'))?.raw.n).toBe(2);
+    expect(ctx.find('Service', 'n', 'a', from('from-unknown'))?.raw.n).toBe(2); // unknown like itself first
+    expect(ctx.find('Service', 'n', 'only-eu', from('from-us'))).toBeUndefined();
+    expect(ctx.find('Service', 'n', 'only-eu', from('from-unknown'))?.name).toBe('only-eu');
+    expect(ctx.definitions('Service', 'n', 'a')).toHaveLength(3);
+  });
+
+  test('servicesSelecting gives what a scan of every Service gives', () => {
+    const services = [
+      obj('Service', 's1', 'n', { spec: { selector: { app: 'a' } } }),
+      obj('Service', 's2', 'n', { spec: { selector: { app: 'a', track: 'x' } } }),
+      obj('Service', 's3', 'm', { spec: { selector: { app: 'a' } } }),
+      obj('Service', 's4', 'n', { spec: { selector: {} } }),
+      obj('Service', 's5', 'n', { spec: {} }),
+      obj('Service', 's6', 'n', { spec: { selector: { zone: 'z', app: 'a' } } }),
+    ];
+    const workloads = [{ app: 'a' }, { app: 'a', track: 'x' }, { app: 'a', zone: 'z', track: 'x' }, { app: 'b' }, {}];
+    const ctx = new Context(plain([...services, ...workloads.map((labels, i) => obj('Deployment', `d${i}`, 'n', { spec: { template: { metadata: { labels } } } }))]));
+    for (const w of ctx.ofKind('Deployment')) {
+      const labels = w.raw.spec.template.metadata.labels;
+      const scan = ctx.ofKind('Service').filter((s: Obj) => s.namespace === w.namespace && Object.keys(s.raw.spec.selector ?? {}).length > 0
+        && Object.entries(s.raw.spec.selector).every(([k, v]) => labels[k] === v));
+      expect(ctx.servicesSelecting(w, labels)).toEqual(scan);
+    }
   });
 });
 

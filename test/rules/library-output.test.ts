@@ -2,6 +2,7 @@
 // revision check (CR307) follows the library's way of computing the revision label.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { CanaryService } from '../../src/canary-service';
+import { ConstructRules } from '../../src/construct-rules';
 import { CanaryRules } from '../../src/rules/canary-rules';
 import { validateManifests } from '../support/schema';
 
@@ -23,7 +24,7 @@ describe('library output', () => {
     const { chart, rollout } = build();
     rollout.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'registry.example.com/shop:1.4.3'));
     // the engine on the final objects
-    const errors = CanaryRules.errors(CanaryRules.check(CanaryRules.manifestsOf(chart)));
+    const errors = CanaryRules.errors(CanaryRules.check(ConstructRules.manifestsOf(chart)));
     expect(errors.map(f => f.code)).toEqual(['CR307']);
     expect(errors[0].message).toMatch(/the revision label \("1\.4\.2-[0-9a-f]{10}"\) was computed for another pod template/);
     // and synth, where the library runs the rules on every chart, fails with it

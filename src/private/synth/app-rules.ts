@@ -1,0 +1,244 @@
+// The rule catalog (src/rules) over the whole app, at every synth, whichever App class runs it: `CanaryApp`, a plain
+// cdk8s `App` (also under the `cdk8s synth` CLI) or `Testing.synth()`. Every API object of the app is one input of
+// one rule run, with its origin (construct path, chart, and the cluster and namespace of the Argo CD Application that
+// deploys its chart), so references across charts resolve. The charts that hold a construct of the library are
+// checked: each one's validation reports the findings about its own objects (and an object defined twice, CR308, is
+// reported at a checked chart of one of its definitions). Objects of other charts are read, not checked.
+//
+// cdk8s validates the whole app once per synth and once more per chart (`App._synthChart`, called by
+// `Chart.toJson()`). The rule run is shared: for one synth through the SynthContext (`CanaryApp`, and the synth() and
+// synthYaml() of any other App, which `attachAppRules` runs inside one context); otherwise for one validation pass
+// over the app (a validation on the app root starts it; each chart and Argo CD Application takes the shared result
+// once; the pass ends when all have taken theirs, or at the end of the current job). A validation called on its own
+// computes alone. Not exported from the package.
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { findAll, SynthContext, toJson } from './context';
+import { CanaryRules } from '../../rules/canary-rules';
+import { ManifestInput, ManifestOrigin, RuleFinding } from '../../rules/finding';
+
+/** What a construct that deploys charts (an Argo CD Application) tells the rules: `_chartDeployment()`. */
+export interface ChartDeployment {
+  readonly charts: readonly Chart[];
+  /** The target cluster, as written (`server <url>` or `cluster <name>`). */
+  readonly cluster: string;
+  /** The namespace of objects without one. */
+  readonly namespace?: string;
+}
+
+/** The result of one rule run over an app: the findings about each chart's objects. */
+interface AppRun {
+  readonly byChart: Map<Chart, RuleFinding[]>;
+}
+
+/** A validation pass over an app outside a synth: the consumers that have not taken the shared results yet. */
+class ValidationPass {
+  public readonly values = new Map<string, unknown>();
+  constructor(public readonly pending: Set<IConstruct>) {}
+}
+
+/** What the library keeps for one app (tree root). */
+class AppState {
+  public pass?: ValidationPass;
+  /** The charts the rules check, in the order they were registered. */
+  public readonly checkedCharts = new Set<Chart>();
+  /** Warnings of the last validation, per chart: those of the chart's objects, then those of each construct that recorded some. */
+  public readonly warnings = new WeakMap<Chart, Map<IConstruct, RuleFinding[]>>();
+}
+
+const STATES = new WeakMap<IConstruct, AppState>();
+
+/**
+ * Makes the validations of the app of `scope` share their results over the whole app (idempotent): a validation on
+ * the app root starts each pass, and the app's `synth()` and `synthYaml()` run in one SynthContext.
+ */
+export function joinAppValidation(scope: IConstruct): AppState {
+  const root = scope.node.root;
+  let state = STATES.get(root);
+  if (!state) {
+    const created = new AppState();
+    STATES.set(root, created);
+    root.node.addValidation({ validate: () => beginPass(root, created) });
+    joinSynths(root);
+    state = created;
+  }
+  return state;
+}
+
+/** Makes the chart of `scope` checked by the rules over the whole app, at every validation (idempotent). */
+export function attachAppRules(scope: IConstruct): void {
+  const state = joinAppValidation(scope);
+  const chart = Chart.of(scope);
+  if (state.checkedCharts.has(chart)) return;
+  state.checkedCharts.add(chart);
+  chart.node.addValidation({ validate: () => chartErrors(chart, state) });
+}
+
+/** Whether the rules check a chart (it holds a construct of the library). */
+export function isRuleChecked(chart: Chart): boolean {
+  return STATES.get(chart.node.root)?.checkedCharts.has(chart) ?? false;
+}
+
+/**
+ * Runs `synth()` and `synthYaml()` of the app in one SynthContext, so that the validations cdk8s repeats for each
+ * chart share one rule run. It wraps the methods of this app object only (not of the App class); a call through jsii
+ * from another language reaches the class's method and validates per pass instead.
+ */
+function joinSynths(root: IConstruct): void {
+  for (const method of ['synth', 'synthYaml']) {
+    const original = (root as any)[method];
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(root, method, {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      value: function (this: unknown, ...args: unknown[]) {
+        return SynthContext.run(root, () => original.apply(this, args));
+      },
+    });
+  }
+}
+
+/** The root's validation: outside a synth, a new pass starts. */
+function beginPass(root: IConstruct, state: AppState): string[] {
+  if (SynthContext.of(root)) return [];
+  const pass = new ValidationPass(new Set([...state.checkedCharts, ...findAll(root).filter(isDeployer)]));
+  state.pass = pass;
+  queueMicrotask(() => {
+    if (state.pass === pass) state.pass = undefined;
+  });
+  return [];
+}
+
+/**
+ * The value of `build` shared by the validations of one synth (or one validation pass) of the app of `consumer`;
+ * `consumer` is a chart or an Argo CD Application, and takes the value of a pass once.
+ */
+export function sharedInValidation<T>(consumer: IConstruct, key: string, build: () => T): T {
+  const ctx = SynthContext.of(consumer);
+  if (ctx) return ctx.result(key, build);
+  const state = STATES.get(consumer.node.root);
+  const pass = state?.pass;
+  if (!state || !pass || !pass.pending.has(consumer)) return build();
+  pass.pending.delete(consumer);
+  if (pass.pending.size === 0) state.pass = undefined;
+  if (!pass.values.has(key)) pass.values.set(key, build());
+  return pass.values.get(key) as T;
+}
+
+/** The rule errors about a chart's objects, formatted; its warnings are kept for `chartWarnings()`. */
+function chartErrors(chart: Chart, state: AppState): string[] {
+  const root = chart.node.root;
+  const run = sharedInValidation(chart, 'rules', () => runRules(root, state));
+  const findings = run.byChart.get(chart) ?? [];
+  keepWarnings(state, chart, CanaryRules.warnings(findings));
+  return CanaryRules.errors(findings).map(f => CanaryRules.format(f));
+}
+
+/**
+ * Keeps the warnings of the last validation of `scope` (a chart, or a construct that runs rules itself, such as an
+ * Argo CD Application) for `chartWarnings()` of its chart.
+ */
+export function recordWarnings(scope: IConstruct, findings: RuleFinding[]): void {
+  keepWarnings(joinAppValidation(scope), scope, findings);
+}
+
+function keepWarnings(state: AppState, scope: IConstruct, findings: RuleFinding[]): void {
+  const chart = Chart.of(scope);
+  let byScope = state.warnings.get(chart);
+  if (!byScope) {
+    byScope = new Map();
+    state.warnings.set(chart, byScope);
+  }
+  if (!byScope.has(chart)) byScope.set(chart, []); // the chart's own come first
+  byScope.set(scope, findings);
+}
+
+/** Warnings found by the last validation of a chart and of the constructs in it that run rules themselves. */
+export function chartWarnings(chart: Chart): RuleFinding[] {
+  return [...(STATES.get(chart.node.root)?.warnings.get(chart)?.values() ?? [])].flat();
+}
+
+/**
+ * One rule run over the app, its findings grouped by the checked chart they are reported at: the chart of the object
+ * each concerns; for an object defined twice (CR308) whose later definition is in a chart the rules do not check, the
+ * chart of the other definition.
+ */
+function runRules(root: IConstruct, state: AppState): AppRun {
+  const byChart = new Map<Chart, RuleFinding[]>();
+  // A Rollout without a container (its own, or its workloadRef Deployment's) cannot be rendered: its own validation
+  // says what to do; the rules would only add cdk8s-plus's less helpful error.
+  // an Argo CD Application runs the Argo CD rules itself, over the objects it deploys
+  const objects = appObjects(root).filter(o => !(o.node.scope && isDeployer(o.node.scope)));
+  if (objects.some(o => o.kind === 'Rollout' && podContainers(o.node.scope)?.length === 0)) return { byChart };
+  const { inputs, charts } = inputsWithCharts(root, objects, toJson);
+  for (const f of CanaryRules.checkInputs(inputs)) {
+    const chart = [f.origin, ...(f.related ?? [])].map(o => o && charts.get(o)).find(c => c && state.checkedCharts.has(c));
+    if (!chart) continue;
+    const list = byChart.get(chart);
+    if (list) list.push(f);
+    else byChart.set(chart, [f]);
+  }
+  return { byChart };
+}
+
+/** The containers of the pods of the construct of a Rollout (ArgoRollout: its own, or its workloadRef Deployment's). */
+function podContainers(rollout: any): unknown[] | undefined {
+  return rollout?.workloadRef ? rollout.workloadRef.deployment?.containers : rollout?.containers;
+}
+
+/** The API objects under `scope`, in construct-tree order. */
+export function appObjects(scope: IConstruct): ApiObject[] {
+  return findAll(scope).filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+/** The rule inputs of API objects (`json` gives their manifests), each with its origin, and the chart of each origin. */
+export function inputsWithCharts(root: IConstruct, objects: ApiObject[], json: (o: ApiObject) => any):
+{ inputs: ManifestInput[]; charts: Map<ManifestOrigin, Chart> } {
+  const targets = deploymentTargets(root);
+  const charts = new Map<ManifestOrigin, Chart>();
+  const inputs = objects.map(o => {
+    const chart = Chart.of(o);
+    const target = targets.get(chart);
+    const origin: ManifestOrigin = {
+      path: o.node.path,
+      unit: `chart ${chart.node.path}`,
+      defaultNamespace: target?.namespace,
+      cluster: target?.cluster,
+    };
+    charts.set(origin, chart);
+    return { manifest: json(o), origin };
+  });
+  return { inputs, charts };
+}
+
+/** Whether a construct deploys charts (an Argo CD Application). */
+function isDeployer(c: IConstruct): boolean {
+  return typeof (c as any)._chartDeployment === 'function';
+}
+
+/**
+ * The cluster and default namespace of each chart that Argo CD Applications of the app deploy. A chart deployed to
+ * two clusters (or with two default namespaces) has none: it is in no single one.
+ */
+function deploymentTargets(root: IConstruct): Map<Chart, { cluster?: string; namespace?: string }> {
+  const seen = new Map<Chart, { clusters: Set<string>; namespaces: Set<string | undefined> }>();
+  for (const c of findAll(root)) {
+    if (!isDeployer(c)) continue;
+    const d: ChartDeployment = (c as any)._chartDeployment();
+    for (const chart of d.charts) {
+      const entry = seen.get(chart) ?? { clusters: new Set<string>(), namespaces: new Set<string | undefined>() };
+      entry.clusters.add(d.cluster);
+      entry.namespaces.add(d.namespace);
+      seen.set(chart, entry);
+    }
+  }
+  const targets = new Map<Chart, { cluster?: string; namespace?: string }>();
+  for (const [chart, { clusters, namespaces }] of seen) {
+    targets.set(chart, {
+      cluster: clusters.size === 1 ? [...clusters][0] : undefined,
+      namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
+    });
+  }
+  return targets;
+}
