@@ -3,13 +3,16 @@
 // Layout (what a realistic fleet looks like): one chart per service (an app in one environment), in the
 // namespace `fleet`, plus one `argocd` chart that holds one Argo CD Application per service chart. Every
 // construct id is the service's own name, as users name their constructs.
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { ArgoCdApplication, CanaryApp, CanaryService } from '../src';
 import { NAMESPACE, REPO, SERVER, serviceName, serviceTag } from './names';
 
-/** N canary services with the library, in a `CanaryApp` writing to `outdir` (validation and rules on, as in every synth). */
-export function libraryFleet(n: number, plans: boolean, outdir?: string): CanaryApp {
-  const app = new CanaryApp({ plans, outdir });
+/**
+ * N canary services with the library, in a `CanaryApp` writing to `outdir` (validation and rules on, as in every
+ * synth), or in a plain cdk8s `App` (`plain`: the program docs/argocd.md shows).
+ */
+export function libraryFleet(n: number, plans: boolean, outdir?: string, plain = false): App {
+  const app = plain ? new App({ outdir }) : new CanaryApp({ plans, outdir });
   const argocd = new Chart(app, 'argocd');
   for (let i = 0; i < n; i++) {
     const name = serviceName(i);

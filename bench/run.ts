@@ -1,5 +1,5 @@
 // The synth benchmark (docs/benchmarks.md):
-//   node build/bench/run.js [--reps 7] [--ns 10,100,1000,2000] [--cdk8s-max 1000] [--json <file>]
+//   node build/bench/run.js [--reps 7] [--ns 10,100,1000,2000] [--cdk8s-max 1000] [--app-max 1000] [--json <file>]
 //
 // Every sample is a whole process (bench/worker.ts), timed from outside from its start to its exit: start-up,
 // module loading, building, validation and writing the files, as a user's synth. For each N it first checks that
@@ -25,7 +25,7 @@ interface Sample {
   readonly maxRssKiB: number;
 }
 
-const VARIANTS = ['floor', 'cdk8s-app', 'library-noplans', 'library'];
+const VARIANTS = ['floor', 'cdk8s-app', 'library-noplans', 'library-app', 'library'];
 const WORKER = path.join(__dirname, 'worker.js');
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'shop', 'main.js');
 
@@ -107,10 +107,11 @@ function main(): void {
   const reps = Number(arg('reps', '7'));
   const ns = arg('ns', '10,100,1000,2000').split(',').map(Number);
   const cdk8sMax = Number(arg('cdk8s-max', '1000'));
+  const appMax = Number(arg('app-max', '1000'));
   const exampleReps = Number(arg('example-reps', '15'));
   const jsonOut = arg('json', '');
   const started = new Date();
-  const variantsOf = (n: number) => VARIANTS.filter(v => v !== 'cdk8s-app' || n <= cdk8sMax);
+  const variantsOf = (n: number) => VARIANTS.filter(v => (v !== 'cdk8s-app' || n <= cdk8sMax) && (v !== 'library-app' || n <= appMax));
   process.stderr.write(`machine: ${machine()}\nload average at start: ${os.loadavg().map(l => fmt(l, 2)).join(' ')}\n`);
 
   // 1. Same YAML, or the comparison is meaningless.
@@ -138,6 +139,8 @@ function main(): void {
     cdk8sAppMs: med('cdk8s-app', n, s => s.wallMs),
     noPlansMs: med('library-noplans', n, s => s.wallMs),
     libraryMs: med('library', n, s => s.wallMs),
+    appMs: med('library-app', n, s => s.wallMs),
+    appToNoPlans: pairedRatio('library-app', 'library-noplans', n),
     noPlansToFloor: pairedRatio('library-noplans', 'floor', n),
     noPlansToCdk8sApp: pairedRatio('library-noplans', 'cdk8s-app', n),
     libraryToFloor: pairedRatio('library', 'floor', n),
@@ -176,6 +179,12 @@ function main(): void {
       + `| ${fmt(r.libraryMs)} | ${fmt(r.libraryToFloor, 2)} | ${fmt(r.libraryToCdk8sApp, 2)} `
       + `| ${fmt(r.floorRssMiB)} / ${fmt(r.cdk8sAppRssMiB)} / ${fmt(r.noPlansRssMiB)} / ${fmt(r.libraryRssMiB)} |`);
   }
+  lines.push('');
+  lines.push('The library\'s fleet in a plain cdk8s `App` (`App.synth()`, the same files as plans off):');
+  lines.push('');
+  lines.push('| N | library in a plain App ms | ÷ CanaryApp, plans off |');
+  lines.push('|---:|---:|---:|');
+  for (const r of rows) lines.push(`| ${r.n} | ${fmt(r.appMs)} | ${fmt(r.appToNoPlans, 2)} |`);
   lines.push('');
   lines.push(`Module loading inside the process (in the times above), median: library ${fmt(median(rows.map(r => r.libraryLoadMs)))} ms, `
     + `floor and plain cdk8s App ${fmt(median(rows.map(r => r.floorLoadMs)))} ms.`);

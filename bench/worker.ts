@@ -3,7 +3,8 @@
 // loading, building, synthesizing) and its peak memory. bench/run.ts times the whole process from outside.
 // Variants:
 //   library          the fleet with the library (bench/fleet.ts): CanaryApp.synth(), validation, rules, rollout plans
-//   library-noplans  the same with `plans: false`: exactly the files of the two variants below
+//   library-noplans  the same with `plans: false`: exactly the files of the variants below
+//   library-app      the same fleet in a plain cdk8s App, written by App.synth() (validation and rules on)
 //   cdk8s-app        the same YAML as raw ApiObjects under a plain cdk8s App, written by App.synth() (bench/floor.ts)
 //   floor            the same raw ApiObjects, toJson + Yaml.stringify + one file per chart (bench/floor.ts)
 import { performance } from 'perf_hooks';
@@ -16,10 +17,10 @@ function main(): void {
   let tLoaded: number;
   let tBuilt: number;
   /* eslint-disable @typescript-eslint/no-require-imports */
-  if (variant === 'library' || variant === 'library-noplans') {
+  if (variant === 'library' || variant === 'library-noplans' || variant === 'library-app') {
     const { libraryFleet } = require('./fleet') as typeof import('./fleet');
     tLoaded = performance.now();
-    const app = libraryFleet(n, variant === 'library', outdir);
+    const app = libraryFleet(n, variant === 'library', outdir, variant === 'library-app');
     tBuilt = performance.now();
     app.synth();
   } else if (variant === 'cdk8s-app' || variant === 'floor') {
@@ -28,7 +29,7 @@ function main(): void {
     tBuilt = NaN; // both build and write in one call
     (variant === 'floor' ? writeFloor : synthWithCdk8s)(n, outdir);
   } else {
-    throw new Error(`unknown variant "${variant}": use library, library-noplans, cdk8s-app or floor`);
+    throw new Error(`unknown variant "${variant}": use library, library-noplans, library-app, cdk8s-app or floor`);
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   const tEnd = performance.now();

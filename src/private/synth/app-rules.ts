@@ -5,14 +5,14 @@
 // checked: each one's validation reports the findings about its own objects (and an object defined twice, CR308, is
 // reported at a checked chart of one of its definitions). Objects of other charts are read, not checked.
 //
-// cdk8s validates the whole app once per synth and once more per chart (`App._synthChart`, called by
-// `Chart.toJson()`). The rule run is shared: for one synth through the SynthContext (`CanaryApp`, and the synth() and
-// synthYaml() of any other App, which `attachAppRules` runs inside one context); otherwise for one validation pass
-// over the app (a validation on the app root starts it; each chart and Argo CD Application takes the shared result
-// once; the pass ends when all have taken theirs, or at the end of the current job). A validation called on its own
-// computes alone. Not exported from the package.
+// The rule run is shared: for one synth through the SynthContext (`CanaryApp`, and the synth() and synthYaml() of any
+// other App, which app-synth.ts runs inside one context); otherwise for one validation pass over the app (a
+// validation on the app root starts it; each checked chart and Argo CD Application takes the shared result once; the
+// pass ends when all have taken theirs, or at the end of the current job). A validation called on its own computes
+// alone. Not exported from the package.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { joinSynths } from './app-synth';
 import { findAll, SynthContext, toJson } from './context';
 import { CanaryRules } from '../../rules/canary-rules';
 import { ManifestInput, ManifestOrigin, RuleFinding } from '../../rules/finding';
@@ -77,26 +77,6 @@ export function attachAppRules(scope: IConstruct): void {
 /** Whether the rules check a chart (it holds a construct of the library). */
 export function isRuleChecked(chart: Chart): boolean {
   return STATES.get(chart.node.root)?.checkedCharts.has(chart) ?? false;
-}
-
-/**
- * Runs `synth()` and `synthYaml()` of the app in one SynthContext, so that the validations cdk8s repeats for each
- * chart share one rule run. It wraps the methods of this app object only (not of the App class); a call through jsii
- * from another language reaches the class's method and validates per pass instead.
- */
-function joinSynths(root: IConstruct): void {
-  for (const method of ['synth', 'synthYaml']) {
-    const original = (root as any)[method];
-    if (typeof original !== 'function') continue;
-    Object.defineProperty(root, method, {
-      configurable: true,
-      writable: true,
-      enumerable: false,
-      value: function (this: unknown, ...args: unknown[]) {
-        return SynthContext.run(root, () => original.apply(this, args));
-      },
-    });
-  }
 }
 
 /** The root's validation: outside a synth, a new pass starts. */
