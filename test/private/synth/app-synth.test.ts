@@ -8,6 +8,8 @@ import { ArgoCdApplication } from '../../../src/argocd-application';
 import { CanaryService } from '../../../src/canary-service';
 import { IstioGateway } from '../../../src/istio-gateway';
 
+const ARGO = { sourceRepoUrl: 'https://git.example.com/r.git', destinationServer: 'https://k' };
+
 /** The files of a folder (path → content), recursively. */
 function files(dir: string): { [file: string]: string } {
   const out: { [file: string]: string } = {};
@@ -45,12 +47,14 @@ function build(props: { outdir: string; yamlOutputType: YamlOutputType }): App {
   }
   new Custom(app, 'custom');
   const argocd = new Chart(app, 'argocd');
-  new ArgoCdApplication(argocd, 'shop', { sourceRepoUrl: 'https://git.example.com/r.git', sourcePath: 'shop', destinationServer: 'https://k', charts: [shop] });
+  new ArgoCdApplication(argocd, 'shop', { ...ARGO, sourcePath: 'shop', charts: [shop] });
   return app;
 }
 
 describe('a plain App with constructs of the library', () => {
-  const types = [YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART, YamlOutputType.FILE_PER_RESOURCE, YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE];
+  const types = [
+    YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART, YamlOutputType.FILE_PER_RESOURCE, YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+  ];
 
   test.each(types.map(t => [YamlOutputType[t], t] as const))('synth() writes exactly what cdk8s writes (%s)', (_name, yamlOutputType) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'app-synth-'));
@@ -79,7 +83,7 @@ describe('a plain App with constructs of the library', () => {
   test('fails with cdk8s\'s validation message, once', () => {
     const app = build({ outdir: Testing.app().outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     const argocd = app.node.findChild('argocd') as Chart;
-    new ArgoCdApplication(argocd, 'again', { sourceRepoUrl: 'https://git.example.com/r.git', sourcePath: 'x', destinationServer: 'https://k', charts: [app.node.findChild('shop') as Chart] });
+    new ArgoCdApplication(argocd, 'again', { ...ARGO, sourcePath: 'x', charts: [app.node.findChild('shop') as Chart] });
     let ours = '';
     try {
       app.synthYaml();
