@@ -33,11 +33,20 @@ export interface RoutedServicePort {
   readonly sniHosts?: string[];
 }
 
-/** A subset that is neither stable nor canary and keeps its own share of traffic during the release. */
+/**
+ * A subset that is neither stable nor canary and keeps its own share of traffic during the release, for pods that the
+ * Rollout does not manage (a legacy Deployment, for example). Its pods must be endpoints of the Service: they carry
+ * every label of the Service's selector (`subsetLabels`), and the subset's own labels tell them apart from the
+ * Rollout's pods.
+ */
 export interface AdditionalSubset {
   /** Subset name (a DNS-1123 label). */
   readonly name: string;
-  /** Labels selecting its pods (for example a legacy Deployment). */
+  /**
+   * Labels that select its pods among the Service's endpoints, for example `{ track: 'legacy' }`. Each label of the
+   * Service's selector that is also given must have the selector's value, and at least one label must be one the
+   * Rollout's pods do not carry.
+   */
   readonly labels: { [key: string]: string };
   /** Its fixed share of traffic, in percent; stable gets the rest. */
   readonly weight: number;
@@ -114,8 +123,11 @@ export interface IstioSubsetsProps {
    */
   readonly additionalPorts?: RoutedServicePort[];
   /**
-   * Subsets that keep a fixed share of traffic next to stable and canary (Argo Rollouts
-   * `additionalSubsetNames`; any other destination in a weighted route would be deleted by the controller).
+   * Subsets that keep a fixed share of traffic next to stable and canary. They are defined in a second
+   * DestinationRule for the same host, `<name>-additional`, that Argo Rollouts does not manage (it removes every
+   * subset other than stable, canary and a running experiment's from the DestinationRule it manages); Istio merges
+   * the two. Their names are the Rollout's `additionalSubsetNames`, so the controller keeps their weights in the
+   * routes (it deletes any other destination). See docs/additional-subsets.md.
    * @default - none
    */
   readonly additionalSubsets?: AdditionalSubset[];
@@ -168,8 +180,14 @@ export class IstioSubsets extends Construct {
   public readonly routeName: string;
   /** Whether sidecar traffic in the mesh is routed. */
   public readonly mesh: boolean;
-  /** The DestinationRule object, for escape hatches. */
+  /** The DestinationRule object (the one Argo Rollouts manages), for escape hatches. */
   public readonly destinationRule: ApiObject;
+  /**
+   * The second DestinationRule, for the same host, that holds the additional subsets; Argo Rollouts does not manage
+   * it. For escape hatches.
+   * @default - none unless `additionalSubsets` are given
+   */
+  public readonly additionalDestinationRule?: ApiObject;
   /** The VirtualService object, for escape hatches. */
   public readonly virtualService: ApiObject;
   private readonly _subsetLabels: { [key: string]: string };
@@ -217,7 +235,8 @@ export class IstioSubsets extends Construct {
     this._httpRoutes = routes.http;
     this._tlsRoutes = routes.tls;
     this._tcpPorts = routes.tcp;
-    this._additionalSubsets = checkAdditionalSubsets(props.additionalSubsets ?? [], [this.stableSubsetName, this.canarySubsetName]);
+    const taken = [this.stableSubsetName, this.canarySubsetName];
+    this._additionalSubsets = checkAdditionalSubsets(props.additionalSubsets ?? [], taken, this._subsetLabels);
     if (this.separateIngress && !(this.mesh && this._gateways.length > 0)) {
       throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
     }
@@ -234,6 +253,14 @@ export class IstioSubsets extends Construct {
       spec: Lazy.any({ produce: () => this._toVirtualService() }),
     });
     this.virtualService.addDependency(this.destinationRule);
+    if (this._additionalSubsets.length > 0) {
+      this.additionalDestinationRule = new ApiObject(this, 'AdditionalDestinationRule', {
+        ...DESTINATION_RULE,
+        metadata: { name: `${this.destinationRuleName}-additional`, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+        spec: Lazy.any({ produce: () => this._toAdditionalDestinationRule() }),
+      });
+      this.virtualService.addDependency(this.additionalDestinationRule);
+    }
     if (this.separateIngress) {
       this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
         ...VIRTUAL_SERVICE,
@@ -241,6 +268,7 @@ export class IstioSubsets extends Construct {
         spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
       });
       this.ingressVirtualService.addDependency(this.destinationRule);
+      if (this.additionalDestinationRule) this.ingressVirtualService.addDependency(this.additionalDestinationRule);
     }
   }
 
@@ -358,9 +386,20 @@ export class IstioSubsets extends Construct {
       subsets: [
         { name: this.stableSubsetName, labels: this.subsetLabels },
         { name: this.canarySubsetName, labels: this.subsetLabels },
-        ...this._additionalSubsets.map(x => ({ name: x.name, labels: { ...x.labels } })),
       ],
     };
+  }
+
+  /**
+   * The second DestinationRule: the same host, the additional subsets, and nothing else. Istio merges the
+   * DestinationRules of one host in one namespace (same `exportTo`, no `workloadSelector`): subsets are concatenated,
+   * and the top-level traffic policy is the older rule's that has one, so it carries none and the additional subsets
+   * get the first rule's.
+   *
+   * @internal
+   */
+  public _toAdditionalDestinationRule(): istio.DestinationRuleSpec {
+    return { host: this.host, subsets: this._additionalSubsets.map(x => ({ name: x.name, labels: { ...x.labels } })) };
   }
 
   /** @internal */
@@ -452,14 +491,18 @@ function gatewayHosts(gateways: IIstioGateway[], given: string[] | undefined, me
   return hosts;
 }
 
-/** Subsets that keep a fixed share of traffic: named uniquely, with valid labels, and a total share below 100%. */
-function checkAdditionalSubsets(subsets: AdditionalSubset[], taken: string[]): AdditionalSubset[] {
+/**
+ * Subsets that keep a fixed share of traffic: named uniquely, with valid labels that select endpoints of the Service
+ * other than the Rollout's pods, and a total share below 100%.
+ */
+function checkAdditionalSubsets(subsets: AdditionalSubset[], taken: string[], serviceSelector: { [key: string]: string }): AdditionalSubset[] {
   subsets.forEach((sub, i) => {
     assertDnsLabel(`additionalSubsets[${i}].name`, sub.name, 'a DNS-1123 label (Istio subset names)');
     if (taken.includes(sub.name) || subsets.findIndex(x => x.name === sub.name) !== i) {
       throw new Error(`'additionalSubsets[${i}].name' ("${sub.name}") is already a subset name: subset names must be unique`);
     }
     assertLabels(`additionalSubsets[${i}].labels`, sub.labels);
+    assertSelectsOtherEndpoints(`additionalSubsets[${i}].labels`, sub.labels, serviceSelector);
     assertIntInRange(`additionalSubsets[${i}].weight`, sub.weight, 0, 100, 'it is a percentage of the traffic');
   });
   const fixed = subsets.reduce((sum, x) => sum + x.weight, 0);
@@ -467,4 +510,25 @@ function checkAdditionalSubsets(subsets: AdditionalSubset[], taken: string[]): A
     throw new Error(`'additionalSubsets' weights add up to ${fixed}%: stable would get no traffic. Keep their total below 100`);
   }
   return [...subsets];
+}
+
+/**
+ * The labels of an additional subset select endpoints of the Service (pods with all of `serviceSelector`) that are
+ * not the Rollout's pods (which carry exactly the selector's identity labels, plus release labels).
+ */
+function assertSelectsOtherEndpoints(prop: string, labels: { [key: string]: string }, serviceSelector: { [key: string]: string }): void {
+  const given = JSON.stringify(labels);
+  const conflict = Object.keys(labels).find(k => serviceSelector[k] !== undefined && serviceSelector[k] !== labels[k]);
+  if (conflict !== undefined) {
+    throw new Error(`'${prop}' (${given}) sets "${conflict}" to "${labels[conflict]}", but the Service selects pods with "${conflict}": `
+      + `"${serviceSelector[conflict]}" ('subsetLabels'): no endpoint of the Service has both, so the subset is empty and its share of the traffic `
+      + `fails with 503. Label the subset's pods with the Service's labels (${JSON.stringify(serviceSelector)}) and tell them apart with a label `
+      + 'of their own, for example { track: "legacy" }');
+  }
+  if (Object.keys(labels).every(k => serviceSelector[k] === labels[k])) {
+    const what = Object.keys(labels).length === 0 ? 'is empty' : "has only labels of the Service's selector ('subsetLabels')";
+    throw new Error(`'${prop}' (${given}) ${what}, so the subset selects every pod of the Service, `
+      + 'the Rollout\'s stable and canary pods too, and its share does not stay with other pods. Add a label that only its pods carry, '
+      + 'for example { track: "legacy" }');
+  }
 }

@@ -196,7 +196,7 @@ describe('CanaryService', () => {
     const manifests = synthService({
       gateway: IstioGateway.fromGatewayRef('istio-system/public', ['shop.example.com']),
       separateIngressVirtualService: true,
-      additionalSubsets: [{ name: 'legacy', labels: { app: 'shop-legacy' }, weight: 10 }],
+      additionalSubsets: [{ name: 'legacy', labels: { track: 'legacy' }, weight: 10 }],
       dynamicStableScale: true,
       antiAffinity: RolloutAntiAffinity.required(),
     });

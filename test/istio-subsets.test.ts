@@ -1,6 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ArgoCdApplication } from '../src/argocd-application';
+import { CanaryService } from '../src/canary-service';
 import { IstioGateway } from '../src/istio-gateway';
 import { IstioSubsets, IstioSubsetsProps } from '../src/istio-subsets';
+import { mergeDestinationRules } from '../src/private/istio-merge';
 import { ServicePortProtocol } from '../src/service-port';
 import { LoadBalancerAlgorithm, TrafficPolicy } from '../src/traffic-policy';
 import { findOne } from './support/manifests';
@@ -294,23 +297,45 @@ describe('IstioSubsets: more ports, additional subsets, separate ingress Virtual
     expect(manifests).toMatchSnapshot();
   });
 
-  test('additional subsets keep their share; stable gets the rest', () => {
+  test('additional subsets keep their share in a second DestinationRule of the host that Argo Rollouts does not manage; stable gets the rest', () => {
     // GIVEN
     const chart = nsChart();
     // WHEN
-    const subsets = new IstioSubsets(chart, 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'shop-legacy' }, weight: 20 }] });
+    const subsets = new IstioSubsets(chart, 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { track: 'legacy' }, weight: 20 }] });
     const manifests = synth(chart);
-    // THEN
+    // THEN the managed DestinationRule keeps stable and canary only (the controller removes any other subset of it)
     expect(subsets.additionalSubsetNames).toEqual(['legacy']);
-    expect(findOne(manifests, 'DestinationRule').spec.subsets).toEqual([
+    expect(findOne(manifests, 'DestinationRule', 'shop').spec.subsets).toEqual([
       { name: 'stable', labels: { app: 'shop' } },
       { name: 'canary', labels: { app: 'shop' } },
-      { name: 'legacy', labels: { app: 'shop-legacy' } },
     ]);
+    // AND the second one: same host and namespace, no traffic policy, no exportTo, the additional subsets, applied with the first
+    const second = findOne(manifests, 'DestinationRule', 'shop-additional');
+    expect(second.metadata).toEqual({ name: 'shop-additional', namespace: 'shop', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } });
+    expect(second.spec).toEqual({ host: 'shop.shop.svc.cluster.local', subsets: [{ name: 'legacy', labels: { track: 'legacy' } }] });
+    expect(subsets.additionalDestinationRule?.name).toEqual('shop-additional');
+    expect(ApiObject.of(subsets.virtualService).node.dependencies).toContain(subsets.additionalDestinationRule);
     expect(findOne(manifests, 'VirtualService').spec.http[0].route.map((r: any) => [r.destination.subset, r.weight]))
       .toEqual([['stable', 80], ['canary', 0], ['legacy', 20]]);
     expect(subsets._toRolloutIstio().destinationRule).toEqual({ name: 'shop', stableSubsetName: 'stable', canarySubsetName: 'canary', additionalSubsetNames: ['legacy'] });
     expect(manifests).toMatchSnapshot();
+  });
+
+  test('without additional subsets there is one DestinationRule', () => {
+    const chart = nsChart();
+    const subsets = new IstioSubsets(chart, 'subsets', BASE);
+    expect(subsets.additionalDestinationRule).toBeUndefined();
+    expect(synth(chart).filter((m: any) => m.kind === 'DestinationRule')).toHaveLength(1);
+  });
+
+  test('fails if an additional subset\'s labels contradict the Service selector: its pods would be no endpoints of the Service', () => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'shop-legacy' }, weight: 10 }] }))
+      .toThrow(/'additionalSubsets\[0\]\.labels' \(\{"app":"shop-legacy"\}\) sets "app" to "shop-legacy", but the Service selects pods with "app": "shop" \('subsetLabels'\): no endpoint of the Service has both, so the subset is empty and its share of the traffic fails with 503\. Label the subset's pods with the Service's labels \(\{"app":"shop"\}\) and tell them apart with a label of their own, for example \{ track: "legacy" \}/);
+  });
+
+  test.each([[{ app: 'shop' }, 'has only labels of the Service\'s selector'], [{}, 'is empty']])('fails if an additional subset selects the Rollout\'s pods too (%j)', (labels, what) => {
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels, weight: 10 }] }))
+      .toThrow(`'additionalSubsets[0].labels' (${JSON.stringify(labels)}) ${what}`);
   });
 
   test('separate ingress VirtualService: <name>-ingress on the gateway, <name> on the mesh, both driven by the Rollout', () => {
@@ -384,32 +409,32 @@ describe('IstioSubsets: more ports, additional subsets, separate ingress Virtual
   });
 
   test('fails if an additional subset name is not a DNS-1123 label', () => {
-    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'Legacy', labels: { app: 'x' }, weight: 10 }] }))
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'Legacy', labels: { track: 'x' }, weight: 10 }] }))
       .toThrow(/^'additionalSubsets\[0\]\.name' \("Legacy"\) must be a DNS-1123 label \(Istio subset names\)/);
   });
 
   test.each([
-    [[{ name: 'stable', labels: { app: 'x' }, weight: 10 }], 0, 'stable'],
-    [[{ name: 'legacy', labels: { app: 'x' }, weight: 10 }, { name: 'legacy', labels: { app: 'y' }, weight: 10 }], 1, 'legacy'],
+    [[{ name: 'stable', labels: { track: 'x' }, weight: 10 }], 0, 'stable'],
+    [[{ name: 'legacy', labels: { track: 'x' }, weight: 10 }, { name: 'legacy', labels: { track: 'y' }, weight: 10 }], 1, 'legacy'],
   ])('fails if an additional subset name is already a subset name (%#)', (additionalSubsets, i, name) => {
     expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets }))
       .toThrow(new RegExp(`^'additionalSubsets\\[${i}\\]\\.name' \\("${name}"\\) is already a subset name: subset names must be unique$`));
   });
 
   test('fails if an additional subset label Kubernetes would reject is given', () => {
-    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'a b' }, weight: 10 }] }))
-      .toThrow(/^'additionalSubsets\[0\]\.labels' label "app" has the value "a b", which Kubernetes rejects/);
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { track: 'a b' }, weight: 10 }] }))
+      .toThrow(/^'additionalSubsets\[0\]\.labels' label "track" has the value "a b", which Kubernetes rejects/);
   });
 
   test.each([-1, 101, 2.5])('fails if an additional subset weight is not a percentage (%j)', (weight) => {
-    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { app: 'x' }, weight }] }))
+    expect(() => new IstioSubsets(nsChart(), 'subsets', { ...BASE, additionalSubsets: [{ name: 'legacy', labels: { track: 'x' }, weight }] }))
       .toThrow(/^'additionalSubsets\[0\]\.weight' \(.*\) must be an integer between 0 and 100: it is a percentage of the traffic$/);
   });
 
   test('fails if the additional subset weights leave nothing for stable', () => {
     expect(() => new IstioSubsets(nsChart(), 'subsets', {
       ...BASE,
-      additionalSubsets: [{ name: 'a', labels: { app: 'a' }, weight: 60 }, { name: 'b', labels: { app: 'b' }, weight: 40 }],
+      additionalSubsets: [{ name: 'a', labels: { track: 'a' }, weight: 60 }, { name: 'b', labels: { track: 'b' }, weight: 40 }],
     })).toThrow(/^'additionalSubsets' weights add up to 100%: stable would get no traffic. Keep their total below 100$/);
   });
 
@@ -426,5 +451,32 @@ describe('IstioSubsets: more ports, additional subsets, separate ingress Virtual
     new IstioSubsets(chart, 'a', BASE);
     new IstioSubsets(chart, 'b', { ...BASE, name: 'shop-b' });
     expect(() => Testing.synth(chart)).toThrow(/\[CR207\] VirtualService shop\/shop-b .*host "shop.shop.svc.cluster.local" is also defined by VirtualService shop\/shop.*IST0109/);
+  });
+});
+
+describe('IstioSubsets: additional subsets against Istio\'s merge and Argo CD', () => {
+  test('the proxies see stable, canary and the additional subsets with the first rule\'s traffic policy; Argo CD ignores nothing of the second rule', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const { subsets } = new CanaryService(chart, 'shop', {
+      image: 'ghcr.io/acme/shop:1.4.2',
+      trafficPolicy: TrafficPolicy.of({ loadBalancer: LoadBalancerAlgorithm.LEAST_REQUEST }),
+      additionalSubsets: [{ name: 'legacy', labels: { track: 'legacy' }, weight: 10 }],
+    });
+    const argocd = new Chart(app, 'argocd');
+    new ArgoCdApplication(argocd, 'shop', { sourceRepoUrl: 'https://git.example.com/r.git', sourcePath: 'shop', destinationServer: 'https://k', charts: [chart] });
+    const rules = [subsets.destinationRule, subsets.additionalDestinationRule!].map(o => ({ manifest: o.toJson(), namespace: 'shop' }));
+    // THEN Istio merges them into one rule (Argo CD applies both in wave -2, by name: the managed one first)
+    const merged = mergeDestinationRules(rules);
+    expect(merged).toHaveLength(1);
+    expect(merged[0].subsets.map(s => s.name)).toEqual(['stable', 'canary', 'legacy']);
+    expect(merged[0].trafficPolicy).toEqual({ loadBalancer: { simple: 'LEAST_REQUEST' } });
+    expect(merged[0].dropped).toEqual([]);
+    // AND in either creation order
+    expect(mergeDestinationRules([rules[1], rules[0]])[0].subsets.map(s => s.name)).toEqual(['legacy', 'stable', 'canary']);
+    // AND Argo CD ignores differences of the managed DestinationRule only
+    const application = Testing.synth(argocd).find((m: any) => m.kind === 'Application');
+    expect(application.spec.ignoreDifferences.filter((e: any) => e.kind === 'DestinationRule').map((e: any) => e.name)).toEqual(['shop']);
   });
 });

@@ -1,6 +1,7 @@
 // CR1xx: what the Argo Rollouts controller checks (InvalidSpec) or silently changes, for canary + Istio.
 import { arr, Context, mayMeet, Obj, show, showList } from './_context';
 import { argoPauseSeconds, argoTags, parseGoDuration } from '../private/argo';
+import { fqdn } from '../private/istio';
 import { selectorMatches } from '../private/k8s';
 
 const CANARY = 'spec.strategy.canary';
@@ -253,6 +254,39 @@ function checkIstioRouting(ctx: Context, ro: Obj, canary: any, istio: any): void
   const subsets = arr(drObj.raw.spec?.subsets);
   checkSubsetName(ctx, ro, drObj, subsets, 'canarySubsetName', dr.canarySubsetName);
   checkSubsetName(ctx, ro, drObj, subsets, 'stableSubsetName', dr.stableSubsetName);
+  checkManagedSubsets(ctx, ro, drObj, subsets, [dr.stableSubsetName, dr.canarySubsetName]);
+}
+
+/**
+ * CR132: the DestinationRule the Rollout manages has no other subsets: the controller's UpdateHash keeps only the
+ * stable, canary and running experiment subsets ("Ignore any extraneous subsets") of it.
+ */
+function checkManagedSubsets(ctx: Context, ro: Obj, drObj: Obj, subsets: any[], kept: any[]): void {
+  subsets.forEach((s: any, i: number) => {
+    const name = s?.name;
+    if (kept.includes(name)) return;
+    ctx.removedSubsets.add(`${drObj.index}/${name}`);
+    const routes = routesToSubset(ctx, drObj, name);
+    ctx.report('CR132', drObj, `spec.subsets[${i}]`,
+      `subset ${show(name)} is neither the stable nor the canary subset of ${ro.label}, which manages this DestinationRule: the controller removes it `
+      + `at the first reconcile (it keeps only stable, canary and a running experiment's subsets)${routes.length > 0
+        ? `, and then the traffic of ${routes.join(', ')} to it fails with 503` : ''}; with Argo CD's self-heal the subset comes back and goes again`,
+      `move subset ${show(name)} to a second DestinationRule for host ${show(drObj.raw.spec?.host)} in namespace ${show(drObj.namespace)} that no Rollout `
+      + "manages (IstioSubsets' 'additionalSubsets' does this; Istio merges the DestinationRules of one host), and keep it in 'additionalSubsetNames'");
+  });
+}
+
+/** The route destinations (`VirtualService x spec.http[i].route[j]`) that send traffic to a subset of a DestinationRule's host. */
+function routesToSubset(ctx: Context, drObj: Obj, subset: any): string[] {
+  const host = fqdn(String(drObj.raw.spec?.host ?? ''), drObj.namespace);
+  const found: string[] = [];
+  for (const vs of ctx.ofKind('VirtualService')) {
+    if (!mayMeet(vs, drObj)) continue;
+    arr(vs.raw.spec?.http).forEach((r: any, i: number) => arr(r?.route).forEach((d: any, j: number) => {
+      if (d?.destination?.subset === subset && fqdn(String(d.destination.host ?? ''), vs.namespace) === host) found.push(`${vs.label} spec.http[${i}].route[${j}]`);
+    }));
+  }
+  return found;
 }
 
 /** CR108: the subset the Rollout names is a subset of the DestinationRule. */

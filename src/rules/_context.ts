@@ -50,6 +50,8 @@ export interface RawFinding {
 export class Context {
   public readonly objects: Obj[];
   public readonly findings: RawFinding[] = [];
+  /** The subsets (`<DestinationRule index>/<name>`) a Rollout's controller removes (CR132): CR222 leaves them to it. */
+  public readonly removedSubsets = new Set<string>();
   /** The objects of each kind, ordered by namespace and name (input order for equal keys). */
   private readonly byKind = new Map<string, Obj[]>();
   /** The objects of each kind, namespace and name, in input order. */
@@ -58,6 +60,8 @@ export class Context {
   private servicesByLabel?: Map<string, Obj[]>;
   /** DestinationRules by the FQDN of their host; those with a wildcard host under '*' (built on first use). */
   private rulesByHost?: Map<string, Obj[]>;
+  /** Workloads by namespace and each of their pod template labels (built on first use). */
+  private workloadsByLabel?: Map<string, Obj[]>;
 
   /**
    * @param inputs plain objects with where each comes from (other values are ignored)
@@ -104,7 +108,7 @@ export class Context {
     if (!this.servicesByLabel) {
       this.servicesByLabel = new Map();
       for (const svc of this.ofKind('Service')) {
-        const selector = plainSelector(svc.raw.spec?.selector);
+        const selector = labelMap(svc.raw.spec?.selector);
         const keys = Object.keys(selector).sort(cmp);
         if (keys.length > 0) push(this.servicesByLabel, labelKey(svc.namespace, keys[0], selector[keys[0]]), svc);
       }
@@ -116,6 +120,24 @@ export class Context {
       }
     }
     return this.ofKind('Service').filter(s => found.has(s));
+  }
+
+  /**
+   * The workloads of the cluster of `from` (or of an unknown one) in `namespace` whose pod template carries every label
+   * of `labels` (at least one), in `workloads()` order.
+   */
+  public workloadsWithLabels(from: Obj, namespace: string, labels: { [k: string]: string }): Obj[] {
+    if (!this.workloadsByLabel) {
+      this.workloadsByLabel = new Map();
+      for (const w of this.workloads()) {
+        const own = podLabels(w);
+        for (const k of Object.keys(own)) push(this.workloadsByLabel, labelKey(w.namespace, k, own[k]), w);
+      }
+    }
+    const keys = Object.keys(labels).sort(cmp);
+    if (keys.length === 0) return [];
+    return (this.workloadsByLabel.get(labelKey(namespace, keys[0], labels[keys[0]])) ?? [])
+      .filter(w => mayMeet(w, from) && mapSelects(labels, podLabels(w)));
   }
 
   /**
@@ -189,8 +211,13 @@ function labelKey(namespace: string, key: string, value: string): string {
   return `${namespace}\u0000${key}\u0000${value}`;
 }
 
-/** A Service selector as a plain map of strings (anything else selects nothing here). */
-function plainSelector(selector: any): { [k: string]: string } {
+/** The labels of a workload's pod template (an empty map when there are none). */
+export function podLabels(w: Obj): { [k: string]: string } {
+  return labelMap(w.raw.spec?.template?.metadata?.labels);
+}
+
+/** A label map (a Service selector, subset or pod labels) as a plain object; anything else as an empty map. */
+export function labelMap(selector: any): { [k: string]: string } {
   return selector && typeof selector === 'object' && !Array.isArray(selector) ? selector : {};
 }
 

@@ -1,13 +1,20 @@
 // CR2xx: what Istio's validating webhook rejects and what `istioctl analyze` reports, for VS / DR / Gateway / Service.
-import { arr, Context, Obj, show, showList } from './_context';
+import { arr, Context, labelMap, Obj, show, showList } from './_context';
 import { fqdn, hostsMatch, isHttpProtocol, isMeshBound, portProtocol, serviceOfHost, splitServerHost, UNSUPPORTED_PROTOCOL } from '../private/istio';
+import { MergedRule, mergeDestinationRules } from '../private/istio-merge';
+import { RELEASE_VARYING_LABELS } from '../private/k8s';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
 
 export function checkIstio(ctx: Context): void {
   for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs);
   checkMeshHostConflicts(ctx);
-  for (const dr of ctx.ofKind('DestinationRule')) checkDestinationRule(ctx, dr);
+  for (const dr of ctx.ofKind('DestinationRule')) {
+    checkDestinationRule(ctx, dr);
+    checkSubsetEndpoints(ctx, dr);
+  }
+  checkMergedDestinationRules(ctx);
   for (const gw of ctx.ofKind('Gateway')) checkGateway(ctx, gw);
   for (const svc of ctx.ofKind('Service')) checkServicePorts(ctx, svc);
 }
@@ -261,6 +268,97 @@ function checkTrafficPolicy(ctx: Context, dr: Obj, path: string, policy: any): v
         `'connectionPool' (${show(pool)}) sets neither 'http' nor 'tcp'; Istio's webhook rejects it`,
         "set 'connectionPool.http' and/or 'connectionPool.tcp', or remove 'connectionPool'");
     }
+  }
+}
+
+/**
+ * CR220, CR221: each subset selects endpoints of the Service of its host (pilot/pkg/xds/endpoints/endpoint_builder.go:
+ * the endpoints of a subset are the Service's endpoints whose labels include the subset's labels), that is pods with
+ * the Service selector's labels and the subset's. Checked when the Service is in the set.
+ */
+function checkSubsetEndpoints(ctx: Context, dr: Obj): void {
+  if (typeof dr.raw.spec?.host !== 'string') return;
+  const target = serviceOfHost(fqdn(dr.raw.spec.host, dr.namespace));
+  const svc = target && ctx.find('Service', target.namespace, target.name, dr);
+  const selector = svc ? labelMap(svc.raw.spec?.selector) : {};
+  if (!svc || Object.keys(selector).length === 0) return;
+  arr(dr.raw.spec?.subsets).forEach((s: any, i: number) => {
+    const labels = labelMap(s?.labels);
+    const conflict = Object.keys(labels).find(k => selector[k] !== undefined && selector[k] !== labels[k]);
+    if (conflict !== undefined) {
+      ctx.report('CR220', dr, `spec.subsets[${i}].labels`,
+        `subset ${show(s?.name)} selects ${show(conflict)}: ${show(labels[conflict])}, but ${svc.label} selects its pods with ${show(conflict)}: `
+        + `${show(selector[conflict])}, so no endpoint of the Service is in the subset and every request routed to it fails with 503 (no healthy upstream)`,
+        `label the subset's pods with the Service's selector (${show(selector)}) and tell them apart with a label of their own (for example `
+        + '"track": "legacy"), and select that label in the subset');
+      return;
+    }
+    const wanted = { ...selector, ...labels };
+    if (Object.keys(labels).some(k => RELEASE_VARYING.has(k))) return; // CR303 says why no pod matches
+    if (ctx.workloadsWithLabels(dr, svc.namespace, wanted).length > 0) return;
+    ctx.report('CR221', dr, `spec.subsets[${i}].labels`,
+      `no workload in the manifest set runs pods that are in subset ${show(s?.name)} (pods labelled ${show(wanted)}: the selector of ${svc.label} and the `
+      + 'subset\'s labels), so unless such pods come from outside the app the subset has no endpoints and the traffic routed to it fails with 503',
+      'check that the pods of the subset carry both the Service\'s labels and the subset\'s, or add their workload to the app');
+  });
+}
+
+/**
+ * CR222, CR223: the DestinationRules of one host in one namespace (and cluster) merge as meant, in Istio's merge
+ * (src/private/istio-merge.ts): no subset is dropped for a name an older rule defines, one top-level traffic policy,
+ * and no rule of the host kept apart by another `exportTo`.
+ */
+function checkMergedDestinationRules(ctx: Context): void {
+  const byCluster = new Map<string, Obj[]>();
+  for (const dr of ctx.ofKind('DestinationRule')) {
+    const list = byCluster.get(dr.cluster);
+    const last = list?.[list.length - 1]; // ofKind orders by namespace and name, so an object defined twice is next to itself
+    if (last && last.namespace === dr.namespace && last.name === dr.name) continue; // CR308 reports it
+    if (list) list.push(dr);
+    else byCluster.set(dr.cluster, [dr]);
+  }
+  for (const rules of byCluster.values()) {
+    const objOf = new Map(rules.map(dr => [dr.raw, dr]));
+    const merged = mergeDestinationRules(rules.map(dr => ({ manifest: dr.raw, namespace: dr.namespace })));
+    for (const m of merged) {
+      for (const d of m.dropped) {
+        const dr = objOf.get(d.rule.manifest)!;
+        const kept = objOf.get(d.keptFrom.manifest)!;
+        if (ctx.removedSubsets.has(`${kept.index}/${d.subset?.name}`)) continue; // CR132: the controller removes that one
+        ctx.report('CR222', dr, `spec.subsets[${arr(dr.raw.spec?.subsets).indexOf(d.subset)}].name`,
+          `subset ${show(d.subset?.name)} is also defined by ${kept.label}, a DestinationRule of the same host ${show(m.host)} in namespace ${show(m.namespace)}: `
+          + 'Istio merges the two and keeps the subset of the older one, so which labels apply depends on the creation order',
+          'define each subset in one DestinationRule of the host (stable and canary in the one the Rollout manages, the others in the second)');
+      }
+      if (m.ignoredPolicies.length > 0) {
+        const withPolicy = m.rules.filter(r => r.manifest.spec?.trafficPolicy).map(r => objOf.get(r.manifest)!);
+        ctx.report('CR223', withPolicy[1], 'spec.trafficPolicy',
+          `${withPolicy.map(d => d.label).join(' and ')} are DestinationRules of one host and both set a top-level 'trafficPolicy': Istio merges them and applies `
+          + 'only the older rule\'s, so which policy applies depends on the creation order',
+          "set the top-level 'trafficPolicy' in one of them only (a subset's own 'trafficPolicy' is kept)");
+      }
+    }
+    checkExportTo(ctx, merged, objOf);
+  }
+}
+
+/** CR223: rules of one host and namespace without workload selector that Istio keeps apart for their `exportTo`. */
+function checkExportTo(ctx: Context, merged: MergedRule[], objOf: Map<any, Obj>): void {
+  const apart = new Map<string, MergedRule[]>();
+  for (const m of merged) {
+    if (m.rules[0].manifest.spec?.workloadSelector) continue;
+    const key = `${m.namespace}\u0000${m.host}`;
+    const list = apart.get(key);
+    if (list) list.push(m);
+    else apart.set(key, [m]);
+  }
+  for (const list of apart.values()) {
+    if (list.length < 2) continue;
+    const drs = list.map(m => objOf.get(m.rules[0].manifest)!);
+    ctx.report('CR223', drs[1], 'spec.exportTo',
+      `${drs.map(d => `${d.label} (exportTo ${show(d.raw.spec?.exportTo ?? [])})`).join(' and ')} are DestinationRules of one host with different 'exportTo': `
+      + 'Istio (1.24 and later) merges only rules with the same exportTo, so a client sees the subsets of one of them, not both',
+      "give the DestinationRules of one host the same 'exportTo' (or none)");
   }
 }
 

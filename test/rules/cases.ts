@@ -91,6 +91,25 @@ function applicationWith(m: any[], entry: any): void {
 /** A route without name to the stable subset. */
 const unnamedRoute = (prefix: string) => ({ match: [{ uri: { prefix } }], route: [{ destination: { host: FQDN, subset: 'stable', port: { number: 80 } }, weight: 100 }] });
 
+/** A second DestinationRule for the host of the baseline, with the given subsets. */
+function secondRule(subsets: any[], extra: any = {}): any {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'shop-additional', namespace: NS }, spec: { host: FQDN, subsets, ...extra } };
+}
+
+/** A Deployment outside the Rollout whose pods are endpoints of the Service, labelled `track: legacy`. */
+function legacyDeployment(): any {
+  const labels = { app: 'shop', track: 'legacy' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'shop-legacy', namespace: NS },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.example.com/shop:1.3.0', readinessProbe: { httpGet: { path: '/', port: 8080 } } }] } },
+    },
+  };
+}
+
 function extraTemplate(name: string, metricName: string, args: any[] = []): any {
   const t = analysisTemplate();
   t.metadata.name = name;
@@ -708,6 +727,55 @@ export const BAD: BadCase[] = [
     code: 'CR219',
     mutate: m => { svc(m).spec.ports[0].name = 'tcp-web'; },
     message: /the HTTP route goes to port 80 \("tcp-web"\) of Service shop\/shop, which Istio treats as TCP/,
+  },
+  {
+    name: 'the DestinationRule the Rollout manages defines another subset, with a route to it',
+    code: 'CR132',
+    mutate: m => {
+      dr(m).spec.subsets.push({ name: 'legacy', labels: { track: 'legacy' } });
+      primary(m).route.push({ destination: { host: FQDN, subset: 'legacy', port: { number: 80 } }, weight: 10 });
+      istio(m).destinationRule.additionalSubsetNames = ['legacy'];
+      m.push(legacyDeployment());
+    },
+    message: /^subset "legacy" is neither the stable nor the canary subset of Rollout shop\/shop, which manages this DestinationRule: the controller removes it at the first reconcile .*, and then the traffic of VirtualService shop\/shop spec\.http\[0\]\.route\[2\] to it fails with 503/,
+    path: 'spec.subsets[2]',
+    object: 'DestinationRule shop/shop',
+  },
+  {
+    name: 'a subset label contradicts the Service selector',
+    code: 'CR220',
+    mutate: m => { m.push(secondRule([{ name: 'legacy', labels: { app: 'shop-legacy' } }])); },
+    message: /^subset "legacy" selects "app": "shop-legacy", but Service shop\/shop selects its pods with "app": "shop", so no endpoint of the Service is in the subset/,
+    path: 'spec.subsets[0].labels',
+    object: 'DestinationRule shop/shop-additional',
+  },
+  {
+    name: 'no workload runs the pods of a subset',
+    code: 'CR221',
+    mutate: m => { m.push(secondRule([{ name: 'legacy', labels: { track: 'legacy' } }])); },
+    message: /^no workload in the manifest set runs pods that are in subset "legacy" \(pods labelled \{"app":"shop","track":"legacy"\}/,
+    path: 'spec.subsets[0].labels',
+  },
+  {
+    name: 'two DestinationRules of one host define the canary subset',
+    code: 'CR222',
+    mutate: m => { m.push(secondRule([{ name: 'canary', labels: { app: 'shop' } }])); },
+    message: /^subset "canary" is also defined by DestinationRule shop\/shop, a DestinationRule of the same host .*keeps the subset of the older one/,
+    object: 'DestinationRule shop/shop-additional',
+  },
+  {
+    name: 'two DestinationRules of one host both set a top-level trafficPolicy',
+    code: 'CR223',
+    mutate: m => { m.push(legacyDeployment(), secondRule([{ name: 'legacy', labels: { track: 'legacy' } }], { trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } })); },
+    message: /DestinationRule shop\/shop and DestinationRule shop\/shop-additional are DestinationRules of one host and both set a top-level 'trafficPolicy'/,
+    path: 'spec.trafficPolicy',
+  },
+  {
+    name: 'two DestinationRules of one host have different exportTo',
+    code: 'CR223',
+    mutate: m => { m.push(legacyDeployment(), secondRule([{ name: 'legacy', labels: { track: 'legacy' } }], { exportTo: ['.'] })); },
+    message: /with different 'exportTo': Istio \(1\.24 and later\) merges only rules with the same exportTo/,
+    path: 'spec.exportTo',
   },
   {
     name: 'a route timeout has a fraction of a millisecond',
@@ -1337,12 +1405,21 @@ export const GOOD: GoodCase[] = [
     },
   },
   {
-    name: 'an extra destination listed in additionalSubsetNames',
-    codes: ['CR109', 'CR201'],
+    name: 'an additional subset in a second DestinationRule, listed in additionalSubsetNames, with its pods',
+    codes: ['CR109', 'CR201', 'CR132', 'CR220', 'CR221', 'CR222', 'CR223'],
     mutate: m => {
-      dr(m).spec.subsets.push({ name: 'legacy', labels: { app: 'shop-legacy' } });
-      primary(m).route.push({ destination: { host: FQDN, subset: 'legacy', port: { number: 80 } }, weight: 0 });
+      m.push(secondRule([{ name: 'legacy', labels: { track: 'legacy' } }]), legacyDeployment());
+      primary(m).route.push({ destination: { host: FQDN, subset: 'legacy', port: { number: 80 } }, weight: 10 });
       istio(m).destinationRule.additionalSubsetNames = ['legacy'];
+    },
+  },
+  {
+    name: 'the same host in another namespace, and a subset labelled with the Service selector',
+    codes: ['CR220', 'CR222', 'CR223'],
+    mutate: m => {
+      const other = secondRule([{ name: 'canary', labels: { app: 'shop' } }], { trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } }, exportTo: ['.'] });
+      other.metadata.namespace = 'clients';
+      m.push(other);
     },
   },
   {
