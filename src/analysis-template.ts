@@ -211,19 +211,16 @@ class TemplateSpec {
     return out;
   }
 
+  /**
+   * What Argo Rollouts would refuse that the template knows best: an OAuth2 client secret read from an argument that
+   * is not declared from a Secret, and dry-run or measurement-retention names that are no metric of the template (the
+   * rules leave those of the library's templates to this check, see `_ownsRuleFinding`). A template without metrics
+   * (CR131) and a placeholder of an undeclared argument (CR129) are the rules' to report.
+   */
   public validate(kind: string): string[] {
     const errors: string[] = [];
-    if (this.metrics.length === 0) {
-      errors.push(`the ${kind} has no metrics: pass 'metrics' or call addMetric() (Argo Rollouts fails an analysis without metrics)`);
-    }
     const declared = this.declarations();
     for (const m of this.metrics) {
-      for (const name of m.argNames) {
-        if (!declared.some(a => a.name === name)) {
-          errors.push(`metric '${m.name}' uses {{args.${name}}}, but the ${kind} does not declare the argument '${name}': `
-            + `add AnalysisTemplateArg.required('${name}'), withDefault('${name}', ...) or fromSecret('${name}', ...) to 'args'`);
-        }
-      }
       for (const name of m._secretArgNames) {
         const arg = declared.find(a => a.name === name);
         if (arg && !arg.declaration.fromSecret) {
@@ -303,6 +300,16 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     });
     this.templateName = this.apiObject.name;
     addValidationOnce(this, () => this.spec.validate(kind));
+  }
+
+  /**
+   * Whether a rule finding about this template's object is already reported by the template's own check: dry-run and
+   * measurement-retention names that are no metric of the template (CR128 on the template's patterns).
+   *
+   * @internal
+   */
+  public _ownsRuleFinding(code: string, path: string): boolean {
+    return code === 'CR128' && (path.startsWith('spec.dryRun[') || path.startsWith('spec.measurementRetention['));
   }
 
   /** The names of the metrics. */

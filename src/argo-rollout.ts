@@ -617,23 +617,20 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
 
   /** The wiring of every step analysis and of the background analysis (templates, arguments, dry-run metrics). */
   private checkAnalyses(): string[] {
-    const steps = this._steps.flatMap((st, i) => (st.kind === CanaryStepKind.ANALYSIS
-      ? checkAnalysis(`step ${i} analysis`, st.analysisOptions!, SUPPLIED_ARGS, true) : []));
+    const steps = this._steps.flatMap((st, i) => (st.kind === CanaryStepKind.ANALYSIS ? checkAnalysis(`step ${i} analysis`, st.analysisOptions!) : []));
     const bg = this.props.analysis;
-    return [...steps, ...(bg ? checkAnalysis('background analysis', bg, SUPPLIED_ARGS, false) : [])];
+    return [...steps, ...(bg ? checkAnalysis('background analysis', bg) : [])];
   }
 
-  /** Header and mirror routes: not named like a weighted route, one kind per name, removed only after being added. */
+  /**
+   * Header and mirror routes: one kind per name, removed only after being added. (A step route with the name of a
+   * weighted route is the rules' to report, CR116.)
+   */
   private checkRouteSteps(): string[] {
     const errors: string[] = [];
-    const weighted = this.subsets.httpRouteNames;
     const active = new Map<string, CanaryStepKind>();
     this._steps.forEach((st, i) => {
       if (st.routeName === undefined) return;
-      if (weighted.includes(st.routeName)) {
-        errors.push(`step ${i}: the ${st.kind} route "${st.routeName}" has the name of a weighted route of VirtualService "${this.subsets.virtualServiceName}": `
-          + 'Argo Rollouts deletes managed routes at the end of the release, so it would delete the weighted route. Give the step route another name');
-      }
       const removes = st._toKube()[st.kind].match === undefined;
       const other = active.get(st.routeName);
       if (other !== undefined && other !== st.kind) {
@@ -665,11 +662,6 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     };
   }
 }
-
-/** The arguments a Rollout supplies to its analyses itself. */
-const SUPPLIED_ARGS: ReadonlySet<string> = new Set([
-  CanaryArgs.SERVICE_NAME, CanaryArgs.NAMESPACE, CanaryArgs.CANARY_REVISION, CanaryArgs.CANARY_POD_TEMPLATE_HASH, CanaryArgs.STABLE_POD_TEMPLATE_HASH,
-]);
 
 /**
  * Throws unless the rollback window fits in the revision history: the controller deletes all but the newest

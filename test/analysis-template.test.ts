@@ -2,6 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { MetricCondition } from '../src/analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from '../src/analysis-metric';
 import { AnalysisTemplate, AnalysisTemplateArg, ClusterAnalysisTemplate } from '../src/analysis-template';
+import { CanaryService } from '../src/canary-service';
 import { IstioMetrics } from '../src/istio-metrics';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
@@ -157,16 +158,26 @@ describe('AnalysisTemplate', () => {
       .toThrow(/argument 'a' is declared twice in this template/);
   });
 
-  test('fails if the template has no metrics', () => {
+  /** The lines of the validation error of a synth, or [] when it synthesizes. */
+  function errorLines(c: Chart): string[] {
+    try {
+      Testing.synth(c);
+      return [];
+    } catch (e: any) {
+      return e.message.split('\n').slice(1).map((l: string) => l.trim());
+    }
+  }
+
+  test('fails if the template has no metrics, reported once (by the rules, with the construct path)', () => {
     const c = chart();
     new AnalysisTemplate(c, 't');
-    expect(() => Testing.synth(c)).toThrow(/the AnalysisTemplate has no metrics: pass 'metrics' or call addMetric\(\)/);
+    expect(errorLines(c)).toEqual([expect.stringMatching(/^\[test\] \[CR131\] AnalysisTemplate \S+ spec\.metrics: the template has no metrics .*; defined at test\/t\/Resource\)$/)]);
   });
 
-  test('fails if a query uses an undeclared argument', () => {
+  test('fails if a query uses an undeclared argument, reported once', () => {
     const c = chart();
     new AnalysisTemplate(c, 't', { metrics: [prom('m', 'sum(x{job="{{args.job}}"})')] });
-    expect(() => Testing.synth(c)).toThrow(/metric 'm' uses \{\{args.job\}\}, but the AnalysisTemplate does not declare the argument 'job'/);
+    expect(errorLines(c)).toEqual([expect.stringMatching(/^\[test\] \[CR129\] AnalysisTemplate \S+ spec\.metrics\[0\]: metric "m" uses \{\{args.job\}\}, but the template declares no argument "job"/)]);
   });
 
   test('fails if the oauth2 client secret arg is not from a secret', () => {
@@ -180,11 +191,14 @@ describe('AnalysisTemplate', () => {
     expect(() => Testing.synth(c)).toThrow(/reads its OAuth2 client secret from argument 'oauth-secret', which is not declared with AnalysisTemplateArg.fromSecret\(\)/);
   });
 
-  test('fails if dryRunMetrics or measurementRetention name an unknown metric', () => {
+  test('fails if dryRunMetrics or measurementRetention name an unknown metric, each reported once, also when a Rollout runs the template', () => {
     const c = chart();
-    new AnalysisTemplate(c, 't', { metrics: [prom('m', 'sum(x)')], dryRunMetrics: ['nope'], measurementRetention: [{ metricName: 'gone', limit: 3 }] });
-    expect(() => Testing.synth(c)).toThrow(/'dryRunMetrics' names 'nope', which is not a metric of this AnalysisTemplate \(metrics: m\)/);
-    expect(() => Testing.synth(c)).toThrow(/'measurementRetention' names 'gone', which is not a metric/);
+    const t = new AnalysisTemplate(c, 't', { metrics: [prom('m', 'sum(x)')], dryRunMetrics: ['nope'], measurementRetention: [{ metricName: 'gone', limit: 3 }] });
+    new CanaryService(c, 'shop', { image: 'ghcr.io/acme/shop:1.0.0', defaultAnalysis: false, analysis: { templates: [t] } });
+    expect(errorLines(c)).toEqual([
+      "[test/t] 'dryRunMetrics' names 'nope', which is not a metric of this AnalysisTemplate (metrics: m)",
+      "[test/t] 'measurementRetention' names 'gone', which is not a metric of this AnalysisTemplate (metrics: m)",
+    ]);
   });
 
   test('fails if a dryRun name is empty', () => {
@@ -251,6 +265,6 @@ describe('ClusterAnalysisTemplate', () => {
   test('fails if it has no metrics', () => {
     const c = chart();
     new ClusterAnalysisTemplate(c, 't');
-    expect(() => Testing.synth(c)).toThrow(/the ClusterAnalysisTemplate has no metrics/);
+    expect(() => Testing.synth(c)).toThrow(/\[test\] \[CR131\] ClusterAnalysisTemplate \S+ spec\.metrics: the template has no metrics/);
   });
 });

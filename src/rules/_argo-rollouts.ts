@@ -309,15 +309,17 @@ function checkVsRef(ctx: Context, ro: Obj, canary: any, dr: any, ref: any, index
   if (!ref || typeof ref.name !== 'string') return;
   const managedRoutes = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
   const refPath = index < 0 ? `${ISTIO}.virtualService` : `${ISTIO}.virtualServices[${index}]`;
+  const target = vsTarget(ref.name, ro.namespace);
+  const vs = ctx.find('VirtualService', target.namespace, target.name, ro);
   // CR116
   arr(ref.routes).forEach((name: any, k: number) => {
     if (!managedRoutes.has(name)) return;
+    const taken = new Set<any>([...managedRoutes, ...arr(ref.routes), ...arr(vs?.raw.spec?.http).map((r: any) => r?.name)]);
     ctx.report('CR116', ro, `${refPath}.routes[${k}]`,
       `the route ${show(name)} is both the weighted route and listed in 'managedRoutes'; the controller deletes every managed route at the end of each release`,
-      `give the weighted route another name (for example "primary") or remove ${show(name)} from 'managedRoutes'`);
+      `rename the header or mirror route of the steps and its 'managedRoutes' entry, for example to ${show(freeName(`${name}-preview`, taken))}, `
+      + `or give the weighted route another name, for example ${show(freeName(name === 'primary' ? 'weighted' : 'primary', taken))}`);
   });
-  const target = vsTarget(ref.name, ro.namespace);
-  const vs = ctx.find('VirtualService', target.namespace, target.name, ro);
   if (!vs) {
     ctx.report('CR102', ro, `${refPath}.name`,
       `the VirtualService ${target.namespace}/${target.name} (from ${show(ref.name)}) is not in the manifest set, so its routes, subsets and destinations are not checked`,
@@ -405,6 +407,13 @@ function checkSubsetDestination(ctx: Context, ro: Obj, vs: Obj, route: any, inde
     + `${showList(dests.map((d: any) => d?.destination?.subset).filter((s: any) => s !== undefined))}); the controller says `
     + `"${role === 'canary' ? 'Canary' : 'Stable'} DestinationRule subset '${name}' not found in route"`,
     `add a destination { host: <service host>, subset: ${show(name)} } with weight ${role === 'stable' ? 100 : 0} to the route, or fix '${role}SubsetName' in the Rollout`);
+}
+
+/** `base`, or `base-2`, `base-3`... : the first that is not taken. */
+function freeName(base: string, taken: Set<any>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  return name;
 }
 
 /** The controller's reading of `virtualService.name`: `<name>` or `<name>.<namespace>`. */

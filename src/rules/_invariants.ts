@@ -234,17 +234,30 @@ function checkRevision(ctx: Context, ro: Obj, canary: any): void {
     // what the library hashes (private/revision.ts): the pod template without its revision label
     const hash = podTemplateHash(template);
     if (hash !== m[2]) {
+      const fresh = `${m[1]}-${hash}`;
+      const args = revisionArgPaths(canary);
       ctx.report('CR307', owner, `spec.template.metadata.labels['${REVISION_LABEL}']`,
         `the revision label (${show(revision)}) was computed for another pod template (the final template hashes to ${show(hash)}): `
         + 'the template was changed after the library rendered it (for example by a JSON patch), so a canary can carry the same revision '
         + 'as stable and the analysis cannot tell them apart',
         'make the change through the construct API (containers, env, volumes, pod metadata) instead of a patch, '
-        + `or patch the revision label too (for example to "${m[1]}-${hash}")`);
+        + `or patch the revision label too, to ${show(fresh)}${args.length > 0 ? `, and the analysis argument ${show(REVISION_ARG)} to the same value `
+          + `(${owner === ro ? '' : `${ro.label} `}${args.join(', ')})` : ''}`);
+      return; // the arguments follow the label: one finding, one fix
     }
   }
   checkRevisionArgs(ctx, ro, canary.analysis, revision, -1);
   const steps = arr(canary.steps);
   for (let i = 0; i < steps.length; i++) checkRevisionArgs(ctx, ro, steps[i]?.analysis, revision, i);
+}
+
+/** The paths of the literal `canary-revision` arguments of a canary's analyses (they must carry the revision label's value). */
+function revisionArgPaths(canary: any): string[] {
+  const runs: Array<[string, any]> = [['spec.strategy.canary.analysis', canary.analysis],
+    ...arr(canary.steps).map((s: any, i: number): [string, any] => [`spec.strategy.canary.steps[${i}].analysis`, s?.analysis])];
+  return runs.flatMap(([path, run]) => arr(run?.args)
+    .map((a: any, j: number) => (a?.name === REVISION_ARG && typeof a.value === 'string' ? `${path}.args[${j}].value` : undefined))
+    .filter((p): p is string => p !== undefined));
 }
 
 /** CR307 for the args of one analysis: the background one (step -1) or that of step `step`. */

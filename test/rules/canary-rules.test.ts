@@ -146,6 +146,20 @@ describe('reporting', () => {
   });
 });
 
+describe('fixes that work in one round', () => {
+  test('fails if the weighted route is a managed route; the fix names route names that are free', () => {
+    const findings = check(m => {
+      const canary = get(m, 'Rollout').spec.strategy.canary;
+      canary.trafficRouting.managedRoutes = [{ name: 'primary' }, { name: 'primary-preview' }];
+      get(m, 'VirtualService').spec.http.push({ name: 'weighted', route: [{ destination: { host: 'shop.shop.svc.cluster.local', subset: 'stable' } }] });
+    }).filter(f => f.code === 'CR116');
+    expect(findings.map(f => f.fix)).toEqual([
+      'rename the header or mirror route of the steps and its \'managedRoutes\' entry, for example to "primary-preview-2", '
+      + 'or give the weighted route another name, for example "weighted-2"',
+    ]);
+  });
+});
+
 describe('new-user mistakes', () => {
   test('fails if a route is renamed by a patch, a subset is labelled version, a weight is 120 and an argument is missing, all reported at once', () => {
     // GIVEN the baseline as cdk8s objects, checked at synth time

@@ -42,4 +42,22 @@ describe('the revision label and CR307', () => {
     const { chart } = rolloutOf(ro => ro.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/app', 'shop2')));
     expect(CanaryRules.check(ConstructRules.manifestsOf(chart)).map(f => f.code)).toContain('CR307');
   });
+
+  test('CR307\'s fix is complete in one round: the label and every revision argument it names, patched as it says, pass', () => {
+    const patchImage = (ro: ApiObject) => ro.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'registry.example.com/shop:1.4.3'));
+    const { chart } = rolloutOf(patchImage);
+    const [finding] = CanaryRules.check(ConstructRules.manifestsOf(chart)).filter(f => f.code === 'CR307');
+    const fix = /patch the revision label too, to "([^"]+)", and the analysis argument "canary-revision" to the same value \(([^)]+)\)/.exec(finding.fix);
+    expect(fix).not.toBeNull();
+    const paths = fix![2].split(', ');
+    expect(paths).toEqual(['spec.strategy.canary.analysis.args[0].value']);
+    // WHEN the fix is applied as written
+    const { chart: fixed } = rolloutOf(ro => {
+      patchImage(ro);
+      ro.addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/service.istio.io~1canonical-revision', fix![1]));
+      for (const p of paths) ro.addJsonPatch(JsonPatch.replace(`/${p.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, fix![1]));
+    });
+    // THEN
+    expect(CanaryRules.check(ConstructRules.manifestsOf(fixed)).filter(f => f.code === 'CR307')).toEqual([]);
+  });
 });

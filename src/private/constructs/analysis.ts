@@ -38,41 +38,17 @@ function suppliedArgs(options: RolloutAnalysisOptions): Map<string, AnalysisArg>
 }
 
 /**
- * What Argo Rollouts would refuse in one analysis block. `where` names the block in messages ("background analysis",
- * "step 3 analysis"); `wellKnown` are the names of the arguments the Rollout supplies itself; an `inline` (step)
- * analysis must finish.
+ * What Argo Rollouts would refuse in one analysis block and the rules cannot see in the rendered Rollout (which drops
+ * undeclared arguments and keeps one value per argument). `where` names the block in messages ("background analysis",
+ * "step 3 analysis"). The rest (metric names unique across the templates, CR124; every argument supplied, CR125; one
+ * value per argument, CR126; no endless metric in a step analysis, CR127; dry-run metrics that exist, CR128) is the
+ * rules' to report, once, for every Rollout of the app.
  */
-export function checkAnalysis(where: string, options: RolloutAnalysisOptions, wellKnown: ReadonlySet<string>, inline: boolean): string[] {
+export function checkAnalysis(where: string, options: RolloutAnalysisOptions): string[] {
   return [
-    ...checkTemplates(where, options, inline),
+    ...(options.templates.length === 0 ? [`${where}: 'templates' is empty: give at least one AnalysisTemplate`] : []),
     ...checkSuppliedArgs(where, options),
-    ...checkDeclaredArgs(where, options, wellKnown),
-    ...checkDryRun(where, options),
   ];
-}
-
-/** At least one template; metric names unique across the templates; no endless metric in a step analysis. */
-function checkTemplates(where: string, options: RolloutAnalysisOptions, inline: boolean): string[] {
-  const errors: string[] = [];
-  if (options.templates.length === 0) errors.push(`${where}: 'templates' is empty: give at least one AnalysisTemplate`);
-  const metricOwner = new Map<string, string>();
-  for (const t of options.templates) {
-    for (const m of t.metricNames) {
-      const other = metricOwner.get(m);
-      if (other === undefined) {
-        metricOwner.set(m, t.templateName);
-        continue;
-      }
-      errors.push(`${where}: templates "${other}" and "${t.templateName}" both define a metric named '${m}': Argo Rollouts merges the templates `
-        + 'of one run and fails with "two metrics have the same name". Rename one metric or run the templates in separate analyses');
-    }
-    if (inline && t.unboundedMetricNames.length > 0) {
-      errors.push(`${where}: template "${t.templateName}" has metric(s) ${t.unboundedMetricNames.map(n => `'${n}'`).join(', ')} with an interval `
-        + "and no count, which run until the analysis is terminated: a step analysis would never finish. Give each a 'count', "
-        + 'or use the template as background analysis');
-    }
-  }
-  return errors;
 }
 
 /** An argument is supplied once (or with one value), and only when a template declares it. */
@@ -86,7 +62,6 @@ function checkSuppliedArgs(where: string, options: RolloutAnalysisOptions): stri
     }
     seen.set(arg.name, arg);
   }
-  errors.push(...conflictingDefaults(where, options));
   const declared = declaredArgs(options);
   for (const name of seen.keys()) {
     if (declared.has(name)) continue;
@@ -94,41 +69,6 @@ function checkSuppliedArgs(where: string, options: RolloutAnalysisOptions): stri
       + 'fix the name or remove it');
   }
   return errors;
-}
-
-/** Two templates give the same argument different defaults. */
-function conflictingDefaults(where: string, options: RolloutAnalysisOptions): string[] {
-  const errors: string[] = [];
-  const declared = new Map<string, Declared>();
-  for (const t of options.templates) {
-    for (const d of t.argDeclarations) {
-      const prev = declared.get(d.name);
-      if (prev && prev.defaultValue !== undefined && d.defaultValue !== undefined && prev.defaultValue !== d.defaultValue) {
-        errors.push(`${where}: argument '${d.name}' has the value "${prev.defaultValue}" in template "${prev.template}" and "${d.defaultValue}" in `
-          + `"${t.templateName}": Argo Rollouts refuses an argument specified with different values. Give both templates the same default, `
-          + 'or supply the argument from the Rollout');
-      }
-      const required = d.defaultValue === undefined && !d.fromSecret;
-      if (!prev || required) declared.set(d.name, { template: t.templateName, defaultValue: d.defaultValue ?? prev?.defaultValue, required });
-    }
-  }
-  return errors;
-}
-
-/** Every required argument is supplied, by the analysis or by the Rollout (a well-known argument). */
-function checkDeclaredArgs(where: string, options: RolloutAnalysisOptions, wellKnown: ReadonlySet<string>): string[] {
-  const supplied = suppliedArgs(options);
-  return sortedByName(declaredArgs(options))
-    .filter(([name, d]) => d.required && !supplied.has(name) && !wellKnown.has(name))
-    .map(([name, d]) => `${where}: template "${d.template}" needs the argument '${name}', which nobody supplies: add AnalysisArg.fromValue('${name}', ...) `
-      + "to the analysis 'args', or give the argument a default in the template");
-}
-
-/** Every dry-run metric is a metric of one of the templates. */
-function checkDryRun(where: string, options: RolloutAnalysisOptions): string[] {
-  const metrics = [...new Set(options.templates.flatMap(t => t.metricNames))];
-  return (options.dryRunMetrics ?? []).filter(m => !metrics.includes(m))
-    .map(m => `${where}: 'dryRunMetrics' names '${m}', which no template of this analysis defines (metrics: ${metrics.join(', ') || 'none'})`);
 }
 
 /**

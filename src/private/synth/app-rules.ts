@@ -152,7 +152,9 @@ function runRules(root: IConstruct, state: AppState): AppRun {
   const objects = appObjects(root).filter(o => !(o.node.scope && isDeployer(o.node.scope)));
   if (objects.some(o => o.kind === 'Rollout' && podContainers(o.node.scope)?.length === 0)) return { byChart };
   const { inputs, charts } = inputsWithCharts(root, objects, toJson);
+  const ownerOf = new Map(inputs.map((input, i) => [input.origin, objects[i].node.scope]));
   for (const f of CanaryRules.checkInputs(inputs)) {
+    if (ownedByConstruct(ownerOf.get(f.origin), f)) continue;
     const chart = [f.origin, ...(f.related ?? [])].map(o => o && charts.get(o)).find(c => c && state.checkedCharts.has(c));
     if (!chart) continue;
     const list = byChart.get(chart);
@@ -165,6 +167,14 @@ function runRules(root: IConstruct, state: AppState): AppRun {
 /** The containers of the pods of the construct of a Rollout (ArgoRollout: its own, or its workloadRef Deployment's). */
 function podContainers(rollout: any): unknown[] | undefined {
   return rollout?.workloadRef ? rollout.workloadRef.deployment?.containers : rollout?.containers;
+}
+
+/**
+ * Whether the construct that made the object of a finding reports the same problem itself (one report per problem):
+ * a construct of the library may say so with `_ownsRuleFinding(code, path)`.
+ */
+function ownedByConstruct(owner: IConstruct | undefined, f: RuleFinding): boolean {
+  return typeof (owner as any)?._ownsRuleFinding === 'function' && (owner as any)._ownsRuleFinding(f.code, f.path);
 }
 
 /** The API objects under `scope`, in construct-tree order. */
