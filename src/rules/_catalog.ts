@@ -122,6 +122,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR306', E, LIB, 'container images are pinned by a tag other than latest, or by a digest', 'cdk8s-canary'),
   rule('CR307', E, LIB, 'the revision label matches the final pod template and the revision passed to the analysis', 'cdk8s-canary'),
   rule('CR308', E, LIB, 'an object (API group, kind, namespace, name) is defined once per cluster', 'kubernetes: object identity; argo-cd: resource tracking'),
+  rule('CR309', W, LIB, 'no analysis success condition counts a query without data as a success', 'argo-rollouts: metricproviders/prometheus/prometheus.go (processResponse), utils/evaluate/evaluate.go'),
   rule('CR315', E, LIB, 'no credential is written inline in a notifications ConfigMap: secrets are `$key` references', 'cdk8s-canary; notifications-engine v0.5.0: pkg/api/config.go (replaceServiceConfigSecrets)'),
   rule('CR316', E, LIB, 'the notifications Secret is not in the manifests with its values', 'cdk8s-canary'),
   rule('CR317', E, LIB, 'rollbackWindow.revisions is at most revisionHistoryLimit', 'cdk8s-canary; argo-rollouts: rollout/sync.go (isRollbackWithinWindow, reconcileRevisionHistoryLimit)'),

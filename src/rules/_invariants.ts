@@ -20,6 +20,35 @@ export function checkInvariants(ctx: Context): void {
   checkReadiness(ctx);
   checkImages(ctx);
   checkDuplicates(ctx);
+  checkNoDataGuards(ctx);
+}
+
+// CR309
+/** `len(result) == 0 || <rest>` (also `< 1`, `<= 0`), optionally in parentheses: no data counts as success. */
+const NO_DATA_PASSES = /^\s*\(?\s*len\(\s*result\s*\)\s*(?:==\s*0|<\s*1|<=\s*0)\s*\|\|\s*(.+?)\s*$/;
+
+/** CR309: a metric whose successCondition passes an empty result (a canary that gets no traffic is measured as healthy). */
+function checkNoDataGuards(ctx: Context): void {
+  for (const t of [...ctx.ofKind('AnalysisTemplate'), ...ctx.ofKind('ClusterAnalysisTemplate')]) {
+    arr(t.raw.spec?.metrics).forEach((m: any, i: number) => {
+      const cond = m?.successCondition;
+      if (!m?.provider?.prometheus) return; // web and Datadog metrics: CR320, on their own result shapes
+      const match = typeof cond === 'string' ? NO_DATA_PASSES.exec(cond) : null;
+      if (!match) return;
+      const rest = unwrap(match[1], cond);
+      ctx.report('CR309', t, `spec.metrics[${i}].successCondition`,
+        `metric ${show(m?.name)}: the success condition ${show(cond)} counts a query without data as a success, so a canary that gets no traffic `
+        + '(or crashes and gets none) passes the analysis unmeasured',
+        `require data instead: successCondition ${show(`len(result) > 0 && (${rest})`)}, and a failureCondition that is false without data `
+        + '(for example "len(result) > 0 && result[0] < 0.95") so that no data is inconclusive and pauses the release; MetricCondition.atLeast() '
+        + 'and atMost() write both');
+    });
+  }
+}
+
+/** The rest of a matched condition without the closing parenthesis of an opening one around the whole condition. */
+function unwrap(rest: string, whole: string): string {
+  return whole.trimStart().startsWith('(') && rest.endsWith(')') ? rest.slice(0, -1).trimEnd() : rest;
 }
 
 // CR308

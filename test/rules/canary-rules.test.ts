@@ -147,6 +147,16 @@ describe('reporting', () => {
 });
 
 describe('fixes that work in one round', () => {
+  test('warns if a success condition passes without data; the condition the fix gives passes', () => {
+    const withCondition = (cond: string) => check(m => { get(m, 'AnalysisTemplate', 'shop-success-rate').spec.metrics[0].successCondition = cond; })
+      .filter(f => f.code === 'CR309');
+    const [finding] = withCondition('(len(result) < 1 || result[0] >= 0.95)');
+    expect(finding.severity).toBe('warning');
+    const fixed = /successCondition "([^"]+)"/.exec(finding.fix)![1];
+    expect(fixed).toBe('len(result) > 0 && (result[0] >= 0.95)');
+    expect(withCondition(fixed)).toEqual([]);
+  });
+
   test('fails if the weighted route is a managed route; the fix names route names that are free', () => {
     const findings = check(m => {
       const canary = get(m, 'Rollout').spec.strategy.canary;

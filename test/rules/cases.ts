@@ -1055,6 +1055,13 @@ export const BAD: BadCase[] = [
     path: 'metadata.name',
   },
   {
+    name: 'a success condition passes a query without data (the guard of the upstream docs)',
+    code: 'CR309',
+    mutate: m => { at(m).spec.metrics[0].successCondition = 'len(result) == 0 || result[0] >= 0.95'; },
+    message: /^metric "success-rate": the success condition "len\(result\) == 0 \|\| result\[0\] >= 0\.95" counts a query without data as a success/,
+    path: 'spec.metrics[0].successCondition',
+  },
+  {
     name: 'the template of the Deployment a Rollout migrates from changed after the revision was computed',
     code: 'CR307',
     mutate: m => { migrate(m).spec.template.spec.containers[0].image = 'registry.example.com/shop:1.4.3'; },
@@ -1626,6 +1633,14 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
+  {
+    name: 'success conditions that require data, or test for no data after another test',
+    codes: ['CR309'],
+    mutate: m => {
+      at(m).spec.metrics[0].successCondition = 'len(result) > 0 && (len(result) == 0 || result[0] >= 0.95)';
+      at(m).spec.metrics.push({ ...at(m).spec.metrics[0], name: 'other', successCondition: 'result[0] >= 0.95 || len(result) == 0 && false' });
+    },
+  },
   {
     name: 'objects of one name in two namespaces, or of two kinds',
     codes: ['CR308'],
