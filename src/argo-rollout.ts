@@ -11,7 +11,7 @@ import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/confi
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
 import { checkSubscriptions, notificationsConfigs, subscriptionAnnotations } from './private/constructs/notifications';
 import { undefinedIfEmpty } from './private/constructs/render';
-import { WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
+import { givePrerequisiteWave, WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { checkWorkloadRef, labelWorkloadTemplate, ownTemplateError, workloadTemplateError, workloadTemplateJson } from './private/constructs/workload-ref';
 import { ROLLOUT } from './private/gvk';
 import { assertDnsLabel, assertDnsSubdomain, assertLabels, assertLabelValue, assertPinnedImage, parseImage, versionFromImage } from './private/k8s';
@@ -300,6 +300,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 
+    givePrerequisiteWave(props.serviceAccount);
     if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 1, 10_000);
     if (props.dynamicStableScale && props.scaleDownDelay !== undefined) {
       throw new Error("'dynamicStableScale' cannot be used with 'scaleDownDelay' (Argo Rollouts refuses the combination): "

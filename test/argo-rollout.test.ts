@@ -236,6 +236,22 @@ describe('ArgoRollout', () => {
       expect(spec.containers[0].securityContext.capabilities.drop).toBeUndefined();
     });
 
+    test('a ServiceAccount of the app that the Rollout runs as gets the prerequisites\' sync wave, unless it has a wave of its own', () => {
+      // GIVEN
+      const waveOf = (manifests: any[]) => findOne(manifests, 'ServiceAccount').metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+      // WHEN
+      const plain = nsChart();
+      rollout(plain, { serviceAccount: new kplus.ServiceAccount(plain, 'sa', { metadata: { name: 'shop' } }) });
+      const withWave = nsChart(Testing.app(), 'other');
+      const own = new kplus.ServiceAccount(withWave, 'sa', { metadata: { name: 'shop', annotations: { 'argocd.argoproj.io/sync-wave': '-5' } } });
+      rollout(withWave, { serviceAccount: own });
+      // THEN
+      const manifests = synth(plain);
+      expect(waveOf(manifests)).toEqual('-2');
+      expect(rolloutOf(manifests).metadata.annotations['argocd.argoproj.io/sync-wave']).toEqual('0');
+      expect(waveOf(synth(withWave))).toEqual('-5');
+    });
+
     test('the cdk8s-plus pod API works: env, volumes, probes, resources, service account', () => {
       // GIVEN
       const chart = nsChart();
