@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisArg, CanaryArgs, PodTemplateHashValue } from './analysis-arg';
@@ -71,7 +71,8 @@ export interface RolloutAutoscalingOptions {
 export interface ArgoRolloutProps extends kplus.WorkloadProps {
   /**
    * The Istio DestinationRule and VirtualService whose weights and subsets the Rollout drives.
-   * The Rollout selects the subsets' identity labels and lives in their namespace.
+   * The Rollout selects the subsets' identity labels and lives in their namespace: the chart of the Rollout has that
+   * namespace or none, unless `metadata.namespace` names it (a chart of another namespace is an error).
    */
   readonly subsets: IstioSubsets;
   /**
@@ -289,6 +290,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
         + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
     }
     assertNoRawSubscriptions(props.metadata?.annotations);
+    checkChartNamespace(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       ...ROLLOUT,
       metadata: {
@@ -689,6 +691,20 @@ function assertNoRawSubscriptions(annotations: { [key: string]: string } | undef
         + '(RolloutNotification.onRolloutAborted(service.to(...)), ...) instead, so that the trigger and the service are checked to exist');
     }
   }
+}
+
+/**
+ * A Rollout in a chart of another namespace than its IstioSubsets: it would land in the subsets' namespace (Argo Rollouts
+ * reads the DestinationRule from the Rollout's own namespace), not in the chart's, without a word.
+ */
+function checkChartNamespace(rollout: ArgoRollout, props: ArgoRolloutProps): void {
+  const chart = Chart.of(rollout);
+  if (props.metadata?.namespace !== undefined || chart.namespace === undefined || chart.namespace === props.subsets.namespace) return;
+  throw new Error(`[${rollout.node.path}] the ArgoRollout is in chart "${chart.node.path}" of namespace "${chart.namespace}", but its 'subsets' `
+    + `(${props.subsets.node.path}) are in namespace "${props.subsets.namespace}": Argo Rollouts reads the DestinationRule and VirtualService from the `
+    + `Rollout's own namespace, so the Rollout would be written to "${props.subsets.namespace}", not to the chart's namespace. Create both in one `
+    + `namespace: give the IstioSubsets 'namespace: "${chart.namespace}"', or create the ArgoRollout in a chart of namespace `
+    + `"${props.subsets.namespace}" (or set its 'metadata.namespace' to "${props.subsets.namespace}" to keep it there on purpose)`);
 }
 
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

@@ -295,6 +295,7 @@ export class CanaryService extends Construct {
     this.analysisTemplates = [...(analysis?.templates ?? [])];
     const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
     this.rollout = new ArgoRollout(this, 'Rollout', {
+      metadata: { namespace: this.namespace }, // the service's namespace, also when it is not the chart's
       analysis,
       subsets: this.subsets,
       replicas: props.replicas,

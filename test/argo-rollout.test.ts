@@ -411,6 +411,25 @@ describe('ArgoRollout', () => {
         .toThrow(/^'metadata.namespace' \("other"\) differs from the namespace of the IstioSubsets \("shop"\): .*Put both in the same namespace$/);
     });
 
+    test('fails if the Rollout is in a chart of another namespace than its IstioSubsets, naming both construct paths and the fixes', () => {
+      const app = Testing.app();
+      const mesh = new Chart(app, 'mesh', { namespace: 'shop' });
+      const apps = new Chart(app, 'apps', { namespace: 'payments' });
+      expect(() => rollout(apps, { subsets: subsetsIn(mesh) })).toThrow(new RegExp('^\\[apps/rollout\\] the ArgoRollout is in chart "apps" of namespace "payments", '
+        + 'but its \'subsets\' \\(mesh/subsets\\) are in namespace "shop": .*give the IstioSubsets \'namespace: "payments"\', or create the ArgoRollout '
+        + 'in a chart of namespace "shop" \\(or set its \'metadata.namespace\' to "shop" to keep it there on purpose\\)$'));
+    });
+
+    test('a Rollout in a chart of another namespace is accepted with metadata.namespace set to that of its IstioSubsets, or with subsets in its namespace', () => {
+      const app = Testing.app();
+      const mesh = new Chart(app, 'mesh', { namespace: 'shop' });
+      const apps = new Chart(app, 'apps', { namespace: 'payments' });
+      const kept = rollout(apps, { subsets: subsetsIn(mesh), metadata: { namespace: 'shop' } });
+      expect(kept.metadata.namespace).toEqual('shop');
+      const moved = rollout(new Chart(app, 'apps2', { namespace: 'payments' }), { subsets: subsetsIn(new Chart(app, 'mesh2'), 'payments') });
+      expect(moved.metadata.namespace).toEqual('payments');
+    });
+
     test.each([0, -1, 1.5, 10_001])('fails if replicas is out of range (%j)', (replicas) => {
       expect(() => rollout(nsChart(), { replicas })).toThrow(/^'replicas' \(.*\) must be an integer between 1 and 10000$/);
     });
