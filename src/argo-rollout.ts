@@ -88,7 +88,8 @@ export interface ArgoRolloutProps extends kplus.WorkloadProps {
   readonly analysis?: BackgroundAnalysisOptions;
   /**
    * Number of pods. Stable keeps all of them during the release, so a rollback is instant.
-   * Leave it unset when an autoscaler owns the replicas (`autoscale()`).
+   * Leave it unset when an autoscaler owns the replicas (`autoscale()`). 0 scales the service down (Argo Rollouts
+   * accepts it); a release then runs no canary, which the rollout plan notes (PLAN014).
    * @default 2 (none when autoscaled)
    */
   readonly replicas?: number;
@@ -303,7 +304,7 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     });
 
     givePrerequisiteWave(props.serviceAccount);
-    if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 1, 10_000);
+    if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 0, 10_000); // 0: scaled down (the plan notes PLAN014)
     if (props.dynamicStableScale && props.scaleDownDelay !== undefined) {
       throw new Error("'dynamicStableScale' cannot be used with 'scaleDownDelay' (Argo Rollouts refuses the combination): "
         + 'stable is already scaled down during the release; remove one of them');

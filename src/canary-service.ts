@@ -64,7 +64,7 @@ export interface CanaryServiceProps {
    */
   readonly selectorLabels?: { [key: string]: string };
   /**
-   * Number of pods.
+   * Number of pods. 0 scales the service down (a release then runs no canary, which the rollout plan notes: PLAN014).
    * @default 2
    */
   readonly replicas?: number;

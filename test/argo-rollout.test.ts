@@ -430,8 +430,8 @@ describe('ArgoRollout', () => {
       expect(moved.metadata.namespace).toEqual('payments');
     });
 
-    test.each([0, -1, 1.5, 10_001])('fails if replicas is out of range (%j)', (replicas) => {
-      expect(() => rollout(nsChart(), { replicas })).toThrow(/^'replicas' \(.*\) must be an integer between 1 and 10000$/);
+    test.each([-1, 1.5, 10_001])('fails if replicas is out of range (%j)', (replicas) => {
+      expect(() => rollout(nsChart(), { replicas })).toThrow(/^'replicas' \(.*\) must be an integer between 0 and 10000$/);
     });
 
     test.each([-1, NaN, Infinity])('fails if expectedRequestsPerSecond is not a finite number of 0 or more (%j)', (expectedRequestsPerSecond) => {

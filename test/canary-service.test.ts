@@ -1,6 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
 import { ArgoRollout, RolloutAntiAffinity } from '../src/argo-rollout';
+import { CanaryApp } from '../src/canary-app';
 import { CanaryService, CanaryServiceProps } from '../src/canary-service';
 import { CanaryStep } from '../src/canary-step';
 import { IstioGateway } from '../src/istio-gateway';
@@ -456,7 +458,18 @@ describe('CanaryService', () => {
     });
 
     test('fails if replicas is out of range', () => {
-      expect(() => new CanaryService(nsChart(), 'shop', { image: IMAGE, replicas: 0 })).toThrow(/^'replicas' \(0\) must be an integer between 1 and 10000$/);
+      expect(() => new CanaryService(nsChart(), 'shop', { image: IMAGE, replicas: -1 })).toThrow(/^'replicas' \(-1\) must be an integer between 0 and 10000$/);
+    });
+
+    test('replicas: 0 (an environment scaled down) synthesizes, without a PodDisruptionBudget, and the plan notes that a release runs no canary', () => {
+      const app = new CanaryApp();
+      new CanaryService(nsChart('shop', app), 'shop', { image: IMAGE, replicas: 0 });
+      const files = app.renderFiles();
+      const manifests = YAML.parseAllDocuments(files['test.k8s.yaml']).map(d => d.toJS());
+      validateManifests(manifests);
+      expect(findOne(manifests, 'Rollout').spec.replicas).toBe(0);
+      expect(manifests.filter((m: any) => m.kind === 'PodDisruptionBudget')).toEqual([]);
+      expect(app.warnings.filter(w => /PLAN014/.test(w))).toEqual([expect.stringMatching(/warning \[PLAN014\] Rollout shop: Rollout "shop" has 'replicas: 0'/)]);
     });
   });
 });

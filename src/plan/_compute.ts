@@ -58,7 +58,7 @@ export function computePlan(manifests: any[], rollout: any, options: ModelOption
     scaleDownDelaySeconds: canary.scaleDownDelaySeconds ?? (pods.routed && !pods.dynamicStableScale ? DEFAULT_SCALE_DOWN_DELAY_SECONDS : undefined),
     steps: planSteps(steps, times, background),
     analyses,
-    warnings: planWarnings({ owner, routed: pods.routed, steps, times, background, analyses, configs, migration }),
+    warnings: planWarnings({ owner, routed: pods.routed, replicas: rollout.spec.replicas, steps, times, background, analyses, configs, migration }),
     trafficEdit: canary.trafficRouting?.istio ? trafficEdit(rollout, manifests) : undefined,
     minimumTime: times.unboundedBefore[n] ? Infinity : times.starts[n],
     minimumTimeExcludingUnbounded: times.starts[n],

@@ -1,4 +1,4 @@
-// The warnings of a rollout plan: one function per code (PLAN001-PLAN013 here, PLAN023-PLAN026 in _workload.ts; docs/plan.md), each a pure function of the
+// The warnings of a rollout plan: one function per code (PLAN001-PLAN014 here, PLAN023-PLAN026 in _workload.ts; docs/plan.md), each a pure function of the
 // plan's facts. The plan sorts and deduplicates what they return, so their order does not matter.
 // Not exported from the package.
 import { MetricParams } from './_analysis-run';
@@ -26,6 +26,8 @@ export interface PlanFacts {
   /** The Rollout, for messages: `Rollout "shop"`. */
   readonly owner: string;
   readonly routed: boolean;
+  /** The Rollout's `spec.replicas` when set (not an autoscaler's). */
+  readonly replicas?: number;
   readonly steps: StepDraft[];
   readonly times: StepTimes;
   readonly background?: Background;
@@ -54,6 +56,7 @@ export function planWarnings(facts: PlanFacts): MWarning[] {
     ...facts.analyses.flatMap(a => measurementsBeforeTraffic(facts, a)),
     ...uncoveredConfigs(facts.configs),
     ...migrationWarnings(facts.migration),
+    ...scaledToZero(facts),
   ];
   const seen = new Set<string>();
   return warnings
@@ -308,4 +311,15 @@ function measurementsBeforeTraffic(facts: PlanFacts, a: MAnalysis): MWarning[] {
 function ordinal(k: number): string {
   const s = k % 100 >= 11 && k % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as { [n: number]: string })[k % 10] ?? 'th';
   return `${k}${s}`;
+}
+
+/** PLAN014: the Rollout is scaled to 0 replicas, so a release runs no canary. */
+function scaledToZero(facts: PlanFacts): MWarning[] {
+  if (facts.replicas !== 0) return [];
+  return [{
+    code: 'PLAN014',
+    message: `${facts.owner} has 'replicas: 0': no pod runs, stable or canary, so a release runs no canary. The controller still goes through `
+      + 'the steps: the weights move to a canary without pods, analyses find no canary data, and the new version becomes stable untested; '
+      + 'scale the Rollout up before releasing a new version, or release while it is scaled down knowing that nothing is measured',
+  }];
 }

@@ -555,6 +555,18 @@ describe('analysis details', () => {
     expect(sec(late.analyses[0].metrics[0].exposure!.timeToAbort)).toBe(60);
   });
 
+  test('warns PLAN014 when the Rollout is scaled to 0 replicas (a release runs no canary); not for 1 replica', () => {
+    // GIVEN
+    const manifests = (replicas: number) => synth(rollout({ trafficRouting: ISTIO, steps: [{ setWeight: 20 }, { pause: { duration: '5m' } }] }, replicas));
+    // WHEN
+    const zero = plan(manifests(0));
+    // THEN
+    expect(codes(zero)).toEqual(['PLAN014']);
+    expect(zero.warnings[0].message).toMatch(/^Rollout "checkout" has 'replicas: 0': no pod runs, stable or canary, so a release runs no canary\..*scale the Rollout up/);
+    expect(zero.steps.map(st => st.canaryReplicas)).toEqual([0, 0]);
+    expect(codes(plan(manifests(1)))).toEqual([]);
+  });
+
   test('dry-run metrics cannot fail; failureLimit -1 cannot fail', () => {
     // GIVEN
     const manifests = synth(
