@@ -461,6 +461,14 @@ describe('CanaryService', () => {
       expect(() => new CanaryService(nsChart(), 'shop', { image: IMAGE, replicas: -1 })).toThrow(/^'replicas' \(-1\) must be an integer between 0 and 10000$/);
     });
 
+    test('warns if the service names an external host without a gateway (a mesh-only VirtualService would capture it): CR224 at synth', () => {
+      const app = new CanaryApp();
+      new CanaryService(nsChart('shop', app), 'shop', { image: IMAGE, hosts: ['shop.example.com'] });
+      app.renderFiles();
+      expect(app.warnings.filter(w => /CR224/.test(w))).toEqual([expect.stringMatching(
+        /^\[test\] warning \[CR224\] VirtualService shop\/shop spec\.hosts\[0\]: host "shop\.example\.com" is not the name of a Service .*defined at test\/shop\/Subsets\/VirtualService\)$/)]);
+    });
+
     test('replicas: 0 (an environment scaled down) synthesizes, without a PodDisruptionBudget, and the plan notes that a release runs no canary', () => {
       const app = new CanaryApp();
       new CanaryService(nsChart('shop', app), 'shop', { image: IMAGE, replicas: 0 });

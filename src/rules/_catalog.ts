@@ -102,6 +102,7 @@ export const CATALOG: RuleInfo[] = [
   rule('CR221', W, ISTIO, 'a workload of the manifest set runs pods of each subset', 'istio: pilot/pkg/xds/endpoints/endpoint_builder.go'),
   rule('CR222', E, ISTIO, 'the DestinationRules of one host in one namespace define each subset once', 'istio: pilot/pkg/model/destination_rule.go (mergeDestinationRule)'),
   rule('CR223', W, ISTIO, 'the DestinationRules of one host in one namespace merge: one top-level trafficPolicy, the same exportTo', 'istio: pilot/pkg/model/push_context.go, destination_rule.go'),
+  rule('CR224', W, ISTIO, 'a VirtualService bound to the mesh only names no external host', 'istio: networking/v1alpha3/virtual_service.proto (hosts; gateways: "mesh" is every sidecar)'),
   rule('CR230', E, ISTIO, 'HTTP route durations are at least 1ms, in whole milliseconds', `${ISTIO_VALIDATION} (agent.ValidateDuration), the CRD's duration rule`),
   rule('CR231', E, ISTIO, 'an HTTP retry policy has attempts of 0 or more, other settings only with attempts above 0, and known retryOn conditions', ISTIO_VALIDATION),
   rule('CR232', W, ISTIO, 'a retry perTryTimeout is shorter than the route timeout', `${ISTIO_VALIDATION} (accepted), envoy: router filter (the route timeout includes all retries)`),

@@ -8,7 +8,11 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RELEASE_VARYING = new Set(RELEASE_VARYING_LABELS);
 
 export function checkIstio(ctx: Context): void {
-  for (const vs of ctx.ofKind('VirtualService')) checkVirtualService(ctx, vs);
+  const declared = declaredHosts(ctx);
+  for (const vs of ctx.ofKind('VirtualService')) {
+    checkVirtualService(ctx, vs);
+    checkMeshExternalHosts(ctx, vs, declared);
+  }
   checkMeshHostConflicts(ctx);
   for (const dr of ctx.ofKind('DestinationRule')) {
     checkDestinationRule(ctx, dr);
@@ -56,6 +60,34 @@ function checkMeshWildcard(ctx: Context, vs: Obj): void {
       `host "*" is not allowed on a VirtualService bound to the mesh ('gateways' ${gateways ? show(gateways) : 'unset, which means mesh'}); `
       + 'Istio says "wildcard host * is not allowed for virtual services bound to the mesh gateway"',
       `replace "*" with the Service's FQDN (for example "<name>.${vs.namespace}.svc.cluster.local"), or bind the VirtualService to a gateway only`);
+  });
+}
+
+/** The hosts the manifest set declares as services: `<name>.<namespace>` of each Service, and the hosts of ServiceEntries. */
+function declaredHosts(ctx: Context): Set<string> {
+  const hosts = new Set<string>(ctx.ofKind('Service').map(svc => `${svc.name}.${svc.namespace}`));
+  for (const se of ctx.ofKind('ServiceEntry')) arr(se.raw.spec?.hosts).forEach((h: any) => hosts.add(String(h)));
+  return hosts;
+}
+
+/** A name Kubernetes DNS answers in the cluster: a short name, or one under `.svc` / `.cluster.local`. */
+function isClusterHost(host: string): boolean {
+  return !host.includes('.') || /\.svc(\.cluster\.local)?$/.test(host) || host.endsWith('.cluster.local');
+}
+
+/** CR224: a VirtualService bound to the mesh only, with a host that names no Service of the cluster (an external name). */
+function checkMeshExternalHosts(ctx: Context, vs: Obj, declared: Set<string>): void {
+  const gateways = arr(vs.raw.spec?.gateways);
+  if (!isMeshBound(vs.raw) || gateways.some((g: any) => g !== 'mesh')) return;
+  arr(vs.raw.spec?.hosts).forEach((h: any, i: number) => {
+    const host = String(h);
+    if (host === '*' || isClusterHost(host) || declared.has(host)) return; // "*": CR208
+    ctx.report('CR224', vs, `spec.hosts[${i}]`,
+      `host ${show(host)} is not the name of a Service of the cluster, and the VirtualService is bound to the mesh only ('gateways' `
+      + `${gateways.length > 0 ? show(gateways) : 'unset, which means mesh'}): every sidecar it is exported to sends its requests for ${show(host)} `
+      + 'to this VirtualService\'s destinations instead of the external host, and no ingress gateway serves the name',
+      `bind the VirtualService to the ingress gateway that serves ${show(host)} (IstioSubsets 'gateways'), or remove the host (IstioSubsets 'hosts'); `
+      + 'if the mesh is meant to answer for that name, declare it with a ServiceEntry');
   });
 }
 

@@ -1055,6 +1055,13 @@ export const BAD: BadCase[] = [
     path: 'metadata.name',
   },
   {
+    name: 'a VirtualService bound to the mesh only names an external host',
+    code: 'CR224',
+    mutate: m => { vs(m).spec.gateways = ['mesh']; },
+    message: /^host "shop\.example\.com" is not the name of a Service of the cluster, and the VirtualService is bound to the mesh only \('gateways' \["mesh"\]\): every sidecar/,
+    path: 'spec.hosts[0]',
+  },
+  {
     name: 'a success condition passes a query without data (the guard of the upstream docs)',
     code: 'CR309',
     mutate: m => { at(m).spec.metrics[0].successCondition = 'len(result) == 0 || result[0] >= 0.95'; },
@@ -1633,6 +1640,21 @@ export const GOOD: GoodCase[] = [
     },
   },
   { name: 'an image pinned by digest', codes: ['CR306'], mutate: m => { container(m).image = `registry.example.com/shop@sha256:${'a'.repeat(64)}`; } },
+  {
+    name: 'mesh-only VirtualServices with cluster names (short, <service>.<namespace> of a Service of the set, .svc) or a ServiceEntry host',
+    codes: ['CR224'],
+    mutate: m => {
+      delete vs(m).spec.gateways;
+      vs(m).spec.hosts = ['shop', 'shop.shop', 'shop.shop.svc', FQDN, 'payments.example.com'];
+      m.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'payments', namespace: NS },
+        spec: { hosts: ['payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_INTERNAL' } });
+    },
+  },
+  {
+    name: 'an external host on a VirtualService bound to a gateway and the mesh',
+    codes: ['CR224'],
+    mutate: () => undefined,
+  },
   {
     name: 'success conditions that require data, or test for no data after another test',
     codes: ['CR309'],
