@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
 import { assertArgName } from './private/argo';
+import { atConstructPath } from './private/constructs/construct-path';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './private/gvk';
 import { attachAppRules } from './private/synth/app-rules';
@@ -288,18 +289,22 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
 
   protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, kind: string) {
     super(scope, id);
-    attachAppRules(this);
-    this.spec.init(props);
-    // a plain ApiObject with the AnalysisTemplate GVK (src/private/gvk.ts), not the generated class: its toJson would drop int-or-string fields
-    // (count, failureLimit, ...) given as numbers
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: ANALYSIS_TEMPLATE.apiVersion,
-      kind,
-      metadata: metadataWithWave(props.metadata),
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
-    this.templateName = this.apiObject.name;
-    addValidationOnce(this, () => this.spec.validate(kind));
+    try {
+      attachAppRules(this);
+      this.spec.init(props);
+      // a plain ApiObject with the AnalysisTemplate GVK (src/private/gvk.ts), not the generated class: its toJson would drop int-or-string fields
+      // (count, failureLimit, ...) given as numbers
+      this.apiObject = new ApiObject(this, 'Resource', {
+        apiVersion: ANALYSIS_TEMPLATE.apiVersion,
+        kind,
+        metadata: metadataWithWave(props.metadata),
+        spec: Lazy.any({ produce: () => this._toKube() }),
+      });
+      this.templateName = this.apiObject.name;
+      addValidationOnce(this, () => this.spec.validate(kind));
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 
   /**
@@ -375,6 +380,10 @@ export class AnalysisTemplate extends AnalysisTemplateBase {
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
     super(scope, id, props, ANALYSIS_TEMPLATE.kind);
+    try {
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 }
 
@@ -395,9 +404,13 @@ export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
         + 'remove it, or use AnalysisTemplate for a namespaced template');
     }
     super(scope, id, props, CLUSTER_ANALYSIS_TEMPLATE.kind);
-    if (Chart.of(this).namespace !== undefined) {
-      // cluster-scoped: drop the namespace the chart gives every object
-      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    try {
+      if (Chart.of(this).namespace !== undefined) {
+        // cluster-scoped: drop the namespace the chart gives every object
+        this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    } catch (e) {
+      throw atConstructPath(this, e);
     }
   }
 }

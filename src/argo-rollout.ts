@@ -9,6 +9,7 @@ import type * as argo from '../imports/argoproj.io';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from './private/argo';
 import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/config';
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
+import { atConstructPath } from './private/constructs/construct-path';
 import { checkSubscriptions, notificationsConfigs, subscriptionAnnotations } from './private/constructs/notifications';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { givePrerequisiteWave, WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
@@ -280,55 +281,59 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
   constructor(scope: Construct, id: string, props: ArgoRolloutProps) {
     // containers are added below, once `version` is known (an image without tag needs a version)
     super(scope, id, { ...props, containers: undefined, select: false, spread: false });
-    this.props = props;
-    this.subsets = props.subsets;
-    this.workloadRef = props.workloadRef;
-    attachAppRules(this);
-    const name = props.metadata?.name ?? props.subsets.serviceName;
-    assertDnsLabel('metadata.name', name);
-    if (props.metadata?.namespace && props.metadata.namespace !== props.subsets.namespace) {
-      throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") differs from the namespace of the IstioSubsets ("${props.subsets.namespace}"): `
-        + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
-    }
-    assertNoRawSubscriptions(props.metadata?.annotations);
-    checkChartNamespace(this, props);
-    this.apiObject = new ApiObject(this, 'Resource', {
-      ...ROLLOUT,
-      metadata: {
-        ...props.metadata,
-        name,
-        namespace: props.subsets.namespace,
-        annotations: { ...WORKLOAD_ANNOTATIONS, ...props.metadata?.annotations },
-      },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
+    try {
+      this.props = props;
+      this.subsets = props.subsets;
+      this.workloadRef = props.workloadRef;
+      attachAppRules(this);
+      const name = props.metadata?.name ?? props.subsets.serviceName;
+      assertDnsLabel('metadata.name', name);
+      if (props.metadata?.namespace && props.metadata.namespace !== props.subsets.namespace) {
+        throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") differs from the namespace of the IstioSubsets ("${props.subsets.namespace}"): `
+          + 'Argo Rollouts reads the DestinationRule from the Rollout\'s own namespace. Put both in the same namespace');
+      }
+      assertNoRawSubscriptions(props.metadata?.annotations);
+      checkChartNamespace(this, props);
+      this.apiObject = new ApiObject(this, 'Resource', {
+        ...ROLLOUT,
+        metadata: {
+          ...props.metadata,
+          name,
+          namespace: props.subsets.namespace,
+          annotations: { ...WORKLOAD_ANNOTATIONS, ...props.metadata?.annotations },
+        },
+        spec: Lazy.any({ produce: () => this._toKube() }),
+      });
 
-    givePrerequisiteWave(props.serviceAccount);
-    if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 0, 10_000); // 0: scaled down (the plan notes PLAN014)
-    if (props.dynamicStableScale && props.scaleDownDelay !== undefined) {
-      throw new Error("'dynamicStableScale' cannot be used with 'scaleDownDelay' (Argo Rollouts refuses the combination): "
-        + 'stable is already scaled down during the release; remove one of them');
+      givePrerequisiteWave(props.serviceAccount);
+      if (props.replicas !== undefined) assertIntInRange('replicas', props.replicas, 0, 10_000); // 0: scaled down (the plan notes PLAN014)
+      if (props.dynamicStableScale && props.scaleDownDelay !== undefined) {
+        throw new Error("'dynamicStableScale' cannot be used with 'scaleDownDelay' (Argo Rollouts refuses the combination): "
+          + 'stable is already scaled down during the release; remove one of them');
+      }
+      this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
+      this.minReady = props.minReady ?? Duration.seconds(0);
+      this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
+      const rps = props.expectedRequestsPerSecond;
+      if (rps !== undefined && !(rps >= 0 && Number.isFinite(rps))) {
+        throw new Error(`'expectedRequestsPerSecond' (${props.expectedRequestsPerSecond}) must be a finite number of requests per second, 0 or more`);
+      }
+      this.expectedRequestsPerSecond = props.expectedRequestsPerSecond;
+      if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
+        throw new Error(`'progressDeadline' (${this.progressDeadline.toSeconds()}s) must be greater than 'minReady' (${this.minReady.toSeconds()}s)`);
+      }
+      if (props.canaryLabels) assertLabels('canaryLabels', props.canaryLabels);
+      if (props.stableLabels) assertLabels('stableLabels', props.stableLabels);
+      if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
+      if (props.workloadRef) this.attachWorkload(props, props.workloadRef);
+      assertRollbackWindow(props.rollbackWindow, props.revisionHistoryLimit);
+      for (const c of props.containers ?? []) this.addContainer(c);
+      for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
+      for (const n of props.notifications ?? []) this.addNotification(n);
+      addValidationOnce(this, () => this.validateRollout());
+    } catch (e) {
+      throw atConstructPath(this, e);
     }
-    this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
-    this.minReady = props.minReady ?? Duration.seconds(0);
-    this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
-    const rps = props.expectedRequestsPerSecond;
-    if (rps !== undefined && !(rps >= 0 && Number.isFinite(rps))) {
-      throw new Error(`'expectedRequestsPerSecond' (${props.expectedRequestsPerSecond}) must be a finite number of requests per second, 0 or more`);
-    }
-    this.expectedRequestsPerSecond = props.expectedRequestsPerSecond;
-    if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
-      throw new Error(`'progressDeadline' (${this.progressDeadline.toSeconds()}s) must be greater than 'minReady' (${this.minReady.toSeconds()}s)`);
-    }
-    if (props.canaryLabels) assertLabels('canaryLabels', props.canaryLabels);
-    if (props.stableLabels) assertLabels('stableLabels', props.stableLabels);
-    if (props.version !== undefined) assertLabelValue('version', CanaryLabels.VERSION, props.version);
-    if (props.workloadRef) this.attachWorkload(props, props.workloadRef);
-    assertRollbackWindow(props.rollbackWindow, props.revisionHistoryLimit);
-    for (const c of props.containers ?? []) this.addContainer(c);
-    for (const step of props.steps ?? ArgoRollout.DEFAULT_STEPS) this.addStep(step);
-    for (const n of props.notifications ?? []) this.addNotification(n);
-    addValidationOnce(this, () => this.validateRollout());
   }
 
   /** The release steps (a copy). */
@@ -701,7 +706,7 @@ function assertNoRawSubscriptions(annotations: { [key: string]: string } | undef
 function checkChartNamespace(rollout: ArgoRollout, props: ArgoRolloutProps): void {
   const chart = Chart.of(rollout);
   if (props.metadata?.namespace !== undefined || chart.namespace === undefined || chart.namespace === props.subsets.namespace) return;
-  throw new Error(`[${rollout.node.path}] the ArgoRollout is in chart "${chart.node.path}" of namespace "${chart.namespace}", but its 'subsets' `
+  throw new Error(`the ArgoRollout is in chart "${chart.node.path}" of namespace "${chart.namespace}", but its 'subsets' `
     + `(${props.subsets.node.path}) are in namespace "${props.subsets.namespace}": Argo Rollouts reads the DestinationRule and VirtualService from the `
     + `Rollout's own namespace, so the Rollout would be written to "${props.subsets.namespace}", not to the chart's namespace. Create both in one `
     + `namespace: give the IstioSubsets 'namespace: "${chart.namespace}"', or create the ArgoRollout in a chart of namespace `

@@ -7,6 +7,7 @@ import { IgnoreEntry } from './private/argocd/ignore-entry';
 import { apiGroup } from './private/argocd/json';
 import { ArgoCdOverlapIndex } from './private/constructs/argocd-overlaps';
 import { applicationSettings, ApplicationSettings, finalizerNames } from './private/constructs/argocd-props';
+import { atConstructPath } from './private/constructs/construct-path';
 import { APPLICATION } from './private/gvk';
 import { ChartDeployment, isRuleChecked, joinAppValidation, recordWarnings, sharedInValidation } from './private/synth/app-rules';
 import { addValidationOnce, findAll, toJson } from './private/synth/context';
@@ -319,38 +320,42 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
-    Object.defineProperty(this, APPLICATION_SYMBOL, { value: true });
-    joinAppValidation(this);
-    const settings = applicationSettings(props);
-    this.namespace = settings.namespace;
-    this.project = settings.project;
-    this.sourceRepoUrl = props.sourceRepoUrl;
-    this.sourcePath = props.sourcePath;
-    this.sourceTargetRevision = settings.sourceTargetRevision;
-    this.sourceInclude = props.sourceInclude;
-    this.destinationServer = props.destinationServer;
-    this.destinationName = props.destinationName;
-    this.destinationNamespace = props.destinationNamespace;
-    this.finalizer = settings.finalizer;
-    this.settings = settings;
+    try {
+      Object.defineProperty(this, APPLICATION_SYMBOL, { value: true });
+      joinAppValidation(this);
+      const settings = applicationSettings(props);
+      this.namespace = settings.namespace;
+      this.project = settings.project;
+      this.sourceRepoUrl = props.sourceRepoUrl;
+      this.sourcePath = props.sourcePath;
+      this.sourceTargetRevision = settings.sourceTargetRevision;
+      this.sourceInclude = props.sourceInclude;
+      this.destinationServer = props.destinationServer;
+      this.destinationName = props.destinationName;
+      this.destinationNamespace = props.destinationNamespace;
+      this.finalizer = settings.finalizer;
+      this.settings = settings;
 
-    for (const option of props.syncOptions ?? []) this.addSyncOption(option);
-    for (const entry of props.ignoreDifferences ?? []) this.addIgnoreDifference(entry);
+      for (const option of props.syncOptions ?? []) this.addSyncOption(option);
+      for (const entry of props.ignoreDifferences ?? []) this.addIgnoreDifference(entry);
 
-    this.resource = new ApiObject(this, 'Resource', {
-      ...APPLICATION,
-      metadata: {
-        ...(props.name !== undefined ? { name: props.name } : {}),
-        namespace: this.namespace,
-        finalizers: finalizerNames(this.finalizer),
-      },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
-    this.name = this.resource.name;
+      this.resource = new ApiObject(this, 'Resource', {
+        ...APPLICATION,
+        metadata: {
+          ...(props.name !== undefined ? { name: props.name } : {}),
+          namespace: this.namespace,
+          finalizers: finalizerNames(this.finalizer),
+        },
+        spec: Lazy.any({ produce: () => this._toKube() }),
+      });
+      this.name = this.resource.name;
 
-    for (const chart of props.charts ?? []) this.addChart(chart);
+      for (const chart of props.charts ?? []) this.addChart(chart);
 
-    addValidationOnce(this, () => [...this.validateOverlaps(), ...this.validateSync()]);
+      addValidationOnce(this, () => [...this.validateOverlaps(), ...this.validateSync()]);
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 
   /** The charts this Application deploys (a copy). */

@@ -9,6 +9,7 @@ import { IIstioGateway } from './istio-gateway';
 import { IstioMetrics } from './istio-metrics';
 import { AdditionalSubset, IstioSubsets } from './istio-subsets';
 import { CanaryAuthorizationOptions } from './mesh-security';
+import { atConstructPath } from './private/constructs/construct-path';
 import { defineMeshSecurity } from './private/constructs/mesh-security';
 import { resolveNamespace } from './private/constructs/namespace';
 import { ResolvedServicePort, isHttpFamily, resolveServicePorts } from './private/constructs/service-ports';
@@ -257,85 +258,90 @@ export class CanaryService extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
-    countServiceForWarmUp(this);
-    this.name = props.name ?? id.toLowerCase();
-    attachAppRules(this);
-    assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
-    this.namespace = resolveNamespace(this, props.namespace);
-    assertPinnedImage('image', props.image);
-    this.ports = resolveServicePorts(props.ports ?? [DEFAULT_PORT]);
-    const routePort = this.resolveRoutePort(props.routePort);
-    this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
-    assertIdentityLabels('selectorLabels', this.selectorLabels);
+    try {
+      countServiceForWarmUp(this);
+      this.name = props.name ?? id.toLowerCase();
+      attachAppRules(this);
+      assertDnsLabel(props.name === undefined ? 'name (from the construct id)' : 'name', this.name);
+      this.namespace = resolveNamespace(this, props.namespace);
+      assertPinnedImage('image', props.image);
+      this.ports = resolveServicePorts(props.ports ?? [DEFAULT_PORT]);
+      const routePort = this.resolveRoutePort(props.routePort);
+      this.selectorLabels = { ...(props.selectorLabels ?? { [CanaryLabels.APP]: this.name }) };
+      assertIdentityLabels('selectorLabels', this.selectorLabels);
 
-    this.service = new ApiObject(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-      spec: Lazy.any({ produce: () => this._toService() }),
-    });
+      this.service = new ApiObject(this, 'Service', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+        spec: Lazy.any({ produce: () => this._toService() }),
+      });
 
-    this.subsets = new IstioSubsets(this, 'Subsets', {
-      serviceName: this.name,
-      namespace: this.namespace,
-      servicePort: routePort.port,
-      subsetLabels: this.selectorLabels,
-      gateways: props.gateway ? [props.gateway] : undefined,
-      hosts: props.hosts,
-      mesh: props.mesh,
-      trafficPolicy: props.trafficPolicy,
-      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
-        port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
-      })),
-      additionalSubsets: props.additionalSubsets,
-      separateIngressVirtualService: props.separateIngressVirtualService,
-      routePolicy: props.routePolicy,
-    });
-    const analysis = props.analysis ?? ((props.defaultAnalysis ?? true) ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
-    this.analysisTemplates = [...(analysis?.templates ?? [])];
-    const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
-    this.rollout = new ArgoRollout(this, 'Rollout', {
-      metadata: { namespace: this.namespace }, // the service's namespace, also when it is not the chart's
-      analysis,
-      subsets: this.subsets,
-      replicas: props.replicas,
-      steps: props.steps,
-      version: props.version,
-      progressDeadline: props.progressDeadline,
-      serviceAccount: props.serviceAccount,
-      dynamicStableScale: props.dynamicStableScale,
-      antiAffinity: props.antiAffinity,
-      expectedRequestsPerSecond: props.expectedRequestsPerSecond,
-      notifications: props.notifications,
-      rollbackWindow: props.rollbackWindow,
-      revisionHistoryLimit: props.revisionHistoryLimit,
-    });
-    this.container = this.rollout.addContainer({
-      name: 'main',
-      image: props.image,
-      ports: containerPorts.map(number => ({ number })),
-      envVariables: props.envVariables,
-      command: props.command,
-      args: props.args,
-      resources: props.resources,
-      readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: containerPorts[0] }),
-      liveness: props.liveness,
-    });
-    ApiObject.of(this.rollout).addDependency(this.service, this.subsets.virtualService);
+      this.subsets = new IstioSubsets(this, 'Subsets', {
+        serviceName: this.name,
+        namespace: this.namespace,
+        servicePort: routePort.port,
+        subsetLabels: this.selectorLabels,
+        gateways: props.gateway ? [props.gateway] : undefined,
+        hosts: props.hosts,
+        mesh: props.mesh,
+        trafficPolicy: props.trafficPolicy,
+        additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
+          port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
+        })),
+        additionalSubsets: props.additionalSubsets,
+        separateIngressVirtualService: props.separateIngressVirtualService,
+        routePolicy: props.routePolicy,
+      });
+      const defaultAnalysis = props.defaultAnalysis ?? true;
+      const analysis = props.analysis ?? (defaultAnalysis ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
+      this.analysisTemplates = [...(analysis?.templates ?? [])];
+      const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
+      this.rollout = new ArgoRollout(this, 'Rollout', {
+        metadata: { namespace: this.namespace }, // the service's namespace, also when it is not the chart's
+        analysis,
+        subsets: this.subsets,
+        replicas: props.replicas,
+        steps: props.steps,
+        version: props.version,
+        progressDeadline: props.progressDeadline,
+        serviceAccount: props.serviceAccount,
+        dynamicStableScale: props.dynamicStableScale,
+        antiAffinity: props.antiAffinity,
+        expectedRequestsPerSecond: props.expectedRequestsPerSecond,
+        notifications: props.notifications,
+        rollbackWindow: props.rollbackWindow,
+        revisionHistoryLimit: props.revisionHistoryLimit,
+      });
+      this.container = this.rollout.addContainer({
+        name: 'main',
+        image: props.image,
+        ports: containerPorts.map(number => ({ number })),
+        envVariables: props.envVariables,
+        command: props.command,
+        args: props.args,
+        resources: props.resources,
+        readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: containerPorts[0] }),
+        liveness: props.liveness,
+      });
+      ApiObject.of(this.rollout).addDependency(this.service, this.subsets.virtualService);
 
-    const security = defineMeshSecurity(this, {
-      name: this.name,
-      namespace: this.namespace,
-      selector: this.selectorLabels,
-      ports: containerPorts,
-      strictMtls: props.strictMtls ?? true,
-      authorization: props.authorization,
-      gatewayBound: props.gateway !== undefined,
-    });
-    this.peerAuthentication = security.peerAuthentication;
-    this.authorizationPolicy = security.authorizationPolicy;
+      const security = defineMeshSecurity(this, {
+        name: this.name,
+        namespace: this.namespace,
+        selector: this.selectorLabels,
+        ports: containerPorts,
+        strictMtls: props.strictMtls ?? true,
+        authorization: props.authorization,
+        gatewayBound: props.gateway !== undefined,
+      });
+      this.peerAuthentication = security.peerAuthentication;
+      this.authorizationPolicy = security.authorizationPolicy;
 
-    if ((props.podDisruptionBudget ?? true) && (props.replicas ?? 2) > 1) this.podDisruptionBudget = this.definePodDisruptionBudget();
+      if ((props.podDisruptionBudget ?? true) && (props.replicas ?? 2) > 1) this.podDisruptionBudget = this.definePodDisruptionBudget();
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 
   /** @internal */

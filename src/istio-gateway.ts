@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { atConstructPath } from './private/constructs/construct-path';
 import { resolveNamespace } from './private/constructs/namespace';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { GATEWAY } from './private/gvk';
@@ -100,24 +101,28 @@ export class IstioGateway extends Construct implements IIstioGateway {
 
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
-    this.name = props.name ?? id.toLowerCase();
-    attachAppRules(this);
-    assertDnsLabel('name', this.name, 'a DNS-1123 label (Istio rejects Gateway names with dots)');
-    this.namespace = resolveNamespace(this, props.namespace);
-    if (props.hosts.length === 0) {
-      throw new Error("'hosts' is empty: a Gateway needs at least one host, for example ['shop.example.com']");
+    try {
+      this.name = props.name ?? id.toLowerCase();
+      attachAppRules(this);
+      assertDnsLabel('name', this.name, 'a DNS-1123 label (Istio rejects Gateway names with dots)');
+      this.namespace = resolveNamespace(this, props.namespace);
+      if (props.hosts.length === 0) {
+        throw new Error("'hosts' is empty: a Gateway needs at least one host, for example ['shop.example.com']");
+      }
+      props.hosts.forEach(h => assertHost('hosts', h));
+      if (props.selector) assertLabels('selector', props.selector);
+      if (props.tls) assertDnsSubdomain('tls.credentialName', props.tls.credentialName);
+      this._hosts = [...props.hosts];
+      this.props = props;
+      this.gatewayRef = `${this.namespace}/${this.name}`;
+      this.apiObject = new ApiObject(this, 'Resource', {
+        ...GATEWAY,
+        metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+        spec: Lazy.any({ produce: () => this._toKube() }),
+      });
+    } catch (e) {
+      throw atConstructPath(this, e);
     }
-    props.hosts.forEach(h => assertHost('hosts', h));
-    if (props.selector) assertLabels('selector', props.selector);
-    if (props.tls) assertDnsSubdomain('tls.credentialName', props.tls.credentialName);
-    this._hosts = [...props.hosts];
-    this.props = props;
-    this.gatewayRef = `${this.namespace}/${this.name}`;
-    this.apiObject = new ApiObject(this, 'Resource', {
-      ...GATEWAY,
-      metadata: { name: this.name, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
   }
 
   /** Hosts served. */

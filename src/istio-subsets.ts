@@ -14,6 +14,7 @@ import { RoutePolicy } from './route-policy';
 import { ServicePortProtocol } from './service-port';
 import { TrafficPolicy } from './traffic-policy';
 import type * as istio from '../imports/networking.istio.io';
+import { atConstructPath } from './private/constructs/construct-path';
 
 /** Another Service port whose traffic the canary splits too. */
 export interface RoutedServicePort {
@@ -208,67 +209,71 @@ export class IstioSubsets extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioSubsetsProps) {
     super(scope, id);
-    assertDnsLabel('serviceName', props.serviceName);
-    attachAppRules(this);
-    assertIntInRange('servicePort', props.servicePort, 1, 65535);
-    assertIdentityLabels('subsetLabels', props.subsetLabels);
-    this.serviceName = props.serviceName;
-    this.namespace = resolveNamespace(this, props.namespace);
-    this.host = `${props.serviceName}.${this.namespace}.svc.cluster.local`;
-    this.servicePort = props.servicePort;
-    const name = props.name ?? props.serviceName;
-    assertDnsLabel('name', name);
-    this.destinationRuleName = name;
-    this.virtualServiceName = name;
-    this.stableSubsetName = props.stableSubsetName ?? 'stable';
-    this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    assertSubsetNames(this.stableSubsetName, this.canarySubsetName);
-    this.routeName = props.routeName ?? 'primary';
-    assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
-    this.mesh = props.mesh ?? true;
-    this._gateways = [...(props.gateways ?? [])];
-    this._subsetLabels = { ...props.subsetLabels };
-    this.trafficPolicy = props.trafficPolicy;
-    this._hosts = gatewayHosts(this._gateways, props.hosts, this.mesh);
-    this.separateIngress = props.separateIngressVirtualService ?? false;
-    const routes = this.routePorts(props.additionalPorts ?? []);
-    this._httpRoutes = routes.http;
-    this._tlsRoutes = routes.tls;
-    this._tcpPorts = routes.tcp;
-    const taken = [this.stableSubsetName, this.canarySubsetName];
-    this._additionalSubsets = checkAdditionalSubsets(props.additionalSubsets ?? [], taken, this._subsetLabels);
-    if (this.separateIngress && !(this.mesh && this._gateways.length > 0)) {
-      throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
-    }
-    this.routePolicy = resolveRoutePolicy(this, props.routePolicy);
+    try {
+      assertDnsLabel('serviceName', props.serviceName);
+      attachAppRules(this);
+      assertIntInRange('servicePort', props.servicePort, 1, 65535);
+      assertIdentityLabels('subsetLabels', props.subsetLabels);
+      this.serviceName = props.serviceName;
+      this.namespace = resolveNamespace(this, props.namespace);
+      this.host = `${props.serviceName}.${this.namespace}.svc.cluster.local`;
+      this.servicePort = props.servicePort;
+      const name = props.name ?? props.serviceName;
+      assertDnsLabel('name', name);
+      this.destinationRuleName = name;
+      this.virtualServiceName = name;
+      this.stableSubsetName = props.stableSubsetName ?? 'stable';
+      this.canarySubsetName = props.canarySubsetName ?? 'canary';
+      assertSubsetNames(this.stableSubsetName, this.canarySubsetName);
+      this.routeName = props.routeName ?? 'primary';
+      assertDnsLabel('routeName', this.routeName, 'a DNS-1123 label');
+      this.mesh = props.mesh ?? true;
+      this._gateways = [...(props.gateways ?? [])];
+      this._subsetLabels = { ...props.subsetLabels };
+      this.trafficPolicy = props.trafficPolicy;
+      this._hosts = gatewayHosts(this._gateways, props.hosts, this.mesh);
+      this.separateIngress = props.separateIngressVirtualService ?? false;
+      const routes = this.routePorts(props.additionalPorts ?? []);
+      this._httpRoutes = routes.http;
+      this._tlsRoutes = routes.tls;
+      this._tcpPorts = routes.tcp;
+      const taken = [this.stableSubsetName, this.canarySubsetName];
+      this._additionalSubsets = checkAdditionalSubsets(props.additionalSubsets ?? [], taken, this._subsetLabels);
+      if (this.separateIngress && !(this.mesh && this._gateways.length > 0)) {
+        throw new Error("'separateIngressVirtualService' needs both 'gateways' and 'mesh': with only one of them there is one VirtualService");
+      }
+      this.routePolicy = resolveRoutePolicy(this, props.routePolicy);
 
-    this.destinationRule = new ApiObject(this, 'DestinationRule', {
-      ...DESTINATION_RULE,
-      metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-      spec: Lazy.any({ produce: () => this._toDestinationRule() }),
-    });
-    this.virtualService = new ApiObject(this, 'VirtualService', {
-      ...VIRTUAL_SERVICE,
-      metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
-      spec: Lazy.any({ produce: () => this._toVirtualService() }),
-    });
-    this.virtualService.addDependency(this.destinationRule);
-    if (this._additionalSubsets.length > 0) {
-      this.additionalDestinationRule = new ApiObject(this, 'AdditionalDestinationRule', {
+      this.destinationRule = new ApiObject(this, 'DestinationRule', {
         ...DESTINATION_RULE,
-        metadata: { name: `${this.destinationRuleName}-additional`, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-        spec: Lazy.any({ produce: () => this._toAdditionalDestinationRule() }),
+        metadata: { name: this.destinationRuleName, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+        spec: Lazy.any({ produce: () => this._toDestinationRule() }),
       });
-      this.virtualService.addDependency(this.additionalDestinationRule);
-    }
-    if (this.separateIngress) {
-      this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
+      this.virtualService = new ApiObject(this, 'VirtualService', {
         ...VIRTUAL_SERVICE,
-        metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
-        spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
+        metadata: { name: this.virtualServiceName, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
+        spec: Lazy.any({ produce: () => this._toVirtualService() }),
       });
-      this.ingressVirtualService.addDependency(this.destinationRule);
-      if (this.additionalDestinationRule) this.ingressVirtualService.addDependency(this.additionalDestinationRule);
+      this.virtualService.addDependency(this.destinationRule);
+      if (this._additionalSubsets.length > 0) {
+        this.additionalDestinationRule = new ApiObject(this, 'AdditionalDestinationRule', {
+          ...DESTINATION_RULE,
+          metadata: { name: `${this.destinationRuleName}-additional`, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+          spec: Lazy.any({ produce: () => this._toAdditionalDestinationRule() }),
+        });
+        this.virtualService.addDependency(this.additionalDestinationRule);
+      }
+      if (this.separateIngress) {
+        this.ingressVirtualService = new ApiObject(this, 'IngressVirtualService', {
+          ...VIRTUAL_SERVICE,
+          metadata: { name: `${this.virtualServiceName}-ingress`, namespace: this.namespace, annotations: { ...ROUTING_ANNOTATIONS } },
+          spec: Lazy.any({ produce: () => this._toIngressVirtualService() }),
+        });
+        this.ingressVirtualService.addDependency(this.destinationRule);
+        if (this.additionalDestinationRule) this.ingressVirtualService.addDependency(this.additionalDestinationRule);
+      }
+    } catch (e) {
+      throw atConstructPath(this, e);
     }
   }
 

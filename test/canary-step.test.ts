@@ -235,6 +235,6 @@ describe('steps in a Rollout', () => {
     expect(() => new CanaryService(chart, 'shop', {
       image: 'shop:1.0.0',
       steps: [CanaryStep.weight(50), CanaryStep.pause(), CanaryStep.weight(30)],
-    })).toThrow(/^canary step 2: weight 30 must be greater than the previous weight \(50\): weights only grow during a release/);
+    })).toThrow(/^\[test\/shop\/Rollout\] canary step 2: weight 30 must be greater than the previous weight \(50\): weights only grow during a release/);
   });
 });

@@ -7,7 +7,7 @@ import { execFile } from 'child_process';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { App, Chart, Duration } from 'cdk8s';
-import { AnalysisTemplate, CanaryRules, CanaryService, CanaryStep, CanaryTestTraffic, MetricProvider, RolloutPlan } from '../src';
+import { AnalysisTemplate, CanaryRules, CanaryService, CanaryStep, CanaryTestTraffic, ConstructRules, MetricProvider, RolloutPlan } from '../src';
 import { validateManifests } from './support/schema';
 import { istioKey, progress, RolloutTraffic } from '../src/private/argocd/controller';
 import { objectKey } from '../src/private/argocd/json';
@@ -37,7 +37,7 @@ function shop(options: { route?: boolean; smokePaths?: string[] } = {}) {
     analysis: { templates: [load], startingStep: 3 },
   });
   // without the route the rules fail synth: read the manifests without running them
-  return { chart, tests, service, manifests: options.route === false ? CanaryRules.manifestsOf(chart) : chart.toJson() };
+  return { chart, tests, service, manifests: options.route === false ? ConstructRules.manifestsOf(chart) : chart.toJson() };
 }
 
 const find = (manifests: any[], kind: string, name: string) => manifests.find(m => m.kind === kind && m.metadata.name === name);

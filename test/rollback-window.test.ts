@@ -33,9 +33,9 @@ describe('rollbackWindow', () => {
   });
 
   test('fails if the window or the history is not a whole number in range', () => {
-    expect(() => synth({ rollbackWindow: 0 })).toThrow(/^'rollbackWindow' \(0\) must be an integer between 1 and 2147483647: the number of previous revisions/);
-    expect(() => synth({ rollbackWindow: 2.5 })).toThrow(/^'rollbackWindow' \(2.5\) must be an integer/);
-    expect(() => synth({ revisionHistoryLimit: -1 })).toThrow(/^'revisionHistoryLimit' \(-1\) must be an integer between 0 and 2147483647/);
+    expect(() => synth({ rollbackWindow: 0 })).toThrow(/^\[shop\/checkout\/Rollout\] 'rollbackWindow' \(0\) must be an integer between 1 and 2147483647: the number of previous revisions/);
+    expect(() => synth({ rollbackWindow: 2.5 })).toThrow(/^\[shop\/checkout\/Rollout\] 'rollbackWindow' \(2.5\) must be an integer/);
+    expect(() => synth({ revisionHistoryLimit: -1 })).toThrow(/^\[shop\/checkout\/Rollout\] 'revisionHistoryLimit' \(-1\) must be an integer between 0 and 2147483647/);
   });
 
   test('a window widened by a patch fails synth through the rules (CR317)', () => {

@@ -11,6 +11,7 @@ import { NotificationsConfig } from '../src/notifications-config';
 import { RolloutNotification } from '../src/rollout-notification';
 import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
+import { ConstructRules } from '../src/construct-rules';
 import { CanaryRules } from '../src/rules/canary-rules';
 
 const slack = NotificationService.slack({ token: NotificationSecret.key('slack-token') });
@@ -51,7 +52,7 @@ describe('subscriptions', () => {
     });
     expect(s.rollout.notifications.map(n => n.trigger)).toEqual(['on-rollout-aborted', 'on-analysis-run-failed', 'on-rollout-aborted']);
     // the rules see the same thing, and find nothing
-    expect(CanaryRules.checkConstruct(c).filter(f => f.code.startsWith('CR15') || f.code === 'CR315')).toEqual([]);
+    expect(CanaryRules.check(ConstructRules.manifestsOf(c)).filter(f => f.code.startsWith('CR15') || f.code === 'CR315')).toEqual([]);
   });
 
   test('every catalog helper names its trigger', () => {

@@ -269,7 +269,7 @@ describe('bad input: errors at construct time name the construct, the prop, the 
     // what the library refuses: Istio would accept it but do nothing, or something else than asked, or cdk8s cannot write it
     ['a per-try timeout with a fraction of a millisecond', { retries: { attempts: 2, perTryTimeout: Duration.millis(2.5) } },
       /^\[shop\/shop\/Subsets\] 'routePolicy\.retries\.perTryTimeout' \(2\.5 millis\) is not a whole number of milliseconds: Istio accepts durations to the millisecond \("only durations to ms precision are supported"\)\. Round it, for example to 3ms$/],
-    ['negative retry attempts', { retries: { attempts: -1 } }, /^'routePolicy\.retries\.attempts' \(-1\) must be an integer between 0 and 2147483647: it is the number of retries after the first try/],
+    ['negative retry attempts', { retries: { attempts: -1 } }, /^\[shop\/shop\/Subsets\] 'routePolicy\.retries\.attempts' \(-1\) must be an integer between 0 and 2147483647: it is the number of retries after the first try/],
     ['a retry condition list in one entry', { retries: { attempts: 1, retryOn: ['5xx,reset'] } }, /^\[shop\/shop\/Subsets\] 'routePolicy\.retries\.retryOn\[0\]' \("5xx,reset"\) must be one retry condition: give each condition as its own entry/],
     ['an empty retry condition list', { retries: { attempts: 1, retryOn: [] } }, /'routePolicy\.retries\.retryOn' is empty/],
     ['an empty match list', { match: [] }, /'routePolicy\.match' is empty: leave it out to take every request/],

@@ -1646,8 +1646,12 @@ export const GOOD: GoodCase[] = [
     mutate: m => {
       delete vs(m).spec.gateways;
       vs(m).spec.hosts = ['shop', 'shop.shop', 'shop.shop.svc', FQDN, 'payments.example.com'];
-      m.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'payments', namespace: NS },
-        spec: { hosts: ['payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_INTERNAL' } });
+      m.push({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name: 'payments', namespace: NS },
+        spec: { hosts: ['payments.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_INTERNAL' },
+      });
     },
   },
   {

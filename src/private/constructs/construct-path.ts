@@ -1,0 +1,18 @@
+// Errors thrown while a construct of the library is built name the construct path they come from, as validation
+// errors do (`[app/chart/shop] 'replicas' (-1) must be ...`). Not exported from the package.
+import { IConstruct } from 'constructs';
+
+const NAMED = Symbol.for('cdk8s-canary.construct-path');
+/** A message that starts with a construct path already (`[shop/routes] ...`, as some checks write it themselves). */
+const ALREADY_NAMED = /^\[[^\]\s]+\] /;
+
+/**
+ * `error` with the path of `scope` in front of its message, unless an inner construct of the library already put its
+ * own there (the innermost construct is the most precise place). Use as `catch (e) { throw atConstructPath(this, e); }`.
+ */
+export function atConstructPath(scope: IConstruct, error: unknown): unknown {
+  if (!(error instanceof Error) || (error as any)[NAMED] || ALREADY_NAMED.test(error.message)) return error;
+  error.message = `[${scope.node.path}] ${error.message}`;
+  Object.defineProperty(error, NAMED, { value: true });
+  return error;
+}
