@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
 import { assertArgName } from './private/argo';
-import { atConstructPath } from './private/constructs/construct-path';
+import { atConstructPath, withConstructPath, withPathOfChild } from './private/constructs/construct-path';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './private/gvk';
 import { attachAppRules } from './private/synth/app-rules';
@@ -339,22 +339,22 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
 
   /** Adds a metric. Metric names must be unique. */
   public addMetric(metric: AnalysisMetric): void {
-    this.spec.addMetric(metric);
+    withConstructPath(this, () => this.spec.addMetric(metric));
   }
 
   /** Declares an argument. */
   public addArg(arg: AnalysisTemplateArg): void {
-    this.spec.addArg(arg);
+    withConstructPath(this, () => this.spec.addArg(arg));
   }
 
   /** Makes a metric of this template a dry run: evaluated, but never changing the outcome. */
   public addDryRunMetric(metricName: string): void {
-    this.spec.addDryRun(metricName);
+    withConstructPath(this, () => this.spec.addDryRun(metricName));
   }
 
   /** Sets how many measurements to keep for a metric of this template. */
   public addMeasurementRetention(retention: MetricMeasurementRetention): void {
-    this.spec.addRetention(retention);
+    withConstructPath(this, () => this.spec.addRetention(retention));
   }
 
   /** @internal */
@@ -380,10 +380,6 @@ export class AnalysisTemplate extends AnalysisTemplateBase {
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
     super(scope, id, props, ANALYSIS_TEMPLATE.kind);
-    try {
-    } catch (e) {
-      throw atConstructPath(this, e);
-    }
   }
 }
 
@@ -399,10 +395,12 @@ export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
   public readonly clusterScope: boolean = true;
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps = {}) {
-    if (props.metadata?.namespace !== undefined) {
-      throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") cannot be set on a ClusterAnalysisTemplate: it is cluster-scoped; `
-        + 'remove it, or use AnalysisTemplate for a namespaced template');
-    }
+    withPathOfChild(scope, id, () => {
+      if (props.metadata?.namespace !== undefined) {
+        throw new Error(`'metadata.namespace' ("${props.metadata.namespace}") cannot be set on a ClusterAnalysisTemplate: it is cluster-scoped; `
+          + 'remove it, or use AnalysisTemplate for a namespaced template');
+      }
+    });
     super(scope, id, props, CLUSTER_ANALYSIS_TEMPLATE.kind);
     try {
       if (Chart.of(this).namespace !== undefined) {

@@ -9,7 +9,7 @@ import type * as argo from '../imports/argoproj.io';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from './private/argo';
 import { SECRET_VERSIONS_ANNOTATION, secretVersionsValue } from './private/config';
 import { checkAnalysis, renderAnalysis, WellKnownArgValues } from './private/constructs/analysis';
-import { atConstructPath } from './private/constructs/construct-path';
+import { atConstructPath, withConstructPath } from './private/constructs/construct-path';
 import { checkSubscriptions, notificationsConfigs, subscriptionAnnotations } from './private/constructs/notifications';
 import { undefinedIfEmpty } from './private/constructs/render';
 import { givePrerequisiteWave, WORKLOAD_ANNOTATIONS } from './private/constructs/wave-annotations';
@@ -382,24 +382,26 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * @returns a reference for `kplus.EnvValue.fromSecretValue()`, `kplus.Env.fromSecret()` or `kplus.Volume.fromSecret()`
    */
   public referenceSecret(name: string, options: SecretReferenceOptions): kplus.ISecret {
-    assertDnsSubdomain('name', name);
-    const version = options.version;
-    if (typeof version !== 'string' || version.length === 0 || version.length > 63 || !LABEL_VALUE.test(version)) {
-      throw new Error(`'version' ("${version}") of Secret "${name}" must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a `
-        + 'letter or digit (for example "2026-11-03" or "v7")');
-    }
-    const known = this.secretVersions.get(name);
-    if (known !== undefined && known !== version) {
-      throw new Error(`Secret "${name}" is referenced with version "${version}", but it was referenced with version "${known}" before: `
-        + 'the pods read one content of a Secret; reference it once, with its current version');
-    }
-    this.secretVersions.set(name, version);
-    let ref = this.secretRefs.get(name);
-    if (!ref) {
-      ref = kplus.Secret.fromSecretName(this, `SecretRef-${name}`, name);
-      this.secretRefs.set(name, ref);
-    }
-    return ref;
+    return withConstructPath(this, () => {
+      assertDnsSubdomain('name', name);
+      const version = options.version;
+      if (typeof version !== 'string' || version.length === 0 || version.length > 63 || !LABEL_VALUE.test(version)) {
+        throw new Error(`'version' ("${version}") of Secret "${name}" must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a `
+          + 'letter or digit (for example "2026-11-03" or "v7")');
+      }
+      const known = this.secretVersions.get(name);
+      if (known !== undefined && known !== version) {
+        throw new Error(`Secret "${name}" is referenced with version "${version}", but it was referenced with version "${known}" before: `
+          + 'the pods read one content of a Secret; reference it once, with its current version');
+      }
+      this.secretVersions.set(name, version);
+      let ref = this.secretRefs.get(name);
+      if (!ref) {
+        ref = kplus.Secret.fromSecretName(this, `SecretRef-${name}`, name);
+        this.secretRefs.set(name, ref);
+      }
+      return ref;
+    });
   }
 
   /**
@@ -407,27 +409,31 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * `replicas` (Argo CD is told to ignore them).
    */
   public autoscale(options: RolloutAutoscalingOptions): kplus.HorizontalPodAutoscaler {
-    const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-      metadata: {
-        name: this.rolloutName,
-        namespace: this.subsets.namespace,
-        annotations: { ...WORKLOAD_ANNOTATIONS },
-      },
-      target: this,
-      maxReplicas: options.maxReplicas,
-      minReplicas: options.minReplicas ?? 2,
-      metrics: options.metrics ?? [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    return withConstructPath(this, () => {
+      const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: {
+          name: this.rolloutName,
+          namespace: this.subsets.namespace,
+          annotations: { ...WORKLOAD_ANNOTATIONS },
+        },
+        target: this,
+        maxReplicas: options.maxReplicas,
+        minReplicas: options.minReplicas ?? 2,
+        metrics: options.metrics ?? [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+      });
+      return hpa;
     });
-    return hpa;
   }
 
   /** @see kplus.IScalable.markHasAutoscaler() */
   public markHasAutoscaler(): void {
-    if (this.props.replicas !== undefined) {
-      throw new Error(`'replicas' (${this.props.replicas}) is set, but an autoscaler now owns the replicas of rollout "${this.rolloutName}": `
-        + "remove 'replicas' (the autoscaler's minReplicas and maxReplicas bound them)");
-    }
-    this.hasAutoscaler = true;
+    withConstructPath(this, () => {
+      if (this.props.replicas !== undefined) {
+        throw new Error(`'replicas' (${this.props.replicas}) is set, but an autoscaler now owns the replicas of rollout "${this.rolloutName}": `
+          + "remove 'replicas' (the autoscaler's minReplicas and maxReplicas bound them)");
+      }
+      this.hasAutoscaler = true;
+    });
   }
 
   /** @see kplus.IScalable.toScalingTarget() */
@@ -445,17 +451,19 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * Appends a step to the release.
    */
   public addStep(step: CanaryStep): void {
-    if (step.kind === CanaryStepKind.SET_WEIGHT) {
-      let previous: CanaryStep | undefined; // the last weight step so far
-      for (let i = this._steps.length - 1; i >= 0 && previous === undefined; i--) {
-        if (this._steps[i].kind === CanaryStepKind.SET_WEIGHT) previous = this._steps[i];
+    withConstructPath(this, () => {
+      if (step.kind === CanaryStepKind.SET_WEIGHT) {
+        let previous: CanaryStep | undefined; // the last weight step so far
+        for (let i = this._steps.length - 1; i >= 0 && previous === undefined; i--) {
+          if (this._steps[i].kind === CanaryStepKind.SET_WEIGHT) previous = this._steps[i];
+        }
+        if (previous && step.trafficWeight! <= previous.trafficWeight!) {
+          throw new Error(`canary step ${this._steps.length}: weight ${step.trafficWeight} must be greater than the previous weight (${previous.trafficWeight}): `
+            + 'weights only grow during a release; to send traffic back to stable, abort the rollout');
+        }
       }
-      if (previous && step.trafficWeight! <= previous.trafficWeight!) {
-        throw new Error(`canary step ${this._steps.length}: weight ${step.trafficWeight} must be greater than the previous weight (${previous.trafficWeight}): `
-          + 'weights only grow during a release; to send traffic back to stable, abort the rollout');
-      }
-    }
-    this._steps.push(step);
+      this._steps.push(step);
+    });
   }
 
   /**
@@ -463,9 +471,11 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * Subscriptions to the same trigger and service are merged into one annotation.
    */
   public addNotification(notification: RolloutNotification): void {
-    this._notifications.push(notification);
-    const annotations = subscriptionAnnotations(this._notifications);
-    for (const key of Object.keys(annotations)) this.apiObject.metadata.addAnnotation(key, annotations[key]);
+    withConstructPath(this, () => {
+      this._notifications.push(notification);
+      const annotations = subscriptionAnnotations(this._notifications);
+      for (const key of Object.keys(annotations)) this.apiObject.metadata.addAnnotation(key, annotations[key]);
+    });
   }
 
   /** The notification subscriptions (a copy). */
@@ -477,27 +487,33 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
    * Adds a container; its image must be pinned by a tag (other than `latest`) or a digest.
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
-    this.assertOwnTemplate('addContainer()');
-    assertPinnedImage('image', cont.image);
-    // the first container names the release: check now that its tag can be a label value
-    if (this.props.version === undefined && this.containers.length === 0) versionOfImage(cont.image);
-    return super.addContainer(cont);
+    return withConstructPath(this, () => {
+      this.assertOwnTemplate('addContainer()');
+      assertPinnedImage('image', cont.image);
+      // the first container names the release: check now that its tag can be a label value
+      if (this.props.version === undefined && this.containers.length === 0) versionOfImage(cont.image);
+      return super.addContainer(cont);
+    });
   }
 
   /**
    * Adds an init container (not with `workloadRef`: the pod template is the Deployment's).
    */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
-    this.assertOwnTemplate('addInitContainer()');
-    return super.addInitContainer(cont);
+    return withConstructPath(this, () => {
+      this.assertOwnTemplate('addInitContainer()');
+      return super.addInitContainer(cont);
+    });
   }
 
   /**
    * Adds a volume (not with `workloadRef`: the pod template is the Deployment's).
    */
   public addVolume(vol: kplus.Volume): void {
-    this.assertOwnTemplate('addVolume()');
-    super.addVolume(vol);
+    withConstructPath(this, () => {
+      this.assertOwnTemplate('addVolume()');
+      super.addVolume(vol);
+    });
   }
 
   /**

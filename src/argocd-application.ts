@@ -7,7 +7,7 @@ import { IgnoreEntry } from './private/argocd/ignore-entry';
 import { apiGroup } from './private/argocd/json';
 import { ArgoCdOverlapIndex } from './private/constructs/argocd-overlaps';
 import { applicationSettings, ApplicationSettings, finalizerNames } from './private/constructs/argocd-props';
-import { atConstructPath } from './private/constructs/construct-path';
+import { atConstructPath, withConstructPath } from './private/constructs/construct-path';
 import { APPLICATION } from './private/gvk';
 import { ChartDeployment, isRuleChecked, joinAppValidation, recordWarnings, sharedInValidation } from './private/synth/app-rules';
 import { addValidationOnce, findAll, toJson } from './private/synth/context';
@@ -369,12 +369,14 @@ export class ArgoCdApplication extends Construct {
    * @param chart a chart of the same cdk8s app
    */
   public addChart(chart: Chart): void {
-    if (chart === Chart.of(this)) {
-      throw new Error(`'charts' contains the chart "${chart.node.path}" that holds the Application "${this.node.path}" itself: `
-        + 'put the Application in its own chart (for example one named "argocd", committed to the directory Argo CD bootstraps from) '
-        + 'and list only the workload charts');
-    }
-    if (!this._charts.includes(chart)) this._charts.push(chart);
+    withConstructPath(this, () => {
+      if (chart === Chart.of(this)) {
+        throw new Error(`'charts' contains the chart "${chart.node.path}" that holds the Application "${this.node.path}" itself: `
+          + 'put the Application in its own chart (for example one named "argocd", committed to the directory Argo CD bootstraps from) '
+          + 'and list only the workload charts');
+      }
+      if (!this._charts.includes(chart)) this._charts.push(chart);
+    });
   }
 
   /**
@@ -384,22 +386,24 @@ export class ArgoCdApplication extends Construct {
    * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/
    */
   public addSyncOption(option: string): void {
-    const m = /^([A-Za-z][A-Za-z0-9]*)=(\S+)$/.exec(option);
-    if (!m) {
-      throw new Error(`'syncOptions' entry "${option}" must have the form Name=value (for example "CreateNamespace=true")`);
-    }
-    const [, key, value] = m;
-    const required = REQUIRED_SYNC_OPTIONS.find(o => o.startsWith(`${key}=`));
-    if (required && required !== option) {
-      throw new Error(`'syncOptions' entry "${option}" would undo "${required}", which the Application always sets: without it every sync re-applies `
-        + 'the VirtualServices and DestinationRules from git, which resets the weights of a running canary and removes its header and mirror routes; '
-        + 'remove the entry');
-    }
-    const existing = [...REQUIRED_SYNC_OPTIONS, ...this._syncOptions].find(o => o.startsWith(`${key}=`));
-    if (existing && existing !== option) {
-      throw new Error(`'syncOptions' sets "${key}" twice ("${existing}" and "${key}=${value}"): keep one of them`);
-    }
-    if (!existing) this._syncOptions.push(option);
+    withConstructPath(this, () => {
+      const m = /^([A-Za-z][A-Za-z0-9]*)=(\S+)$/.exec(option);
+      if (!m) {
+        throw new Error(`'syncOptions' entry "${option}" must have the form Name=value (for example "CreateNamespace=true")`);
+      }
+      const [, key, value] = m;
+      const required = REQUIRED_SYNC_OPTIONS.find(o => o.startsWith(`${key}=`));
+      if (required && required !== option) {
+        throw new Error(`'syncOptions' entry "${option}" would undo "${required}", which the Application always sets: without it every sync re-applies `
+          + 'the VirtualServices and DestinationRules from git, which resets the weights of a running canary and removes its header and mirror routes; '
+          + 'remove the entry');
+      }
+      const existing = [...REQUIRED_SYNC_OPTIONS, ...this._syncOptions].find(o => o.startsWith(`${key}=`));
+      if (existing && existing !== option) {
+        throw new Error(`'syncOptions' sets "${key}" twice ("${existing}" and "${key}=${value}"): keep one of them`);
+      }
+      if (!existing) this._syncOptions.push(option);
+    });
   }
 
   /**
@@ -413,27 +417,29 @@ export class ArgoCdApplication extends Construct {
    * @param entry the resources and fields to ignore
    */
   public addIgnoreDifference(entry: IgnoreDifference): void {
-    if (!entry.kind) {
-      throw new Error("'ignoreDifferences' entry has no 'kind': set the kind of the resources to ignore fields of (for example \"Deployment\")");
-    }
-    const paths = (entry.jsonPointers?.length ?? 0) + (entry.jqPathExpressions?.length ?? 0) + (entry.managedFieldsManagers?.length ?? 0);
-    if (paths === 0) {
-      throw new Error(`'ignoreDifferences' entry for kind "${entry.kind}" has no 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers': `
-        + 'list the fields to ignore');
-    }
-    for (const p of entry.jsonPointers ?? []) {
-      if (!p.startsWith('/')) {
-        throw new Error(`'ignoreDifferences' jsonPointer "${p}" for kind "${entry.kind}" must start with "/" (RFC 6901, for example "/spec/replicas")`);
+    withConstructPath(this, () => {
+      if (!entry.kind) {
+        throw new Error("'ignoreDifferences' entry has no 'kind': set the kind of the resources to ignore fields of (for example \"Deployment\")");
       }
-    }
-    this._ignoreDifferences.push({
-      group: entry.group ?? '',
-      kind: entry.kind,
-      name: entry.name,
-      namespace: entry.namespace,
-      jsonPointers: entry.jsonPointers ? [...entry.jsonPointers] : undefined,
-      jqPathExpressions: entry.jqPathExpressions ? [...entry.jqPathExpressions] : undefined,
-      managedFieldsManagers: entry.managedFieldsManagers ? [...entry.managedFieldsManagers] : undefined,
+      const paths = (entry.jsonPointers?.length ?? 0) + (entry.jqPathExpressions?.length ?? 0) + (entry.managedFieldsManagers?.length ?? 0);
+      if (paths === 0) {
+        throw new Error(`'ignoreDifferences' entry for kind "${entry.kind}" has no 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers': `
+          + 'list the fields to ignore');
+      }
+      for (const p of entry.jsonPointers ?? []) {
+        if (!p.startsWith('/')) {
+          throw new Error(`'ignoreDifferences' jsonPointer "${p}" for kind "${entry.kind}" must start with "/" (RFC 6901, for example "/spec/replicas")`);
+        }
+      }
+      this._ignoreDifferences.push({
+        group: entry.group ?? '',
+        kind: entry.kind,
+        name: entry.name,
+        namespace: entry.namespace,
+        jsonPointers: entry.jsonPointers ? [...entry.jsonPointers] : undefined,
+        jqPathExpressions: entry.jqPathExpressions ? [...entry.jqPathExpressions] : undefined,
+        managedFieldsManagers: entry.managedFieldsManagers ? [...entry.managedFieldsManagers] : undefined,
+      });
     });
   }
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { NotificationService } from './notification-service';
 import { INotificationsConfig } from './notifications-config';
+import { atConstructPath, withConstructPath } from './private/constructs/construct-path';
 import { markNotificationsConfig } from './private/constructs/notifications';
 import { assertDnsLabel } from './private/k8s';
 import { CATALOG_TRIGGER_NAMES, DEFAULT_CONTROLLER_NAMESPACE, nameProblem, NOTIFICATIONS_CONFIGMAP } from './private/notifications';
@@ -47,20 +48,24 @@ export class ExternalNotificationsConfig extends Construct implements INotificat
 
   constructor(scope: Construct, id: string, props: ExternalNotificationsConfigProps) {
     super(scope, id);
-    const controllerNamespace = props.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE;
-    assertDnsLabel('controllerNamespace', controllerNamespace, 'a DNS-1123 label (a namespace name)');
-    this.namespace = props.namespace ?? controllerNamespace;
-    assertDnsLabel('namespace', this.namespace, 'a DNS-1123 label (a namespace name)');
-    this.controllerLevel = this.namespace === controllerNamespace;
-    this.services = checkedNames('services', props.services);
-    this.triggers = checkedNames('triggers', props.triggers ?? [...CATALOG_TRIGGER_NAMES]);
-    markNotificationsConfig(this, () => ({
-      label: `ExternalNotificationsConfig ${this.namespace}/${NOTIFICATIONS_CONFIGMAP} (${this.node.path}, not written by this app)`,
-      namespace: this.namespace,
-      controllerLevel: this.controllerLevel,
-      serviceNames: this.serviceNames,
-      triggerNames: this.triggerNames,
-    }));
+    try {
+      const controllerNamespace = props.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE;
+      assertDnsLabel('controllerNamespace', controllerNamespace, 'a DNS-1123 label (a namespace name)');
+      this.namespace = props.namespace ?? controllerNamespace;
+      assertDnsLabel('namespace', this.namespace, 'a DNS-1123 label (a namespace name)');
+      this.controllerLevel = this.namespace === controllerNamespace;
+      this.services = checkedNames('services', props.services);
+      this.triggers = checkedNames('triggers', props.triggers ?? [...CATALOG_TRIGGER_NAMES]);
+      markNotificationsConfig(this, () => ({
+        label: `ExternalNotificationsConfig ${this.namespace}/${NOTIFICATIONS_CONFIGMAP} (${this.node.path}, not written by this app)`,
+        namespace: this.namespace,
+        controllerLevel: this.controllerLevel,
+        serviceNames: this.serviceNames,
+        triggerNames: this.triggerNames,
+      }));
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 
   /** The names of the services. */
@@ -79,11 +84,13 @@ export class ExternalNotificationsConfig extends Construct implements INotificat
    * @param name the service name
    */
   public service(name: string): NotificationService {
-    if (!this.services.includes(name)) {
-      throw new Error(`ExternalNotificationsConfig ${this.node.path} declares no service "${name}" (its services: ${this.services.join(', ') || 'none'}): `
-        + "declare it in 'services' if the cluster's configuration defines it, or fix the name");
-    }
-    return NotificationService.named(name);
+    return withConstructPath(this, () => {
+      if (!this.services.includes(name)) {
+        throw new Error(`ExternalNotificationsConfig declares no service "${name}" (its services: ${this.services.join(', ') || 'none'}): `
+          + "declare it in 'services' if the cluster's configuration defines it, or fix the name");
+      }
+      return NotificationService.named(name);
+    });
   }
 }
 

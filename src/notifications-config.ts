@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { NotificationService } from './notification-service';
 import { NotificationTemplate } from './notification-template';
 import { NotificationTrigger } from './notification-trigger';
+import { atConstructPath, withConstructPath } from './private/constructs/construct-path';
 import { resolveNamespace } from './private/constructs/namespace';
 import { markNotificationsConfig, notificationsConfigs } from './private/constructs/notifications';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
@@ -119,27 +120,31 @@ export class NotificationsConfig extends Construct implements INotificationsConf
 
   constructor(scope: Construct, id: string, props: NotificationsConfigProps = {}) {
     super(scope, id);
-    this.namespace = resolveNamespace(this, props.namespace);
-    const controllerNamespace = props.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE;
-    assertDnsLabel('controllerNamespace', controllerNamespace, 'a DNS-1123 label (a namespace name)');
-    this.controllerLevel = this.namespace === controllerNamespace;
-    this.catalog = props.catalogTriggers ?? true;
-    for (const s of props.services ?? []) this.addService(s);
-    for (const t of props.triggers ?? []) this.addTrigger(t);
-    this.configMap = new ApiObject(this, 'ConfigMap', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: NOTIFICATIONS_CONFIGMAP, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
-      data: Lazy.any({ produce: () => this.renderData() }),
-    });
-    markNotificationsConfig(this, () => ({
-      label: `NotificationsConfig ${this.namespace}/${NOTIFICATIONS_CONFIGMAP} (${this.node.path})`,
-      namespace: this.namespace,
-      controllerLevel: this.controllerLevel,
-      serviceNames: this.serviceNames,
-      triggerNames: this.triggerNames,
-    }));
-    this.node.addValidation({ validate: () => this.validateConfig() });
+    try {
+      this.namespace = resolveNamespace(this, props.namespace);
+      const controllerNamespace = props.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE;
+      assertDnsLabel('controllerNamespace', controllerNamespace, 'a DNS-1123 label (a namespace name)');
+      this.controllerLevel = this.namespace === controllerNamespace;
+      this.catalog = props.catalogTriggers ?? true;
+      for (const s of props.services ?? []) this.addService(s);
+      for (const t of props.triggers ?? []) this.addTrigger(t);
+      this.configMap = new ApiObject(this, 'ConfigMap', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: NOTIFICATIONS_CONFIGMAP, namespace: this.namespace, annotations: { ...PREREQUISITES_ANNOTATIONS } },
+        data: Lazy.any({ produce: () => this.renderData() }),
+      });
+      markNotificationsConfig(this, () => ({
+        label: `NotificationsConfig ${this.namespace}/${NOTIFICATIONS_CONFIGMAP} (${this.node.path})`,
+        namespace: this.namespace,
+        controllerLevel: this.controllerLevel,
+        serviceNames: this.serviceNames,
+        triggerNames: this.triggerNames,
+      }));
+      this.node.addValidation({ validate: () => this.validateConfig() });
+    } catch (e) {
+      throw atConstructPath(this, e);
+    }
   }
 
   /** The names of the services. */
@@ -159,15 +164,17 @@ export class NotificationsConfig extends Construct implements INotificationsConf
    * @returns the service, to make destinations
    */
   public addService(service: NotificationService): NotificationService {
-    if (service._configKey() === undefined) {
-      throw new Error(`NotificationsConfig ${this.node.path}: the service "${service.name}" is known by name only (NotificationService.named()), so it cannot be written: `
-        + 'use NotificationService.slack(), webhook(), teams(), email() or custom(), or declare a service of the cluster with ExternalNotificationsConfig');
-    }
-    if (this.services.some(s => s.name === service.name)) {
-      throw new Error(`NotificationsConfig ${this.node.path}: a second service is named "${service.name}": give each service its own 'name'`);
-    }
-    this.services.push(service);
-    return service;
+    return withConstructPath(this, () => {
+      if (service._configKey() === undefined) {
+        throw new Error(`NotificationsConfig: the service "${service.name}" is known by name only (NotificationService.named()), so it cannot be written: `
+          + 'use NotificationService.slack(), webhook(), teams(), email() or custom(), or declare a service of the cluster with ExternalNotificationsConfig');
+      }
+      if (this.services.some(s => s.name === service.name)) {
+        throw new Error(`NotificationsConfig: a second service is named "${service.name}": give each service its own 'name'`);
+      }
+      this.services.push(service);
+      return service;
+    });
   }
 
   /**
@@ -176,11 +183,13 @@ export class NotificationsConfig extends Construct implements INotificationsConf
    * @param trigger the trigger
    */
   public addTrigger(trigger: NotificationTrigger): void {
-    if (this.triggerNames.includes(trigger.name)) {
-      const why = CATALOG_TRIGGER_NAMES.includes(trigger.name) && this.catalog ? ' (a catalog trigger: set catalogTriggers to false to define it yourself)' : '';
-      throw new Error(`NotificationsConfig ${this.node.path}: the trigger "${trigger.name}" is defined twice${why}: give the trigger another name`);
-    }
-    this.triggers.push(trigger);
+    withConstructPath(this, () => {
+      if (this.triggerNames.includes(trigger.name)) {
+        const why = CATALOG_TRIGGER_NAMES.includes(trigger.name) && this.catalog ? ' (a catalog trigger: set catalogTriggers to false to define it yourself)' : '';
+        throw new Error(`NotificationsConfig: the trigger "${trigger.name}" is defined twice${why}: give the trigger another name`);
+      }
+      this.triggers.push(trigger);
+    });
   }
 
   /**
@@ -189,11 +198,13 @@ export class NotificationsConfig extends Construct implements INotificationsConf
    * @param name the service name
    */
   public service(name: string): NotificationService {
-    const found = this.services.find(s => s.name === name);
-    if (!found) {
-      throw new Error(`NotificationsConfig ${this.node.path} has no service "${name}" (its services: ${this.serviceNames.join(', ') || 'none'}): add it with addService() or fix the name`);
-    }
-    return found;
+    return withConstructPath(this, () => {
+      const found = this.services.find(s => s.name === name);
+      if (!found) {
+        throw new Error(`NotificationsConfig has no service "${name}" (its services: ${this.serviceNames.join(', ') || 'none'}): add it with addService() or fix the name`);
+      }
+      return found;
+    });
   }
 
   /** The templates, by name: the catalog's, then those the triggers send (each template once). */

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigData, versionedConfigName, VERSIONED_CONFIG_LABEL } from './private/config';
+import { withConstructPath, withPathOfChild } from './private/constructs/construct-path';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { assertDnsLabel } from './private/k8s';
 import { assertIntInRange } from './private/validate';
@@ -89,7 +90,7 @@ export class VersionedConfigMap extends kplus.ConfigMap {
 
   constructor(scope: Construct, id: string, props: VersionedConfigMapProps = {}) {
     const base = props.name ?? id.toLowerCase();
-    checkProps(base, props);
+    withPathOfChild(scope, id, () => checkProps(base, props));
     super(scope, id, {
       metadata: { name: versionedConfigName(base, props), namespace: props.namespace, labels: labelsOf(base), annotations: annotationsOf() },
       data: props.data,
@@ -97,20 +98,24 @@ export class VersionedConfigMap extends kplus.ConfigMap {
       immutable: true,
     });
     this.baseName = base;
-    this.retainedNames = this.definePreviousVersions(props);
+    this.retainedNames = withConstructPath(this, () => this.definePreviousVersions(props));
     this.sealed = true;
   }
 
   /** @see kplus.ConfigMap.addData() */
   public addData(key: string, value: string): void {
-    this.assertOpen(`addData("${key}")`);
-    super.addData(key, value);
+    withConstructPath(this, () => {
+      this.assertOpen(`addData("${key}")`);
+      super.addData(key, value);
+    });
   }
 
   /** @see kplus.ConfigMap.addBinaryData() */
   public addBinaryData(key: string, value: string): void {
-    this.assertOpen(`addBinaryData("${key}")`);
-    super.addBinaryData(key, value);
+    withConstructPath(this, () => {
+      this.assertOpen(`addBinaryData("${key}")`);
+      super.addBinaryData(key, value);
+    });
   }
 
   private assertOpen(call: string): void {
