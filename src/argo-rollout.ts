@@ -336,6 +336,18 @@ export class ArgoRollout extends kplus.Workload implements kplus.IScalable {
     }
   }
 
+  /**
+   * Whether a rule finding about this Rollout's object is already reported by the Rollout's own check: CR153 on a
+   * subscription annotation written from 'notifications' (the Rollout's check knows every configuration of the app,
+   * also those declared with ExternalNotificationsConfig, which the rules cannot see).
+   *
+   * @internal
+   */
+  public _ownsRuleFinding(code: string, path: string): boolean {
+    if (code !== 'CR153') return false;
+    return Object.keys(subscriptionAnnotations(this._notifications)).some(key => path === `metadata.annotations['${key}']`);
+  }
+
   /** The release steps (a copy). */
   public get steps(): CanaryStep[] {
     return [...this._steps];

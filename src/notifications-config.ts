@@ -147,6 +147,17 @@ export class NotificationsConfig extends Construct implements INotificationsConf
     }
   }
 
+  /**
+   * Whether a rule finding about this configuration's ConfigMap is already reported by its own check: CR308 on its
+   * name, when another configuration of the app writes the ConfigMap of the same namespace.
+   *
+   * @internal
+   */
+  public _ownsRuleFinding(code: string, path: string): boolean {
+    return code === 'CR308' && path === 'metadata.name'
+      && notificationsConfigs(this).filter(c => c.namespace === this.namespace && c.scope instanceof NotificationsConfig).length > 1;
+  }
+
   /** The names of the services. */
   public get serviceNames(): string[] {
     return this.services.map(s => s.name);
@@ -258,7 +269,8 @@ export class NotificationsConfig extends Construct implements INotificationsConf
       }
     }
     const same = notificationsConfigs(this).filter(c => c.namespace === this.namespace);
-    if (same.length > 1) {
+    // reported once, by the first configuration of the namespace that the app writes (an external one has no check)
+    if (same.length > 1 && same.find(c => c.scope instanceof NotificationsConfig)?.scope === this) {
       errors.push(`${same.length} notifications configurations are in namespace "${this.namespace}" (${same.map(c => c.label).join('; ')}), `
         + `but the controller reads one ConfigMap "${NOTIFICATIONS_CONFIGMAP}" per namespace: keep one`);
     }

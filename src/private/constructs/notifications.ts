@@ -18,11 +18,13 @@ export interface NotificationsConfigView {
   readonly controllerLevel: boolean;
   readonly serviceNames: string[];
   readonly triggerNames: string[];
+  /** The construct. */
+  readonly scope: IConstruct;
 }
 
 /** Registers a construct as a notifications configuration that `view` describes (at validation time). */
-export function markNotificationsConfig(scope: IConstruct, view: () => NotificationsConfigView): void {
-  Object.defineProperty(scope, CONFIG_MARK, { value: view });
+export function markNotificationsConfig(scope: IConstruct, view: () => Omit<NotificationsConfigView, 'scope'>): void {
+  Object.defineProperty(scope, CONFIG_MARK, { value: () => ({ ...view(), scope }) });
 }
 
 /**
