@@ -548,8 +548,10 @@ export class ArgoCdApplication extends Construct {
     // built once per synth (or validation pass) of the app
     const index = sharedInValidation(this, 'argocd-overlaps', () => new ArgoCdOverlapIndex(findAll(this.node.root)
       .filter(ArgoCdApplication.isArgoCdApplication).map(a => ({ app: a, cluster: a.cluster, charts: a._charts, keys: a.objectKeys() }))));
-    const mine = index.entry(this).keys;
+    const me = index.entry(this);
+    const mine = me.keys;
     for (const other of index.candidates(this)) {
+      if (other.order < me.order) continue; // each pair once, reported by the first Application of the two
       const otherName = (other.app as ArgoCdApplication).name;
       const sharedCharts = this._charts.filter(c => other.charts.includes(c));
       if (sharedCharts.length > 0) {

@@ -6,19 +6,26 @@ import { AnalysisArg } from '../src/analysis-arg';
 import { MetricCondition } from '../src/analysis-condition';
 import { AnalysisMetric, PrometheusAuthentication } from '../src/analysis-metric';
 import { AnalysisTemplate, AnalysisTemplateArg } from '../src/analysis-template';
+import { ArgoRollout } from '../src/argo-rollout';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryService, CanaryServiceProps } from '../src/canary-service';
 import { CanaryStep } from '../src/canary-step';
+import { ExternalNotificationsConfig } from '../src/external-notifications-config';
 import { IstioMetrics } from '../src/istio-metrics';
+import { IstioSubsets } from '../src/istio-subsets';
 import { NotificationSecret } from '../src/notification-secret';
 import { NotificationService } from '../src/notification-service';
+import { NotificationTemplate } from '../src/notification-template';
+import { NotificationTrigger } from '../src/notification-trigger';
 import { NotificationsConfig } from '../src/notifications-config';
-import { CanaryRules } from '../src/rules/canary-rules';
-import { RolloutNotification } from '../src/rollout-notification';
-import { StringMatch } from '../src/string-match';
 import { chartWarnings } from '../src/private/synth/app-rules';
+import { RolloutNotification } from '../src/rollout-notification';
+import { CanaryRules } from '../src/rules/canary-rules';
+import { StringMatch } from '../src/string-match';
+import { WorkloadRef } from '../src/workload-ref';
 
 const IMAGE = 'ghcr.io/acme/shop:1.4.2';
+const APPLICATION = { sourceRepoUrl: 'https://github.com/acme/gitops.git', destinationServer: 'https://kubernetes.default.svc' };
 const slack = NotificationService.slack({ token: NotificationSecret.key('slack-token') });
 
 /** Every report of a synth of `app`: the lines of its validation error, then the rule warnings of each chart. */
@@ -77,7 +84,9 @@ describe('one report per problem', () => {
         templates: [new AnalysisTemplate(c, 't', {
           args: [AnalysisTemplateArg.withDefault('oauth-secret', 'hunter2')],
           metrics: [AnalysisMetric.prometheus({
-            name: 'm', query: 'sum(x)', condition: MetricCondition.atLeast(0.95),
+            name: 'm',
+            query: 'sum(x)',
+            condition: MetricCondition.atLeast(0.95),
             authentication: PrometheusAuthentication.oauth2({ tokenUrl: 'https://auth.example.com/token', clientId: 'argo', clientSecretArg: 'oauth-secret' }),
           })],
         })],
@@ -107,13 +116,61 @@ describe('one report per problem', () => {
       new kplus.ConfigMap(app.node.findChild('shop') as Chart, 'cm1', { metadata: { name: 'settings' } });
       new kplus.ConfigMap(more, 'cm2', { metadata: { name: 'settings' } });
       const argocd = new Chart(app, 'argocd');
-      const props = { sourceRepoUrl: 'https://github.com/acme/gitops.git', destinationServer: 'https://kubernetes.default.svc' };
-      new ArgoCdApplication(argocd, 'a', { ...props, sourcePath: 'shop', charts: [app.node.findChild('shop') as Chart] });
-      new ArgoCdApplication(argocd, 'b', { ...props, sourcePath: 'more', charts: [more] });
+      new ArgoCdApplication(argocd, 'a', { ...APPLICATION, sourcePath: 'shop', charts: [app.node.findChild('shop') as Chart] });
+      new ArgoCdApplication(argocd, 'b', { ...APPLICATION, sourcePath: 'more', charts: [more] });
       return app;
     }, /settings/],
+    ['an analysis without templates', () => shop({ steps: [CanaryStep.weight(10), CanaryStep.pause(), CanaryStep.weight(100)], analysis: { templates: [] } }), /background analysis: 'templates' is empty/],
+    ['a notifications configuration without services', () => shop({}, c => {
+      new NotificationsConfig(c, 'n');
+      return {};
+    }), /the configuration defines no service/],
+    ['a template that calls a webhook service the configuration does not define', () => shop({}, c => {
+      const send = [NotificationTemplate.of({ name: 'x', message: 'x', webhooks: { 'deploy-lg': { method: 'POST', body: '{}' } } })];
+      new NotificationsConfig(c, 'n', { services: [slack], triggers: [NotificationTrigger.of({ name: 'on-rollout-resumed', send })] });
+      return {};
+    }), /the template "x" has a request for the webhook service "deploy-lg"/],
+    ['a subscription to a service the external configuration does not declare', () => shop({}, c => {
+      new ExternalNotificationsConfig(c, 'cluster', { services: ['slack'] });
+      return { notifications: [RolloutNotification.onRolloutAborted(NotificationService.named('teams').to('#x'))] };
+    }), /the subscription to "on-rollout-aborted" through "teams" cannot be sent/],
+    ['an Application that deploys no chart', () => {
+      const app = shop();
+      new ArgoCdApplication(new Chart(app, 'argocd'), 'a', { ...APPLICATION, sourcePath: 'shop' });
+      return app;
+    }, /the Application "\S+" deploys no chart/],
+    ['a chart deployed by two Applications', () => {
+      const app = shop();
+      const argocd = new Chart(app, 'argocd');
+      const charts = [app.node.findChild('shop') as Chart];
+      new ArgoCdApplication(argocd, 'a', { ...APPLICATION, sourcePath: 'shop', charts });
+      new ArgoCdApplication(argocd, 'b', { ...APPLICATION, sourcePath: 'shop-again', charts });
+      return app;
+    }, /^\[argocd\/a\] the chart "shop" is deployed by both Application/],
   ])('fails if %s, reported once', (_case, build, expected) => {
     const found = reports(build());
     expect(found).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('fails if a Rollout with workloadRef sets pod settings of its own, reported once', () => {
+    // GIVEN a migration from a Deployment, without and with pod settings on the Rollout
+    const migration = (ownPodSettings: boolean) => {
+      const app = Testing.app();
+      const c = new Chart(app, 'web', { namespace: 'web' });
+      const deployment = new kplus.Deployment(c, 'web', {
+        metadata: { name: 'web' },
+        select: false,
+        podMetadata: { labels: { app: 'web' } },
+        containers: [{ name: 'main', image: IMAGE, portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/healthz') }],
+      });
+      deployment.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+      const subsets = new IstioSubsets(c, 'subsets', { serviceName: 'web', servicePort: 80, subsetLabels: { app: 'web' } });
+      const rollout = new ArgoRollout(c, 'rollout', { subsets, workloadRef: WorkloadRef.fromDeployment(deployment) });
+      if (ownPodSettings) rollout.podMetadata.addLabel('team', 'payments');
+      return app;
+    };
+    // THEN the problem adds one report to those of the migration without it
+    const baseline = reports(migration(false));
+    expect(reports(migration(true))).toEqual([expect.stringMatching(/the Rollout sets pod labels of a pod template, but it takes its pod template from Deployment "web"/), ...baseline]);
   });
 });

@@ -16,9 +16,14 @@ export interface OverlapEntry {
   readonly keys: ReadonlyMap<string, IConstruct>;
 }
 
+/** An Application in the index, with its place in construct-tree order. */
+export interface IndexedEntry extends OverlapEntry {
+  readonly order: number;
+}
+
 /** The Applications of an app, by cluster, with who deploys each chart and each object key. */
 export class ArgoCdOverlapIndex {
-  private readonly entries = new Map<IConstruct, OverlapEntry & { readonly order: number }>();
+  private readonly entries = new Map<IConstruct, IndexedEntry>();
   private readonly byChart = new Map<string, Map<Chart, IConstruct[]>>();
   private readonly byKey = new Map<string, Map<string, IConstruct[]>>();
 
@@ -32,14 +37,14 @@ export class ArgoCdOverlapIndex {
   }
 
   /** What the index knows of an Application of the app. */
-  public entry(app: IConstruct): OverlapEntry {
+  public entry(app: IConstruct): IndexedEntry {
     const e = this.entries.get(app);
     if (!e) throw new Error(`${app.node.path} is not an Argo CD Application of this app`);
     return e;
   }
 
   /** The other Applications on the same cluster that share a chart or an object key with `app`, in construct-tree order. */
-  public candidates(app: IConstruct): OverlapEntry[] {
+  public candidates(app: IConstruct): IndexedEntry[] {
     const e = this.entry(app);
     const found = new Set<IConstruct>([
       ...e.charts.flatMap(c => this.byChart.get(e.cluster)?.get(c) ?? []),
