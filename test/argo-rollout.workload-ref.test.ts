@@ -145,7 +145,7 @@ describe('ArgoRollout with workloadRef (migration from a Deployment)', () => {
     ['addVolume()', (r: ArgoRollout) => r.addVolume(kplus.Volume.fromEmptyDir(r, 'tmp', 'tmp'))],
   ])('fails if %s is called on a Rollout with workloadRef', (call, act) => {
     const { rollout } = migration();
-    expect(() => act(rollout)).toThrow(new RegExp(`^${call.replace(/[()]/g, '\\$&')}: rollout "web" takes its pod template from Deployment "web" \\('workloadRef'\\)`));
+    expect(() => act(rollout)).toThrow(new RegExp(`^\\[web/rollout\\] ${call.replace(/[()]/g, '\\$&')}: rollout "web" takes its pod template from Deployment "web" \\('workloadRef'\\)`));
   });
 
   test('fails at synth if the Rollout sets pod settings of its own with workloadRef', () => {
