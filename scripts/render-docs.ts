@@ -12,7 +12,7 @@ import * as YAML from 'yaml';
 
 const ROOT = path.join(__dirname, '..');
 const MARKER = /^<!-- (code|yaml): (\S+)(?: (\S+))? -->$/;
-const cache = new Map<string, any[]>();
+const cache = new Map<string, any[] | Error>();
 
 /**
  * Runs an example program from its TypeScript source with its output redirected to `outdir` (CDK8S_OUTDIR).
@@ -24,15 +24,43 @@ export function runProgram(program: string, outdir: string): void {
   });
 }
 
+/** The objects of the `.k8s.yaml` files a program wrote into `outdir`. */
+function readObjects(outdir: string): any[] {
+  return fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()
+    .flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map(d => d.toJS()));
+}
+
+/**
+ * Runs every docs example program (examples/docs/*.ts) in one process (scripts/run-programs.ts) and caches what each
+ * synthesized, or the error it threw.
+ */
+function synthesizeDocsExamples(): void {
+  const programs = fs.readdirSync(path.join(ROOT, 'examples', 'docs')).filter(f => f.endsWith('.ts')).sort().map(f => `examples/docs/${f}`);
+  const outroot = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-synth-'));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), 'scripts/run-programs.ts', outroot, ...programs], {
+      cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    programs.forEach((program, i) => {
+      const outdir = path.join(outroot, String(i));
+      const error = path.join(outdir, 'ERROR.txt');
+      cache.set(program, fs.existsSync(error) ? new Error(`${program}: ${fs.readFileSync(error, 'utf-8')}`) : readObjects(outdir));
+    });
+  } finally {
+    fs.rmSync(outroot, { recursive: true, force: true });
+  }
+}
+
 /** Runs a docs example program with its output in a temp dir; returns the synthesized objects. */
 export function synthesize(program: string): any[] {
+  if (cache.size === 0 && program.startsWith('examples/docs/')) synthesizeDocsExamples();
   const cached = cache.get(program);
+  if (cached instanceof Error) throw cached;
   if (cached) return cached;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-synth-'));
   try {
     runProgram(program, outdir);
-    const objects = fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()
-      .flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map(d => d.toJS()));
+    const objects = readObjects(outdir);
     cache.set(program, objects);
     return objects;
   } finally {
