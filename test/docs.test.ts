@@ -1,6 +1,8 @@
 // The code and YAML shown in docs/*.md are regenerated from the programs in examples/docs/
 // (scripts/render-docs.ts). This test fails when a page no longer shows what its program synthesizes.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { markedDocs, renderDoc, synthesize } from '../scripts/render-docs';
 import { RolloutPlan } from '../src';
@@ -29,6 +31,23 @@ test('every docs example synthesizes schema-valid objects', () => {
     const objects = synthesize(`examples/docs/${p}`);
     expect(objects.length).toBeGreaterThan(0);
     validateManifests(objects);
+  }
+});
+
+test('the runner of the docs examples gives each program its own output folder, and a program that throws only its own error', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-programs-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'a.js'), "require('fs').writeFileSync(require('path').join(process.env.CDK8S_OUTDIR, 'a.txt'), 'a');");
+    fs.writeFileSync(path.join(dir, 'b.js'), "throw new Error('b fails');");
+    fs.writeFileSync(path.join(dir, 'c.js'), "require('fs').writeFileSync(require('path').join(process.env.CDK8S_OUTDIR, 'c.txt'), 'c');");
+    const out = path.join(dir, 'out');
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'run-ts.js'), 'scripts/run-programs.ts', out, ...['a', 'b', 'c'].map(p => path.join(dir, `${p}.js`))], {
+      cwd: path.join(__dirname, '..'),
+    });
+    expect(['0', '1', '2'].map(i => fs.readdirSync(path.join(out, i)))).toEqual([['a.txt'], ['ERROR.txt'], ['c.txt']]);
+    expect(fs.readFileSync(path.join(out, '1', 'ERROR.txt'), 'utf-8')).toMatch(/^Error: b fails/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
