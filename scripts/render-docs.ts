@@ -13,6 +13,8 @@ import * as YAML from 'yaml';
 const ROOT = path.join(__dirname, '..');
 const MARKER = /^<!-- (code|yaml): (\S+)(?: (\S+))? -->$/;
 const cache = new Map<string, any[] | Error>();
+/** Whether the docs examples have run (all at once, on the first one asked for). */
+let docsExamplesRun = false;
 
 /**
  * Runs an example program from its TypeScript source with its output redirected to `outdir` (CDK8S_OUTDIR).
@@ -53,7 +55,10 @@ function synthesizeDocsExamples(): void {
 
 /** Runs a docs example program with its output in a temp dir; returns the synthesized objects. */
 export function synthesize(program: string): any[] {
-  if (cache.size === 0 && program.startsWith('examples/docs/')) synthesizeDocsExamples();
+  if (!docsExamplesRun && program.startsWith('examples/docs/')) {
+    docsExamplesRun = true;
+    synthesizeDocsExamples();
+  }
   const cached = cache.get(program);
   if (cached instanceof Error) throw cached;
   if (cached) return cached;

@@ -36,15 +36,7 @@ export interface Obj {
 }
 
 /** A finding before the catalog adds the severity. */
-export interface RawFinding {
-  readonly code: string;
-  readonly object: string;
-  readonly path: string;
-  readonly message: string;
-  readonly fix: string;
-  readonly origin?: ManifestOrigin;
-  readonly related?: ManifestOrigin[];
-}
+export type RawFinding = Omit<RuleFinding, 'severity'>;
 
 /** Index over the manifest set and collector of findings. */
 export class Context {
