@@ -56,7 +56,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
   // Transpile-only in jest (test/tsconfig.json has isolatedModules, which ts-jest reads): jsii type-checks the
-  // library, `npx projen typecheck` the examples and scripts.
+  // library, `npx projen typecheck` the examples, scripts and tests.
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -174,10 +174,14 @@ project.addTask('manifests:check', {
   exec: `scripts/check-manifests.sh '${runExample}' examples/shop/manifests`,
 });
 
-// Type checking of everything jsii does not compile: the example apps and the scripts (incremental, into build/).
+// Type checking of everything jsii does not compile: the example apps and the scripts (incremental, into build/), and
+// the tests (jest only transpiles them: test/tsconfig.json has isolatedModules).
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check the examples and scripts (jsii type-checks the library)',
-  exec: 'tsc -b tsconfig.examples.json',
+  description: 'Type-check the examples, scripts and tests (jsii type-checks the library)',
+  steps: [
+    { exec: 'tsc -b tsconfig.examples.json' },
+    { exec: 'tsc -p test/tsconfig.json --incremental --tsBuildInfoFile build/.tsbuildinfo-test' },
+  ],
 });
 project.postCompileTask.spawn(typecheck);
 

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { runProgram } from '../scripts/render-docs';
 import { CanaryRules, RolloutPlan } from '../src';
-import { findAll, findOne } from './support/manifests';
+import { findOne } from './support/manifests';
 import { validateManifests } from './support/schema';
 import { podTemplateHash } from '../src/private/revision';
 

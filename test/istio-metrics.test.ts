@@ -1,5 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { MetricCondition } from '../src/analysis-condition';
+import { AnalysisMetric } from '../src/analysis-metric';
 import { AnalysisTemplate } from '../src/analysis-template';
 import { CanaryIsolation, IstioMetrics, IstioReporter } from '../src/istio-metrics';
 import { findOne } from './support/manifests';
@@ -114,7 +115,7 @@ describe('IstioMetrics', () => {
   });
 
   test('every option that appears in a query gives another query; the others do not change it', () => {
-    const query = (m: { query: string }) => m.query;
+    const query = (m: AnalysisMetric) => m.query;
     expect(query(IstioMetrics.successRate())).toBe(query(IstioMetrics.successRate({ minSuccessRate: 0.9, name: 'other' })));
     const variants = [
       IstioMetrics.successRate(),
@@ -153,7 +154,7 @@ describe('IstioMetrics', () => {
             queries.push(...[
               IstioMetrics.successRate(o), IstioMetrics.errorRateVsStable(o), IstioMetrics.trafficFloor(o),
               IstioMetrics.latency(o), IstioMetrics.latency({ ...o, percentile: 99.95 }), IstioMetrics.latency({ ...o, percentile: 50 }),
-            ].map(m => m.query));
+            ].map(m => m.query!)); // every preset has a query
           }
         }
       }

@@ -10,8 +10,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { MigrationStep, WebChart } from '../../../examples/migration/web';
 import { ArgoCdApplication } from '../../../src/argocd-application';
+import { IgnoreEntry } from '../../../src/private/argocd/ignore-entry';
 import { recordWrite } from '../../../src/private/argocd/managed-fields';
-import { IgnoreEntry } from '../../../src/private/argocd/normalize';
 import { applyObject, argoCdVersion, ClusterObject, syncObjects, SyncSettings, syncSettings } from '../../../src/private/argocd/sync';
 
 const VERSIONS = ['3.3.12', '3.5.1'];

@@ -108,7 +108,7 @@ describe('an app split over charts', () => {
   });
 
   test('a CanaryService with its AnalysisTemplate, Gateway and Argo CD Applications in other charts: no false error, and plans read the template', () => {
-    const build = (app: App) => {
+    const build = <A extends App>(app: A): A => {
       const templates = new Chart(app, 'templates', { namespace: 'shop' });
       const shop = new Chart(app, 'shop', { namespace: 'shop' });
       const argocd = new Chart(app, 'argocd');
@@ -300,7 +300,7 @@ describe('the rule run of a synth', () => {
   });
 
   test('a Rollout without container reports its own error only, with App and CanaryApp', () => {
-    const make = (app: App) => {
+    const make = <A extends App>(app: A): A => {
       fleet(app, 2);
       const chart = new Chart(app, 'empty', { namespace: 'shop' });
       new ArgoRollout(chart, 'rollout', { subsets: new IstioSubsets(chart, 'subsets', { serviceName: 'shop', servicePort: 80, subsetLabels: { app: 'shop' } }) });
