@@ -3,13 +3,19 @@
 // (_warnings.ts). The public, jsii-friendly view is built from this model in rollout-plan.ts. Not exported from the package.
 import { analyseRun, metricParams } from './_analysis-run';
 import { ManifestIndex, ResolvedAnalysis, resolveAnalysis } from './_manifests';
-import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MRollback, MStep, MTrafficEdit } from './_model';
+import { DEFAULT_SCALE_DOWN_DELAY_SECONDS, MAnalysis, ModelOptions, MPlan, MRollback, MStep, MStepRead, MTrafficEdit } from './_model';
 import { PodSettings, readSteps, StepDraft } from './_steps';
 import { StepTimes, stepTimes } from './_timeline';
 import { Background, backgroundRunningAt, planWarnings } from './_warnings';
 import { podTemplateOf, readConfigs, readMigration } from './_workload';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from '../private/argo';
 import { trafficEditCosts } from '../private/argocd/traffic-edit';
+
+/** The model's fields of a step draft (the draft's own, such as its resolved analysis, stay out of the model). */
+function stepRead(d: StepDraft): MStepRead {
+  const { index, action, weight, canaryReplicas, stableReplicas, gate, seconds } = d;
+  return { index, action, weight, canaryReplicas, stableReplicas, gate, seconds };
+}
 
 /** The traffic routers of `trafficRouting`, by key. */
 const ROUTER_NAMES: { [key: string]: string } = {
@@ -156,13 +162,7 @@ function analysisRuns(steps: StepDraft[], background: Background | undefined, ti
 /** The steps of the model: each draft placed on the timeline. */
 function planSteps(steps: StepDraft[], times: StepTimes, background: Background | undefined): MStep[] {
   return steps.map(d => ({
-    index: d.index,
-    action: d.action,
-    weight: d.weight,
-    canaryReplicas: d.canaryReplicas,
-    stableReplicas: d.stableReplicas,
-    gate: d.gate,
-    seconds: d.seconds,
+    ...stepRead(d),
     start: times.starts[d.index],
     end: times.starts[d.index + 1],
     afterUnbounded: times.unboundedBefore[d.index],

@@ -18,15 +18,22 @@ export interface ModelOptions {
   readonly trafficEdit?: MTrafficEdit;
 }
 
-export interface MStep {
+/** One canary step as read from the Rollout: what it does and what is in force after it. */
+export interface MStepRead {
   readonly index: number;
+  /** What the step does, in words ("set weight 10%, pause 5m"). */
   readonly action: string;
+  /** Traffic weight in force after the step. */
   readonly weight: number;
   readonly canaryReplicas: number;
   readonly stableReplicas: number;
   readonly gate: GateKind;
   /** Minimum time spent in the step; Infinity when it waits for a person (or never ends). */
   readonly seconds: number;
+}
+
+/** One canary step of the plan: the step as read, placed on the timeline. */
+export interface MStep extends MStepRead {
   /** Start and end on the minimum timeline, on which unbounded steps count as 0. */
   readonly start: number;
   readonly end: number;

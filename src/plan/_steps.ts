@@ -3,7 +3,7 @@
 // left (weight, canary scale, managed routes). Not exported from the package.
 import { metricParams, MetricParams } from './_analysis-run';
 import { ResolvedAnalysis } from './_manifests';
-import { GateKind } from './_model';
+import { GateKind, MStepRead } from './_model';
 import { argoPauseSeconds } from '../private/argo';
 import { formatSeconds } from '../private/format';
 import { assertIntInRange } from '../private/validate';
@@ -11,18 +11,8 @@ import { assertIntInRange } from '../private/validate';
 /** The kind of a managed route a step adds. */
 export type RouteKind = 'header' | 'mirror';
 
-/** One step, read. */
-export interface StepDraft {
-  readonly index: number;
-  /** What the step does, in words ("set weight 10%, pause 5m"). */
-  readonly action: string;
-  /** Traffic weight in force after the step. */
-  readonly weight: number;
-  readonly canaryReplicas: number;
-  readonly stableReplicas: number;
-  readonly gate: GateKind;
-  /** Minimum time spent in the step; Infinity when it waits for a person (or never ends). */
-  readonly seconds: number;
+/** One step, read, with what the plan engine needs of it besides the model's fields. */
+export interface StepDraft extends MStepRead {
   /** The analysis of an analysis step. */
   readonly analysis?: { readonly resolved: ResolvedAnalysis; readonly params: MetricParams[] };
   /** The managed routes in force after the step, by name (sorted). */
