@@ -277,60 +277,19 @@ export class CanaryService extends Construct {
         spec: Lazy.any({ produce: () => this._toService() }),
       });
 
-      this.subsets = new IstioSubsets(this, 'Subsets', {
-        serviceName: this.name,
-        namespace: this.namespace,
-        servicePort: routePort.port,
-        subsetLabels: this.selectorLabels,
-        gateways: props.gateway ? [props.gateway] : undefined,
-        hosts: props.hosts,
-        mesh: props.mesh,
-        trafficPolicy: props.trafficPolicy,
-        additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
-          port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
-        })),
-        additionalSubsets: props.additionalSubsets,
-        separateIngressVirtualService: props.separateIngressVirtualService,
-        routePolicy: props.routePolicy,
-      });
+      this.subsets = this.defineSubsets(props, routePort);
       const defaultAnalysis = props.defaultAnalysis ?? true;
       const analysis = props.analysis ?? (defaultAnalysis ? this.defaultAnalysis(props.steps ?? ArgoRollout.DEFAULT_STEPS) : undefined);
       this.analysisTemplates = [...(analysis?.templates ?? [])];
-      const containerPorts = [...new Set(this.ports.map(p => p.targetPort))];
-      this.rollout = new ArgoRollout(this, 'Rollout', {
-        metadata: { namespace: this.namespace }, // the service's namespace, also when it is not the chart's
-        analysis,
-        subsets: this.subsets,
-        replicas: props.replicas,
-        steps: props.steps,
-        version: props.version,
-        progressDeadline: props.progressDeadline,
-        serviceAccount: props.serviceAccount,
-        dynamicStableScale: props.dynamicStableScale,
-        antiAffinity: props.antiAffinity,
-        expectedRequestsPerSecond: props.expectedRequestsPerSecond,
-        notifications: props.notifications,
-        rollbackWindow: props.rollbackWindow,
-        revisionHistoryLimit: props.revisionHistoryLimit,
-      });
-      this.container = this.rollout.addContainer({
-        name: 'main',
-        image: props.image,
-        ports: containerPorts.map(number => ({ number })),
-        envVariables: props.envVariables,
-        command: props.command,
-        args: props.args,
-        resources: props.resources,
-        readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: containerPorts[0] }),
-        liveness: props.liveness,
-      });
+      this.rollout = this.defineRollout(props, analysis);
+      this.container = this.addMainContainer(props);
       ApiObject.of(this.rollout).addDependency(this.service, this.subsets.virtualService);
 
       const security = defineMeshSecurity(this, {
         name: this.name,
         namespace: this.namespace,
         selector: this.selectorLabels,
-        ports: containerPorts,
+        ports: this.containerPorts,
         strictMtls: props.strictMtls ?? true,
         authorization: props.authorization,
         gatewayBound: props.gateway !== undefined,
@@ -342,6 +301,67 @@ export class CanaryService extends Construct {
     } catch (e) {
       throw atConstructPath(this, e);
     }
+  }
+
+  /** The DestinationRule and VirtualService(s) of the service, routing on `routePort`. */
+  private defineSubsets(props: CanaryServiceProps, routePort: ResolvedServicePort): IstioSubsets {
+    return new IstioSubsets(this, 'Subsets', {
+      serviceName: this.name,
+      namespace: this.namespace,
+      servicePort: routePort.port,
+      subsetLabels: this.selectorLabels,
+      gateways: props.gateway ? [props.gateway] : undefined,
+      hosts: props.hosts,
+      mesh: props.mesh,
+      trafficPolicy: props.trafficPolicy,
+      additionalPorts: this.ports.filter(p => p !== routePort).map(p => ({
+        port: p.port, protocol: p.protocol, routeName: p.name, sniHosts: p.sniHosts,
+      })),
+      additionalSubsets: props.additionalSubsets,
+      separateIngressVirtualService: props.separateIngressVirtualService,
+      routePolicy: props.routePolicy,
+    });
+  }
+
+  /** The Rollout of the service, without its container. */
+  private defineRollout(props: CanaryServiceProps, analysis: BackgroundAnalysisOptions | undefined): ArgoRollout {
+    return new ArgoRollout(this, 'Rollout', {
+      metadata: { namespace: this.namespace }, // the service's namespace, also when it is not the chart's
+      analysis,
+      subsets: this.subsets,
+      replicas: props.replicas,
+      steps: props.steps,
+      version: props.version,
+      progressDeadline: props.progressDeadline,
+      serviceAccount: props.serviceAccount,
+      dynamicStableScale: props.dynamicStableScale,
+      antiAffinity: props.antiAffinity,
+      expectedRequestsPerSecond: props.expectedRequestsPerSecond,
+      notifications: props.notifications,
+      rollbackWindow: props.rollbackWindow,
+      revisionHistoryLimit: props.revisionHistoryLimit,
+    });
+  }
+
+  /** The service's one container ("main"), listening on every target port. */
+  private addMainContainer(props: CanaryServiceProps): kplus.Container {
+    const containerPorts = this.containerPorts;
+    return this.rollout.addContainer({
+      name: 'main',
+      image: props.image,
+      ports: containerPorts.map(number => ({ number })),
+      envVariables: props.envVariables,
+      command: props.command,
+      args: props.args,
+      resources: props.resources,
+      readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: containerPorts[0] }),
+      liveness: props.liveness,
+    });
+  }
+
+  /** The container ports the Service's ports target, each once, in the order of the ports. */
+  private get containerPorts(): number[] {
+    return [...new Set(this.ports.map(p => p.targetPort))];
   }
 
   /** @internal */
