@@ -38,6 +38,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^4.5.1',
     'ajv@^8.17.1',
     'ajv-formats@^2.1.1',
+    // The SARIF 2.1.0 schema the lint command's report is validated against (the package of this platform holds it).
+    '@microsoft/sarif-multitool@^5.7.0',
   ],
   gitignore: ['/dist/', '/build/', '/.tmp/', '/artifacts/', '/bench/results/*.tmp'],
   eslintOptions: {

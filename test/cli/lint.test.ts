@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, runCli } from '../../src/cli/main';
 import { CanaryRules } from '../../src/rules/canary-rules';
+import { sarifSchemaErrors } from '../support/sarif';
 import { validateManifest, validateManifests } from '../support/schema';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -288,6 +289,7 @@ describe('bad input', () => {
     expect(JSON.parse(json.stdout).problems).toEqual([{ file: 'dup.yaml', line: 2, column: 1, message: expect.stringMatching(/the key "kind" appears twice/) }]);
     expect(json.stderr).toMatch(/^dup\.yaml:2:1: cannot lint/);
     const sarif = JSON.parse(lintRun(['lint', '--format', 'sarif', 'dup.yaml'], dir).stdout);
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(sarif.runs[0].invocations[0]).toEqual({
       executionSuccessful: false,
       toolExecutionNotifications: [{
@@ -363,10 +365,19 @@ describe('output formats', () => {
     });
   });
 
+  test('the SARIF schema check can fail (a level SARIF does not have, a driver without a name)', () => {
+    const log = { version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal', message: { text: 'x' } }] }] };
+    expect(sarifSchemaErrors(log)).toEqual(expect.arrayContaining([
+      "/runs/0/tool/driver must have required property 'name'",
+      '/runs/0/results/0/level must be equal to one of the allowed values',
+    ]));
+  });
+
   test('SARIF 2.1.0: the catalog as the driver\'s rules, each result with ruleId, ruleIndex, level, message and file + line', () => {
     const file = bad();
     const r = lintRun(['lint', '--format', 'sarif', file], path.dirname(file));
     const log = JSON.parse(r.stdout);
+    expect(sarifSchemaErrors(log)).toEqual([]);
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
     expect(log.runs).toHaveLength(1);
