@@ -39,26 +39,55 @@ export interface Inputs {
 const YAML_FILE = /\.ya?ml$/;
 
 /**
- * Reads `paths` (files, or folders searched recursively for `*.yaml` and `*.yml`, hidden entries and
- * node_modules left out), relative to `cwd`.
+ * The path that stands for standard input, as given and as shown in reports (shellcheck and other linters show it
+ * so; it is also a valid relative URI in SARIF).
  */
-export function loadInputs(paths: string[], cwd: string): Inputs {
+export const STDIN = '-';
+
+/**
+ * Reads `paths` (files, or folders searched recursively for `*.yaml` and `*.yml`, hidden entries and
+ * node_modules left out), relative to `cwd`; `-` is standard input, read with `readStdin`.
+ */
+export function loadInputs(paths: string[], cwd: string, readStdin: () => string): Inputs {
   const files: string[] = [];
   const problems: ReadProblem[] = [];
   for (const p of paths) {
-    const found = expand(path.resolve(cwd, p), p, problems);
+    const found = p === STDIN ? [STDIN] : expand(path.resolve(cwd, p), p, problems);
     files.push(...found.filter(f => !files.includes(f)));
   }
   const objects: InputObject[] = [];
   const owned = new OwnershipRecords();
   for (const file of files) {
-    const shown = displayPath(file, cwd);
-    const text = readText(file, shown, problems);
+    const shown = file === STDIN ? STDIN : displayPath(file, cwd);
+    const text = file === STDIN ? readStandardInput(readStdin, problems) : readText(file, shown, problems);
     if (text === undefined) continue;
-    const writtenBySynth = owned.lists(file, shown, problems);
+    const writtenBySynth = file !== STDIN && owned.lists(file, shown, problems);
     for (const o of parseObjects(text, shown, problems)) objects.push({ ...o, file: shown, writtenBySynth });
   }
-  return { files: files.map(f => displayPath(f, cwd)), objects, problems };
+  return { files: files.map(f => (f === STDIN ? STDIN : displayPath(f, cwd))), objects, problems };
+}
+
+/**
+ * Standard input as text. Empty input is a problem: in a pipeline (`kustomize build overlays/prod | cdk8s-canary
+ * lint -`) it usually means that the command before the pipe failed, and a clean report would hide that.
+ */
+function readStandardInput(readStdin: () => string, problems: ReadProblem[]): string | undefined {
+  let text: string;
+  try {
+    text = readStdin();
+  } catch (e: any) {
+    problems.push({ file: STDIN, message: `cannot read standard input (${e?.code ?? e}): pipe the manifests in, or pass files` });
+    return undefined;
+  }
+  if (text.includes('\0')) {
+    problems.push({ file: STDIN, message: 'standard input is not YAML (it holds NUL bytes, as binary data does): pipe in Kubernetes YAML' });
+    return undefined;
+  }
+  if (text.trim() === '') {
+    problems.push({ file: STDIN, message: 'standard input is empty: did the command before the pipe fail? Pipe in the manifests (for example `kustomize build overlays/prod | cdk8s-canary lint -`)' });
+    return undefined;
+  }
+  return text;
 }
 
 /** The YAML files of a path: the file itself, or those under the folder in code-unit order. */

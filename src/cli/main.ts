@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { renderJson, renderSarif, renderText, Report } from './_format';
 import { lint } from './_lint';
-import { loadInputs } from './_load';
+import { loadInputs, STDIN } from './_load';
 import { CATALOG } from '../rules/_catalog';
 
 /** Where the command writes, and the folder relative paths start from. */
@@ -12,6 +12,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Reads all of standard input (for the path `-`). */
+  readonly readStdin: () => string;
 }
 
 export const EXIT_CLEAN = 0;
@@ -25,7 +27,8 @@ const LEVELS = ['error', 'warning'] as const;
 const USAGE = `Usage: cdk8s-canary lint [options] <file or folder>...
 
 Checks Kubernetes YAML (Argo Rollouts, Istio, Argo CD objects; other kinds are ignored) with the rules of
-cdk8s-canary. Folders are searched for *.yaml and *.yml files.
+cdk8s-canary. Folders are searched for *.yaml and *.yml files; - reads standard input
+(kustomize build overlays/prod | cdk8s-canary lint -).
 
 Options:
   --format text|json|sarif   output format (default: text); json and sarif for pipelines
@@ -95,10 +98,11 @@ function parseLintArgs(argv: string[]): LintArgs | 'help' {
     else if (flag === '--strict') strict = true;
     else if (flag === '--skip') skip.push(...value().split(',').map(s => s.trim()).filter(s => s !== ''));
     else if (flag === '--') paths.push(...argv.slice(i + 1)), i = argv.length;
-    else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+    else if (flag.startsWith('-') && flag !== STDIN) throw new UsageError(`unknown option ${flag}`);
     else paths.push(arg);
   }
   if (paths.length === 0) throw new UsageError('no file or folder to lint: pass the manifests, for example `cdk8s-canary lint dist/`');
+  if (paths.filter(p => p === STDIN).length > 1) throw new UsageError('- (standard input) is given more than once: it can be read only once, pass it once');
   const unknown = skip.filter(code => !CATALOG.some(r => r.code === code) && !/^PLAN\d{3}$/.test(code));
   if (unknown.length > 0) {
     throw new UsageError(`--skip (${unknown.join(', ')}) names no rule or plan code: use the codes of docs/rules.md (CR101...) and docs/plan.md (PLAN001...)`);
@@ -112,7 +116,7 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 }
 
 function runLint(args: LintArgs, io: CliIo): number {
-  const inputs = loadInputs(args.paths, io.cwd);
+  const inputs = loadInputs(args.paths, io.cwd, io.readStdin);
   const result = inputs.problems.length > 0 ? { findings: [], notes: [] } : lint(inputs.objects, { strict: args.strict, skip: args.skip });
   const report: Report = {
     version: packageVersion(),
@@ -154,5 +158,6 @@ export function main(): void {
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
     cwd: process.cwd(),
+    readStdin: () => fs.readFileSync(0, 'utf8'),
   });
 }

@@ -21,10 +21,15 @@ interface Run {
   readonly stderr: string;
 }
 
-function lintRun(args: string[], cwd = ROOT): Run {
+/** Runs the command in-process; standard input holds `stdin` (reading it when none is given fails the test). */
+function lintRun(args: string[], cwd = ROOT, stdin?: string): Run {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; }, cwd });
+  const readStdin = () => {
+    if (stdin === undefined) throw new Error('the command read standard input, which this test does not give');
+    return stdin;
+  };
+  const code = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; }, cwd, readStdin });
   return { code, stdout, stderr };
 }
 
@@ -312,6 +317,7 @@ describe('usage', () => {
     ['--format without a value', ['lint', '--format'], /^cdk8s-canary: --format needs a value/],
     ['an unknown code to skip', ['lint', '--skip', 'CR999', 'x.yaml'], /^cdk8s-canary: --skip \(CR999\) names no rule or plan code/],
     ['no file or folder', ['lint', '--strict'], /^cdk8s-canary: no file or folder to lint/],
+    ['standard input given twice', ['lint', '-', 'x.yaml', '-'], /^cdk8s-canary: - \(standard input\) is given more than once: it can be read only once, pass it once/],
   ])('fails (exit 2) on %s', (_name, args, message) => {
     const r = lintRun(args as string[]);
     expect(r.stderr).toMatch(message as RegExp);
@@ -323,6 +329,52 @@ describe('usage', () => {
   test('--help prints the usage to stdout, exit 0', () => {
     const r = lintRun(['lint', '--help']);
     expect(r.stdout).toMatch(/^Usage: cdk8s-canary lint \[options\] <file or folder>\.\.\./);
+    expect(r.code).toBe(EXIT_CLEAN);
+  });
+});
+
+describe('standard input (-)', () => {
+  const split = () => fs.readFileSync(variant('subset-split.yaml', '              - primary', '              - primry'), 'utf8');
+
+  test('- lints standard input like a file, shown as "-" (kustomize build ... | cdk8s-canary lint -)', () => {
+    const r = lintRun(['lint', '-'], tmpDir(), split());
+    expect(r.stdout).toMatch(new RegExp(`^-:${documentLine(fixture('subset-split.yaml'), 'Rollout')}: error CR103 Rollout store/checkout `, 'm'));
+    expect(r.stdout).toMatch(/\n1 error, 4 warnings in 4 objects of 1 file\n$/);
+    expect(r.code).toBe(EXIT_FINDINGS);
+  });
+
+  test('standard input and files together: each finding names its input; SARIF names standard input "-" and stays valid', () => {
+    const dir = writeFiles({ 'clean.yaml': fixture('header-mirror.yaml') }); // other objects than standard input's
+    const json = JSON.parse(lintRun(['lint', '--format', 'json', 'clean.yaml', '-'], dir, split()).stdout);
+    expect(json.files).toEqual(['clean.yaml', '-']);
+    expect(json.findings.filter((f: any) => f.code === 'CR103').map((f: any) => f.file)).toEqual(['-']);
+    const sarif = JSON.parse(lintRun(['lint', '--format', 'sarif', 'clean.yaml', '-'], dir, split()).stdout);
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(sarif.runs[0].results.find((res: any) => res.ruleId === 'CR103').locations[0].physicalLocation.artifactLocation).toEqual({ uri: '-' });
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['empty (the command before the pipe failed)', '', /^-: cannot lint: standard input is empty: did the command before the pipe fail\?/m],
+    ['only blank lines', '\n\n', /^-: cannot lint: standard input is empty/m],
+    ['binary data', 'kind: Service\0', /^-: cannot lint: standard input is not YAML \(it holds NUL bytes/m],
+    ['not valid YAML', 'kind: Service\nmetadata:\n  name: "a\n', /^-:4:1: cannot lint: it is not valid YAML/m],
+  ])('fails (exit 2) when standard input is %s', (_name, stdin, message) => {
+    const r = lintRun(['lint', '-'], tmpDir(), stdin);
+    expect(r.stdout).toMatch(message);
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+
+  test('fails (exit 2) when standard input cannot be read, with the reason', () => {
+    let stdout = '';
+    const code = runCli(['lint', '-'], { stdout: t => { stdout += t; }, stderr: () => undefined, cwd: tmpDir(), readStdin: () => { throw Object.assign(new Error('x'), { code: 'EAGAIN' }); } });
+    expect(stdout).toMatch(/^-: cannot lint: cannot read standard input \(EAGAIN\): pipe the manifests in, or pass files$/m);
+    expect(code).toBe(EXIT_USAGE);
+  });
+
+  test('a file named "-" is linted as ./-', () => {
+    const dir = writeFiles({ '-': fixture('subset-split.yaml') });
+    const r = lintRun(['lint', './-'], dir);
+    expect(r.stdout).toMatch(/in 4 objects of 1 file\n$/);
     expect(r.code).toBe(EXIT_CLEAN);
   });
 });
@@ -423,6 +475,9 @@ describe('the command as a process', () => {
     expect(r.status).toBe(EXIT_FINDINGS);
     const clean = spawnSync(process.execPath, [...command, 'lint', path.join(ROOT, 'examples', 'shop', 'manifests')], { encoding: 'utf8' });
     expect(clean.status).toBe(EXIT_CLEAN);
+    const piped = spawnSync(process.execPath, [...command, 'lint', '-'], { input: fs.readFileSync(file), encoding: 'utf8' });
+    expect(piped.stdout).toMatch(/^-:\d+: error CR103 /);
+    expect(piped.status).toBe(EXIT_FINDINGS);
   });
 });
 
