@@ -113,6 +113,19 @@ describe('one report per problem', () => {
         })],
       },
     })), /reads its OAuth2 client secret from argument 'oauth-secret'/],
+    ['a secret header read from an argument that is not from a Secret', () => shop({}, c => ({
+      analysis: {
+        templates: [new AnalysisTemplate(c, 't', {
+          args: [AnalysisTemplateArg.withDefault('token', 'hunter2')],
+          metrics: [AnalysisMetric.web({
+            name: 'status',
+            url: 'https://status.example.com/api',
+            condition: MetricCondition.atLeast(1),
+            secretHeaders: { Authorization: 'Bearer {{args.token}}' },
+          })],
+        })],
+      },
+    })), /^\[shop\/t\] metric 'status' reads the header Authorization from argument 'token'/],
     ['a subscription to a trigger no configuration defines', () => shop({}, c => {
       const config = new NotificationsConfig(c, 'n', { services: [slack] });
       return { notifications: [RolloutNotification.on('on-rollout-resumed', config.service('slack').to('#x'))] };
