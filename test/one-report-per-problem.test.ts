@@ -189,6 +189,12 @@ describe('one report per problem', () => {
       const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [testTraffic().smokeTest()] });
       return { steps: stepsAround(CanaryStep.analysis({ templates: [smoke] })) };
     }), /\[CR323\] .*metric "smoke-test" .*no step before step 1 adds that route/],
+    ['a smoke test and a background load test without their header route', () => shop({}, c => {
+      const tests = testTraffic();
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [tests.smokeTest()] });
+      const load = new AnalysisTemplate(c, 'load', { metrics: [tests.loadTest({ requestsPerSecond: 5, duration: Duration.minutes(5) })] });
+      return { steps: stepsAround(CanaryStep.analysis({ templates: [smoke] })), analysis: { templates: [load], startingStep: 2 } };
+    }), /\[CR323\] .*steps\[1\]\.analysis: metric "smoke-test" .*no step before step 1 adds that route \(and so does metric "load-test" .*\), so their requests/],
     ['a smoke test behind the header route of other test traffic', () => shop({}, c => {
       const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [testTraffic().smokeTest()] });
       return { steps: stepsAround(testTraffic({ headerValue: 'other' }).headerRoute(), CanaryStep.analysis({ templates: [smoke] })) };
@@ -209,6 +215,16 @@ describe('one report per problem', () => {
         steps: stepsAround(tests.headerRoute(), CanaryStep.analysis({ templates: [smoke] })),
       };
     }), /\[CR323\] .*metric "smoke-test" .*which are bound to gateways only/],
+    ['a smoke test and a background load test through a VirtualService bound to a gateway only', () => shop({ mesh: false }, c => {
+      const tests = testTraffic();
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [tests.smokeTest()] });
+      const load = new AnalysisTemplate(c, 'load', { metrics: [tests.loadTest({ requestsPerSecond: 5, duration: Duration.minutes(5) })] });
+      return {
+        gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+        steps: stepsAround(tests.headerRoute(), CanaryStep.analysis({ templates: [smoke] })),
+        analysis: { templates: [load], startingStep: 3 },
+      };
+    }), /\[CR323\] .*metric "smoke-test" .*which are bound to gateways only.*\(and so does metric "load-test"/],
     ['a Job metric that may run longer than its interval', () => shop({}, c => ({
       analysis: {
         templates: [new AnalysisTemplate(c, 't', {
