@@ -239,6 +239,18 @@ describe('one report per problem', () => {
       /warning \[CR238\] .*the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop .*'timeout' \("10s"\)/],
     ['a mirror step on a route with retries', () => shop({ routePolicy: { retries: { attempts: 2 } }, steps: stepsAround(shadowStep, CanaryStep.pause()) }),
       /warning \[CR239\] .*the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop .*'retries' \(\{"attempts":2\}\)/],
+    ['a header step on a route with a timeout, with an ingress and a mesh VirtualService', () => shop({}, c => ({
+      gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+      separateIngressVirtualService: true,
+      routePolicy: { timeout: Duration.seconds(10) },
+      steps: stepsAround(testersStep, CanaryStep.pause()),
+    })), /warning \[CR238\] .*the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop-ingress and VirtualService shop\/shop holds/],
+    ['a mirror step on a route with retries, with an ingress and a mesh VirtualService', () => shop({}, c => ({
+      gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+      separateIngressVirtualService: true,
+      routePolicy: { retries: { attempts: 2 } },
+      steps: stepsAround(shadowStep, CanaryStep.pause()),
+    })), /warning \[CR239\] .*the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop-ingress and VirtualService shop\/shop serves/],
     // versioned configuration
     ['pods that read a VersionedConfigMap by its base name', () => shopReading(c => {
       new VersionedConfigMap(c, 'settings', { name: 'shop-settings', data: { mode: 'fast' } });
