@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryArgs } from './analysis-arg';
 import { AnalysisMetric } from './analysis-metric';
-import { assertArgName } from './private/argo';
+import { argPlaceholders, assertArgName } from './private/argo';
 import { atConstructPath, withConstructPath, withPathOfChild } from './private/constructs/construct-path';
 import { PREREQUISITES_ANNOTATIONS } from './private/constructs/wave-annotations';
 import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE } from './private/gvk';
@@ -201,6 +201,28 @@ class TemplateSpec {
     this.retention.push({ metricName: r.metricName, limit: r.limit });
   }
 
+  /** The arguments a metric reads a secret from (a secret header, an OAuth2 client secret) that are declared, but not from a Secret. */
+  public secretArgsNotFromSecret(m: AnalysisMetric): string[] {
+    const declared = this.declarations();
+    return m._secretArgNames.filter(name => {
+      const arg = declared.find(a => a.name === name);
+      return arg !== undefined && !arg.declaration.fromSecret;
+    });
+  }
+
+  /**
+   * Whether the template's own check reports the header of a rule finding at `path` (CR319 on
+   * `spec.metrics[i].provider.<provider>.headers[j].value`): the header reads an argument it reports.
+   */
+  public reportsSecretHeader(path: string): boolean {
+    const at = /^spec\.metrics\[(\d+)\]\.provider\.(\w+)\.headers\[(\d+)\]\.value$/.exec(path);
+    const metric = at ? this.metrics[Number(at[1])] : undefined;
+    if (!at || !metric) return false;
+    const value = metric._toKube().provider?.[at[2]]?.headers?.[Number(at[3])]?.value;
+    const reported = this.secretArgsNotFromSecret(metric);
+    return typeof value === 'string' && argPlaceholders(value).some(a => reported.includes(a));
+  }
+
   /** Declared arguments plus the well-known ones the metrics use, in a stable order. */
   public declarations(): AnalysisTemplateArg[] {
     const out = [...this.args];
@@ -220,14 +242,10 @@ class TemplateSpec {
    */
   public validate(kind: string): string[] {
     const errors: string[] = [];
-    const declared = this.declarations();
     for (const m of this.metrics) {
-      for (const name of m._secretArgNames) {
-        const arg = declared.find(a => a.name === name);
-        if (arg && !arg.declaration.fromSecret) {
-          errors.push(`metric '${m.name}' reads ${m._secretArgUse(name)} from argument '${name}', which is not declared with `
-            + 'AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest');
-        }
+      for (const name of this.secretArgsNotFromSecret(m)) {
+        errors.push(`metric '${m.name}' reads ${m._secretArgUse(name)} from argument '${name}', which is not declared with `
+          + 'AnalysisTemplateArg.fromSecret(): declare it from a Secret so the secret stays out of the manifest');
       }
     }
     const names = this.metrics.map(m => m.name);
@@ -309,11 +327,13 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
 
   /**
    * Whether a rule finding about this template's object is already reported by the template's own check: dry-run and
-   * measurement-retention names that are no metric of the template (CR128 on the template's patterns).
+   * measurement-retention names that are no metric of the template (CR128 on the template's patterns), and a secret
+   * header that reads an argument not declared from a Secret (CR319 on that header).
    *
    * @internal
    */
   public _ownsRuleFinding(code: string, path: string): boolean {
+    if (code === 'CR319') return this.spec.reportsSecretHeader(path);
     return code === 'CR128' && (path.startsWith('spec.dryRun[') || path.startsWith('spec.measurementRetention['));
   }
 

@@ -1,6 +1,6 @@
 // One report per problem: for bad input given through the constructs, the construct's own check and the rules do not
 // both report the same problem. Each case has one problem; the synth reports it exactly once (errors and warnings).
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisArg } from '../src/analysis-arg';
 import { MetricCondition } from '../src/analysis-condition';
@@ -10,7 +10,9 @@ import { ArgoRollout } from '../src/argo-rollout';
 import { ArgoCdApplication } from '../src/argocd-application';
 import { CanaryService, CanaryServiceProps } from '../src/canary-service';
 import { CanaryStep } from '../src/canary-step';
+import { CanaryTestTraffic } from '../src/canary-test-traffic';
 import { ExternalNotificationsConfig } from '../src/external-notifications-config';
+import { IstioGateway } from '../src/istio-gateway';
 import { IstioMetrics } from '../src/istio-metrics';
 import { IstioSubsets } from '../src/istio-subsets';
 import { NotificationSecret } from '../src/notification-secret';
@@ -22,6 +24,7 @@ import { chartWarnings } from '../src/private/synth/app-rules';
 import { RolloutNotification } from '../src/rollout-notification';
 import { CanaryRules } from '../src/rules/canary-rules';
 import { StringMatch } from '../src/string-match';
+import { VersionedConfigMap } from '../src/versioned-config-map';
 import { WorkloadRef } from '../src/workload-ref';
 
 const IMAGE = 'ghcr.io/acme/shop:1.4.2';
@@ -45,6 +48,24 @@ function shop(props: Partial<CanaryServiceProps> = {}, build?: (c: Chart) => Par
   const app = Testing.app();
   const c = new Chart(app, 'shop', { namespace: 'shop' });
   new CanaryService(c, 'shop', { image: IMAGE, ...props, ...build?.(c) });
+  return app;
+}
+
+/** The canary test traffic of "shop" (header route "canary-tests"). */
+const testTraffic = (props: { headerValue?: string } = {}) => new CanaryTestTraffic({ serviceName: 'shop', namespace: 'shop', ...props });
+/** Steps that give the canary a pod, then `middle`, then 10% for 5 minutes and 100%. */
+const stepsAround = (...middle: CanaryStep[]) => [
+  CanaryStep.canaryScale({ replicas: 1 }), ...middle, CanaryStep.weight(10), CanaryStep.pause(Duration.minutes(5)), CanaryStep.weight(100),
+];
+/** A header step (the route of testers) and a mirror step (GET requests), each followed by a pause. */
+const testersStep = CanaryStep.headerRoute({ name: 'testers', match: [{ headerName: 'x-canary', value: StringMatch.exact('yes') }] });
+const shadowStep = CanaryStep.mirrorRoute({ name: 'shadow', percentage: 10, match: [{ method: StringMatch.exact('GET') }] });
+/** A chart "shop" with a CanaryService "shop" whose pods read `read` (what `build` returns from the chart). */
+function shopReading(build: (c: Chart) => kplus.Env): App {
+  const app = Testing.app();
+  const c = new Chart(app, 'shop', { namespace: 'shop' });
+  const env = build(c);
+  new CanaryService(c, 'shop', { image: IMAGE }).rollout.containers[0].env.copyFrom(env);
   return app;
 }
 
@@ -92,6 +113,19 @@ describe('one report per problem', () => {
         })],
       },
     })), /reads its OAuth2 client secret from argument 'oauth-secret'/],
+    ['a secret header read from an argument that is not from a Secret', () => shop({}, c => ({
+      analysis: {
+        templates: [new AnalysisTemplate(c, 't', {
+          args: [AnalysisTemplateArg.withDefault('token', 'hunter2')],
+          metrics: [AnalysisMetric.web({
+            name: 'status',
+            url: 'https://status.example.com/api',
+            condition: MetricCondition.atLeast(1),
+            secretHeaders: { Authorization: 'Bearer {{args.token}}' },
+          })],
+        })],
+      },
+    })), /^\[shop\/t\] metric 'status' reads the header Authorization from argument 'token'/],
     ['a subscription to a trigger no configuration defines', () => shop({}, c => {
       const config = new NotificationsConfig(c, 'n', { services: [slack] });
       return { notifications: [RolloutNotification.on('on-rollout-resumed', config.service('slack').to('#x'))] };
@@ -147,6 +181,84 @@ describe('one report per problem', () => {
       new ArgoCdApplication(argocd, 'b', { ...APPLICATION, sourcePath: 'shop-again', charts });
       return app;
     }, /^\[argocd\/a\] the chart "shop" is deployed by both Application/],
+    // additional subsets
+    ['an additional subset whose pods no workload of the app runs', () => shop({ additionalSubsets: [{ name: 'legacy', labels: { track: 'legacy' }, weight: 10 }] }),
+      /\[CR221\] DestinationRule shop\/shop-additional spec\.subsets\[0\]\.labels: no workload in the manifest set runs pods that are in subset "legacy"/],
+    // canary test traffic
+    ['a smoke test without its header route', () => shop({}, c => {
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [testTraffic().smokeTest()] });
+      return { steps: stepsAround(CanaryStep.analysis({ templates: [smoke] })) };
+    }), /\[CR323\] .*metric "smoke-test" .*no step before step 1 adds that route/],
+    ['a smoke test and a background load test without their header route', () => shop({}, c => {
+      const tests = testTraffic();
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [tests.smokeTest()] });
+      const load = new AnalysisTemplate(c, 'load', { metrics: [tests.loadTest({ requestsPerSecond: 5, duration: Duration.minutes(5) })] });
+      return { steps: stepsAround(CanaryStep.analysis({ templates: [smoke] })), analysis: { templates: [load], startingStep: 2 } };
+    }), /\[CR323\] .*steps\[1\]\.analysis: metric "smoke-test" .*no step before step 1 adds that route \(and so does metric "load-test" .*\), so their requests/],
+    ['a smoke test behind the header route of other test traffic', () => shop({}, c => {
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [testTraffic().smokeTest()] });
+      return { steps: stepsAround(testTraffic({ headerValue: 'other' }).headerRoute(), CanaryStep.analysis({ templates: [smoke] })) };
+    }), /\[CR323\] .*sends the header "x-canary-test: canary-tests", which header route "canary-tests" does not match/],
+    ['a background load test whose header route a later step removes', () => shop({}, c => {
+      const tests = testTraffic();
+      const load = new AnalysisTemplate(c, 'load', { metrics: [tests.loadTest({ requestsPerSecond: 5, duration: Duration.minutes(5) })] });
+      return {
+        steps: stepsAround(tests.headerRoute(), CanaryStep.removeHeaderRoute(tests.routeName)),
+        analysis: { templates: [load], startingStep: 2 },
+      };
+    }), /\[CR323\] .*metric "load-test" .*runs in the background analysis, but step 2 removes header route "canary-tests"/],
+    ['a smoke test through a VirtualService bound to a gateway only', () => shop({ mesh: false }, c => {
+      const tests = testTraffic();
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [tests.smokeTest()] });
+      return {
+        gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+        steps: stepsAround(tests.headerRoute(), CanaryStep.analysis({ templates: [smoke] })),
+      };
+    }), /\[CR323\] .*metric "smoke-test" .*which are bound to gateways only/],
+    ['a smoke test and a background load test through a VirtualService bound to a gateway only', () => shop({ mesh: false }, c => {
+      const tests = testTraffic();
+      const smoke = new AnalysisTemplate(c, 'smoke', { metrics: [tests.smokeTest()] });
+      const load = new AnalysisTemplate(c, 'load', { metrics: [tests.loadTest({ requestsPerSecond: 5, duration: Duration.minutes(5) })] });
+      return {
+        gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+        steps: stepsAround(tests.headerRoute(), CanaryStep.analysis({ templates: [smoke] })),
+        analysis: { templates: [load], startingStep: 3 },
+      };
+    }), /\[CR323\] .*metric "smoke-test" .*which are bound to gateways only.*\(and so does metric "load-test"/],
+    ['a Job metric that may run longer than its interval', () => shop({}, c => ({
+      analysis: {
+        templates: [new AnalysisTemplate(c, 't', {
+          metrics: [AnalysisMetric.job({ name: 'j', interval: Duration.minutes(1), count: 3, activeDeadline: Duration.minutes(5), container: { image: IMAGE } })],
+        })],
+      },
+    })), /warning \[CR322\] .*metric "j": the Job may run 300s/],
+    // route policy
+    ['a per-try timeout not shorter than the route timeout', () => shop({ routePolicy: { timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(15) } } }),
+      /warning \[CR232\] VirtualService shop\/shop spec\.http\[0\]\.retries\.perTryTimeout/],
+    ['a header step on a route with a timeout', () => shop({ routePolicy: { timeout: Duration.seconds(10) }, steps: stepsAround(testersStep, CanaryStep.pause()) }),
+      /warning \[CR238\] .*the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop .*'timeout' \("10s"\)/],
+    ['a mirror step on a route with retries', () => shop({ routePolicy: { retries: { attempts: 2 } }, steps: stepsAround(shadowStep, CanaryStep.pause()) }),
+      /warning \[CR239\] .*the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop .*'retries' \(\{"attempts":2\}\)/],
+    ['a header step on a route with a timeout, with an ingress and a mesh VirtualService', () => shop({}, c => ({
+      gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+      separateIngressVirtualService: true,
+      routePolicy: { timeout: Duration.seconds(10) },
+      steps: stepsAround(testersStep, CanaryStep.pause()),
+    })), /warning \[CR238\] .*the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop-ingress and VirtualService shop\/shop holds/],
+    ['a mirror step on a route with retries, with an ingress and a mesh VirtualService', () => shop({}, c => ({
+      gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+      separateIngressVirtualService: true,
+      routePolicy: { retries: { attempts: 2 } },
+      steps: stepsAround(shadowStep, CanaryStep.pause()),
+    })), /warning \[CR239\] .*the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop-ingress and VirtualService shop\/shop serves/],
+    // versioned configuration
+    ['pods that read a VersionedConfigMap by its base name', () => shopReading(c => {
+      new VersionedConfigMap(c, 'settings', { name: 'shop-settings', data: { mode: 'fast' } });
+      return kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(c, 'plain', 'shop-settings'));
+    }), /\[CR325\] .*the pods read ConfigMap "shop-settings", the base name of the content-hashed ConfigMap/],
+    ['canary pods that read a Secret with its values in the manifests', () => shopReading(c => kplus.Env.fromSecret(
+      new kplus.Secret(c, 'db', { metadata: { name: 'db' }, stringData: { password: 'hunter2' } }),
+    )), /\[CR326\] Secret shop\/db stringData: the pods of canary Rollout shop\/shop read this Secret/],
   ])('fails if %s, reported once', (_case, build, expected) => {
     const found = reports(build());
     expect(found).toEqual([expect.stringMatching(expected)]);
@@ -172,5 +284,37 @@ describe('one report per problem', () => {
     // THEN the problem adds one report to those of the migration without it
     const baseline = reports(migration(false));
     expect(reports(migration(true))).toEqual([expect.stringMatching(/the Rollout sets pod labels of a pod template, but it takes its pod template from Deployment "web"/), ...baseline]);
+  });
+});
+
+describe('one report per problem: a migration from a Deployment (workloadRef)', () => {
+  /** The Deployment "web" (pods labelled `podLabels`, selected by app: web) migrated by a Rollout whose subsets select `subsetLabels`. */
+  type Labels = { [k: string]: string };
+  const migration = (options: { podLabels?: Labels; subsetLabels?: Labels; selectLater?: Labels } = {}) => {
+    const app = Testing.app();
+    const c = new Chart(app, 'web', { namespace: 'web' });
+    const deployment = new kplus.Deployment(c, 'web', {
+      metadata: { name: 'web' },
+      select: false,
+      podMetadata: { labels: options.podLabels ?? { app: 'web' } },
+      containers: [{ name: 'main', image: IMAGE, portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/healthz') }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+    const subsets = new IstioSubsets(c, 'subsets', { serviceName: 'web', servicePort: 80, subsetLabels: options.subsetLabels ?? { app: 'web' } });
+    new ArgoRollout(c, 'rollout', { subsets, workloadRef: WorkloadRef.fromDeployment(deployment) });
+    // a selector the Rollout's construct-time check cannot see yet
+    if (options.selectLater) deployment.select(kplus.LabelSelector.of({ labels: options.selectLater }));
+    return app;
+  };
+  const baseline = () => reports(migration());
+
+  test('fails if the Deployment\'s pods lack an identity label of the subsets (CR163, not also CR328), reported once', () => {
+    expect(reports(migration({ subsetLabels: { app: 'web', tier: 'front' } })))
+      .toEqual([expect.stringMatching(/\[CR163\] Rollout web\/web spec\.selector: 'selector' \(\{"matchLabels":\{"app":"web","tier":"front"\}\}\) does not select/), ...baseline()]);
+  });
+
+  test('fails if the Deployment selects its pods by a label that changes per release, added after the Rollout, reported once', () => {
+    expect(reports(migration({ podLabels: { app: 'web', version: 'v1' }, selectLater: { version: 'v1' } })))
+      .toEqual([expect.stringMatching(/\[CR327\] Deployment web\/web spec\.selector: Rollout web\/web takes its pod template from this Deployment, whose selector uses "version"/), ...baseline()]);
   });
 });

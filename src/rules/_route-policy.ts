@@ -54,14 +54,35 @@ function checkManagedRoutes(ctx: Context, ro: Obj): void {
   const refs = istio.virtualService ? [istio.virtualService] : arr(istio.virtualServices);
   const managed = new Set(arr(canary.trafficRouting?.managedRoutes).map((r: any) => r?.name));
   arr(canary.steps).forEach((step: any, i: number) => {
+    // one report per step and lost policy: VirtualServices whose weighted routes lose the same (an ingress and a mesh
+    // VirtualService with one route policy) are named together
+    const found = new Map<string, { code: string; path: string; text: (vs: string) => string; fix: string; vss: string[] }>();
     for (const ref of refs) {
       const weighted = weightedRoutes(ctx, ro, ref, managed);
       if (!weighted || weighted.routes.length === 0) continue;
       // a step without `match` removes its route
-      if (step?.setHeaderRoute?.match) checkHeaderRoute(ctx, ro, step.setHeaderRoute, i, weighted.vs, weighted.routes);
-      if (step?.setMirrorRoute?.match) checkMirrorRoute(ctx, ro, step.setMirrorRoute, i, weighted.vs, weighted.routes);
+      const problems = [
+        ...(step?.setHeaderRoute?.match ? [headerRouteProblem(step.setHeaderRoute, i, weighted.routes)] : []),
+        ...(step?.setMirrorRoute?.match ? [mirrorRouteProblem(step.setMirrorRoute, i, weighted.routes)] : []),
+      ];
+      for (const p of problems) {
+        if (!p) continue;
+        const key = `${p.code}\u0000${p.text('\u0000')}\u0000${p.fix}`;
+        const known = found.get(key);
+        if (known) known.vss.push(weighted.vs.label);
+        else found.set(key, { ...p, vss: [weighted.vs.label] });
+      }
     }
+    for (const p of found.values()) ctx.report(p.code, ro, p.path, p.text(p.vss.join(' and ')), p.fix);
   });
+}
+
+/** A finding of CR238 or CR239 about one step, its message for the VirtualService(s) it names. */
+interface ManagedRouteProblem {
+  readonly code: string;
+  readonly path: string;
+  readonly text: (vs: string) => string;
+  readonly fix: string;
 }
 
 /** The VirtualService of a reference and the weighted routes the controller patches in it (none when CR102-CR104 report). */
@@ -98,27 +119,30 @@ function lostPolicy(routes: any[], except: string[] = []): LostPolicy {
 const routeNames = (routes: any[]) => routes.map(r => show(r.name ?? '<unnamed>')).join(', ');
 
 /** CR238: the header route holds only the header conditions and the canary destination. */
-function checkHeaderRoute(ctx: Context, ro: Obj, step: any, i: number, vs: Obj, routes: any[]): void {
+function headerRouteProblem(step: any, i: number, routes: any[]): ManagedRouteProblem | undefined {
   const lost = lostPolicy(routes);
   const matched = routes.find(r => arr(r.match).length > 0);
   if (matched) {
     lost.fields.push(`'match' (${show(matched.match)})`);
     lost.effects.unshift('no condition but the header: they reach the canary on every path, method and port of the host, ahead of every other route');
   }
-  if (lost.fields.length === 0) return;
+  if (lost.fields.length === 0) return undefined;
   const fixes = [
     ...(matched ? ['send the header only with requests the weighted route takes (a header step cannot match paths, methods or ports: argo-rollouts#3879)'] : []),
     ...(routes.some(r => r.rewrite) ? ['make the canary serve the path as clients send it too, since header requests are not rewritten'] : []),
   ];
   fixes.push(`${fixes.length > 0 ? 'otherwise ' : ''}accept that the testers' requests go without it: the controller copies nothing else of the route (argo-rollouts#3155)`);
-  ctx.report('CR238', ro, `${STEPS}[${i}].setHeaderRoute`,
-    `the header route ${show(step.name)} that Argo Rollouts adds to ${vs.label} holds only the header conditions and the canary destination; `
-    + `it does not copy ${lost.fields.join(', ')} of the weighted route ${routeNames(routes)}, so requests with the header get ${lost.effects.join('; ')}`,
-    fixes.join('; '));
+  return {
+    code: 'CR238',
+    path: `${STEPS}[${i}].setHeaderRoute`,
+    text: vs => `the header route ${show(step.name)} that Argo Rollouts adds to ${vs} holds only the header conditions and the canary destination; `
+      + `it does not copy ${lost.fields.join(', ')} of the weighted route ${routeNames(routes)}, so requests with the header get ${lost.effects.join('; ')}`,
+    fix: fixes.join('; '),
+  };
 }
 
 /** CR239: the mirror route holds the step's match, a copy of the destinations and the mirror; it serves users too. */
-function checkMirrorRoute(ctx: Context, ro: Obj, step: any, i: number, vs: Obj, routes: any[]): void {
+function mirrorRouteProblem(step: any, i: number, routes: any[]): ManagedRouteProblem | undefined {
   const lost = lostPolicy(routes);
   const stepMatches = arr(step.match).map((m: any) => ({ method: m?.method, uri: m?.path, headers: m?.headers }));
   const routeMatches = routes.every(r => arr(r.match).length > 0) ? routes.flatMap(r => arr(r.match)) : [];
@@ -127,17 +151,20 @@ function checkMirrorRoute(ctx: Context, ro: Obj, step: any, i: number, vs: Obj, 
     lost.fields.push(`'match' (${show(routeMatches)})`);
     lost.effects.unshift(`requests the weighted route does not take (the mirror route matches ${show(step.match)} only) are taken too`);
   }
-  if (lost.fields.length === 0) return;
+  if (lost.fields.length === 0) return undefined;
   const fixes = outside
     ? ["repeat the weighted route's path, method and header conditions in every match of the mirror step (a mirror step cannot match ports, query parameters, authority or scheme: leave it out on such routes)"]
     : [];
   fixes.push(`${fixes.length > 0 ? 'otherwise ' : ''}keep the mirror step short (removeMirrorRoute right after it) and accept that the matching requests go without it while it runs: `
     + 'the controller copies only the destinations (argo-rollouts#3155)');
-  ctx.report('CR239', ro, `${STEPS}[${i}].setMirrorRoute`,
-    `the mirror route ${show(step.name)} that Argo Rollouts adds to ${vs.label} serves every request its match selects, users' requests included, `
-    + `with the weighted route's destinations and weights of the moment the step runs; it does not copy ${lost.fields.join(', ')} of the weighted route `
-    + `${routeNames(routes)}, so while it exists those requests get ${lost.effects.join('; ')}`,
-    fixes.join('; '));
+  return {
+    code: 'CR239',
+    path: `${STEPS}[${i}].setMirrorRoute`,
+    text: vs => `the mirror route ${show(step.name)} that Argo Rollouts adds to ${vs} serves every request its match selects, users' requests included, `
+      + `with the weighted route's destinations and weights of the moment the step runs; it does not copy ${lost.fields.join(', ')} of the weighted route `
+      + `${routeNames(routes)}, so while it exists those requests get ${lost.effects.join('; ')}`,
+    fix: fixes.join('; '),
+  };
 }
 
 /**

@@ -105,42 +105,58 @@ function routeMatches(match: any[], header: string, value: string): boolean {
 /**
  * CR323: canary test traffic (a Job of `CanaryTestTraffic`) reaches only the canary: its header route is added by an
  * earlier step and stays while the test runs, it matches the header the Job sends, the Rollout's VirtualServices
- * serve mesh traffic (the Job's sidecar applies them), and the Job's pod has a sidecar.
+ * serve mesh traffic (the Job's sidecar applies them), and the Job's pod has a sidecar. One problem is reported once
+ * per Rollout, at the earliest analysis it concerns, naming every test metric it affects (a missing route, a route of
+ * another header, a removal step and gateway-only VirtualServices are each one fix, whatever the number of tests).
  */
 function checkTestTraffic(ctx: Context, ro: Obj, canary: any): void {
   const steps = arr(canary.steps);
-  for (const run of runsOf(canary)) {
+  const problems = new Map<string, { run: Run; jobs: TestJob[]; message: string; fix: string }>();
+  const fail = (key: string, run: Run, job: TestJob, message: string, fix: string) => {
+    const known = problems.get(key);
+    if (!known) problems.set(key, { run, jobs: [job], message, fix });
+    else if (!known.jobs.includes(job)) known.jobs.push(job);
+  };
+  const vss = virtualServicesOf(ctx, ro, canary);
+  // the earliest analysis first, so that a fix "before step <n>" covers the later ones too
+  const runs = runsOf(canary).sort((a, b) => a.start - b.start);
+  for (const run of runs) {
     for (const job of testJobsOf(ctx, ro, run)) {
-      const where = `metric ${show(job.metric)} of ${job.template.label}`;
-      const fail = (message: string, fix: string) => ctx.report('CR323', ro, run.path, `${where} ${message}, so its requests reach the stable pods as well`, fix);
       const match = routesBefore(steps, run.start).get(job.route);
       if (match === undefined) {
-        fail(`sends canary test traffic through header route ${show(job.route)}, but no step before step ${run.start} adds that route`,
+        fail(`route ${job.route}`, run, job, `sends canary test traffic through header route ${show(job.route)}, but no step before step ${run.start} adds that route`,
           `add CanaryTestTraffic.headerRoute() (setHeaderRoute ${show(job.route)}) as a step before step ${run.start}`);
       } else if (!routeMatches(match, job.header, job.value)) {
-        fail(`sends the header ${show(`${job.header}: ${job.value}`)}, which header route ${show(job.route)} does not match`,
+        fail(`header ${job.route} ${job.header}: ${job.value}`, run, job,
+          `sends the header ${show(`${job.header}: ${job.value}`)}, which header route ${show(job.route)} does not match`,
           'use the header route and the tests of the same CanaryTestTraffic');
       }
       if (run.background) {
         const removes = (s: any) => s?.setHeaderRoute?.name === job.route && arr(s.setHeaderRoute.match).length === 0;
         const removal = steps.findIndex((s: any, i: number) => i >= run.start && removes(s));
         if (removal >= 0) {
-          fail(`runs in the background analysis, but step ${removal} removes header route ${show(job.route)} while it may still run`,
+          fail(`removal ${removal}`, run, job, `runs in the background analysis, but step ${removal} removes header route ${show(job.route)} while it may still run`,
             `remove the step that removes ${show(job.route)} (Argo Rollouts removes managed routes at the end of the release)`);
         }
       }
       const labels = job.pod?.metadata?.labels ?? {};
       if (labels['sidecar.istio.io/inject'] === 'false') {
-        fail('runs without an Istio sidecar (sidecar.istio.io/inject: "false"): without one, no VirtualService route applies to its requests',
+        // each Job's own pod: one problem per test metric
+        fail(`sidecar ${job.template.label} ${job.metric}`, run, job,
+          'runs without an Istio sidecar (sidecar.istio.io/inject: "false"): without one, no VirtualService route applies to its requests',
           'let the sidecar be injected into the test Job\'s pod');
       }
-      const vss = virtualServicesOf(ctx, ro, canary);
       if (vss.length > 0 && !vss.some(servesMesh)) {
-        fail(`relies on the Rollout's VirtualServices (${vss.map(v => v.label).join(', ')}), which are bound to gateways only: `
+        fail('gateways only', run, job, `relies on the Rollout's VirtualServices (${vss.map(v => v.label).join(', ')}), which are bound to gateways only: `
           + 'header routes there do not apply to calls from inside the mesh',
         'bind the VirtualService to "mesh" as well (CanaryService mesh: true), or send the test traffic through the gateway');
       }
     }
+  }
+  for (const { run, jobs, message, fix } of problems.values()) {
+    const [first, ...others] = jobs.map(j => `metric ${show(j.metric)} of ${j.template.label}`);
+    const also = others.length > 0 ? ` (and so ${others.length === 1 ? 'does' : 'do'} ${others.join(', ')})` : '';
+    ctx.report('CR323', ro, run.path, `${first} ${message}${also}, so ${others.length > 0 ? 'their' : 'its'} requests reach the stable pods as well`, fix);
   }
 }
 
