@@ -60,8 +60,8 @@ const stepsAround = (...middle: CanaryStep[]) => [
 /** A header step (the route of testers) and a mirror step (GET requests), each followed by a pause. */
 const testersStep = CanaryStep.headerRoute({ name: 'testers', match: [{ headerName: 'x-canary', value: StringMatch.exact('yes') }] });
 const shadowStep = CanaryStep.mirrorRoute({ name: 'shadow', percentage: 10, match: [{ method: StringMatch.exact('GET') }] });
-/** A chart "shop" with a CanaryService "shop" whose pods read `read` (what `build` returns from the chart). */
-function shopReading(build: (c: Chart) => kplus.Env): App {
+/** A chart "shop" with a CanaryService "shop" whose container copies the variables `build` returns (built in the chart). */
+function shopReading(build: (c: Chart) => kplus.EnvFrom): App {
   const app = Testing.app();
   const c = new Chart(app, 'shop', { namespace: 'shop' });
   const env = build(c);
