@@ -23,6 +23,7 @@ import { NotificationsConfig } from '../src/notifications-config';
 import { chartWarnings } from '../src/private/synth/app-rules';
 import { RolloutNotification } from '../src/rollout-notification';
 import { CanaryRules } from '../src/rules/canary-rules';
+import { ServicePortProtocol } from '../src/service-port';
 import { StringMatch } from '../src/string-match';
 import { VersionedConfigMap } from '../src/versioned-config-map';
 import { WorkloadRef } from '../src/workload-ref';
@@ -239,6 +240,15 @@ describe('one report per problem', () => {
       /warning \[CR238\] .*the header route "testers" that Argo Rollouts adds to VirtualService shop\/shop .*'timeout' \("10s"\)/],
     ['a mirror step on a route with retries', () => shop({ routePolicy: { retries: { attempts: 2 } }, steps: stepsAround(shadowStep, CanaryStep.pause()) }),
       /warning \[CR239\] .*the mirror route "shadow" that Argo Rollouts adds to VirtualService shop\/shop .*'retries' \(\{"attempts":2\}\)/],
+    ['a per-try timeout not shorter than the route timeout, on the routes of two HTTP ports', () => shop({
+      ports: [{ port: 80, targetPort: 8080 }, { port: 9000, protocol: ServicePortProtocol.GRPC }],
+      routePolicy: { timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(15) } },
+    }), /warning \[CR232\] VirtualService shop\/shop spec\.http\[0\]\.retries\.perTryTimeout: .* \(the same at VirtualService shop\/shop spec\.http\[1\]\.retries\.perTryTimeout: one construct made them all\)/],
+    ['a per-try timeout not shorter than the route timeout, with an ingress and a mesh VirtualService', () => shop({}, c => ({
+      gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
+      separateIngressVirtualService: true,
+      routePolicy: { timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(15) } },
+    })), /warning \[CR232\] VirtualService shop\/shop spec\.http\[0\]\.retries\.perTryTimeout: .* \(the same at VirtualService shop\/shop-ingress spec\.http\[0\]\.retries\.perTryTimeout: one construct made them all\)/],
     ['a header step on a route with a timeout, with an ingress and a mesh VirtualService', () => shop({}, c => ({
       gateway: new IstioGateway(c, 'public', { hosts: ['shop.example.com'] }),
       separateIngressVirtualService: true,

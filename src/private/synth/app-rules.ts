@@ -67,6 +67,7 @@ export function joinAppValidation(scope: IConstruct): AppState {
 
 /** Makes the chart of `scope` checked by the rules over the whole app, at every validation (idempotent). */
 export function attachAppRules(scope: IConstruct): void {
+  LIBRARY_CONSTRUCTS.add(scope);
   const state = joinAppValidation(scope);
   const chart = Chart.of(scope);
   if (state.checkedCharts.has(chart)) return;
@@ -153,8 +154,8 @@ function runRules(root: IConstruct, state: AppState): AppRun {
   if (objects.some(o => o.kind === 'Rollout' && podContainers(o.node.scope)?.length === 0)) return { byChart };
   const { inputs, charts } = inputsWithCharts(root, objects, toJson);
   const ownerOf = new Map(inputs.map((input, i) => [input.origin, objects[i].node.scope]));
-  for (const f of CanaryRules.checkInputs(inputs)) {
-    if (ownedByConstruct(ownerOf.get(f.origin), f)) continue;
+  const findings = CanaryRules.checkInputs(inputs).filter(f => !ownedByConstruct(ownerOf.get(f.origin), f));
+  for (const f of oncePerConstruct(findings, g => libraryOwner(ownerOf.get(g.origin!)))) {
     const chart = [f.origin, ...(f.related ?? [])].map(o => o && charts.get(o)).find(c => c && state.checkedCharts.has(c));
     if (!chart) continue;
     const list = byChart.get(chart);
@@ -167,6 +168,48 @@ function runRules(root: IConstruct, state: AppState): AppRun {
 /** The containers of the pods of the construct of a Rollout (ArgoRollout: its own, or its workloadRef Deployment's). */
 function podContainers(rollout: any): unknown[] | undefined {
   return rollout?.workloadRef ? rollout.workloadRef.deployment?.containers : rollout?.containers;
+}
+
+/** The constructs of the library that make API objects from their props (those that attach the app's rules). */
+const LIBRARY_CONSTRUCTS = new WeakSet<IConstruct>();
+
+/**
+ * The construct of the library that made an object (its parent), or undefined for the user's own objects (a chart's
+ * own objects among them: no construct of the library is a chart).
+ */
+function libraryOwner(parent: IConstruct | undefined): IConstruct | undefined {
+  return parent && LIBRARY_CONSTRUCTS.has(parent) && !Chart.isChart(parent) ? parent : undefined;
+}
+
+/**
+ * One report per problem of a construct: findings with the same code, message and fix about objects that one
+ * construct of the library made (a route policy's CR232 on each weighted route of its ingress and mesh
+ * VirtualServices) come from one prop, which one fix changes. The first is kept and names the other places; the
+ * order is otherwise unchanged. Findings without an owner (the user's own objects) are each kept.
+ */
+export function oncePerConstruct(findings: RuleFinding[], ownerOf: (f: RuleFinding) => IConstruct | undefined): RuleFinding[] {
+  const first = new Map<string, { finding: RuleFinding; others: string[] }>();
+  const kept: Array<{ finding: RuleFinding; others: string[] }> = [];
+  const ids = new Map<IConstruct, number>();
+  for (const f of findings) {
+    const owner = f.origin ? ownerOf(f) : undefined;
+    if (!owner) {
+      kept.push({ finding: f, others: [] });
+      continue;
+    }
+    if (!ids.has(owner)) ids.set(owner, ids.size);
+    const key = JSON.stringify([ids.get(owner), f.code, f.message, f.fix]);
+    const known = first.get(key);
+    if (known) {
+      known.others.push(`${f.object} ${f.path}`);
+      continue;
+    }
+    const entry = { finding: f, others: [] };
+    first.set(key, entry);
+    kept.push(entry);
+  }
+  return kept.map(({ finding, others }) => (others.length === 0 ? finding
+    : { ...finding, message: `${finding.message} (the same at ${others.join(', ')}: one construct made them all)` }));
 }
 
 /**

@@ -9,7 +9,7 @@ import { CanaryService } from '../../../src/canary-service';
 import { ConstructRules } from '../../../src/construct-rules';
 import { IstioMetrics } from '../../../src/istio-metrics';
 import { IstioSubsets } from '../../../src/istio-subsets';
-import { attachAppRules, chartWarnings } from '../../../src/private/synth/app-rules';
+import { attachAppRules, chartWarnings, oncePerConstruct } from '../../../src/private/synth/app-rules';
 import { CanaryRules } from '../../../src/rules/canary-rules';
 import { RuleFinding, RuleSeverity } from '../../../src/rules/finding';
 import { BAD } from '../../rules/cases';
@@ -318,5 +318,28 @@ describe('the rule run of a synth', () => {
     const app = fleet(new CanaryApp(), 3);
     expect(app.renderFiles()).toEqual(first);
     expect(app.renderFiles()).toEqual(first);
+  });
+});
+
+describe('oncePerConstruct', () => {
+  const app = Testing.app();
+  const [a, b] = [new Chart(app, 'a'), new Chart(app, 'b')];
+  /** A finding (`origin` null: one without an origin, as plain manifests give). */
+  const finding = (object: string, path: string, message = 'the problem', origin: string | null = 'x'): RuleFinding => ({
+    code: 'CR232', severity: RuleSeverity.WARNING, object, path, message, fix: 'the fix', origin: origin === null ? undefined : { path: origin },
+  });
+
+  test('findings with the same code, message and fix about objects of one construct: the first, naming the others', () => {
+    const f = [finding('VirtualService s/x', 'spec.http[0]'), finding('VirtualService s/y', 'spec.http[0]'), finding('VirtualService s/x', 'spec.http[1]')];
+    expect(oncePerConstruct(f, () => a)).toEqual([{
+      ...f[0],
+      message: 'the problem (the same at VirtualService s/y spec.http[0], VirtualService s/x spec.http[1]: one construct made them all)',
+    }]);
+  });
+
+  test('fails to merge (keeps each, in order) across constructs, messages, fixes, codes, and without an origin', () => {
+    const f = [finding('V s/x', 'p'), finding('V s/y', 'p'), finding('V s/x', 'q', 'another problem'), { ...finding('V s/x', 'r'), fix: 'another fix' },
+      { ...finding('V s/x', 's'), code: 'CR231' }, finding('V s/x', 't', 'the problem', null), finding('V s/x', 'u', 'the problem', null)];
+    expect(oncePerConstruct(f, g => (g === f[1] ? b : a))).toEqual(f);
   });
 });
