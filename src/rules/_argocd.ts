@@ -5,7 +5,8 @@
 import { arr, Context, Obj, show, showList } from './_context';
 import { RuleFinding } from './finding';
 import { ISTIO_GROUP, managedRouteNames } from '../private/argocd/ignore';
-import { globMatch, IgnoreEntry } from '../private/argocd/ignore-entry';
+import { globMatch } from '../private/argocd/glob';
+import { IgnoreEntry } from '../private/argocd/ignore-entry';
 import { compileJq, JqPath } from '../private/argocd/jq';
 import { apiGroup, getPath } from '../private/argocd/json';
 

@@ -1,4 +1,4 @@
-import { entryMatches, globMatch } from '../../../src/private/argocd/ignore-entry';
+import { entryMatches } from '../../../src/private/argocd/ignore-entry';
 import { recordWrite } from '../../../src/private/argocd/managed-fields';
 import { applyIgnoreRules, normalizePair, removePointer } from '../../../src/private/argocd/normalize';
 
@@ -18,8 +18,9 @@ describe('which entries apply to an object', () => {
     expect(entryMatches(entry as any, vs)).toBe(expected);
   });
 
-  test('fails if a glob uses classes or alternatives, which the model does not implement', () => {
-    expect(() => globMatch('{a,b}', 'a')).toThrow(/glob "\{a,b\}" uses \[ \] \{ \} or \\, which the Argo CD sync model does not implement/);
+  test('group and kind take every glob Argo CD takes (alternatives, classes)', () => {
+    expect(entryMatches({ group: '{networking,security}.istio.io', kind: '[DV]*' }, vs)).toBe(true);
+    expect(entryMatches({ group: '{networking,security}.istio.io', kind: '[!V]*' }, vs)).toBe(false);
   });
 });
 
