@@ -4,8 +4,8 @@
 // VirtualService that Argo CD then keeps re-applying.
 import { arr, Context, Obj, show, showList } from './_context';
 import { RuleFinding } from './finding';
-import { ISTIO_GROUP, managedRouteNames } from '../private/argocd/ignore';
 import { globMatch } from '../private/argocd/glob';
+import { ISTIO_GROUP, managedRouteNames } from '../private/argocd/ignore';
 import { IgnoreEntry } from '../private/argocd/ignore-entry';
 import { compileJq, JqPath } from '../private/argocd/jq';
 import { apiGroup, getPath } from '../private/argocd/json';
