@@ -36,7 +36,9 @@ export interface ApplicationFiles {
 }
 
 /** The files an Application deploys, or why they cannot be told from the repository. */
-export type SourceReading = { readonly files: ApplicationFiles; readonly reason?: undefined } | { readonly files?: undefined; readonly reason: string };
+export type SourceReading =
+  | { readonly files: ApplicationFiles; readonly reason?: undefined }
+  | { readonly files?: undefined; readonly reason: string };
 
 /**
  * The files of the repository an Application deploys.
