@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { SKIP_RENDERING_MARKER } from '../private/argocd/source-files';
 import { compareCodeUnits } from '../private/format';
 import { parseRecord, RECORD_FILE } from '../private/synth/output-record';
 
@@ -16,6 +17,10 @@ export interface InputObject {
   readonly line: number;
   /** The file is listed in the ownership record that cdk8s-canary synth writes next to its output. */
   readonly writtenBySynth: boolean;
+  /** The file's absolute path (none for standard input). */
+  readonly absolute?: string;
+  /** The file holds Argo CD's marker that leaves it out of a directory source (`+argocd:skip-file-rendering`). */
+  readonly skipsRendering: boolean;
 }
 
 /** An input that cannot be read as Kubernetes YAML. */
@@ -62,7 +67,8 @@ export function loadInputs(paths: string[], cwd: string, readStdin: () => string
     const text = file === STDIN ? readStandardInput(readStdin, problems) : readText(file, shown, problems);
     if (text === undefined) continue;
     const writtenBySynth = file !== STDIN && owned.lists(file, shown, problems);
-    for (const o of parseObjects(text, shown, problems)) objects.push({ ...o, file: shown, writtenBySynth });
+    const place = { file: shown, writtenBySynth, absolute: file === STDIN ? undefined : file, skipsRendering: text.includes(SKIP_RENDERING_MARKER) };
+    for (const o of parseObjects(text, shown, problems)) objects.push({ ...o, ...place });
   }
   return { files: files.map(f => (f === STDIN ? STDIN : displayPath(f, cwd))), objects, problems };
 }

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderJson, renderSarif, renderText, Report } from './_format';
-import { lint } from './_lint';
+import { lint, Repository } from './_lint';
 import { loadInputs, STDIN } from './_load';
 import { CATALOG } from '../rules/_catalog';
 
@@ -35,6 +35,9 @@ Options:
   --fail-on error|warning    exit with 1 when a finding has this level or a higher one (default: error)
   --strict                   the rules of cdk8s-canary (CR3xx) are errors for every object, not only for its output
   --skip CODE[,CODE...]      leave out these rule or plan codes
+  --repo-root DIR            the root of the Git repository the files are in, where the source paths of the
+                             Argo CD Applications among them start (default: the folder above the working
+                             folder that holds .git, else the working folder)
   -h, --help                 this text
   --version                  the version of cdk8s-canary
 
@@ -49,6 +52,8 @@ interface LintArgs {
   readonly strict: boolean;
   readonly skip: string[];
   readonly paths: string[];
+  /** As given (relative to the working folder), or undefined to look for it. */
+  readonly repoRoot?: string;
 }
 
 class UsageError extends Error {}
@@ -84,6 +89,7 @@ function parseLintArgs(argv: string[]): LintArgs | 'help' {
   let strict = false;
   const skip: string[] = [];
   const paths: string[] = [];
+  let repoRoot: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -96,6 +102,7 @@ function parseLintArgs(argv: string[]): LintArgs | 'help' {
     else if (flag === '--format') format = oneOf(flag, value(), FORMATS);
     else if (flag === '--fail-on') failOn = oneOf(flag, value(), LEVELS);
     else if (flag === '--strict') strict = true;
+    else if (flag === '--repo-root') repoRoot = value();
     else if (flag === '--skip') skip.push(...value().split(',').map(s => s.trim()).filter(s => s !== ''));
     else if (flag === '--') paths.push(...argv.slice(i + 1)), i = argv.length;
     else if (flag.startsWith('-') && flag !== STDIN) throw new UsageError(`unknown option ${flag}`);
@@ -107,7 +114,7 @@ function parseLintArgs(argv: string[]): LintArgs | 'help' {
   if (unknown.length > 0) {
     throw new UsageError(`--skip (${unknown.join(', ')}) names no rule or plan code: use the codes of docs/rules.md (CR101...) and docs/plan.md (PLAN001...)`);
   }
-  return { format, failOn, strict, skip, paths };
+  return { format, failOn, strict, skip, paths, repoRoot };
 }
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
@@ -116,8 +123,9 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 }
 
 function runLint(args: LintArgs, io: CliIo): number {
+  const repository = findRepository(args.repoRoot, io.cwd);
   const inputs = loadInputs(args.paths, io.cwd, io.readStdin);
-  const result = inputs.problems.length > 0 ? { findings: [], notes: [] } : lint(inputs.objects, { strict: args.strict, skip: args.skip });
+  const result = inputs.problems.length > 0 ? { findings: [], notes: [] } : lint(inputs.objects, { strict: args.strict, skip: args.skip, repository });
   const report: Report = {
     version: packageVersion(),
     files: inputs.files,
@@ -134,6 +142,35 @@ function runLint(args: LintArgs, io: CliIo): number {
   if (inputs.problems.length > 0) return EXIT_USAGE;
   const failing = result.findings.filter(f => f.level === 'error' || args.failOn === 'warning');
   return failing.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/**
+ * The repository the files are in: `--repo-root`, else the nearest folder from the working folder up that holds
+ * `.git` (a folder, or a file in a worktree), else the working folder.
+ */
+function findRepository(given: string | undefined, cwd: string): Repository {
+  let root = given === undefined ? undefined : path.resolve(cwd, given);
+  if (root !== undefined && !isFolder(root)) throw new UsageError(`--repo-root (${JSON.stringify(given)}) is no folder: pass the root of the Git repository`);
+  for (let dir = cwd; root === undefined; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) root = dir;
+    else if (path.dirname(dir) === dir) root = cwd;
+  }
+  const top = root;
+  return {
+    root: top,
+    listFolder: folder => {
+      const full = path.join(top, ...folder.split('/').filter(p => p !== ''));
+      return isFolder(full) ? fs.readdirSync(full) : undefined;
+    },
+  };
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The version in the package.json of cdk8s-canary above this file ('0.0.0' when none is found). */

@@ -379,6 +379,111 @@ describe('standard input (-)', () => {
   });
 });
 
+describe('a GitOps repository: the Argo CD Applications of the inputs and the files they deploy', () => {
+  /** An Application deploying folder `path` of the repository to `server` (a cluster). */
+  const application = (name: string, sourcePath: string, server: string, extra: string = '') => `---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/acme/gitops.git
+    path: ${sourcePath}
+    targetRevision: main
+  destination:
+    server: ${server}
+    namespace: store
+${extra}`;
+  const shop = fixture('subset-split.yaml');
+  /** A repository (with .git) holding `files`; returns its root. */
+  const repository = (files: { [name: string]: string }) => writeFiles({ '.git/HEAD': 'ref: refs/heads/main\n', ...files });
+  const codes = (r: Run) => [...r.stdout.matchAll(/ (?:error|warning) (CR\d+) /g)].map(m => m[1]);
+
+  test('the same objects in two environments that two Applications deploy to two clusters are not defined twice', () => {
+    const root = repository({
+      'envs/staging/shop.yaml': shop,
+      'envs/prod/shop.yaml': shop,
+      'argocd/apps.yaml': application('staging', 'envs/staging', 'https://staging.example.com') + application('prod', 'envs/prod', 'https://prod.example.com'),
+    });
+    const r = lintRun(['lint', '.'], root);
+    expect(codes(r)).not.toContain('CR308');
+    expect(r.code).toBe(EXIT_CLEAN);
+  });
+
+  test('fails with CR308 naming both files when both folders go to one cluster (or when no Application says where they go)', () => {
+    const twice = repository({
+      'envs/a/shop.yaml': shop,
+      'envs/b/shop.yaml': shop,
+      'argocd/apps.yaml': application('a', 'envs/a', 'https://prod.example.com') + application('b', 'envs/b', 'https://prod.example.com'),
+    });
+    const r = lintRun(['lint', '--strict', '.'], twice);
+    expect(r.stdout).toMatch(/error CR308 Rollout store\/checkout metadata\.name: Rollout store\/checkout is defined both in file envs\/a\/shop\.yaml and in file envs\/b\/shop\.yaml \(at envs\/a\/shop\.yaml:\d+ and at envs\/b\/shop\.yaml:\d+\)/);
+    expect(r.code).toBe(EXIT_FINDINGS);
+    const unplaced = repository({ 'envs/staging/shop.yaml': shop, 'envs/prod/shop.yaml': shop });
+    expect(codes(lintRun(['lint', '--strict', '.'], unplaced))).toContain('CR308');
+  });
+
+  test('an Application\'s Argo CD rules see the objects of its own folder only', () => {
+    const hideRoutes = `  ignoreDifferences:
+    - group: networking.istio.io
+      kind: VirtualService
+      jsonPointers: [/spec/http]
+  syncPolicy:
+    syncOptions: [ApplyOutOfSyncOnly=true]
+`;
+    const root = repository({
+      'apps/shop/shop.yaml': shop,
+      'apps/config/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: store\ndata:\n  mode: fast\n',
+      'argocd/config.yaml': application('config', 'apps/config', 'https://prod.example.com', hideRoutes),
+    });
+    expect(codes(lintRun(['lint', '.'], root))).not.toContain('CR403');
+    // without the repository (its paths are no folders under another root) the Application's rules see the shop too
+    expect(codes(lintRun(['lint', '--repo-root', 'apps', '.'], root))).toContain('CR403');
+    // the same Application deploying the shop's folder hides its VirtualService's routes
+    const deploysShop = repository({ 'apps/shop/shop.yaml': shop, 'argocd/shop.yaml': application('shop', 'apps/shop', 'https://prod.example.com', hideRoutes) });
+    expect(codes(lintRun(['lint', '.'], deploysShop))).toContain('CR403');
+    // ... unless the file holds Argo CD's skip-rendering marker: the Application does not deploy it
+    const skipped = repository({
+      'apps/shop/shop.yaml': `# +argocd:skip-file-rendering\n${shop}`,
+      'argocd/shop.yaml': application('shop', 'apps/shop', 'https://prod.example.com', hideRoutes),
+    });
+    expect(codes(lintRun(['lint', '.'], skipped))).not.toContain('CR403');
+  });
+
+  test('an Application whose files cannot be told is a note, and its rules see every object (as without a repository)', () => {
+    const root = repository({
+      'apps/shop/kustomization.yaml': 'resources: [shop.yaml]\n',
+      'apps/shop/shop.yaml': shop,
+      'argocd/apps.yaml': application('shop', 'apps/shop', 'https://prod.example.com'),
+    });
+    const r = lintRun(['lint', 'apps/shop/shop.yaml', 'argocd'], root);
+    expect(r.stdout).toMatch(/^note: Application argocd\/shop \(argocd\/apps\.yaml:2\): the files it deploys are not known, because its source "apps\/shop" is rendered by Kustomize: lint what it renders \(for example `kustomize build apps\/shop \| cdk8s-canary lint -`\); its Argo CD rules see every object of the inputs$/m);
+    expect(r.code).toBe(EXIT_CLEAN);
+  });
+
+  test('the repository root is the folder above that holds .git, or --repo-root; paths of the Applications start there', () => {
+    const root = repository({
+      'envs/staging/shop.yaml': shop,
+      'envs/prod/shop.yaml': shop,
+      'argocd/apps.yaml': application('staging', 'envs/staging', 'https://staging.example.com') + application('prod', 'envs/prod', 'https://prod.example.com'),
+    });
+    expect(codes(lintRun(['lint', '--strict', '.', '../argocd'], path.join(root, 'envs')))).not.toContain('CR308');
+    // a root where the source paths are no folders: the Applications are notes and the objects one set again
+    const elsewhere = lintRun(['lint', '--strict', '--repo-root', 'envs', '.'], root);
+    expect(elsewhere.stdout).toMatch(/^note: Application argocd\/staging .*its source path "envs\/staging" is no folder of the repository/m);
+    expect(codes(elsewhere)).toContain('CR308');
+  });
+
+  test('fails (exit 2) if --repo-root is no folder', () => {
+    const r = lintRun(['lint', '--repo-root', 'missing', '.'], tmpDir());
+    expect(r.stderr).toMatch(/^cdk8s-canary: --repo-root \("missing"\) is no folder: pass the root of the Git repository/);
+    expect(r.code).toBe(EXIT_USAGE);
+  });
+});
+
 describe('output formats', () => {
   const bad = () => variant('subset-split.yaml', '              - primary', '              - primry');
 
