@@ -150,7 +150,9 @@ function runLint(args: LintArgs, io: CliIo): number {
  */
 function findRepository(given: string | undefined, cwd: string): Repository {
   let root = given === undefined ? undefined : path.resolve(cwd, given);
-  if (root !== undefined && !isFolder(root)) throw new UsageError(`--repo-root (${JSON.stringify(given)}) is no folder: pass the root of the Git repository`);
+  if (root !== undefined && !isFolder(root)) {
+    throw new UsageError(`--repo-root (${JSON.stringify(given)}) is no folder: pass the root of the Git repository`);
+  }
   for (let dir = cwd; root === undefined; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) root = dir;
     else if (path.dirname(dir) === dir) root = cwd;
