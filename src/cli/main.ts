@@ -125,7 +125,8 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 function runLint(args: LintArgs, io: CliIo): number {
   const repository = findRepository(args.repoRoot, io.cwd);
   const inputs = loadInputs(args.paths, io.cwd, io.readStdin);
-  const result = inputs.problems.length > 0 ? { findings: [], notes: [] } : lint(inputs.objects, { strict: args.strict, skip: args.skip, repository });
+  const result = inputs.problems.length > 0 ? { findings: [], notes: [] }
+    : lint(inputs.objects, { strict: args.strict, skip: args.skip, repository });
   const report: Report = {
     version: packageVersion(),
     files: inputs.files,
