@@ -83,7 +83,7 @@ export function lint(objects: InputObject[], options: LintOptions = {}): LintRes
   ];
   const at = (f: RuleFinding) => (f.origin && placed.objectOf.get(f.origin)) ?? where.get(f.object);
   const findings = ruleFindings.map(f => fromRule(f, at(f), options.strict === true));
-  const plans = planFindings(manifests, where);
+  const plans = planFindings(objects, manifests);
   const all = onePerPlace([...findings, ...plans.findings.filter(f => !skip.has(f.code))]);
   const rank = (l: Level) => l === 'error' ? 0 : 1;
   all.sort((a, b) => rank(a.level) - rank(b.level) || cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)
@@ -181,19 +181,23 @@ function fromRule(f: RuleFinding, at: InputObject | undefined, strict: boolean):
   };
 }
 
-/** The warnings of the rollout plan of each canary Rollout (a Rollout the plan cannot read gives a note). */
-function planFindings(manifests: any[], where: Map<string, InputObject>): { findings: LintFinding[]; notes: string[] } {
+/**
+ * The warnings of the rollout plan of each canary Rollout of the inputs, at its own file and line (a Rollout the plan
+ * cannot read gives a note).
+ */
+function planFindings(objects: InputObject[], manifests: any[]): { findings: LintFinding[]; notes: string[] } {
   const findings: LintFinding[] = [];
   const notes: string[] = [];
   const index = new ManifestIndex(manifests);
-  for (const rollout of canaryRollouts(manifests)) {
+  const rollouts = new Set(canaryRollouts(manifests));
+  for (const at of objects.filter(o => rollouts.has(o.manifest))) {
+    const rollout = at.manifest;
     const label = objectLabel(rollout);
-    const at = where.get(label);
     let warnings;
     try {
       warnings = computePlan(manifests, rollout, {}, index).warnings;
     } catch (e: any) {
-      notes.push(`no rollout plan for ${label}: ${e?.message ?? e}`);
+      notes.push(`no rollout plan for ${label} (${at.file}:${at.line}): ${e?.message ?? e}`);
       continue;
     }
     for (const w of warnings) {
@@ -206,8 +210,8 @@ function planFindings(manifests: any[], where: Map<string, InputObject>): { find
         message: w.message,
         fix: '',
         docs: `docs/plan.md#${w.code.toLowerCase()}`,
-        file: at?.file,
-        line: at?.line,
+        file: at.file,
+        line: at.line,
       });
     }
   }

@@ -411,6 +411,10 @@ ${extra}`;
     const r = lintRun(['lint', '.'], root);
     expect(codes(r)).not.toContain('CR308');
     expect(r.code).toBe(EXIT_CLEAN);
+    // each copy's findings at its own file (rules and plan warnings alike)
+    const files = (code: RegExp) => [...new Set([...r.stdout.matchAll(/^(\S+):\d+: \w+ (\S+) /gm)].filter(m => code.test(m[2])).map(m => m[1]))];
+    expect(files(/^CR/)).toEqual(['envs/prod/shop.yaml', 'envs/staging/shop.yaml']);
+    expect(files(/^PLAN/)).toEqual(['envs/prod/shop.yaml', 'envs/staging/shop.yaml']);
   });
 
   test('fails with CR308 naming both files when both folders go to one cluster (or when no Application says where they go)', () => {
