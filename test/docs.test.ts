@@ -69,3 +69,18 @@ describe('docs/argocd.md', () => {
     for (const row of rows) expect(plan).toContain(`${row}\n`);
   });
 });
+
+describe('docs/ARCHITECTURE.md', () => {
+  // the folders a bare file name in the guide may be in (it names files relative to src/, or by name in its tree)
+  const ROOT_DIR = path.join(__dirname, '..');
+  const FOLDERS = ['', 'src', 'src/private', 'src/private/synth', 'src/private/argocd', 'src/private/constructs', 'src/private/metric-providers',
+    'src/rules', 'src/plan', 'src/cli', 'docs', 'test', 'test/support'];
+  const exists = (name: string) => FOLDERS.some(folder => fs.existsSync(path.join(ROOT_DIR, folder, name)));
+
+  test('every source file it names in backticks exists (a moved or renamed module is renamed there too)', () => {
+    const text = fs.readFileSync(path.join(ROOT_DIR, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    const named = [...new Set([...text.matchAll(/`([A-Za-z0-9_./-]+\.(?:ts|sh))`/g)].map(m => m[1]))];
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter(name => !exists(name))).toEqual([]);
+  });
+});
