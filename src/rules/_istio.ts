@@ -353,13 +353,23 @@ function checkMergedDestinationRules(ctx: Context): void {
     const objOf = new Map(rules.map(dr => [dr.raw, dr]));
     const merged = mergeDestinationRules(rules.map(dr => ({ manifest: dr.raw, namespace: dr.namespace })));
     for (const m of merged) {
+      // one report per pair of rules: the subsets one rule defines again, at the first of them
+      const pairs = new Map<string, { dr: Obj; kept: Obj; subsets: any[] }>();
       for (const d of m.dropped) {
         const dr = objOf.get(d.rule.manifest)!;
         const kept = objOf.get(d.keptFrom.manifest)!;
         if (ctx.removedSubsets.has(`${kept.index}/${d.subset?.name}`)) continue; // CR132: the controller removes that one
-        ctx.report('CR222', dr, `spec.subsets[${arr(dr.raw.spec?.subsets).indexOf(d.subset)}].name`,
-          `subset ${show(d.subset?.name)} is also defined by ${kept.label}, a DestinationRule of the same host ${show(m.host)} in namespace ${show(m.namespace)}: `
-          + 'Istio merges the two and keeps the subset of the older one, so which labels apply depends on the creation order',
+        const key = `${dr.index}/${kept.index}`;
+        const pair = pairs.get(key);
+        if (pair) pair.subsets.push(d.subset);
+        else pairs.set(key, { dr, kept, subsets: [d.subset] });
+      }
+      for (const { dr, kept, subsets } of pairs.values()) {
+        const names = subsets.map(sub => show(sub?.name)).join(', ');
+        ctx.report('CR222', dr, `spec.subsets[${arr(dr.raw.spec?.subsets).indexOf(subsets[0])}].name`,
+          `${subsets.length === 1 ? 'subset' : 'subsets'} ${names} ${subsets.length === 1 ? 'is' : 'are'} also defined by ${kept.label}, `
+          + `a DestinationRule of the same host ${show(m.host)} in namespace ${show(m.namespace)}: `
+          + 'Istio merges the two and keeps the subsets of the older one, so which labels apply depends on the creation order',
           'define each subset in one DestinationRule of the host (stable and canary in the one the Rollout manages, the others in the second)');
       }
       if (m.ignoredPolicies.length > 0) {

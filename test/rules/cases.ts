@@ -760,7 +760,15 @@ export const BAD: BadCase[] = [
     name: 'two DestinationRules of one host define the canary subset',
     code: 'CR222',
     mutate: m => { m.push(secondRule([{ name: 'canary', labels: { app: 'shop' } }])); },
-    message: /^subset "canary" is also defined by DestinationRule shop\/shop, a DestinationRule of the same host .*keeps the subset of the older one/,
+    message: /^subset "canary" is also defined by DestinationRule shop\/shop, a DestinationRule of the same host .*keeps the subsets of the older one/,
+    object: 'DestinationRule shop/shop-additional',
+  },
+  {
+    name: 'two DestinationRules of one host both define stable and canary (one report names both subsets)',
+    code: 'CR222',
+    mutate: m => { m.push(secondRule([{ name: 'stable', labels: { app: 'shop' } }, { name: 'canary', labels: { app: 'shop' } }])); },
+    message: /^subsets "stable", "canary" are also defined by DestinationRule shop\/shop, a DestinationRule of the same host /,
+    path: 'spec.subsets[0].name',
     object: 'DestinationRule shop/shop-additional',
   },
   {
