@@ -60,7 +60,10 @@ export interface LintOptions {
 /** The result of a lint run. */
 export interface LintResult {
   readonly findings: LintFinding[];
-  /** Rollouts whose plan could not be computed, with the reason (reported, not findings). */
+  /**
+   * What could not be checked fully, with the reason (reported, not findings): Rollouts whose plan could not be
+   * computed, Applications whose files cannot be told.
+   */
   readonly notes: string[];
 }
 
@@ -116,8 +119,9 @@ function placeObjects(objects: InputObject[], repository: Repository | undefined
     + `the files it deploys are not known, because ${r.read.reason}; its Argo CD rules see every object of the inputs`);
   const inputs: ManifestInput[] = [];
   const objectOf = new Map<ManifestOrigin, InputObject>();
+  const deployers = new Set(known.map(k => k.app));
   for (const o of objects) {
-    if (known.some(k => k.app === o)) continue;
+    if (deployers.has(o)) continue;
     const file = repository && o.absolute !== undefined ? repositoryPath(repository.root, o.absolute) : undefined;
     const by = file === undefined ? [] : known.filter(k => k.files.deploys(file, o.skipsRendering));
     for (const k of by) k.deployed.push(o.manifest);
