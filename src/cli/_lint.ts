@@ -4,7 +4,7 @@ import * as path from 'path';
 import { InputObject } from './_load';
 import { computePlan } from '../plan/_compute';
 import { canaryRollouts, ManifestIndex } from '../plan/_manifests';
-import { apiGroup } from '../private/argocd/json';
+import { isApplicationManifest } from '../private/argocd/json';
 import { applicationFiles } from '../private/argocd/source-files';
 import { compareCodeUnits as cmp } from '../private/format';
 import { checkArgoCdApplication } from '../rules/_argocd';
@@ -112,7 +112,7 @@ interface Placement {
  * any other object is in a cluster that is not known, which may meet every cluster.
  */
 function placeObjects(objects: InputObject[], repository: Repository | undefined): Placement {
-  const readings = repository === undefined ? [] : objects.filter(o => isApplication(o.manifest))
+  const readings = repository === undefined ? [] : objects.filter(o => isApplicationManifest(o.manifest))
     .map(app => ({ app, read: applicationFiles(app.manifest, repository.listFolder) }));
   const known = readings.filter(r => r.read.files !== undefined).map(r => ({ app: r.app, files: r.read.files!, deployed: [] as any[] }));
   const notes = readings.filter(r => r.read.reason !== undefined).map(r => `${objectLabel(r.app.manifest)} (${r.app.file}:${r.app.line}): `
@@ -134,10 +134,6 @@ function placeObjects(objects: InputObject[], repository: Repository | undefined
     }
   }
   return { inputs, objectOf, deployers: known.map(k => ({ app: k.app, deployed: k.deployed })), notes };
-}
-
-function isApplication(m: any): boolean {
-  return m?.kind === 'Application' && apiGroup(m?.apiVersion) === 'argoproj.io';
 }
 
 /** A file's path relative to the repository root, '/'-separated, or undefined when it is not in the repository. */

@@ -8,7 +8,7 @@ import { globMatch } from '../private/argocd/glob';
 import { ISTIO_GROUP, managedRouteNames } from '../private/argocd/ignore';
 import { IgnoreEntry } from '../private/argocd/ignore-entry';
 import { compileJq, JqPath } from '../private/argocd/jq';
-import { apiGroup, getPath } from '../private/argocd/json';
+import { apiGroup, getPath, isApplicationManifest } from '../private/argocd/json';
 
 /** The Istio kinds whose lists the controller writes. */
 const ISTIO_KINDS = ['VirtualService', 'DestinationRule'];
@@ -18,7 +18,7 @@ const APPLY_OUT_OF_SYNC_ONLY = 'ApplyOutOfSyncOnly=true';
 /** Runs the Argo CD rules over every Application of the set, with the other objects of the set as what it deploys. */
 export function checkArgoCd(ctx: Context): void {
   for (const app of ctx.ofKind('Application')) {
-    if (apiGroup(app.apiVersion) === 'argoproj.io') checkApplication(ctx, app);
+    if (isApplicationManifest(app.raw)) checkApplication(ctx, app);
   }
   for (const ro of ctx.ofKind('Rollout')) checkUnnamedRoutes(ctx, ro);
 }

@@ -78,6 +78,11 @@ export function apiGroup(apiVersion: any): string {
   return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
+/** Whether a manifest is an Argo CD Application (`argoproj.io`, kind Application). */
+export function isApplicationManifest(m: any): boolean {
+  return m?.kind === 'Application' && apiGroup(m?.apiVersion) === 'argoproj.io';
+}
+
 /** The identity of an object in a cluster: group/kind/namespace/name. */
 export function objectKey(obj: any): string {
   return `${apiGroup(obj?.apiVersion)}/${obj?.kind}/${obj?.metadata?.namespace ?? ''}/${obj?.metadata?.name ?? ''}`;

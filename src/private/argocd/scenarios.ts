@@ -7,7 +7,7 @@
 //   S5 S1 and S2 again with a redirect route (no destinations) in every VirtualService.
 // "At rest" is after a whole canary ran (so the controller has written every field it ever writes).
 import { CANARY_HASH, HASH_LABEL, LiveObjects, MANAGED_BY_ANNOTATION, reconcile, repair, RolloutPhase, RolloutTraffic, STABLE_HASH } from './controller';
-import { apiGroup, clone, deepEqual, getPath, isObject, objectKey } from './json';
+import { clone, deepEqual, getPath, isApplicationManifest, isObject, objectKey } from './json';
 import { recordWrite } from './managed-fields';
 import { argoCdVersion, ArgoCdVersion, ClusterObject, diffObject, SyncSettings, syncObjects, syncSettings } from './sync';
 import { costOf, managedRoutesIn, TrafficEditCost, weightsOf } from './traffic-edit';
@@ -101,7 +101,7 @@ export function placeManifests(manifests: any[], application: any): Map<string, 
   const ns: string | undefined = application?.spec?.destination?.namespace;
   const out = new Map<string, any>();
   for (const m of manifests) {
-    if (!isObject(m) || (m.kind === 'Application' && apiGroup(m.apiVersion) === 'argoproj.io')) continue;
+    if (!isObject(m) || isApplicationManifest(m)) continue;
     const placed = clone(m);
     if (!placed.metadata.namespace && ns) placed.metadata.namespace = ns;
     out.set(objectKey(placed), placed);
